@@ -1,0 +1,91 @@
+//! What every job receives: validated configuration, the data folders, the clock and the dry-run flag.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::config::Config;
+
+/// Shared, read-only state of one invocation (CLI command, daemon tick or test).
+#[derive(Clone)]
+pub struct Context {
+    pub config: Arc<Config>,
+    pub paths: DataPaths,
+    /// Plan and report, but write nothing outside temporary folders.
+    pub dry_run: bool,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Context {
+    pub fn new(config: Config, dry_run: bool) -> Self {
+        let paths = DataPaths::new(&config.data_dir);
+        Self { config: Arc::new(config), paths, dry_run, clock: Arc::new(SystemClock) }
+    }
+
+    /// The same context with another clock (tests, replays).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+/// The folders under the data directory; their names are part of the public contract.
+#[derive(Debug, Clone)]
+pub struct DataPaths {
+    pub root: PathBuf,
+    pub raw: PathBuf,
+    pub lake: PathBuf,
+    pub quarantine: PathBuf,
+    pub marts: PathBuf,
+    pub models: PathBuf,
+    pub outbox: PathBuf,
+    pub runs: PathBuf,
+}
+
+impl DataPaths {
+    pub fn new(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            raw: root.join("raw"),
+            lake: root.join("lake"),
+            quarantine: root.join("quarantine"),
+            marts: root.join("marts"),
+            models: root.join("models"),
+            outbox: root.join("outbox"),
+            runs: root.join("runs"),
+        }
+    }
+}
+
+/// Wall-clock time, injected so that tests and replays control "now".
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The real clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Named figures a job reports (rows written, seconds, files fetched...), printed and stored with the run.
+#[derive(Debug, Default, Clone, Serialize)]
+#[serde(transparent)]
+pub struct Metrics(pub BTreeMap<String, serde_json::Value>);
+
+impl Metrics {
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Serialize) {
+        let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        self.0.insert(key.into(), value);
+    }
+
+    pub fn get(&self, key: &str) -> Option<&serde_json::Value> {
+        self.0.get(key)
+    }
+}

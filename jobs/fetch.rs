@@ -1,0 +1,1 @@
+//! Download of the public dumps (being written).

@@ -1,0 +1,14 @@
+//! cinepicks application: configuration, CLI, and one module per job, callable from the CLI, the daemon and tests.
+//!
+//! Every job is `run(ctx, ..) -> Result<Metrics>`; `main.rs` only parses arguments and calls them.
+
+pub mod cli;
+pub mod config;
+pub mod context;
+pub mod demo;
+pub mod fetch;
+pub mod generate;
+pub mod ingest;
+pub mod telemetry;
+
+pub use context::{Context, Metrics};

@@ -1,0 +1,1 @@
+//! Deterministic generator of IMDb, MovieLens and TMDB-format files (being written).
