@@ -1,1 +1,106 @@
-//! cli (being written).
+//! Command-line interface: argument definitions and dispatch to the jobs.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::context::{Context, Metrics};
+use crate::telemetry::LogFormat;
+use crate::{demo, fetch, generate, ingest};
+
+/// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
+#[derive(Debug, Parser)]
+#[command(name = "cinepicks", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Environment configuration file layered over the built-in defaults.
+    #[arg(long, global = true, env = "CINEPICKS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Root data folder (overrides `data_dir`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// More detail in logs (-v debug, -vv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Only warnings and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Log format: text for people, json for log collectors.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn verbosity(&self) -> i8 {
+        if self.quiet { -1 } else { self.verbose.min(3) as i8 }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write deterministic synthetic IMDb, MovieLens and TMDB files in their real formats.
+    Generate(generate::GenerateArgs),
+    /// Download the public dumps listed in the configuration into <data-dir>/raw.
+    Fetch(FetchArgs),
+    /// Turn raw dumps into typed, validated Parquet tables in <data-dir>/lake.
+    Ingest(ingest::IngestArgs),
+    /// Generate a small dataset and run every stage on it, then say where the outputs are.
+    Demo(demo::DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Only these sources (names from the configuration); all by default.
+    #[arg(value_name = "SOURCE")]
+    pub only: Vec<String>,
+    /// Download again even when the file is already there and verified.
+    #[arg(long)]
+    pub force: bool,
+    /// Say what would be downloaded, download nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Runs the chosen command; configuration errors surface as [`crate::config::ConfigError`].
+pub fn run(cli: Cli) -> Result<()> {
+    let config = Config::load(cli.config.as_deref(), cli.data_dir.as_deref())?;
+    let dry_run = match &cli.command {
+        Command::Fetch(a) => a.dry_run,
+        Command::Ingest(a) => a.dry_run,
+        Command::Generate(_) | Command::Demo(_) => false,
+    };
+    let ctx = Context::new(config, dry_run);
+    let (name, metrics) = match cli.command {
+        Command::Generate(args) => ("generate", generate::run(&ctx, &args)?),
+        Command::Fetch(args) => ("fetch", runtime()?.block_on(fetch::run(&ctx, &args.only, args.force))?),
+        Command::Ingest(args) => ("ingest", ingest::run(&ctx, &args)?),
+        Command::Demo(args) => ("demo", demo::run(&ctx, &args)?),
+    };
+    tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+/// Prints a job's figures as an aligned two-column table on stdout.
+pub fn print_metrics(title: &str, metrics: &Metrics) {
+    println!("{title}");
+    let width = metrics.0.keys().map(String::len).max().unwrap_or(0);
+    for (key, value) in &metrics.0 {
+        let shown = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        println!("  {key:width$}  {shown}");
+    }
+}

@@ -1,1 +1,30 @@
-fn main() {}
+//! The `cinepicks` binary: parse the command line, set up logs, run the job, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cinepicks::cli::{self, Cli};
+use cinepicks::config::ConfigError;
+use cinepicks::telemetry;
+
+/// 0 success, 1 failure of a job, 2 usage or configuration error (clap also exits with 2 on bad usage).
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(cli.log_format, cli.verbosity());
+    match cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            if err.downcast_ref::<ConfigError>().is_some() {
+                eprintln!("  (configuration error: fix the key above in your file or environment; see config/default.yaml)");
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}

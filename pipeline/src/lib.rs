@@ -3,3 +3,6 @@
 //! Layout:
 //! - `generate`: deterministic generator of IMDb / MovieLens / TMDB-format files with planted structure.
 pub mod generate;
+pub mod domain;
+pub mod lake;
+pub mod sources;
