@@ -22,9 +22,14 @@ pub mod tables {
     pub const ML_TAGS: &str = "ml_tags";
     pub const LINKS: &str = "links";
     pub const TMDB_MOVIES: &str = "tmdb_movies";
-    pub const TMDB_CAST: &str = "tmdb_cast";
-    pub const TMDB_CREW: &str = "tmdb_crew";
+    pub const TMDB_CREDITS: &str = "tmdb_credits";
     pub const CATALOGUE: &str = "catalogue";
+
+    /// Every table the ingest may write.
+    pub const ALL: [&str; 15] = [
+        TITLES, IMDB_RATINGS, PEOPLE, CREDITS, CREW, EPISODES, AKAS, ML_RATINGS, ML_MOVIES, ML_USERS, ML_TAGS,
+        LINKS, TMDB_MOVIES, TMDB_CREDITS, CATALOGUE,
+    ];
 }
 
 /// The file of a lake table.
@@ -85,14 +90,59 @@ impl ParquetSink {
         self.rows
     }
 
-    /// Writes the footer, syncs, and renames the file into place. Returns the rows written.
-    pub fn commit(mut self) -> Result<u64, LakeError> {
-        let writer = self.writer.take().expect("sink committed twice");
-        // `finish` writes the footer and flushes the buffer; the rename then makes the table appear at once.
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Writes the footer; the file stays under its temporary name until [`StagedFile::publish`].
+    pub fn finish(mut self) -> Result<StagedFile, LakeError> {
+        let writer = self.writer.take().expect("sink finished twice");
+        // `finish` writes the footer and flushes the buffer.
         writer.finish().map_err(|source| LakeError::Polars { path: self.dest.clone(), source })?;
         drop(writer);
-        std::fs::rename(&self.tmp, &self.dest).map_err(|source| LakeError::Io { path: self.dest.clone(), source })?;
-        Ok(self.rows)
+        Ok(StagedFile { tmp: std::mem::take(&mut self.tmp), dest: std::mem::take(&mut self.dest), rows: self.rows })
+    }
+
+    /// Finishes and publishes at once. Returns the rows written.
+    pub fn commit(self) -> Result<u64, LakeError> {
+        let staged = self.finish()?;
+        let rows = staged.rows;
+        staged.publish()?;
+        Ok(rows)
+    }
+}
+
+/// A complete file under its temporary name. Several staged files are published together at the end of
+/// a stage, so the lake changes only when every table succeeded; dropping one removes it.
+#[derive(Debug)]
+pub struct StagedFile {
+    tmp: PathBuf,
+    dest: PathBuf,
+    pub rows: u64,
+}
+
+impl StagedFile {
+    /// The complete file, readable before it is published (derived tables are computed from it).
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Renames the file into place: readers see the old table or the new one, never a partial file.
+    pub fn publish(mut self) -> Result<(), LakeError> {
+        let tmp = std::mem::take(&mut self.tmp);
+        std::fs::rename(&tmp, &self.dest).map_err(|source| LakeError::Io { path: self.dest.clone(), source })
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }
 

@@ -6,3 +6,4 @@ pub mod generate;
 pub mod domain;
 pub mod lake;
 pub mod sources;
+pub mod ingest;

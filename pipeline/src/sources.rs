@@ -5,9 +5,9 @@ pub mod fields;
 pub mod frame;
 pub mod imdb;
 pub mod keys;
-// pub mod movielens;
+pub mod movielens;
 pub mod text;
-// pub mod tmdb;
+pub mod tmdb;
 
 use fields::Reject;
 use frame::{Columns, FrameBuilder};
