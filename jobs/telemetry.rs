@@ -42,7 +42,8 @@ pub fn init(format: LogFormat, verbosity: i8) {
     let _ = BARS_ENABLED.set(format == LogFormat::Text && verbosity >= 0 && std::io::stderr().is_terminal());
 }
 
-fn bars_enabled() -> bool {
+/// Whether progress bars are drawn (a terminal, text logs, not quiet).
+pub fn bars_enabled() -> bool {
     *BARS_ENABLED.get().unwrap_or(&false)
 }
 
@@ -71,4 +72,19 @@ pub fn progress_bar(len: u64, message: impl Into<String>, unit: ProgressUnit) ->
 pub enum ProgressUnit {
     Bytes,
     Items,
+}
+
+/// A counter for work of unknown size (rows written so far), hidden when stderr is not a terminal.
+pub fn spinner(message: impl Into<String>) -> ProgressBar {
+    if !bars_enabled() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg:28} {human_pos} rows {per_sec}")
+            .expect("static progress template is valid"),
+    );
+    bar.set_message(message.into());
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
 }
