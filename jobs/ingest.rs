@@ -183,10 +183,18 @@ fn print_summary(report: &IngestReport, lake: &Path, quarantine: &Path) {
     }
 }
 
+/// A file being read: its name, the byte counter its reader advances, its bar and its size.
+struct ActiveFile {
+    name: String,
+    counter: Arc<AtomicU64>,
+    bar: ProgressBar,
+    bytes: u64,
+}
+
 /// Progress of the files being read: a bar per file on a terminal, periodic structured logs otherwise.
 struct Progress {
     multi: Option<MultiProgress>,
-    active: Arc<Mutex<Vec<(String, Arc<AtomicU64>, ProgressBar, u64)>>>,
+    active: Arc<Mutex<Vec<ActiveFile>>>,
     stop: Arc<AtomicBool>,
     ticker: Option<std::thread::JoinHandle<()>>,
 }
@@ -194,7 +202,7 @@ struct Progress {
 impl Progress {
     fn start(files: &[InputFile]) -> Self {
         let multi = telemetry::bars_enabled().then(MultiProgress::new);
-        let active: Arc<Mutex<Vec<(String, Arc<AtomicU64>, ProgressBar, u64)>>> = Arc::default();
+        let active: Arc<Mutex<Vec<ActiveFile>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let total: u64 = files.iter().map(|f| f.bytes).sum();
         tracing::info!(files = files.len(), bytes = total, "ingest started");
@@ -206,11 +214,11 @@ impl Progress {
                     std::thread::sleep(Duration::from_millis(150));
                     let active = active.lock().expect("progress lock");
                     let log = last_log.elapsed() > Duration::from_secs(10);
-                    for (name, counter, bar, bytes) in active.iter() {
-                        let done = counter.load(Ordering::Relaxed);
-                        bar.set_position(done);
-                        if log && bar.is_hidden() {
-                            tracing::info!(file = %name, read_bytes = done, total_bytes = bytes, "reading");
+                    for file in active.iter() {
+                        let done = file.counter.load(Ordering::Relaxed);
+                        file.bar.set_position(done);
+                        if log && file.bar.is_hidden() {
+                            tracing::info!(file = %file.name, read_bytes = done, total_bytes = file.bytes, "reading");
                         }
                     }
                     if log {
@@ -242,15 +250,14 @@ impl ProgressSink for Progress {
             None => ProgressBar::hidden(),
         };
         tracing::debug!(file = %input.path.display(), table = input.table, bytes = input.bytes, "reading file");
-        self.active.lock().expect("progress lock").push((name, counter.clone(), bar, input.bytes));
+        self.active.lock().expect("progress lock").push(ActiveFile { name, counter: counter.clone(), bar, bytes: input.bytes });
         counter
     }
 
     fn file_finished(&self, input: &InputFile, counts: &TableCounts) {
         let mut active = self.active.lock().expect("progress lock");
-        if let Some(i) = active.iter().position(|(n, ..)| input.path.ends_with(n)) {
-            let (_, _, bar, _) = active.remove(i);
-            bar.finish_and_clear();
+        if let Some(i) = active.iter().position(|f| input.path.ends_with(&f.name)) {
+            active.remove(i).bar.finish_and_clear();
         }
         tracing::info!(
             table = input.table,

@@ -26,10 +26,6 @@ impl IdSpace {
         IdSpace { n, n7: n.min(seven_digit_capacity()) }
     }
 
-    pub fn len(&self) -> u64 {
-        self.n
-    }
-
     pub fn number(&self, index: u64) -> u64 {
         if index < self.n7 {
             (index / USED_PER_BLOCK) * BLOCK + index % USED_PER_BLOCK + 1

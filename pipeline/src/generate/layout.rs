@@ -118,6 +118,11 @@ impl BlockLayout {
         self.year_start[NYEARS]
     }
 
+    /// Indices of the year block: [start, end).
+    pub fn year_range(&self, year_idx: usize) -> (u64, u64) {
+        (self.year_start[year_idx], self.year_start[year_idx + 1])
+    }
+
     pub fn count(&self, year_idx: usize, kind: usize) -> u64 {
         self.counts[year_idx * self.nkinds + kind]
     }

@@ -15,9 +15,6 @@ pub(crate) enum Lang {
     Hi,
 }
 
-pub(crate) const ALL_LANGS: [Lang; 10] =
-    [Lang::En, Lang::Fr, Lang::Es, Lang::De, Lang::It, Lang::Pt, Lang::Ja, Lang::Zh, Lang::Ko, Lang::Hi];
-
 impl Lang {
     /// ISO 639-1 code, as used in TMDB `original_language` and IMDb akas `language`.
     pub fn iso(self) -> &'static str {
@@ -127,6 +124,8 @@ pub(crate) const IMDB_GENRES: [&str; 28] = [
     "Western",
 ];
 
+/// Index of each genre in [`IMDB_GENRES`] (the full list, whether or not the generator names it).
+#[allow(dead_code)]
 pub(crate) mod g {
     pub const ACTION: usize = 0;
     pub const ADULT: usize = 1;
@@ -497,7 +496,7 @@ pub(crate) fn episode_word(lang: Lang) -> &'static str {
         Lang::De => "Folge",
         Lang::Pt => "Episódio",
         Lang::Ja => "エピソード",
-        Lang::Zh => "第集",
+        Lang::Zh => "第",
         Lang::Ko => "에피소드",
     }
 }
@@ -776,7 +775,7 @@ pub(crate) const KEYWORDS: &[(u32, &str)] = &[
     (2343, "magic"),
     (10084, "rescue"),
     (12565, "dystopia"),
-    (4565, "dystopia"),
+    (4565, "hostage"),
     (1930, "kidnapping"),
     (290, "paris"),
     (212, "london england"),
