@@ -117,7 +117,9 @@ pub enum ConfigError {
     Yaml { path: PathBuf, source: serde_yaml_ng::Error },
     #[error("unknown configuration key `{key}` in {origin} (see config/default.yaml for every key)")]
     UnknownKey { key: String, origin: String },
-    #[error("configuration key `{key}` in {origin} looks like a secret: secrets are read from environment variables only")]
+    #[error(
+        "configuration key `{key}` in {origin} looks like a secret: secrets are read from environment variables only"
+    )]
     SecretInFile { key: String, origin: String },
     #[error("invalid value for configuration key `{key}`: {message}")]
     Invalid { key: String, message: String },
@@ -151,7 +153,8 @@ impl Config {
         let mut merged = defaults.clone();
 
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+            let text =
+                std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
             let overlay: Value =
                 serde_yaml_ng::from_str(&text).map_err(|source| ConfigError::Yaml { path: path.into(), source })?;
             let origin = path.display().to_string();

@@ -82,28 +82,20 @@ impl FetchConfig {
                 return Err(format!("{key}.name: must not be empty"));
             }
             if !names.insert(source.name.as_str()) {
-                return Err(format!(
-                    "{key}.name: duplicate source name '{}'",
-                    source.name
-                ));
+                return Err(format!("{key}.name: duplicate source name '{}'", source.name));
             }
             match Url::parse(&source.url) {
                 Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
                 _ => return Err(format!("{key}.url: not an http(s) URL: '{}'", source.url)),
             }
-            check_dest(&source.dest)
-                .map_err(|why| format!("{key}.dest: {why}: '{}'", source.dest.display()))?;
+            check_dest(&source.dest).map_err(|why| format!("{key}.dest: {why}: '{}'", source.dest.display()))?;
             if let Some(sha) = &source.sha256
                 && (sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()))
             {
-                return Err(format!(
-                    "{key}.sha256: must be 64 hexadecimal characters, got '{sha}'"
-                ));
+                return Err(format!("{key}.sha256: must be 64 hexadecimal characters, got '{sha}'"));
             }
             if source.extract && !has_extension(&source.dest, "zip") {
-                return Err(format!(
-                    "{key}.extract: only a .zip destination can be extracted"
-                ));
+                return Err(format!("{key}.extract: only a .zip destination can be extracted"));
             }
         }
         Ok(())
@@ -131,8 +123,7 @@ fn check_dest(dest: &Path) -> Result<(), &'static str> {
 }
 
 fn has_extension(path: &Path, ext: &str) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
 /// `path` + `suffix` (`title.basics.tsv.gz` → `title.basics.tsv.gz.part`), keeping the partial file beside its destination
@@ -148,9 +139,7 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 pub async fn run(ctx: &Context, only: &[String], force: bool) -> anyhow::Result<Metrics> {
     let started = Instant::now();
     let config = &ctx.config.fetch;
-    config
-        .validate()
-        .map_err(|message| anyhow!("invalid configuration: {message}"))?;
+    config.validate().map_err(|message| anyhow!("invalid configuration: {message}"))?;
     let sources = select(config, only)?;
 
     if ctx.dry_run {
@@ -225,21 +214,11 @@ pub async fn run(ctx: &Context, only: &[String], force: bool) -> anyhow::Result<
 
 /// The sources named by `only`, in configuration order; an unknown name is an error before anything is downloaded.
 fn select<'a>(config: &'a FetchConfig, only: &[String]) -> anyhow::Result<Vec<&'a FetchSource>> {
-    if let Some(unknown) = only
-        .iter()
-        .find(|name| !config.sources.iter().any(|s| &s.name == *name))
-    {
+    if let Some(unknown) = only.iter().find(|name| !config.sources.iter().any(|s| &s.name == *name)) {
         let known: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
-        bail!(
-            "unknown fetch source '{unknown}'; configured sources: {}",
-            known.join(", ")
-        );
+        bail!("unknown fetch source '{unknown}'; configured sources: {}", known.join(", "));
     }
-    Ok(config
-        .sources
-        .iter()
-        .filter(|s| only.is_empty() || only.contains(&s.name))
-        .collect())
+    Ok(config.sources.iter().filter(|s| only.is_empty() || only.contains(&s.name)).collect())
 }
 
 /// `--dry-run`: says what would be downloaded where, reading the raw folder but sending no request and writing nothing.
@@ -248,8 +227,7 @@ async fn plan(ctx: &Context, sources: &[&FetchSource], force: bool) -> anyhow::R
     for source in sources {
         let dest = ctx.paths.raw.join(&source.dest);
         let part = with_suffix(&dest, ".part");
-        let action = if !force && dest.exists() && existing_mismatch(&dest, source).await?.is_none()
-        {
+        let action = if !force && dest.exists() && existing_mismatch(&dest, source).await?.is_none() {
             "skip (present and verified)".to_string()
         } else if force {
             "download (forced, from the first byte)".to_string()
@@ -288,20 +266,14 @@ enum Outcome {
 /// What to do after a failed attempt.
 enum Failure {
     /// Worth another attempt (network, 5xx, 429, truncation, corrupt stream); `wait` overrides the backoff.
-    Retry {
-        error: anyhow::Error,
-        wait: Option<Duration>,
-    },
+    Retry { error: anyhow::Error, wait: Option<Duration> },
     /// Retrying would give the same answer (4xx, checksum mismatch, local I/O).
     Fatal(anyhow::Error),
 }
 
 impl Failure {
     fn retry(error: impl Into<anyhow::Error>) -> Self {
-        Failure::Retry {
-            error: error.into(),
-            wait: None,
-        }
+        Failure::Retry { error: error.into(), wait: None }
     }
 }
 
@@ -335,22 +307,14 @@ async fn fetch_source(
 ) -> anyhow::Result<Outcome> {
     let config = &ctx.config.fetch;
     let dest = ctx.paths.raw.join(&source.dest);
-    let paths = Paths {
-        part: with_suffix(&dest, ".part"),
-        meta: with_suffix(&dest, ".part.meta"),
-        dest,
-    };
+    let paths = Paths { part: with_suffix(&dest, ".part"), meta: with_suffix(&dest, ".part.meta"), dest };
 
     if !force && paths.dest.exists() {
         match existing_mismatch(&paths.dest, source).await? {
             None => {
                 tracing::info!(source = %source.name, dest = %paths.dest.display(), "already present and verified: skipped");
                 // A crash between the rename and the end of the extraction must not leave members missing forever.
-                let files_extracted = if source.extract {
-                    extract(&paths.dest, false).await?
-                } else {
-                    0
-                };
+                let files_extracted = if source.extract { extract(&paths.dest, false).await? } else { 0 };
                 return Ok(Outcome::Skipped { files_extracted });
             }
             Some(reason) => {
@@ -367,11 +331,7 @@ async fn fetch_source(
         fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
     }
 
-    let bar = progress_bar(
-        source.size.unwrap_or(0),
-        source.name.clone(),
-        ProgressUnit::Bytes,
-    );
+    let bar = progress_bar(source.size.unwrap_or(0), source.name.clone(), ProgressUnit::Bytes);
     let mut last_error = None;
     for attempt in 1..=config.retries.saturating_add(1) {
         if let Some((error, wait)) = last_error.take() {
@@ -398,11 +358,7 @@ async fn fetch_source(
                 remove_if_exists(&paths.meta)?;
                 let size = fs::metadata(&paths.dest).map(|m| m.len()).unwrap_or(0);
                 tracing::info!(source = %source.name, bytes = size, dest = %paths.dest.display(), "fetched and verified");
-                let files_extracted = if source.extract {
-                    extract(&paths.dest, true).await?
-                } else {
-                    0
-                };
+                let files_extracted = if source.extract { extract(&paths.dest, true).await? } else { 0 };
                 return Ok(Outcome::Fetched { files_extracted });
             }
             Err(Failure::Fatal(error)) => {
@@ -413,13 +369,9 @@ async fn fetch_source(
         }
     }
     bar.abandon();
-    let (error, _) =
-        last_error.expect("the loop runs at least once and only falls through after a failure");
+    let (error, _) = last_error.expect("the loop runs at least once and only falls through after a failure");
     let attempts = config.retries.saturating_add(1);
-    Err(error.context(format!(
-        "gave up after {attempts} attempt{}",
-        if attempts == 1 { "" } else { "s" }
-    )))
+    Err(error.context(format!("gave up after {attempts} attempt{}", if attempts == 1 { "" } else { "s" })))
 }
 
 /// The wait before retry number `retry` (1-based): full jitter over an exponentially growing, capped ceiling
@@ -429,13 +381,8 @@ fn backoff_delay(config: &FetchConfig, retry: u32, server_wait: Option<Duration>
     if let Some(wait) = server_wait {
         return wait.min(max);
     }
-    let factor = 1u64
-        .checked_shl(retry.saturating_sub(1))
-        .unwrap_or(u64::MAX);
-    let ceiling = config
-        .backoff_initial_ms
-        .saturating_mul(factor)
-        .min(config.backoff_max_ms);
+    let factor = 1u64.checked_shl(retry.saturating_sub(1)).unwrap_or(u64::MAX);
+    let ceiling = config.backoff_initial_ms.saturating_mul(factor).min(config.backoff_max_ms);
     Duration::from_millis(rand::rng().random_range(0..=ceiling))
 }
 
@@ -451,15 +398,9 @@ async fn download(
 ) -> Result<(), Failure> {
     let read_timeout = Duration::from_secs(ctx.config.fetch.read_timeout_secs);
     let mut offset = resumable_offset(source, paths)?;
-    let validator = if offset > 0 {
-        read_meta(&paths.meta).and_then(|m| m.validator)
-    } else {
-        None
-    };
+    let validator = if offset > 0 { read_meta(&paths.meta).and_then(|m| m.validator) } else { None };
 
-    let mut request = client
-        .get(&source.url)
-        .header(header::ACCEPT_ENCODING, "identity");
+    let mut request = client.get(&source.url).header(header::ACCEPT_ENCODING, "identity");
     if offset > 0 {
         request = request.header(header::RANGE, format!("bytes={offset}-"));
         // Without a validator the gzip/zip checks and the configured checksum are what catch a changed file.
@@ -470,10 +411,7 @@ async fn download(
     } else {
         tracing::info!(source = %source.name, attempt, url = %source.url, "downloading");
     }
-    let response = request
-        .send()
-        .await
-        .map_err(|err| network_failure(err, "no response", read_timeout))?;
+    let response = request.send().await.map_err(|err| network_failure(err, "no response", read_timeout))?;
     let status = response.status();
 
     let expected_total = match status {
@@ -499,14 +437,8 @@ async fn download(
                 tracing::info!(source = %source.name, attempt, "server sent the whole file (changed or no range support): restarting from zero");
                 offset = 0;
             }
-            let meta = PartMeta {
-                url: source.url.clone(),
-                validator: validator_of(response.headers()),
-            };
-            fs::write(
-                &paths.meta,
-                serde_json::to_vec(&meta).map_err(io::Error::other)?,
-            )?;
+            let meta = PartMeta { url: source.url.clone(), validator: validator_of(response.headers()) };
+            fs::write(&paths.meta, serde_json::to_vec(&meta).map_err(io::Error::other)?)?;
             response.content_length()
         }
         StatusCode::RANGE_NOT_SATISFIABLE if offset > 0 => {
@@ -527,10 +459,7 @@ async fn download(
         }
         StatusCode::TOO_MANY_REQUESTS => {
             let wait = retry_after(response.headers(), ctx.clock.now());
-            return Err(Failure::Retry {
-                error: anyhow!("the server answered {status}"),
-                wait,
-            });
+            return Err(Failure::Retry { error: anyhow!("the server answered {status}"), wait });
         }
         status if status.is_server_error() => {
             return Err(Failure::retry(anyhow!("the server answered {status}")));
@@ -546,10 +475,7 @@ async fn download(
     let file = if offset == 0 {
         tokio::fs::File::create(&paths.part).await?
     } else {
-        tokio::fs::OpenOptions::new()
-            .append(true)
-            .open(&paths.part)
-            .await?
+        tokio::fs::OpenOptions::new().append(true).open(&paths.part).await?
     };
     if let Some(total) = expected_total {
         bar.set_length(total);
@@ -594,14 +520,12 @@ async fn download(
     streamed?;
 
     match expected_total {
-        Some(total) if received < total => Err(Failure::retry(anyhow!(
-            "truncated transfer: {received} of {total} bytes"
-        ))),
+        Some(total) if received < total => {
+            Err(Failure::retry(anyhow!("truncated transfer: {received} of {total} bytes")))
+        }
         Some(total) if received > total => {
             discard_part(paths)?;
-            Err(Failure::retry(anyhow!(
-                "server sent {received} bytes but announced {total}; restarting from zero"
-            )))
+            Err(Failure::retry(anyhow!("server sent {received} bytes but announced {total}; restarting from zero")))
         }
         _ => {
             tracing::info!(source = %source.name, attempt, bytes = received, "transfer complete");
@@ -630,15 +554,8 @@ fn read_meta(path: &Path) -> Option<PartMeta> {
 
 /// `If-Range` only accepts a strong ETag or a date.
 fn validator_of(headers: &HeaderMap) -> Option<String> {
-    let text = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &header::HeaderValue| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    text(header::ETAG)
-        .filter(|etag| !etag.starts_with("W/"))
-        .or_else(|| text(header::LAST_MODIFIED))
+    let text = |name| headers.get(name).and_then(|v: &header::HeaderValue| v.to_str().ok()).map(str::to_owned);
+    text(header::ETAG).filter(|etag| !etag.starts_with("W/")).or_else(|| text(header::LAST_MODIFIED))
 }
 
 /// `bytes START-END/TOTAL` (TOTAL may be `*`).
@@ -650,11 +567,7 @@ fn parse_content_range(value: &str) -> Option<(u64, u64, Option<u64>)> {
     if end < start {
         return None;
     }
-    let total = if total.trim() == "*" {
-        None
-    } else {
-        Some(total.trim().parse().ok()?)
-    };
+    let total = if total.trim() == "*" { None } else { Some(total.trim().parse().ok()?) };
     Some((start, end, total))
 }
 
@@ -664,9 +577,7 @@ fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let at = DateTime::parse_from_rfc2822(value)
-        .ok()?
-        .with_timezone(&Utc);
+    let at = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
@@ -675,10 +586,9 @@ fn network_failure(err: reqwest::Error, what: &str, read_timeout: Duration) -> F
         return Failure::Fatal(anyhow::Error::new(err));
     }
     if err.is_timeout() {
-        return Failure::retry(anyhow::Error::new(err).context(format!(
-            "{what}: timed out ({} s without data)",
-            read_timeout.as_secs()
-        )));
+        return Failure::retry(
+            anyhow::Error::new(err).context(format!("{what}: timed out ({} s without data)", read_timeout.as_secs())),
+        );
     }
     Failure::retry(anyhow::Error::new(err).context(what.to_owned()))
 }
@@ -711,15 +621,9 @@ async fn verify_part(source: &FetchSource, paths: &Paths) -> Result<(), Failure>
             discard_part(paths)?;
             Err(match problem {
                 // A broken archive whose transfer looked complete (no Content-Length) may download fine next time.
-                Problem::Corrupt(why) => {
-                    Failure::retry(anyhow!("{why}; the partial file was deleted"))
-                }
-                Problem::Mismatch(why) => {
-                    Failure::Fatal(anyhow!("{why}; the partial file was deleted"))
-                }
-                Problem::Io(err) => {
-                    Failure::Fatal(anyhow::Error::new(err).context("reading the downloaded file"))
-                }
+                Problem::Corrupt(why) => Failure::retry(anyhow!("{why}; the partial file was deleted")),
+                Problem::Mismatch(why) => Failure::Fatal(anyhow!("{why}; the partial file was deleted")),
+                Problem::Io(err) => Failure::Fatal(anyhow::Error::new(err).context("reading the downloaded file")),
             })
         }
     }
@@ -734,9 +638,7 @@ async fn existing_mismatch(dest: &Path, source: &FetchSource) -> anyhow::Result<
     let checked = tokio::task::spawn_blocking(move || check_checksums(&path, &owned)).await?;
     match checked {
         Ok(()) => Ok(None),
-        Err(Problem::Io(err)) => {
-            Err(anyhow::Error::new(err).context(format!("reading {}", dest.display())))
-        }
+        Err(Problem::Io(err)) => Err(anyhow::Error::new(err).context(format!("reading {}", dest.display()))),
         Err(Problem::Mismatch(why) | Problem::Corrupt(why)) => Ok(Some(why)),
     }
 }
@@ -798,10 +700,7 @@ fn check_file(path: &Path, source: &FetchSource) -> Result<(), Problem> {
         let hashing = HashingReader::new(File::open(path)?);
         let mut decoder = MultiGzDecoder::new(BufReader::with_capacity(1 << 20, hashing));
         if let Err(err) = io::copy(&mut decoder, &mut io::sink()) {
-            return Err(Problem::Corrupt(format!(
-                "{} is not a complete gzip stream ({err})",
-                source.name
-            )));
+            return Err(Problem::Corrupt(format!("{} is not a complete gzip stream ({err})", source.name)));
         }
         // The decoder may stop before the last bytes it buffered; hash whatever is left.
         let mut rest = decoder.into_inner();
@@ -815,10 +714,7 @@ fn check_file(path: &Path, source: &FetchSource) -> Result<(), Problem> {
     if has_extension(dest, "zip") {
         // A truncated zip loses its central directory, which sits at the end.
         if let Err(err) = zip::ZipArchive::new(BufReader::new(File::open(path)?)) {
-            return Err(Problem::Corrupt(format!(
-                "{} is not a readable zip archive ({err})",
-                source.name
-            )));
+            return Err(Problem::Corrupt(format!("{} is not a readable zip archive ({err})", source.name)));
         }
     }
     check_checksums(path, source)
@@ -832,10 +728,7 @@ struct HashingReader<R> {
 
 impl<R> HashingReader<R> {
     fn new(inner: R) -> Self {
-        Self {
-            inner,
-            hasher: Sha256::new(),
-        }
+        Self { inner, hasher: Sha256::new() }
     }
 
     fn finish(self) -> String {
@@ -879,12 +772,8 @@ fn extract_zip(archive: &Path, into: &Path, overwrite: bool) -> anyhow::Result<u
         members.push((path, member.is_dir(), member.size()));
     }
     // MovieLens archives wrap everything in one folder (ml-latest-small/); the files belong directly beside the zip.
-    let top = common_top_folder(
-        members
-            .iter()
-            .filter(|(p, _, _)| !is_mac_metadata(p))
-            .map(|(p, d, _)| (p.as_path(), *d)),
-    );
+    let top =
+        common_top_folder(members.iter().filter(|(p, _, _)| !is_mac_metadata(p)).map(|(p, d, _)| (p.as_path(), *d)));
 
     let mut written = 0;
     for (i, (path, is_dir, size)) in members.into_iter().enumerate() {
@@ -892,10 +781,7 @@ fn extract_zip(archive: &Path, into: &Path, overwrite: bool) -> anyhow::Result<u
             continue;
         }
         let relative = match &top {
-            Some(top) => path
-                .strip_prefix(top)
-                .map(Path::to_path_buf)
-                .unwrap_or(path),
+            Some(top) => path.strip_prefix(top).map(Path::to_path_buf).unwrap_or(path),
             None => path,
         };
         if relative.as_os_str().is_empty() {
@@ -903,8 +789,7 @@ fn extract_zip(archive: &Path, into: &Path, overwrite: bool) -> anyhow::Result<u
         }
         let target = into.join(&relative);
         if is_dir {
-            fs::create_dir_all(&target)
-                .with_context(|| format!("creating {}", target.display()))?;
+            fs::create_dir_all(&target).with_context(|| format!("creating {}", target.display()))?;
             continue;
         }
         if !overwrite && fs::metadata(&target).is_ok_and(|m| m.len() == size) {
@@ -974,9 +859,7 @@ fn common_top_folder<'a>(members: impl Iterator<Item = (&'a Path, bool)>) -> Opt
 
 /// Finder metadata that macOS adds to archives it creates; never data.
 fn is_mac_metadata(path: &Path) -> bool {
-    path.components()
-        .next()
-        .is_some_and(|c| c.as_os_str() == "__MACOSX")
+    path.components().next().is_some_and(|c| c.as_os_str() == "__MACOSX")
 }
 
 #[cfg(test)]
@@ -995,23 +878,13 @@ mod tests {
     }
 
     fn source(name: &str, url: &str, dest: &str) -> FetchSource {
-        FetchSource {
-            name: name.into(),
-            url: url.into(),
-            dest: dest.into(),
-            sha256: None,
-            size: None,
-            extract: false,
-        }
+        FetchSource { name: name.into(), url: url.into(), dest: dest.into(), sha256: None, size: None, extract: false }
     }
 
     #[test]
     fn a_valid_configuration_passes() {
-        let ok = source(
-            "imdb.title.basics",
-            "https://datasets.imdbws.com/title.basics.tsv.gz",
-            "imdb/title.basics.tsv.gz",
-        );
+        let ok =
+            source("imdb.title.basics", "https://datasets.imdbws.com/title.basics.tsv.gz", "imdb/title.basics.tsv.gz");
         config(vec![ok]).validate().unwrap();
     }
 
@@ -1019,57 +892,26 @@ mod tests {
     fn validation_errors_name_the_key() {
         let good = || source("a", "https://example.org/a.gz", "a.gz");
         let cases: Vec<(FetchSource, &str)> = vec![
+            (source("b", "ftp://example.org/b", "b"), "fetch.sources[1].url: not an http(s) URL"),
+            (source("b", "https://example.org/b", "../b"), "fetch.sources[1].dest: must not contain '..'"),
+            (source("b", "https://example.org/b", "/etc/b"), "fetch.sources[1].dest: must be relative"),
+            (source("a", "https://example.org/b", "b"), "fetch.sources[1].name: duplicate source name 'a'"),
             (
-                source("b", "ftp://example.org/b", "b"),
-                "fetch.sources[1].url: not an http(s) URL",
-            ),
-            (
-                source("b", "https://example.org/b", "../b"),
-                "fetch.sources[1].dest: must not contain '..'",
-            ),
-            (
-                source("b", "https://example.org/b", "/etc/b"),
-                "fetch.sources[1].dest: must be relative",
-            ),
-            (
-                source("a", "https://example.org/b", "b"),
-                "fetch.sources[1].name: duplicate source name 'a'",
-            ),
-            (
-                FetchSource {
-                    sha256: Some("abc".into()),
-                    ..source("b", "https://example.org/b", "b")
-                },
+                FetchSource { sha256: Some("abc".into()), ..source("b", "https://example.org/b", "b") },
                 "fetch.sources[1].sha256: must be 64 hexadecimal characters",
             ),
             (
-                FetchSource {
-                    extract: true,
-                    ..source("b", "https://example.org/b", "b.tar")
-                },
+                FetchSource { extract: true, ..source("b", "https://example.org/b", "b.tar") },
                 "fetch.sources[1].extract:",
             ),
         ];
         for (bad, expected) in cases {
             let err = config(vec![good(), bad]).validate().unwrap_err();
-            assert!(
-                err.starts_with(expected),
-                "{err:?} should start with {expected:?}"
-            );
+            assert!(err.starts_with(expected), "{err:?} should start with {expected:?}");
         }
-        let err = FetchConfig {
-            read_timeout_secs: 0,
-            ..config(vec![])
-        }
-        .validate()
-        .unwrap_err();
+        let err = FetchConfig { read_timeout_secs: 0, ..config(vec![]) }.validate().unwrap_err();
         assert!(err.starts_with("fetch.read_timeout_secs:"), "{err}");
-        let err = FetchConfig {
-            backoff_initial_ms: 2000,
-            ..config(vec![])
-        }
-        .validate()
-        .unwrap_err();
+        let err = FetchConfig { backoff_initial_ms: 2000, ..config(vec![]) }.validate().unwrap_err();
         assert!(err.starts_with("fetch.backoff_initial_ms:"), "{err}");
     }
 
@@ -1081,22 +923,13 @@ mod tests {
             assert!(backoff_delay(&config, 3, None) <= Duration::from_millis(400));
             assert!(backoff_delay(&config, 40, None) <= Duration::from_millis(1000));
         }
-        assert_eq!(
-            backoff_delay(&config, 1, Some(Duration::from_secs(30))),
-            Duration::from_millis(1000)
-        );
-        assert_eq!(
-            backoff_delay(&config, 1, Some(Duration::ZERO)),
-            Duration::ZERO
-        );
+        assert_eq!(backoff_delay(&config, 1, Some(Duration::from_secs(30))), Duration::from_millis(1000));
+        assert_eq!(backoff_delay(&config, 1, Some(Duration::ZERO)), Duration::ZERO);
     }
 
     #[test]
     fn content_ranges_are_parsed() {
-        assert_eq!(
-            parse_content_range("bytes 100-199/200"),
-            Some((100, 199, Some(200)))
-        );
+        assert_eq!(parse_content_range("bytes 100-199/200"), Some((100, 199, Some(200))));
         assert_eq!(parse_content_range("bytes 0-9/*"), Some((0, 9, None)));
         assert_eq!(parse_content_range("bytes */200"), None);
         assert_eq!(parse_content_range("bytes 9-1/20"), None);
@@ -1104,25 +937,17 @@ mod tests {
 
     #[test]
     fn retry_after_accepts_seconds_and_dates() {
-        let now = DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z").unwrap().with_timezone(&Utc);
         let mut headers = HeaderMap::new();
         headers.insert(header::RETRY_AFTER, "7".parse().unwrap());
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(7)));
-        headers.insert(
-            header::RETRY_AFTER,
-            "Sat, 21 Nov 2026 10:00:30 GMT".parse().unwrap(),
-        );
+        headers.insert(header::RETRY_AFTER, "Sat, 21 Nov 2026 10:00:30 GMT".parse().unwrap());
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
     }
 
     #[test]
     fn archive_members_cannot_escape() {
-        assert_eq!(
-            member_path("ml-latest-small/ratings.csv").unwrap(),
-            PathBuf::from("ml-latest-small/ratings.csv")
-        );
+        assert_eq!(member_path("ml-latest-small/ratings.csv").unwrap(), PathBuf::from("ml-latest-small/ratings.csv"));
         assert!(member_path("/etc/passwd").is_err());
         assert!(member_path("C:\\evil.csv").is_err());
         assert!(member_path("ml/../../evil.csv").is_err());
@@ -1130,15 +955,8 @@ mod tests {
 
     #[test]
     fn the_single_top_folder_is_found() {
-        let members = [
-            (Path::new("ml"), true),
-            (Path::new("ml/a.csv"), false),
-            (Path::new("ml/b.csv"), false),
-        ];
-        assert_eq!(
-            common_top_folder(members.into_iter()),
-            Some(PathBuf::from("ml"))
-        );
+        let members = [(Path::new("ml"), true), (Path::new("ml/a.csv"), false), (Path::new("ml/b.csv"), false)];
+        assert_eq!(common_top_folder(members.into_iter()), Some(PathBuf::from("ml")));
         let flat = [(Path::new("a.csv"), false), (Path::new("ml/b.csv"), false)];
         assert_eq!(common_top_folder(flat.into_iter()), None);
     }

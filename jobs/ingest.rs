@@ -12,7 +12,9 @@ use indicatif::{MultiProgress, ProgressBar};
 use serde::{Deserialize, Serialize};
 
 use cinepicks_pipeline::ingest::output::TableCounts;
-use cinepicks_pipeline::ingest::{self, CatalogueRules, IngestError, IngestOptions, IngestReport, InputFile, ProgressSink, SourceDirs};
+use cinepicks_pipeline::ingest::{
+    self, CatalogueRules, IngestError, IngestOptions, IngestReport, InputFile, ProgressSink, SourceDirs,
+};
 
 use crate::context::{Context, Metrics};
 use crate::telemetry::{self, ProgressUnit};
@@ -98,7 +100,11 @@ pub fn run(ctx: &Context, args: &IngestArgs) -> Result<Metrics> {
         lake_dir: ctx.paths.lake.clone(),
         quarantine_dir: ctx.paths.quarantine.clone(),
         batch_rows: config.batch_rows,
-        workers: if config.workers == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { config.workers },
+        workers: if config.workers == 0 {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        } else {
+            config.workers
+        },
         max_rejected_share: config.max_rejected_share,
         allow_partial: args.allow_partial,
         catalogue: CatalogueRules {
@@ -162,7 +168,10 @@ fn print_summary(report: &IngestReport, lake: &Path, quarantine: &Path) {
     println!("{:<14} {:>12} {:>12} {:>10} {:>8}", "table", "read", "written", "rejected", "seconds");
     for t in &report.tables {
         let c = &t.counts;
-        println!("{:<14} {:>12} {:>12} {:>10} {:>8.1}", t.table, c.rows_read, c.rows_written, c.rows_rejected, t.seconds);
+        println!(
+            "{:<14} {:>12} {:>12} {:>10} {:>8.1}",
+            t.table, c.rows_read, c.rows_written, c.rows_rejected, t.seconds
+        );
         for note in &t.notes {
             println!("    note: {note}");
         }
@@ -250,7 +259,12 @@ impl ProgressSink for Progress {
             None => ProgressBar::hidden(),
         };
         tracing::debug!(file = %input.path.display(), table = input.table, bytes = input.bytes, "reading file");
-        self.active.lock().expect("progress lock").push(ActiveFile { name, counter: counter.clone(), bar, bytes: input.bytes });
+        self.active.lock().expect("progress lock").push(ActiveFile {
+            name,
+            counter: counter.clone(),
+            bar,
+            bytes: input.bytes,
+        });
         counter
     }
 

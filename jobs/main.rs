@@ -20,7 +20,9 @@ fn main() -> ExitCode {
                 eprintln!("  caused by: {cause}");
             }
             if err.downcast_ref::<ConfigError>().is_some() {
-                eprintln!("  (configuration error: fix the key above in your file or environment; see config/default.yaml)");
+                eprintln!(
+                    "  (configuration error: fix the key above in your file or environment; see config/default.yaml)"
+                );
                 ExitCode::from(2)
             } else {
                 ExitCode::from(1)

@@ -30,9 +30,7 @@ pub fn init(format: LogFormat, verbosity: i8) {
     };
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(format!("{level},sqlx=warn,sea_orm=warn,polars=warn")));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // Ignore a second initialisation (tests call library functions that may log).
     let _ = match format {
         LogFormat::Text => builder.with_target(false).try_init(),
@@ -58,9 +56,7 @@ pub fn progress_bar(len: u64, message: impl Into<String>, unit: ProgressUnit) ->
     };
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template(template)
-            .expect("static progress template is valid")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(template).expect("static progress template is valid").progress_chars("=> "),
     );
     bar.set_message(message.into());
     bar.enable_steady_tick(Duration::from_millis(200));

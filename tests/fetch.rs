@@ -78,25 +78,15 @@ impl Server {
     }
 
     fn route(&self, path: &str, body: Vec<u8>, behaviour: Behaviour) -> String {
-        self.routes.lock().unwrap().insert(
-            path.to_string(),
-            Route {
-                etag: Some(format!("\"{:x}\"", body.len())),
-                body,
-                behaviour,
-            },
-        );
+        self.routes
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), Route { etag: Some(format!("\"{:x}\"", body.len())), body, behaviour });
         format!("{}{path}", self.base)
     }
 
     fn requests(&self, path: &str) -> Vec<Seen> {
-        self.seen
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|s| s.path == path)
-            .cloned()
-            .collect()
+        self.seen.lock().unwrap().iter().filter(|s| s.path == path).cloned().collect()
     }
 
     fn total_requests(&self) -> usize {
@@ -104,11 +94,7 @@ impl Server {
     }
 }
 
-fn handle(
-    stream: TcpStream,
-    routes: &Mutex<HashMap<String, Route>>,
-    seen: &Mutex<Vec<Seen>>,
-) -> std::io::Result<()> {
+fn handle(stream: TcpStream, routes: &Mutex<HashMap<String, Route>>, seen: &Mutex<Vec<Seen>>) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
@@ -123,11 +109,8 @@ fn handle(
             headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
         }
     }
-    let request = Seen {
-        path: path.clone(),
-        range: headers.get("range").cloned(),
-        if_range: headers.get("if-range").cloned(),
-    };
+    let request =
+        Seen { path: path.clone(), range: headers.get("range").cloned(), if_range: headers.get("if-range").cloned() };
     let number = {
         let mut seen = seen.lock().unwrap();
         seen.push(request.clone());
@@ -138,10 +121,7 @@ fn handle(
         None => (Vec::new(), None, Behaviour::NotFound),
     };
     let mut out = stream;
-    let etag_line = etag
-        .as_ref()
-        .map(|e| format!("ETag: {e}\r\n"))
-        .unwrap_or_default();
+    let etag_line = etag.as_ref().map(|e| format!("ETag: {e}\r\n")).unwrap_or_default();
     let first = number == 1;
     match behaviour {
         Behaviour::NotFound => return reply(&mut out, "404 Not Found", "", b"no such file\n"),
@@ -153,28 +133,16 @@ fn handle(
             return reply(&mut out, "500 Internal Server Error", "", b"oops\n");
         }
         Behaviour::TooManyRequestsFirst if first => {
-            return reply(
-                &mut out,
-                "429 Too Many Requests",
-                "Retry-After: 0\r\n",
-                b"slow down\n",
-            );
+            return reply(&mut out, "429 Too Many Requests", "Retry-After: 0\r\n", b"slow down\n");
         }
         Behaviour::TruncateFirst if first => {
-            write!(
-                out,
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n{etag_line}Connection: close\r\n\r\n",
-                body.len()
-            )?;
+            write!(out, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n{etag_line}Connection: close\r\n\r\n", body.len())?;
             out.write_all(&body[..body.len() / 2])?;
             out.flush()?;
             return out.shutdown(Shutdown::Both);
         }
         Behaviour::HalfWithoutLength => {
-            write!(
-                out,
-                "HTTP/1.1 200 OK\r\n{etag_line}Connection: close\r\n\r\n"
-            )?;
+            write!(out, "HTTP/1.1 200 OK\r\n{etag_line}Connection: close\r\n\r\n")?;
             out.write_all(&body[..body.len() / 2])?;
             out.flush()?;
             return out.shutdown(Shutdown::Both);
@@ -196,21 +164,13 @@ fn handle(
             return reply(&mut out, "416 Range Not Satisfiable", &extra, b"");
         }
         Some(start) => {
-            let extra = format!(
-                "Content-Range: bytes {start}-{}/{}\r\n{etag_line}",
-                body.len() - 1,
-                body.len()
-            );
+            let extra = format!("Content-Range: bytes {start}-{}/{}\r\n{etag_line}", body.len() - 1, body.len());
             ("206 Partial Content", extra, &body[start..])
         }
         None => ("200 OK", etag_line, &body[..]),
     };
     if behaviour == Behaviour::StallMidBody {
-        write!(
-            out,
-            "HTTP/1.1 {status}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n",
-            payload.len()
-        )?;
+        write!(out, "HTTP/1.1 {status}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n", payload.len())?;
         out.write_all(&payload[..payload.len() / 4])?;
         out.flush()?;
         thread::sleep(SILENCE);
@@ -219,12 +179,7 @@ fn handle(
     reply(&mut out, status, &extra, payload)
 }
 
-fn reply(
-    out: &mut TcpStream,
-    status: &str,
-    extra_headers: &str,
-    body: &[u8],
-) -> std::io::Result<()> {
+fn reply(out: &mut TcpStream, status: &str, extra_headers: &str, body: &[u8]) -> std::io::Result<()> {
     write!(
         out,
         "HTTP/1.1 {status}\r\nContent-Length: {}\r\nAccept-Ranges: bytes\r\n{extra_headers}Connection: close\r\n\r\n",
@@ -241,21 +196,14 @@ fn reply(
 
 /// A few hundred KB of IMDb-like TSV, gzipped; varied enough that the gzip stays a few hundred KB too.
 fn gzipped_tsv(seed: u64) -> Vec<u8> {
-    let mut text =
-        String::from("tconst\ttitleType\tprimaryTitle\tstartYear\truntimeMinutes\tgenres\n");
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
+    let mut text = String::from("tconst\ttitleType\tprimaryTitle\tstartYear\truntimeMinutes\tgenres\n");
+    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
     let mut next = || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         state >> 33
     };
     for i in 1..=12_000u64 {
-        let title: String = (0..12)
-            .map(|_| char::from(b'a' + (next() % 26) as u8))
-            .collect();
+        let title: String = (0..12).map(|_| char::from(b'a' + (next() % 26) as u8)).collect();
         text.push_str(&format!(
             "tt{i:07}\tmovie\t{title} {}\t{}\t{}\tDrama,{}\n",
             next(),
@@ -274,14 +222,7 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 fn source(name: &str, url: &str, dest: &str) -> FetchSource {
-    FetchSource {
-        name: name.into(),
-        url: url.into(),
-        dest: dest.into(),
-        sha256: None,
-        size: None,
-        extract: false,
-    }
+    FetchSource { name: name.into(), url: url.into(), dest: dest.into(), sha256: None, size: None, extract: false }
 }
 
 fn fetch_config(sources: Vec<FetchSource>) -> FetchConfig {
@@ -311,47 +252,27 @@ fn part_of(path: &Path) -> PathBuf {
 }
 
 fn metric(metrics: &cinepicks::Metrics, key: &str) -> u64 {
-    metrics
-        .get(key)
-        .and_then(|v| v.as_u64())
-        .unwrap_or_else(|| panic!("metric {key} missing in {metrics:?}"))
+    metrics.get(key).and_then(|v| v.as_u64()).unwrap_or_else(|| panic!("metric {key} missing in {metrics:?}"))
 }
 
 #[tokio::test]
 async fn a_truncated_transfer_is_resumed_and_completed() {
     let server = Server::start();
     let body = gzipped_tsv(1);
-    let url = server.route(
-        "/title.basics.tsv.gz",
-        body.clone(),
-        Behaviour::TruncateFirst,
-    );
+    let url = server.route("/title.basics.tsv.gz", body.clone(), Behaviour::TruncateFirst);
     let tmp = tempfile::tempdir().unwrap();
-    let ctx = context(
-        tmp.path(),
-        fetch_config(vec![source(
-            "imdb.title.basics",
-            &url,
-            "imdb/title.basics.tsv.gz",
-        )]),
-        false,
-    );
+    let ctx =
+        context(tmp.path(), fetch_config(vec![source("imdb.title.basics", &url, "imdb/title.basics.tsv.gz")]), false);
 
     let metrics = fetch::run(&ctx, &[], false).await.unwrap();
 
     let dest = raw(tmp.path(), "imdb/title.basics.tsv.gz");
     assert_eq!(std::fs::read(&dest).unwrap(), body);
-    assert!(
-        !part_of(&dest).exists(),
-        "no .part may remain after success"
-    );
+    assert!(!part_of(&dest).exists(), "no .part may remain after success");
     let requests = server.requests("/title.basics.tsv.gz");
     assert_eq!(requests.len(), 2, "{requests:?}");
     assert_eq!(requests[0].range, None);
-    assert_eq!(
-        requests[1].range.as_deref(),
-        Some(format!("bytes={}-", body.len() / 2).as_str())
-    );
+    assert_eq!(requests[1].range.as_deref(), Some(format!("bytes={}-", body.len() / 2).as_str()));
     assert_eq!(
         requests[1].if_range.as_deref(),
         Some(format!("\"{:x}\"", body.len()).as_str()),
@@ -367,17 +288,9 @@ async fn a_truncated_transfer_is_resumed_and_completed() {
 async fn a_500_is_retried_then_succeeds() {
     let server = Server::start();
     let body = gzipped_tsv(2);
-    let url = server.route(
-        "/title.ratings.tsv.gz",
-        body.clone(),
-        Behaviour::ServerErrorFirst,
-    );
+    let url = server.route("/title.ratings.tsv.gz", body.clone(), Behaviour::ServerErrorFirst);
     let tmp = tempfile::tempdir().unwrap();
-    let mut sources = vec![source(
-        "imdb.title.ratings",
-        &url,
-        "imdb/title.ratings.tsv.gz",
-    )];
+    let mut sources = vec![source("imdb.title.ratings", &url, "imdb/title.ratings.tsv.gz")];
     sources[0].sha256 = Some(sha256(&body));
     sources[0].size = Some(body.len() as u64);
     let ctx = context(tmp.path(), fetch_config(sources), false);
@@ -396,17 +309,9 @@ async fn a_500_is_retried_then_succeeds() {
 async fn a_429_is_retried_when_the_server_allows() {
     let server = Server::start();
     let body = gzipped_tsv(3);
-    let url = server.route(
-        "/title.crew.tsv.gz",
-        body.clone(),
-        Behaviour::TooManyRequestsFirst,
-    );
+    let url = server.route("/title.crew.tsv.gz", body.clone(), Behaviour::TooManyRequestsFirst);
     let tmp = tempfile::tempdir().unwrap();
-    let mut config = fetch_config(vec![source(
-        "imdb.title.crew",
-        &url,
-        "imdb/title.crew.tsv.gz",
-    )]);
+    let mut config = fetch_config(vec![source("imdb.title.crew", &url, "imdb/title.crew.tsv.gz")]);
     // A large backoff that Retry-After: 0 must override.
     config.backoff_initial_ms = 30_000;
     config.backoff_max_ms = 30_000;
@@ -415,14 +320,8 @@ async fn a_429_is_retried_when_the_server_allows() {
     let started = Instant::now();
     let metrics = fetch::run(&ctx, &[], false).await.unwrap();
 
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "Retry-After: 0 was not honoured"
-    );
-    assert_eq!(
-        std::fs::read(raw(tmp.path(), "imdb/title.crew.tsv.gz")).unwrap(),
-        body
-    );
+    assert!(started.elapsed() < Duration::from_secs(10), "Retry-After: 0 was not honoured");
+    assert_eq!(std::fs::read(raw(tmp.path(), "imdb/title.crew.tsv.gz")).unwrap(), body);
     assert_eq!(server.requests("/title.crew.tsv.gz").len(), 2);
     assert_eq!(metric(&metrics, "retries"), 1);
 }
@@ -445,24 +344,14 @@ async fn a_404_fails_without_retrying() {
     let message = format!("{err:#}");
     assert!(message.contains("1 of 2 sources failed"), "{message}");
     assert!(message.contains("imdb.title.akas"), "{message}");
-    assert!(
-        message.contains(&missing),
-        "the message names the URL: {message}"
-    );
+    assert!(message.contains(&missing), "the message names the URL: {message}");
     assert!(message.contains("404"), "{message}");
     assert!(!message.contains("imdb.name.basics"), "{message}");
-    assert_eq!(
-        server.requests("/title.akas.tsv.gz").len(),
-        1,
-        "a 404 is not retried"
-    );
+    assert_eq!(server.requests("/title.akas.tsv.gz").len(), 1, "a 404 is not retried");
     let dest = raw(tmp.path(), "imdb/title.akas.tsv.gz");
     assert!(!dest.exists() && !part_of(&dest).exists());
     // One source failing does not stop the others.
-    assert_eq!(
-        std::fs::read(raw(tmp.path(), "imdb/name.basics.tsv.gz")).unwrap(),
-        body
-    );
+    assert_eq!(std::fs::read(raw(tmp.path(), "imdb/name.basics.tsv.gz")).unwrap(), body);
 }
 
 #[tokio::test]
@@ -472,34 +361,20 @@ async fn a_wrong_checksum_is_rejected_and_nothing_is_renamed() {
     let url = server.route("/title.basics.tsv.gz", body.clone(), Behaviour::Normal);
     let tmp = tempfile::tempdir().unwrap();
     let wrong = "0".repeat(64);
-    let mut sources = vec![source(
-        "imdb.title.basics",
-        &url,
-        "imdb/title.basics.tsv.gz",
-    )];
+    let mut sources = vec![source("imdb.title.basics", &url, "imdb/title.basics.tsv.gz")];
     sources[0].sha256 = Some(wrong.clone());
     let ctx = context(tmp.path(), fetch_config(sources), false);
 
     let err = fetch::run(&ctx, &[], false).await.unwrap_err();
 
     let message = format!("{err:#}");
-    let expected = format!(
-        "sha256 mismatch for imdb.title.basics: expected {wrong}, got {}",
-        sha256(&body)
-    );
+    let expected = format!("sha256 mismatch for imdb.title.basics: expected {wrong}, got {}", sha256(&body));
     assert!(message.contains(&expected), "{message}");
     assert!(message.contains(&url), "{message}");
     let dest = raw(tmp.path(), "imdb/title.basics.tsv.gz");
-    assert!(
-        !dest.exists(),
-        "a file failing its checksum is never renamed into place"
-    );
+    assert!(!dest.exists(), "a file failing its checksum is never renamed into place");
     assert!(!part_of(&dest).exists(), "the bad part is deleted");
-    assert_eq!(
-        server.requests("/title.basics.tsv.gz").len(),
-        1,
-        "a checksum mismatch is not retried"
-    );
+    assert_eq!(server.requests("/title.basics.tsv.gz").len(), 1, "a checksum mismatch is not retried");
 }
 
 #[tokio::test]
@@ -508,30 +383,20 @@ async fn a_truncated_gzip_is_never_renamed_into_place() {
     let body = gzipped_tsv(6);
     let url = server.route("/title.episode.tsv.gz", body, Behaviour::HalfWithoutLength);
     let tmp = tempfile::tempdir().unwrap();
-    let mut config = fetch_config(vec![source(
-        "imdb.title.episode",
-        &url,
-        "imdb/title.episode.tsv.gz",
-    )]);
+    let mut config = fetch_config(vec![source("imdb.title.episode", &url, "imdb/title.episode.tsv.gz")]);
     config.retries = 1;
     let ctx = context(tmp.path(), config, false);
 
     let err = fetch::run(&ctx, &[], false).await.unwrap_err();
 
     let message = format!("{err:#}");
-    assert!(
-        message.contains("imdb.title.episode is not a complete gzip stream"),
-        "{message}"
-    );
+    assert!(message.contains("imdb.title.episode is not a complete gzip stream"), "{message}");
     assert!(message.contains("gave up after 2 attempts"), "{message}");
     let dest = raw(tmp.path(), "imdb/title.episode.tsv.gz");
     assert!(!dest.exists() && !part_of(&dest).exists());
     let requests = server.requests("/title.episode.tsv.gz");
     assert_eq!(requests.len(), 2);
-    assert_eq!(
-        requests[1].range, None,
-        "a corrupt part is deleted, not resumed"
-    );
+    assert_eq!(requests[1].range, None, "a corrupt part is deleted, not resumed");
 }
 
 #[tokio::test]
@@ -540,11 +405,7 @@ async fn an_existing_verified_file_is_skipped() {
     let body = gzipped_tsv(7);
     let url = server.route("/title.principals.tsv.gz", body.clone(), Behaviour::Normal);
     let tmp = tempfile::tempdir().unwrap();
-    let mut sources = vec![source(
-        "imdb.title.principals",
-        &url,
-        "imdb/title.principals.tsv.gz",
-    )];
+    let mut sources = vec![source("imdb.title.principals", &url, "imdb/title.principals.tsv.gz")];
     sources[0].sha256 = Some(sha256(&body));
     let ctx = context(tmp.path(), fetch_config(sources), false);
     let dest = raw(tmp.path(), "imdb/title.principals.tsv.gz");
@@ -556,11 +417,7 @@ async fn an_existing_verified_file_is_skipped() {
     assert_eq!(metric(&second, "sources_skipped"), 1);
     assert_eq!(metric(&second, "sources_fetched"), 0);
     assert_eq!(metric(&second, "bytes_downloaded"), 0);
-    assert_eq!(
-        server.requests("/title.principals.tsv.gz").len(),
-        1,
-        "a verified file is not requested again"
-    );
+    assert_eq!(server.requests("/title.principals.tsv.gz").len(), 1, "a verified file is not requested again");
 
     // A damaged file no longer matches its checksum, so it is downloaded again.
     std::fs::write(&dest, b"damaged").unwrap();
@@ -569,9 +426,7 @@ async fn an_existing_verified_file_is_skipped() {
     assert_eq!(std::fs::read(&dest).unwrap(), body);
 
     // --force downloads even a verified file.
-    let forced = fetch::run(&ctx, &["imdb.title.principals".to_string()], true)
-        .await
-        .unwrap();
+    let forced = fetch::run(&ctx, &["imdb.title.principals".to_string()], true).await.unwrap();
     assert_eq!(metric(&forced, "sources_fetched"), 1);
     assert_eq!(server.requests("/title.principals.tsv.gz").len(), 3);
     assert_eq!(std::fs::read(&dest).unwrap(), body);
@@ -581,27 +436,16 @@ async fn an_existing_verified_file_is_skipped() {
 async fn a_changed_file_restarts_from_zero_instead_of_splicing() {
     let server = Server::start();
     let old = gzipped_tsv(8);
-    let url = server.route(
-        "/title.basics.tsv.gz",
-        old.clone(),
-        Behaviour::TruncateFirst,
-    );
+    let url = server.route("/title.basics.tsv.gz", old.clone(), Behaviour::TruncateFirst);
     let tmp = tempfile::tempdir().unwrap();
-    let mut config = fetch_config(vec![source(
-        "imdb.title.basics",
-        &url,
-        "imdb/title.basics.tsv.gz",
-    )]);
+    let mut config = fetch_config(vec![source("imdb.title.basics", &url, "imdb/title.basics.tsv.gz")]);
     config.retries = 0;
     let ctx = context(tmp.path(), config.clone(), false);
     let dest = raw(tmp.path(), "imdb/title.basics.tsv.gz");
 
     // The first run stops with half of the old version in the part.
     fetch::run(&ctx, &[], false).await.unwrap_err();
-    assert_eq!(
-        std::fs::metadata(part_of(&dest)).unwrap().len(),
-        (old.len() / 2) as u64
-    );
+    assert_eq!(std::fs::metadata(part_of(&dest)).unwrap().len(), (old.len() / 2) as u64);
 
     // Overnight the dump is republished (new content, new ETag).
     let new = gzipped_tsv(9);
@@ -612,19 +456,9 @@ async fn a_changed_file_restarts_from_zero_instead_of_splicing() {
     assert_eq!(std::fs::read(&dest).unwrap(), new);
     let requests = server.requests("/title.basics.tsv.gz");
     assert_eq!(requests.len(), 2);
-    assert_eq!(
-        requests[1].range.as_deref(),
-        Some(format!("bytes={}-", old.len() / 2).as_str())
-    );
-    assert_eq!(
-        requests[1].if_range.as_deref(),
-        Some(format!("\"{:x}\"", old.len()).as_str())
-    );
-    assert_eq!(
-        metric(&metrics, "bytes_downloaded"),
-        new.len() as u64,
-        "the new version came whole"
-    );
+    assert_eq!(requests[1].range.as_deref(), Some(format!("bytes={}-", old.len() / 2).as_str()));
+    assert_eq!(requests[1].if_range.as_deref(), Some(format!("\"{:x}\"", old.len()).as_str()));
+    assert_eq!(metric(&metrics, "bytes_downloaded"), new.len() as u64, "the new version came whole");
 }
 
 #[tokio::test]
@@ -650,37 +484,19 @@ async fn a_stalled_server_times_out_and_is_reported() {
 
     let message = format!("{err:#}");
     assert!(message.contains("2 of 3 sources failed"), "{message}");
-    assert!(
-        message.contains("imdb.title.akas") && message.contains(&silent),
-        "{message}"
-    );
-    assert!(
-        message.contains("imdb.title.crew") && message.contains(&stalling),
-        "{message}"
-    );
-    assert!(
-        message.contains("timed out") || message.contains("stalled"),
-        "{message}"
-    );
+    assert!(message.contains("imdb.title.akas") && message.contains(&silent), "{message}");
+    assert!(message.contains("imdb.title.crew") && message.contains(&stalling), "{message}");
+    assert!(message.contains("timed out") || message.contains("stalled"), "{message}");
     // Two attempts of about one second for each stalled source, far less than the server's silence.
     assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
     assert_eq!(server.requests("/title.akas.tsv.gz").len(), 2);
     let crew = server.requests("/title.crew.tsv.gz");
     assert_eq!(crew.len(), 2);
-    assert!(
-        crew[1].range.is_some(),
-        "the second attempt resumes what the stalled one received: {crew:?}"
-    );
+    assert!(crew[1].range.is_some(), "the second attempt resumes what the stalled one received: {crew:?}");
     let crew_part = part_of(&raw(tmp.path(), "imdb/title.crew.tsv.gz"));
-    assert!(
-        crew_part.exists(),
-        "the part is kept for the next run to resume"
-    );
+    assert!(crew_part.exists(), "the part is kept for the next run to resume");
     assert!(!raw(tmp.path(), "imdb/title.crew.tsv.gz").exists());
-    assert_eq!(
-        std::fs::read(raw(tmp.path(), "imdb/title.ratings.tsv.gz")).unwrap(),
-        body
-    );
+    assert_eq!(std::fs::read(raw(tmp.path(), "imdb/title.ratings.tsv.gz")).unwrap(), body);
 }
 
 fn movielens_zip(members: &[(&str, &[u8])]) -> Vec<u8> {
@@ -698,25 +514,16 @@ fn movielens_zip(members: &[(&str, &[u8])]) -> Vec<u8> {
 #[tokio::test]
 async fn zip_sources_are_extracted() {
     let server = Server::start();
-    let ratings =
-        b"userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,3,4.0,964981247\n".repeat(2000);
+    let ratings = b"userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,3,4.0,964981247\n".repeat(2000);
     let movies = b"movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n".to_vec();
     let archive = movielens_zip(&[
         ("ml-latest-small/ratings.csv", &ratings),
         ("ml-latest-small/movies.csv", &movies),
         ("ml-latest-small/README.txt", b"Summary\n"),
     ]);
-    let url = server.route(
-        "/ml-latest-small.zip",
-        archive.clone(),
-        Behaviour::TruncateFirst,
-    );
+    let url = server.route("/ml-latest-small.zip", archive.clone(), Behaviour::TruncateFirst);
     let tmp = tempfile::tempdir().unwrap();
-    let mut sources = vec![source(
-        "movielens.ml-latest-small",
-        &url,
-        "movielens/ml-latest-small.zip",
-    )];
+    let mut sources = vec![source("movielens.ml-latest-small", &url, "movielens/ml-latest-small.zip")];
     sources[0].sha256 = Some(sha256(&archive));
     sources[0].extract = true;
     let ctx = context(tmp.path(), fetch_config(sources), false);
@@ -724,36 +531,15 @@ async fn zip_sources_are_extracted() {
     let metrics = fetch::run(&ctx, &[], false).await.unwrap();
 
     let folder = raw(tmp.path(), "movielens");
-    assert_eq!(
-        std::fs::read(folder.join("ratings.csv")).unwrap(),
-        ratings,
-        "the top folder is flattened"
-    );
+    assert_eq!(std::fs::read(folder.join("ratings.csv")).unwrap(), ratings, "the top folder is flattened");
     assert_eq!(std::fs::read(folder.join("movies.csv")).unwrap(), movies);
-    assert_eq!(
-        std::fs::read(folder.join("README.txt")).unwrap(),
-        b"Summary\n"
-    );
-    assert_eq!(
-        std::fs::read(folder.join("ml-latest-small.zip")).unwrap(),
-        archive
-    );
+    assert_eq!(std::fs::read(folder.join("README.txt")).unwrap(), b"Summary\n");
+    assert_eq!(std::fs::read(folder.join("ml-latest-small.zip")).unwrap(), archive);
     assert!(!folder.join("ml-latest-small").exists());
-    let mut left: Vec<String> = std::fs::read_dir(&folder)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut left: Vec<String> =
+        std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     left.sort();
-    assert_eq!(
-        left,
-        [
-            "README.txt",
-            "ml-latest-small.zip",
-            "movies.csv",
-            "ratings.csv"
-        ],
-        "no temporary file remains"
-    );
+    assert_eq!(left, ["README.txt", "ml-latest-small.zip", "movies.csv", "ratings.csv"], "no temporary file remains");
     assert_eq!(metric(&metrics, "files_extracted"), 3);
     assert!(server.requests("/ml-latest-small.zip")[1].range.is_some());
 
@@ -769,10 +555,7 @@ async fn zip_sources_are_extracted() {
 #[tokio::test]
 async fn a_zip_member_escaping_the_folder_is_refused() {
     let server = Server::start();
-    let archive = movielens_zip(&[
-        ("ml-latest-small/ratings.csv", b"a\n"),
-        ("ml-latest-small/../../evil.csv", b"x\n"),
-    ]);
+    let archive = movielens_zip(&[("ml-latest-small/ratings.csv", b"a\n"), ("ml-latest-small/../../evil.csv", b"x\n")]);
     let url = server.route("/evil.zip", archive, Behaviour::Normal);
     let tmp = tempfile::tempdir().unwrap();
     let mut sources = vec![source("movielens.evil", &url, "movielens/evil.zip")];
@@ -782,15 +565,9 @@ async fn a_zip_member_escaping_the_folder_is_refused() {
     let err = fetch::run(&ctx, &[], false).await.unwrap_err();
 
     let message = format!("{err:#}");
-    assert!(
-        message.contains("leaves the extraction folder"),
-        "{message}"
-    );
+    assert!(message.contains("leaves the extraction folder"), "{message}");
     assert!(!tmp.path().join("evil.csv").exists() && !raw(tmp.path(), "evil.csv").exists());
-    assert!(
-        !raw(tmp.path(), "movielens/ratings.csv").exists(),
-        "nothing is extracted from a hostile archive"
-    );
+    assert!(!raw(tmp.path(), "movielens/ratings.csv").exists(), "nothing is extracted from a hostile archive");
 }
 
 #[tokio::test]
@@ -798,45 +575,23 @@ async fn dry_run_writes_nothing() {
     let server = Server::start();
     let body = gzipped_tsv(11);
     let a = server.route("/title.basics.tsv.gz", body.clone(), Behaviour::Normal);
-    let b = server.route(
-        "/ml-latest-small.zip",
-        movielens_zip(&[]),
-        Behaviour::Normal,
-    );
+    let b = server.route("/ml-latest-small.zip", movielens_zip(&[]), Behaviour::Normal);
     let tmp = tempfile::tempdir().unwrap();
-    let mut zip = source(
-        "movielens.ml-latest-small",
-        &b,
-        "movielens/ml-latest-small.zip",
-    );
+    let mut zip = source("movielens.ml-latest-small", &b, "movielens/ml-latest-small.zip");
     zip.extract = true;
-    let ctx = context(
-        tmp.path(),
-        fetch_config(vec![
-            source("imdb.title.basics", &a, "imdb/title.basics.tsv.gz"),
-            zip,
-        ]),
-        true,
-    );
+    let ctx =
+        context(tmp.path(), fetch_config(vec![source("imdb.title.basics", &a, "imdb/title.basics.tsv.gz"), zip]), true);
 
     let metrics = fetch::run(&ctx, &[], false).await.unwrap();
 
     assert_eq!(server.total_requests(), 0, "a dry run sends no request");
     assert!(!tmp.path().join("raw").exists(), "a dry run writes nothing");
-    let plan = metrics
-        .get("plan")
-        .and_then(|p| p.as_array())
-        .expect("the plan is reported");
+    let plan = metrics.get("plan").and_then(|p| p.as_array()).expect("the plan is reported");
     assert_eq!(plan.len(), 2);
     assert_eq!(plan[0]["source"], "imdb.title.basics");
     assert_eq!(plan[0]["url"], a.as_str());
     assert_eq!(plan[0]["action"], "download");
-    assert!(
-        plan[1]["dest"]
-            .as_str()
-            .unwrap()
-            .ends_with("ml-latest-small.zip")
-    );
+    assert!(plan[1]["dest"].as_str().unwrap().ends_with("ml-latest-small.zip"));
 }
 
 #[tokio::test]
@@ -844,28 +599,12 @@ async fn an_unknown_source_name_is_refused_before_any_download() {
     let server = Server::start();
     let url = server.route("/title.basics.tsv.gz", gzipped_tsv(12), Behaviour::Normal);
     let tmp = tempfile::tempdir().unwrap();
-    let ctx = context(
-        tmp.path(),
-        fetch_config(vec![source(
-            "imdb.title.basics",
-            &url,
-            "imdb/title.basics.tsv.gz",
-        )]),
-        false,
-    );
+    let ctx =
+        context(tmp.path(), fetch_config(vec![source("imdb.title.basics", &url, "imdb/title.basics.tsv.gz")]), false);
 
-    let err = fetch::run(&ctx, &["imdb.title.basic".to_string()], false)
-        .await
-        .unwrap_err();
+    let err = fetch::run(&ctx, &["imdb.title.basic".to_string()], false).await.unwrap_err();
 
-    assert!(
-        err.to_string()
-            .contains("unknown fetch source 'imdb.title.basic'"),
-        "{err}"
-    );
-    assert!(
-        err.to_string().contains("imdb.title.basics"),
-        "the known names are listed: {err}"
-    );
+    assert!(err.to_string().contains("unknown fetch source 'imdb.title.basic'"), "{err}");
+    assert!(err.to_string().contains("imdb.title.basics"), "the known names are listed: {err}");
     assert_eq!(server.total_requests(), 0);
 }

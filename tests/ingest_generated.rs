@@ -30,11 +30,17 @@ fn every_corrupted_row_is_quarantined_and_every_other_row_kept() {
     cinepicks_ok(data.path(), &["ingest"]);
     let m = manifest(data.path());
     assert_nothing_lost(data.path(), &m);
-    for (file, table) in IMDB_TABLES.iter().chain(&[("u.data", "ml_ratings"), ("u.item", "ml_movies"), ("u.user", "ml_users")]) {
+    for (file, table) in
+        IMDB_TABLES.iter().chain(&[("u.data", "ml_ratings"), ("u.item", "ml_movies"), ("u.user", "ml_users")])
+    {
         let generated = summary.file(file).unwrap_or_else(|| panic!("{file} generated"));
         let report = table_report(&m, table);
         assert_eq!(count(&report, "rows_read"), generated.rows, "{table}: every row read");
-        assert_eq!(count(&report, "rows_rejected"), generated.corrupted_rows, "{table}: exactly the corrupted rows rejected");
+        assert_eq!(
+            count(&report, "rows_rejected"),
+            generated.corrupted_rows,
+            "{table}: exactly the corrupted rows rejected"
+        );
     }
     let catalogue = read_parquet(&data.path().join("lake/catalogue.parquet"));
     assert!(catalogue.height() > 50, "a catalogue of programmable films: {}", catalogue.height());
@@ -48,11 +54,17 @@ fn too_many_bad_rows_fail_the_ingest_naming_file_counts_and_lines() {
     let out = cinepicks(data.path(), &["ingest"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("title.basics.tsv.gz") && stderr.contains("rows rejected") && stderr.contains("line "), "{stderr}");
+    assert!(
+        stderr.contains("title.basics.tsv.gz") && stderr.contains("rows rejected") && stderr.contains("line "),
+        "{stderr}"
+    );
     assert!(!data.path().join("lake/titles.parquet").exists(), "the lake is left unchanged");
     assert!(data.path().join("quarantine/titles.parquet").exists(), "rejected rows are kept for inspection");
     // Raising the limit lets the same data through.
-    let out = cinepicks(data.path(), &["--config", &write_config(data.path(), "ingest:\n  max_rejected_share: 0.2\n"), "ingest"]);
+    let out = cinepicks(
+        data.path(),
+        &["--config", &write_config(data.path(), "ingest:\n  max_rejected_share: 0.2\n"), "ingest"],
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -68,7 +80,8 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap()
 }
 
-const BASICS_HEADER: &str = "tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres\n";
+const BASICS_HEADER: &str =
+    "tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres\n";
 const RATINGS: &str = "tconst\taverageRating\tnumVotes\ntt0000001\t5.7\t2100\n";
 
 /// An IMDb folder with the given title.basics bytes and a valid title.ratings.

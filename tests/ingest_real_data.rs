@@ -95,7 +95,13 @@ fn imdb_head_sample_unquotes_principals_and_reports_orphans() {
     assert!(jobs.iter().flatten().any(|j| j == "play \"Hamlet\""));
     // Partial joins of a head() sample are reported as orphans, never dropped.
     let orphan = |table: &str, field: &str| {
-        m["report"]["orphans"].as_array().unwrap().iter().find(|o| o["table"] == table && o["field"] == field).cloned().unwrap()
+        m["report"]["orphans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["table"] == table && o["field"] == field)
+            .cloned()
+            .unwrap()
     };
     let people = orphan("credits", "nconst");
     assert_eq!(people["distinct_ids"], 9_612);
@@ -147,7 +153,11 @@ fn tmdb_5000_keeps_every_movie_and_reads_zero_budgets_as_unknown() {
     assert_eq!(movies.column("revenue").unwrap().null_count(), 1_427);
     assert_eq!(movies.column("release_date").unwrap().null_count(), 1);
     let countries = movies.column("production_countries").unwrap().list().unwrap();
-    let has_fr = countries.amortized_iter().flatten().filter(|s| s.as_ref().str().unwrap().iter().flatten().any(|c| c == "FR")).count();
+    let has_fr = countries
+        .amortized_iter()
+        .flatten()
+        .filter(|s| s.as_ref().str().unwrap().iter().flatten().any(|c| c == "FR"))
+        .count();
     assert!(has_fr > 100, "French co-productions found: {has_fr}");
 }
 

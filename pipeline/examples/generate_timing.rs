@@ -20,7 +20,13 @@ fn main() {
         Ok(summary) => {
             let mut total = 0;
             for f in &summary.files {
-                println!("{:>12} rows {:>12} bytes {:>6} corrupted  {}", f.rows, f.bytes, f.corrupted_rows, f.path.display());
+                println!(
+                    "{:>12} rows {:>12} bytes {:>6} corrupted  {}",
+                    f.rows,
+                    f.bytes,
+                    f.corrupted_rows,
+                    f.path.display()
+                );
                 total += f.bytes;
             }
             println!("scale {scale}: {} files, {} bytes, {:.2?}", summary.files.len(), total, start.elapsed());

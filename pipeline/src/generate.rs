@@ -166,12 +166,9 @@ pub fn generate(
         }
     };
 
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        opts.threads
-    }
-    .clamp(1, JOBS.len());
+    let threads =
+        if opts.threads == 0 { std::thread::available_parallelism().map_or(2, |n| n.get()) } else { opts.threads }
+            .clamp(1, JOBS.len());
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let results: Mutex<Vec<Option<Result<Vec<GeneratedFile>, GenerateError>>>> =

@@ -183,7 +183,8 @@ pub fn discover(dirs: &SourceDirs, allow_partial: bool) -> Result<(Vec<InputFile
         }
     }
     if let Some(dir) = dirs.movielens.as_deref().filter(|d| d.is_dir()) {
-        let layout = movielens::Layout::detect(dir).ok_or_else(|| IngestError::UnknownMovieLensLayout { dir: dir.into() })?;
+        let layout =
+            movielens::Layout::detect(dir).ok_or_else(|| IngestError::UnknownMovieLensLayout { dir: dir.into() })?;
         for (ml_file, path) in layout.files(dir) {
             let reader = match ml_file.dialect() {
                 Some(dialect) => Reader::Delimited(dialect, ml_file.parser_fn()),
@@ -201,8 +202,11 @@ pub fn discover(dirs: &SourceDirs, allow_partial: bool) -> Result<(Vec<InputFile
         }
     }
     if files.is_empty() {
-        let looked: Vec<String> =
-            [&dirs.imdb, &dirs.movielens, &dirs.tmdb].iter().filter_map(|d| d.as_ref()).map(|d| d.display().to_string()).collect();
+        let looked: Vec<String> = [&dirs.imdb, &dirs.movielens, &dirs.tmdb]
+            .iter()
+            .filter_map(|d| d.as_ref())
+            .map(|d| d.display().to_string())
+            .collect();
         return Err(IngestError::NoInput { looked_in: looked.join(", ") });
     }
     Ok((files, warnings))
@@ -242,7 +246,12 @@ struct TableResult {
 
 /// Runs the whole stage. On success every table (and the catalogue) is published; on failure the lake is
 /// unchanged but quarantine files are published so the rejected rows can be inspected.
-pub fn ingest(files: &[InputFile], warnings: Vec<String>, opts: &IngestOptions, progress: &dyn ProgressSink) -> Result<IngestReport, IngestError> {
+pub fn ingest(
+    files: &[InputFile],
+    warnings: Vec<String>,
+    opts: &IngestOptions,
+    progress: &dyn ProgressSink,
+) -> Result<IngestReport, IngestError> {
     let started = Instant::now();
     let mut order: Vec<&InputFile> = files.iter().collect();
     order.sort_by_key(|f| std::cmp::Reverse(f.bytes));
@@ -314,7 +323,9 @@ fn read_table(file: &InputFile, opts: &IngestOptions, progress: &dyn ProgressSin
     let mut out = TableOutput::new(parser.columns(), &lake_dest, &quarantine_dest, &file.path, opts.batch_rows)?;
     let counter = progress.file_started(file);
     let summary = match file.reader {
-        Reader::Delimited(dialect, _) => delimited::read_delimited(&file.path, dialect, parser.as_mut(), &mut out, counter)?,
+        Reader::Delimited(dialect, _) => {
+            delimited::read_delimited(&file.path, dialect, parser.as_mut(), &mut out, counter)?
+        }
         Reader::Csv(_) => csv_input::read_csv(&file.path, parser.as_mut(), &mut out, counter)?,
     };
     let (lake, quarantine, counts) = out.finish()?;
@@ -388,9 +399,15 @@ fn build_catalogue(staged: &[StagedFile], opts: &IngestOptions) -> Result<Option
         return Ok(None);
     };
     let dest = lake::table_path(&opts.lake_dir, tables::CATALOGUE);
-    catalogue::write(&titles, find(tables::IMDB_RATINGS).as_deref(), find(tables::AKAS).as_deref(), &opts.catalogue, &dest)
-        .map(Some)
-        .map_err(|e| IngestError::Catalogue(e.to_string()))
+    catalogue::write(
+        &titles,
+        find(tables::IMDB_RATINGS).as_deref(),
+        find(tables::AKAS).as_deref(),
+        &opts.catalogue,
+        &dest,
+    )
+    .map(Some)
+    .map_err(|e| IngestError::Catalogue(e.to_string()))
 }
 
 /// Lake and quarantine files of an earlier ingest that this one did not produce are removed, so the lake

@@ -27,8 +27,21 @@ pub mod tables {
 
     /// Every table the ingest may write.
     pub const ALL: [&str; 15] = [
-        TITLES, IMDB_RATINGS, PEOPLE, CREDITS, CREW, EPISODES, AKAS, ML_RATINGS, ML_MOVIES, ML_USERS, ML_TAGS,
-        LINKS, TMDB_MOVIES, TMDB_CREDITS, CATALOGUE,
+        TITLES,
+        IMDB_RATINGS,
+        PEOPLE,
+        CREDITS,
+        CREW,
+        EPISODES,
+        AKAS,
+        ML_RATINGS,
+        ML_MOVIES,
+        ML_USERS,
+        ML_TAGS,
+        LINKS,
+        TMDB_MOVIES,
+        TMDB_CREDITS,
+        CATALOGUE,
     ];
 }
 
@@ -79,9 +92,7 @@ impl ParquetSink {
         // The writer needs every column cut into the same chunks; builders' frames already are.
         let mut aligned = frame.clone();
         aligned.align_chunks();
-        writer
-            .write_batch(&aligned)
-            .map_err(|source| LakeError::Polars { path: self.dest.clone(), source })?;
+        writer.write_batch(&aligned).map_err(|source| LakeError::Polars { path: self.dest.clone(), source })?;
         self.rows += frame.height() as u64;
         Ok(())
     }

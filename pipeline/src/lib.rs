@@ -2,8 +2,8 @@
 //!
 //! Layout:
 //! - `generate`: deterministic generator of IMDb / MovieLens / TMDB-format files with planted structure.
-pub mod generate;
 pub mod domain;
+pub mod generate;
+pub mod ingest;
 pub mod lake;
 pub mod sources;
-pub mod ingest;

@@ -39,7 +39,13 @@ pub fn cinepicks_ok(data: &Path, args: &[&str]) -> String {
 }
 
 /// Ingest of only the given source folders (the others point nowhere).
-pub fn ingest_only(data: &Path, imdb: Option<&Path>, movielens: Option<&Path>, tmdb: Option<&Path>, extra: &[&str]) -> Output {
+pub fn ingest_only(
+    data: &Path,
+    imdb: Option<&Path>,
+    movielens: Option<&Path>,
+    tmdb: Option<&Path>,
+    extra: &[&str],
+) -> Output {
     let none = data.join("absent");
     let arg = |p: Option<&Path>| p.unwrap_or(&none).display().to_string();
     let (i, m, t) = (arg(imdb), arg(movielens), arg(tmdb));

@@ -460,9 +460,7 @@ pub(crate) fn write_title_akas(
         let class = core.kind.class();
         use super::world::Class;
         let n = match class {
-            Class::Film | Class::Series => {
-                3 + (core.popularity.max(1.0).log2() * 0.8) as usize + rng.index(6)
-            }
+            Class::Film | Class::Series => 3 + (core.popularity.max(1.0).log2() * 0.8) as usize + rng.index(6),
             Class::Episode => {
                 if rng.chance(0.2) {
                     1

@@ -219,10 +219,8 @@ impl MovieLens {
                 empty_url: n >= 100 && (pos == n / 5 || pos == n / 7),
             });
         }
-        let weight: Vec<f64> = keyed
-            .iter()
-            .map(|&(_, _, index)| world.title_core(index).popularity.max(1.0).powf(0.8))
-            .collect();
+        let weight: Vec<f64> =
+            keyed.iter().map(|&(_, _, index)| world.title_core(index).popularity.max(1.0).powf(0.8)).collect();
         let mut cum_weight = Vec::with_capacity(weight.len());
         let mut acc = 0.0;
         for w in &weight {
@@ -271,8 +269,7 @@ impl MovieLens {
                 nudge(g::DOCUMENTARY, 0.2);
                 nudge(g::WAR, 0.15);
             }
-            let start_ts =
-                FIRST_USER_TS + (rng.f64().powf(0.7) * (LAST_USER_START_TS - FIRST_USER_TS) as f64) as i64;
+            let start_ts = FIRST_USER_TS + (rng.f64().powf(0.7) * (LAST_USER_START_TS - FIRST_USER_TS) as f64) as i64;
             let span = (86_400.0 * (60.0f64.ln() + 1.5 * rng.normal()).exp()).min(86_400.0 * 3650.0);
             activity.push(rng.pareto(1.2).min(500.0));
             users.push(MlUser {
@@ -521,8 +518,14 @@ pub(crate) fn write_latest_ratings_and_tags(
         opts,
         progress,
     )?;
-    let mut tags_csv =
-        CsvTable::create(dir, "tags.csv", &["userId", "movieId", "tag", "timestamp"], &corrupt::ML_TAGS, opts, progress)?;
+    let mut tags_csv = CsvTable::create(
+        dir,
+        "tags.csv",
+        &["userId", "movieId", "tag", "timestamp"],
+        &corrupt::ML_TAGS,
+        opts,
+        progress,
+    )?;
     let mut seen = Vec::new();
     let mut ratings = Vec::new();
     let mut num = Vec::with_capacity(24);
@@ -563,9 +566,10 @@ pub(crate) fn write_latest_ratings_and_tags(
                         let core = world.title_core(item.title_index);
                         let plan = world.plan(&core);
                         world.credits(&core, &plan, &mut credits);
-                        match credits.iter().find(|c| {
-                            matches!(c.category, Category::Actor | Category::Actress | Category::Director)
-                        }) {
+                        match credits
+                            .iter()
+                            .find(|c| matches!(c.category, Category::Actor | Category::Actress | Category::Director))
+                        {
                             Some(c) => {
                                 world.person_name(&world.person_core(c.person), &mut name);
                                 name.clone()
@@ -724,8 +728,7 @@ pub(crate) fn write_catalogue_files(
         movies.record.push_field(&num);
         movies.record.push_field(item.title.as_bytes());
         genres.clear();
-        let mut names: Vec<&str> =
-            (1..19).filter(|gi| item.genres & (1 << gi) != 0).map(ml_latest_genre).collect();
+        let mut names: Vec<&str> = (1..19).filter(|gi| item.genres & (1 << gi) != 0).map(ml_latest_genre).collect();
         if item.imax {
             names.push("IMAX");
         }
@@ -740,8 +743,14 @@ pub(crate) fn write_catalogue_files(
     }
     files.push(movies.out.finish()?);
 
-    let mut links =
-        CsvTable::create(dir_latest, "links.csv", &["movieId", "imdbId", "tmdbId"], &corrupt::ML_LINKS, opts, progress)?;
+    let mut links = CsvTable::create(
+        dir_latest,
+        "links.csv",
+        &["movieId", "imdbId", "tmdbId"],
+        &corrupt::ML_LINKS,
+        opts,
+        progress,
+    )?;
     for item in &ml.items {
         num.clear();
         push_int(&mut num, item.movie_id as i64);

@@ -152,7 +152,12 @@ pub(crate) fn write_movies(
             let mut english = String::new();
             world.title_in(&core, Lang::En, &mut english);
             let slug: String = english.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_lowercase();
-            let _ = write!(field, "http://www.{}{}.com/", if slug.is_empty() { "film" } else { &slug }, if rng.chance(0.3) { "movie" } else { "" });
+            let _ = write!(
+                field,
+                "http://www.{}{}.com/",
+                if slug.is_empty() { "film" } else { &slug },
+                if rng.chance(0.3) { "movie" } else { "" }
+            );
         }
         rec.push_field(field.as_bytes());
         field.clear();
@@ -203,7 +208,12 @@ pub(crate) fn write_movies(
                 rng.pick(OVERVIEW_GOAL)
             );
             if rng.chance(0.5) {
-                let _ = write!(field, " Set in {}, it is a story about {}.", country.name, if rng.chance(0.5) { "loyalty, grief and second chances" } else { "what we owe each other" });
+                let _ = write!(
+                    field,
+                    " Set in {}, it is a story about {}.",
+                    country.name,
+                    if rng.chance(0.5) { "loyalty, grief and second chances" } else { "what we owe each other" }
+                );
             }
         }
         rec.push_field(field.as_bytes());
@@ -364,11 +374,8 @@ pub(crate) fn write_credits(
         let mut members: Vec<Credit> = credits.iter().copied().filter(|c| c.category.is_cast()).collect();
         let extras = rng.range(2, 4 + (core.popularity.max(1.0).log10() * 2.0) as i64);
         for _ in 0..extras {
-            let (pool, cat) = if rng.chance(0.5) {
-                (p::ACTOR_C, Category::Actor)
-            } else {
-                (p::ACTRESS_C, Category::Actress)
-            };
+            let (pool, cat) =
+                if rng.chance(0.5) { (p::ACTOR_C, Category::Actor) } else { (p::ACTRESS_C, Category::Actress) };
             if let Some(person) = world.random_active(pool, core.year_idx, &mut rng) {
                 members.push(Credit { person, category: cat, detail: key(opts.seed, index, person) });
             }
@@ -408,13 +415,33 @@ pub(crate) fn write_credits(
             }
             listed.push((c.person, c.category));
             let (dept, job) = crew_job(c, &mut rng);
-            push_crew(world, &mut crew, &mut first, &credit_id(opts.seed, movie, slot), dept, job, c.person, &mut rng, &mut name);
+            push_crew(
+                world,
+                &mut crew,
+                &mut first,
+                &credit_id(opts.seed, movie, slot),
+                dept,
+                job,
+                c.person,
+                &mut rng,
+                &mut name,
+            );
             slot += 1;
         }
         for _ in 0..rng.range(0, 5) {
             if let Some(person) = world.random_active(p::CREW, core.year_idx, &mut rng) {
                 let (dept, job) = *rng.pick(CREW_TMDB_JOBS);
-                push_crew(world, &mut crew, &mut first, &credit_id(opts.seed, movie, slot), dept, job, person, &mut rng, &mut name);
+                push_crew(
+                    world,
+                    &mut crew,
+                    &mut first,
+                    &credit_id(opts.seed, movie, slot),
+                    dept,
+                    job,
+                    person,
+                    &mut rng,
+                    &mut name,
+                );
                 slot += 1;
             }
         }
@@ -453,10 +480,14 @@ fn push_crew(
     push_json(crew, credit);
     crew.push_str(", \"department\": ");
     push_json(crew, dept);
-    let _ = write!(crew, ", \"gender\": {}, \"id\": {}, \"job\": ", gender_code(world, person, rng), tmdb_person_id(person));
+    let _ = write!(
+        crew,
+        ", \"gender\": {}, \"id\": {}, \"job\": ",
+        gender_code(world, person, rng),
+        tmdb_person_id(person)
+    );
     push_json(crew, job);
     crew.push_str(", \"name\": ");
     push_json(crew, name);
     crew.push('}');
 }
-

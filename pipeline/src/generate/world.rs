@@ -4,9 +4,7 @@ use super::ids::IdSpace;
 use super::layout::{Affine, BlockLayout, NOW_YEAR, NYEARS, apportion, year_of};
 use super::rng::{Rng, key, stream};
 use super::titles::{Concept, render_episode_dated, render_episode_number};
-use super::vocabulary::{
-    COUNTRIES, FILM_GENRE_WEIGHTS, GENRE_RATING_EFFECT, Lang, g, names,
-};
+use super::vocabulary::{COUNTRIES, FILM_GENRE_WEIGHTS, GENRE_RATING_EFFECT, Lang, g, names};
 
 /// Dimension of the latent taste space shared by films and MovieLens users.
 pub(crate) const K: usize = 8;

@@ -33,9 +33,7 @@ pub fn french_titles(akas: LazyFrame) -> LazyFrame {
         .then(lit(0))
         .when(types.clone().is_null())
         .then(lit(1))
-        .when(
-            types.clone().list().contains(lit("working"), false).or(types.list().contains(lit("alternative"), false)),
-        )
+        .when(types.clone().list().contains(lit("working"), false).or(types.list().contains(lit("alternative"), false)))
         .then(lit(3))
         .otherwise(lit(2))
         .alias("preference");
@@ -48,7 +46,12 @@ pub fn french_titles(akas: LazyFrame) -> LazyFrame {
 
 /// Titles ⨝ ratings ⨝ French titles, filtered by the rules. Without ratings, votes are unknown and
 /// only a zero `min_votes` lets titles through.
-pub fn catalogue(titles: LazyFrame, ratings: Option<LazyFrame>, french: Option<LazyFrame>, rules: &CatalogueRules) -> LazyFrame {
+pub fn catalogue(
+    titles: LazyFrame,
+    ratings: Option<LazyFrame>,
+    french: Option<LazyFrame>,
+    rules: &CatalogueRules,
+) -> LazyFrame {
     let types = Series::new("types".into(), rules.title_types.clone());
     let mut lf = titles.filter(
         col(c::TITLE_TYPE)

@@ -64,7 +64,10 @@ pub fn read_csv(
                 if let Some(input) = stream.error.take() {
                     return Err(TableError::Input(input));
                 }
-                return Err(TableError::Input(InputError::Io { path: path.into(), source: io::Error::other(e.to_string()) }));
+                return Err(TableError::Input(InputError::Io {
+                    path: path.into(),
+                    source: io::Error::other(e.to_string()),
+                }));
             }
         }
         let line = record.position().map_or(0, |p| p.line());
@@ -115,7 +118,12 @@ fn decode<'r>(record: &'r csv::ByteRecord, fields: &mut [&'r str; MAX_FIELDS]) -
             Err(e) => {
                 return Err(Reject::new(
                     RejectKind::InvalidUtf8,
-                    format!("column {}: invalid UTF-8 byte 0x{:02X} at byte {}", i + 1, field[e.valid_up_to()], e.valid_up_to() + 1),
+                    format!(
+                        "column {}: invalid UTF-8 byte 0x{:02X} at byte {}",
+                        i + 1,
+                        field[e.valid_up_to()],
+                        e.valid_up_to() + 1
+                    ),
                 ));
             }
         }

@@ -72,7 +72,11 @@ pub fn read_delimited(
                     Err(e) => {
                         let reject = Reject::new(
                             RejectKind::InvalidUtf8,
-                            format!("invalid UTF-8 byte 0x{:02X} at byte {}", raw[e.valid_up_to()], e.valid_up_to() + 1),
+                            format!(
+                                "invalid UTF-8 byte 0x{:02X} at byte {}",
+                                raw[e.valid_up_to()],
+                                e.valid_up_to() + 1
+                            ),
                         );
                         error = out.rejected(line_no, raw, &reject).err().map(TableError::Lake);
                         return;

@@ -180,7 +180,10 @@ impl Encoder {
             self.tx = None;
             return match self.handle.take().map(JoinHandle::join) {
                 Some(Ok(Err(e))) => Err(e),
-                _ => Err(LakeError::Io { path: self.dest.clone(), source: std::io::Error::other("encoder thread stopped") }),
+                _ => Err(LakeError::Io {
+                    path: self.dest.clone(),
+                    source: std::io::Error::other("encoder thread stopped"),
+                }),
             };
         }
         Ok(())
@@ -190,7 +193,9 @@ impl Encoder {
         self.tx = None;
         match self.handle.take().map(JoinHandle::join) {
             Some(Ok(result)) => result,
-            _ => Err(LakeError::Io { path: self.dest.clone(), source: std::io::Error::other("encoder thread panicked") }),
+            _ => {
+                Err(LakeError::Io { path: self.dest.clone(), source: std::io::Error::other("encoder thread panicked") })
+            }
         }
     }
 }

@@ -80,13 +80,19 @@ pub fn shown(value: &str) -> String {
 
 pub fn title_id(field: &str, value: &str) -> Result<TitleId, Reject> {
     TitleId::parse(value).ok_or_else(|| {
-        Reject::new(RejectKind::MalformedId, format!("field `{field}`: {} is not an IMDb title id (tt + 7 digits)", shown(value)))
+        Reject::new(
+            RejectKind::MalformedId,
+            format!("field `{field}`: {} is not an IMDb title id (tt + 7 digits)", shown(value)),
+        )
     })
 }
 
 pub fn person_id(field: &str, value: &str) -> Result<PersonId, Reject> {
     PersonId::parse(value).ok_or_else(|| {
-        Reject::new(RejectKind::MalformedId, format!("field `{field}`: {} is not an IMDb person id (nm + 7 digits)", shown(value)))
+        Reject::new(
+            RejectKind::MalformedId,
+            format!("field `{field}`: {} is not an IMDb person id (nm + 7 digits)", shown(value)),
+        )
     })
 }
 

@@ -149,7 +149,17 @@ impl RowParser for TitleBasics {
         tables::TITLES
     }
     fn header(&self) -> &'static [&'static str] {
-        &["tconst", "titleType", "primaryTitle", "originalTitle", "isAdult", "startYear", "endYear", "runtimeMinutes", "genres"]
+        &[
+            "tconst",
+            "titleType",
+            "primaryTitle",
+            "originalTitle",
+            "isAdult",
+            "startYear",
+            "endYear",
+            "runtimeMinutes",
+            "genres",
+        ]
     }
     fn columns(&self) -> Columns {
         &[

@@ -41,16 +41,50 @@ const IDS: std::ops::RangeInclusive<i64> = 1..=i32::MAX as i64;
 
 /// The 19 genres of u.item's flags, in u.genre order.
 pub const GENRES_100K: [&str; 19] = [
-    "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
-    "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
+    "unknown",
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children's",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Film-Noir",
+    "Horror",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
 ];
 
 /// Occupation codes of the 1M users.dat (from its README).
 pub const OCCUPATIONS_1M: [&str; 21] = [
-    "other", "academic/educator", "artist", "clerical/admin", "college/grad student", "customer service",
-    "doctor/health care", "executive/managerial", "farmer", "homemaker", "K-12 student", "lawyer", "programmer",
-    "retired", "sales/marketing", "scientist", "self-employed", "technician/engineer", "tradesman/craftsman",
-    "unemployed", "writer",
+    "other",
+    "academic/educator",
+    "artist",
+    "clerical/admin",
+    "college/grad student",
+    "customer service",
+    "doctor/health care",
+    "executive/managerial",
+    "farmer",
+    "homemaker",
+    "K-12 student",
+    "lawyer",
+    "programmer",
+    "retired",
+    "sales/marketing",
+    "scientist",
+    "self-employed",
+    "technician/engineer",
+    "tradesman/craftsman",
+    "unemployed",
+    "writer",
 ];
 
 const RATINGS_COLUMNS: Columns =
@@ -239,7 +273,10 @@ impl RowParser for Ratings {
         if self.grouped.regrouped_rows == 0 {
             return Vec::new();
         }
-        vec![format!("{} ratings are not grouped by user: duplicates across groups are not checked", self.grouped.regrouped_rows)]
+        vec![format!(
+            "{} ratings are not grouped by user: duplicates across groups are not checked",
+            self.grouped.regrouped_rows
+        )]
     }
 }
 
@@ -279,9 +316,30 @@ impl RowParser for Movies {
     fn header(&self) -> &'static [&'static str] {
         match self.format {
             MoviesFormat::Ml100k => &[
-                "movie_id", "title", "release_date", "video_release_date", "imdb_url", "unknown", "Action", "Adventure",
-                "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror",
-                "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
+                "movie_id",
+                "title",
+                "release_date",
+                "video_release_date",
+                "imdb_url",
+                "unknown",
+                "Action",
+                "Adventure",
+                "Animation",
+                "Children's",
+                "Comedy",
+                "Crime",
+                "Documentary",
+                "Drama",
+                "Fantasy",
+                "Film-Noir",
+                "Horror",
+                "Musical",
+                "Mystery",
+                "Romance",
+                "Sci-Fi",
+                "Thriller",
+                "War",
+                "Western",
             ],
             MoviesFormat::Ml1m => &["movie_id", "title", "genres"],
             MoviesFormat::Latest => &["movieId", "title", "genres"],
@@ -464,7 +522,8 @@ impl RowParser for Links {
         let imdb = match f[1] {
             "" => None,
             digits => Some(
-                TitleId::from_digits(digits).ok_or_else(|| Reject::invalid("imdbId", digits, "is not an IMDb number"))?,
+                TitleId::from_digits(digits)
+                    .ok_or_else(|| Reject::invalid("imdbId", digits, "is not an IMDb number"))?,
             ),
         };
         let tmdb = match f[2] {
@@ -527,7 +586,8 @@ mod tests {
     #[test]
     fn u_item_flags_become_genre_lists() {
         let mut p = Movies::new(MoviesFormat::Ml100k);
-        let mut fields = vec!["1", "Toy Story (1995)", "01-Jan-1995", "", "http://us.imdb.com/M/title-exact?Toy%20Story%20(1995)"];
+        let mut fields =
+            vec!["1", "Toy Story (1995)", "01-Jan-1995", "", "http://us.imdb.com/M/title-exact?Toy%20Story%20(1995)"];
         let flags = ["0", "0", "0", "1", "1", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"];
         fields.extend(flags);
         let mut out = FrameBuilder::new(p.columns(), 4);

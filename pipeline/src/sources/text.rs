@@ -117,11 +117,7 @@ fn read_chunks(
 }
 
 /// Decodes (gunzips if needed) and sends chunks; the caller owns the hasher so it can finalise it.
-fn read_decoded(
-    hashing: &mut HashingReader,
-    path: &Path,
-    tx: &SyncSender<Result<Vec<u8>, InputError>>,
-) -> InputStats {
+fn read_decoded(hashing: &mut HashingReader, path: &Path, tx: &SyncSender<Result<Vec<u8>, InputError>>) -> InputStats {
     let mut buffered = BufReader::with_capacity(1 << 18, hashing);
     let gzip = match buffered.fill_buf() {
         Ok(head) => head.starts_with(&[0x1f, 0x8b]),
@@ -131,7 +127,8 @@ fn read_decoded(
         }
     };
     let mut stats = InputStats { gzip, ..InputStats::default() };
-    let mut reader: Box<dyn Read + '_> = if gzip { Box::new(MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
+    let mut reader: Box<dyn Read + '_> =
+        if gzip { Box::new(MultiGzDecoder::new(buffered)) } else { Box::new(buffered) };
 
     let mut carry: Vec<u8> = Vec::new();
     let mut first = true;

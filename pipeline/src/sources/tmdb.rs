@@ -2,10 +2,10 @@
 
 use serde::Deserialize;
 
+use super::RowParser;
 use super::fields::{Reject, float_in, int_in, required};
 use super::frame::{Columns, FrameBuilder, Kind};
 use super::keys::{IdSet, KeyReport, KeySpace, Reference};
-use super::RowParser;
 use crate::lake::tables;
 
 /// Lake column names of the TMDB tables.
@@ -102,9 +102,26 @@ impl RowParser for Movies {
     }
     fn header(&self) -> &'static [&'static str] {
         &[
-            "budget", "genres", "homepage", "id", "keywords", "original_language", "original_title", "overview",
-            "popularity", "production_companies", "production_countries", "release_date", "revenue", "runtime",
-            "spoken_languages", "status", "tagline", "title", "vote_average", "vote_count",
+            "budget",
+            "genres",
+            "homepage",
+            "id",
+            "keywords",
+            "original_language",
+            "original_title",
+            "overview",
+            "popularity",
+            "production_companies",
+            "production_countries",
+            "release_date",
+            "revenue",
+            "runtime",
+            "spoken_languages",
+            "status",
+            "tagline",
+            "title",
+            "vote_average",
+            "vote_count",
         ]
     }
     fn columns(&self) -> Columns {
@@ -162,7 +179,8 @@ impl RowParser for Movies {
         let languages: Vec<Language> = json_list("spoken_languages", f[14])?;
         let title = required("title", text(f[17]))?;
         let vote_average = if f[18].is_empty() { None } else { Some(float_in("vote_average", f[18], 0.0..=10.0)?) };
-        let vote_count = if f[19].is_empty() { None } else { Some(int_in("vote_count", f[19], 0..=i32::MAX as i64)? as i32) };
+        let vote_count =
+            if f[19].is_empty() { None } else { Some(int_in("vote_count", f[19], 0..=i32::MAX as i64)? as i32) };
         if !self.ids.insert(id) {
             return Err(Reject::duplicate(format_args!("id {id}")));
         }
