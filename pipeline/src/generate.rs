@@ -107,14 +107,14 @@ enum Job {
 
 /// Largest first, so the long poles start early.
 const JOBS: [Job; 12] = [
+    Job::Names,
     Job::Principals,
     Job::Akas,
-    Job::Names,
-    Job::Basics,
     Job::Crew,
+    Job::Basics,
+    Job::TmdbCredits,
     Job::Ratings,
     Job::Episode,
-    Job::TmdbCredits,
     Job::LatestRatings,
     Job::UData,
     Job::TmdbMovies,

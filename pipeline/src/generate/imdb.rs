@@ -694,8 +694,8 @@ pub(crate) fn write_name_basics(
                 }
             }
         } else {
-            world.person_slots(&pc, |ti, _, slot| {
-                let core = world.title_core(ti);
+            world.person_slots(&pc, |ti, y, kind, rank, slot| {
+                let core = world.title_core_at(ti, y, kind, rank);
                 let plan = world.plan(&core);
                 if slot < plan[pc.pool] as u64 {
                     let shown = core.episode.map_or(ti, |l| l.parent);

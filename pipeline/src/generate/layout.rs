@@ -60,12 +60,18 @@ impl Affine {
         Affine { n, a, a_inv, b: rng.below(n) }
     }
 
+    /// (x·m) mod n, in 64-bit arithmetic whenever the product fits (u128 division is slow).
+    #[inline]
+    fn mul_mod(&self, x: u64, m: u64) -> u64 {
+        if self.n <= u32::MAX as u64 { x * m % self.n } else { (x as u128 * m as u128 % self.n as u128) as u64 }
+    }
+
     #[inline]
     pub fn forward(&self, x: u64) -> u64 {
         if self.n <= 1 {
             return 0;
         }
-        ((x % self.n) as u128 * self.a as u128 % self.n as u128 + self.b as u128) as u64 % self.n
+        (self.mul_mod(x % self.n, self.a) + self.b) % self.n
     }
 
     #[inline]
@@ -73,7 +79,7 @@ impl Affine {
         if self.n <= 1 {
             return 0;
         }
-        (((y + self.n - self.b) % self.n) as u128 * self.a_inv as u128 % self.n as u128) as u64
+        self.mul_mod((y % self.n + self.n - self.b) % self.n, self.a_inv)
     }
 }
 

@@ -57,7 +57,7 @@ impl<'a> OutFile<'a> {
         let tmp = dir.join(format!(".{name}.partial"));
         let file = File::create(&tmp).map_err(|source| GenerateError::Write { path: tmp.clone(), source })?;
         let buf = BufWriter::with_capacity(1 << 18, file);
-        let sink = if gzip { Sink::Gzip(GzEncoder::new(buf, Compression::new(6))) } else { Sink::Plain(buf) };
+        let sink = if gzip { Sink::Gzip(GzEncoder::new(buf, Compression::new(5))) } else { Sink::Plain(buf) };
         Ok(OutFile { path, tmp, name: name.to_string(), sink: Some(sink), rows: 0, corrupted: 0, progress })
     }
 

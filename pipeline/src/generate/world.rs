@@ -504,7 +504,60 @@ fn pareto_pop(rng: &mut Rng) -> f64 {
     rng.pareto(1.0).min(5.0e6)
 }
 
-fn draw_genres(rng: &mut Rng, weights: &[f64; 28], max: usize) -> u32 {
+/// Genre weights of a class with their total, built once.
+struct GenreTable {
+    w: [f64; 28],
+    total: f64,
+}
+
+impl GenreTable {
+    fn new(w: [f64; 28]) -> Self {
+        GenreTable { w, total: w.iter().sum() }
+    }
+
+    fn pick(&self, rng: &mut Rng) -> usize {
+        let mut x = rng.f64() * self.total;
+        for (i, w) in self.w.iter().enumerate() {
+            if x < *w {
+                return i;
+            }
+            x -= w;
+        }
+        g::DRAMA
+    }
+}
+
+/// Film, short, series and video-game genre weights.
+static GENRE_TABLES: std::sync::LazyLock<[GenreTable; 4]> = std::sync::LazyLock::new(|| {
+    let film = FILM_GENRE_WEIGHTS;
+    let mut short = film;
+    short[g::ANIMATION] = 25.0;
+    short[g::DOCUMENTARY] = 25.0;
+    let mut series = film;
+    series[g::TALK_SHOW] = 7.0;
+    series[g::REALITY_TV] = 7.0;
+    series[g::NEWS] = 3.0;
+    series[g::GAME_SHOW] = 3.0;
+    series[g::ANIMATION] = 8.0;
+    series[g::FAMILY] = 6.0;
+    let mut game = [0.0; 28];
+    for (gi, w) in [
+        (g::ACTION, 30.0),
+        (g::ADVENTURE, 25.0),
+        (g::FANTASY, 15.0),
+        (g::SCI_FI, 10.0),
+        (g::FAMILY, 5.0),
+        (g::SPORT, 5.0),
+        (g::HORROR, 5.0),
+        (g::COMEDY, 5.0),
+    ] {
+        game[gi] = w;
+    }
+    [GenreTable::new(film), GenreTable::new(short), GenreTable::new(series), GenreTable::new(game)]
+});
+
+/// One to three distinct genres; documentaries usually stand alone.
+fn draw_genres(rng: &mut Rng, table: &GenreTable, max: usize) -> u32 {
     let n = match rng.below(100) {
         0..=39 => 1,
         40..=74 => 2,
@@ -512,19 +565,36 @@ fn draw_genres(rng: &mut Rng, weights: &[f64; 28], max: usize) -> u32 {
     }
     .min(max);
     let mut mask = 0u32;
-    let mut w = *weights;
     for _ in 0..n {
-        let gi = rng.weighted(&w);
-        if w[gi] <= 0.0 {
+        let mut gi = table.pick(rng);
+        let mut tries = 0;
+        while mask & (1 << gi) != 0 && tries < 8 {
+            gi = table.pick(rng);
+            tries += 1;
+        }
+        if mask & (1 << gi) != 0 {
             break;
         }
         mask |= 1 << gi;
-        w[gi] = 0.0;
         if gi == g::DOCUMENTARY && rng.chance(0.7) {
             break;
         }
     }
     mask
+}
+
+/// How much a year's titles are voted on today: most votes go to films of the last decades.
+fn era(year: i32) -> f64 {
+    (-((year as f64 - 2008.0) / 40.0).powi(2)).exp() * if year > NOW_YEAR { 0.05 } else { 1.0 }
+}
+
+struct Traits {
+    country: usize,
+    genres: u32,
+    genres_known: bool,
+    adult: bool,
+    popularity: f64,
+    talk_show: bool,
 }
 
 impl World {
@@ -757,83 +827,67 @@ impl World {
         ))
     }
 
-    fn title_core_at(&self, index: u64, y: usize, kind: Kind, rank: u64) -> TitleCore {
+    /// Country, genres and popularity: what episodes inherit from their series, drawn first
+    /// so an episode can get them without computing the rest of its series.
+    fn traits(&self, rng: &mut Rng, kind: Kind, era: f64) -> Traits {
+        let country = rng.weighted(&COUNTRY_WEIGHTS);
+        let adult = matches!(kind, Kind::Movie | Kind::Video) && rng.chance(0.015);
+        let table = &GENRE_TABLES[match kind.class() {
+            Class::Short => 1,
+            Class::Series => 2,
+            Class::Game => 3,
+            _ => 0,
+        }];
+        let mut mask = draw_genres(rng, table, if kind.class() == Class::Short { 2 } else { 3 });
+        if kind.class() == Class::Short {
+            mask |= 1 << g::SHORT;
+        }
+        if adult {
+            mask = (1 << g::ADULT) | (mask & (1 << g::DRAMA | 1 << g::ROMANCE | 1 << g::COMEDY));
+        }
+        let talk_show = mask & (1 << g::TALK_SHOW | 1 << g::REALITY_TV | 1 << g::NEWS | 1 << g::GAME_SHOW) != 0;
+        let kind_factor = match kind {
+            Kind::Movie => 3.2,
+            Kind::Short => 1.1,
+            Kind::Video => 1.0,
+            Kind::TvMovie => 1.3,
+            Kind::TvSpecial => 1.0,
+            Kind::VideoGame => 2.5,
+            Kind::TvShort => 0.6,
+            _ => 2.5,
+        };
+        let adult_factor = if adult { 0.3 } else { 1.0 };
+        let popularity = kind_factor * era * adult_factor * pareto_pop(rng);
+        let genres_known = rng.f64() > 0.06 / (1.0 + popularity / 20.0);
+        Traits { country, genres: mask, genres_known, adult, popularity, talk_show }
+    }
+
+    pub fn title_core_at(&self, index: u64, y: usize, kind: Kind, rank: u64) -> TitleCore {
         let mut rng = Rng::new(self.seed, stream::TITLE_CORE, index);
         let year = year_of(y);
-        let era = (-((year as f64 - 2008.0) / 40.0).powi(2)).exp() * if year > NOW_YEAR { 0.05 } else { 1.0 };
         let class = kind.class();
         let mut episode = None;
-        let (country, genres, genres_known, adult, popularity, talk_show);
-        if class == Class::Episode {
+        let t = if class == Class::Episode {
             let link = self.episode_link(y, kind, rank);
-            let parent = link.map(|(l, y2, r2)| {
+            let parent = link.map(|(l, y2, _)| {
                 let series_kind = SERIES_TIERS[kind.tier().unwrap_or(0)].0;
-                self.title_core_at(l.parent, y2, series_kind, r2)
+                let mut prng = Rng::new(self.seed, stream::TITLE_CORE, l.parent);
+                self.traits(&mut prng, series_kind, era(year_of(y2)))
             });
             episode = link.map(|l| l.0);
-            country = parent.map_or(0, |p| p.country);
-            genres = parent.map_or(1 << g::DRAMA, |p| p.genres);
-            genres_known = parent.is_some_and(|p| p.genres_known) && rng.chance(0.7);
-            adult = false;
-            talk_show = parent.is_some_and(|p| p.talk_show);
-            let parent_pop = parent.map_or(1.0, |p| p.popularity);
-            popularity = 0.16 * parent_pop.sqrt() * era * pareto_pop(&mut rng);
+            let parent_pop = parent.as_ref().map_or(1.0, |p| p.popularity);
+            Traits {
+                country: parent.as_ref().map_or(0, |p| p.country),
+                genres: parent.as_ref().map_or(1 << g::DRAMA, |p| p.genres),
+                genres_known: parent.as_ref().is_some_and(|p| p.genres_known) && rng.chance(0.7),
+                adult: false,
+                talk_show: parent.as_ref().is_some_and(|p| p.talk_show),
+                popularity: 0.16 * parent_pop.sqrt() * era(year) * pareto_pop(&mut rng),
+            }
         } else {
-            country = rng.weighted(&COUNTRY_WEIGHTS);
-            let mut w = FILM_GENRE_WEIGHTS;
-            let mut mask;
-            adult = matches!(kind, Kind::Movie | Kind::Video) && rng.chance(0.015);
-            match class {
-                Class::Short => {
-                    w[g::ANIMATION] = 25.0;
-                    w[g::DOCUMENTARY] = 25.0;
-                    mask = (1 << g::SHORT) | draw_genres(&mut rng, &w, 2);
-                }
-                Class::Series => {
-                    w[g::TALK_SHOW] = 7.0;
-                    w[g::REALITY_TV] = 7.0;
-                    w[g::NEWS] = 3.0;
-                    w[g::GAME_SHOW] = 3.0;
-                    w[g::ANIMATION] = 8.0;
-                    w[g::FAMILY] = 6.0;
-                    mask = draw_genres(&mut rng, &w, 3);
-                }
-                Class::Game => {
-                    let mut gw = [0.0; 28];
-                    gw[g::ACTION] = 30.0;
-                    gw[g::ADVENTURE] = 25.0;
-                    gw[g::FANTASY] = 15.0;
-                    gw[g::SCI_FI] = 10.0;
-                    gw[g::FAMILY] = 5.0;
-                    gw[g::SPORT] = 5.0;
-                    gw[g::HORROR] = 5.0;
-                    gw[g::COMEDY] = 5.0;
-                    mask = draw_genres(&mut rng, &gw, 3);
-                }
-                _ => {
-                    mask = draw_genres(&mut rng, &w, 3);
-                }
-            }
-            if adult {
-                mask = (1 << g::ADULT) | (mask & (1 << g::DRAMA | 1 << g::ROMANCE | 1 << g::COMEDY));
-            }
-            genres = mask;
-            talk_show = mask & (1 << g::TALK_SHOW | 1 << g::REALITY_TV | 1 << g::NEWS | 1 << g::GAME_SHOW) != 0;
-            let kind_factor = match kind {
-                Kind::Movie => 3.2,
-                Kind::Short => 1.1,
-                Kind::Video => 1.0,
-                Kind::TvMovie => 1.3,
-                Kind::TvSpecial => 1.0,
-                Kind::VideoGame => 2.5,
-                Kind::TvShort => 0.6,
-                Kind::MiniSeries => 2.5,
-                _ => 2.5,
-            };
-            let adult_factor = if adult { 0.3 } else { 1.0 };
-            popularity = kind_factor * era * adult_factor * pareto_pop(&mut rng);
-            genres_known = rng.f64() > 0.06 / (1.0 + popularity / 20.0);
-        }
+            self.traits(&mut rng, kind, era(year))
+        };
+        let Traits { country, genres, genres_known, adult, popularity, talk_show } = t;
         let runtime = {
             let missing = match class {
                 Class::Episode => 0.55,
@@ -1075,8 +1129,8 @@ impl World {
         self.people.index_of(y2, pool, abs - pl.cohort_cum[y2])
     }
 
-    /// Calls `f(title index, kind, slot)` for every credit slot a person holds (kept or not).
-    pub fn person_slots(&self, person: &PersonCore, mut f: impl FnMut(u64, Kind, u64)) {
+    /// Calls `f(title index, year index, kind, rank, slot)` for every credit slot a person holds (kept or not).
+    pub fn person_slots(&self, person: &PersonCore, mut f: impl FnMut(u64, usize, Kind, u64, u64)) {
         let spec = &POOLS[person.pool];
         if spec.category == Category::Crew {
             return;
@@ -1096,7 +1150,7 @@ impl World {
                 let n = self.slots_per_kind[k][person.pool] as u64;
                 let within = t - bases[k];
                 let kind = Kind::from_index(k);
-                f(self.titles.index_of(y, k, within / n), kind, within % n);
+                f(self.titles.index_of(y, k, within / n), y, kind, within / n, within % n);
                 t += py.active;
             }
         }
@@ -1473,7 +1527,7 @@ mod tests {
                     let pc = w.person_core(person);
                     assert_eq!(pc.pool, pool);
                     let mut found = false;
-                    w.person_slots(&pc, |t, _, jj| found |= t == i && jj == j);
+                    w.person_slots(&pc, |t, _, _, _, jj| found |= t == i && jj == j);
                     assert!(found, "title {i} pool {pool} slot {j}");
                     checked += 1;
                 }
