@@ -12,7 +12,7 @@ fn main() {
     let opts = GenerateOptions { scale, seed: 42, corrupt_share, threads };
     let start = Instant::now();
     let progress = |name: &str, rows: u64| {
-        if rows % 1_000_000 == 0 {
+        if rows.is_multiple_of(1_000_000) {
             eprintln!("  {name}: {rows} rows");
         }
     };

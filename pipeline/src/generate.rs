@@ -3,6 +3,23 @@
 //! Every entity is a pure function of (seed, table, index), so files are streamed row by row,
 //! written in parallel and byte-identical for the same scale and seed whatever the thread count.
 //! See `world` for the latent structure and the per-format modules for the writers.
+//!
+//! What is planted, so that models have something true to find:
+//! - averageRating = base + genre effects (documentary/drama up, horror down) + the director's
+//!   and the lead's talent (one latent per person, the same on all their titles) + mild runtime
+//!   and decade effects + noise; numVotes is log-normal around a Zipf-like popularity.
+//! - MovieLens ratings = mean + user bias + item bias (tied to the IMDb quality) + user taste ·
+//!   film vector (8 latent factors; a film's vector is the mean of its genres' embeddings plus
+//!   noise; tastes lean with gender and age) + noise. Users pick films by popularity × appeal,
+//!   so missing ratings are not at random.
+//! - MovieLens items and TMDB rows are the most popular generated movies; links.csv joins them.
+//!
+//! With `corrupt_share > 0`, each data row of the IMDb and MovieLens files (not u.genre or
+//! u.occupation, nor TMDB) is replaced with that probability by one malformed row: a wrong field
+//! count, a malformed id (`tx12`), a repeated key, invalid UTF-8 (UTF-8 files only), or an
+//! impossible value (startYear 1700/2999, runtime 0/5000, averageRating 11.3, negative numVotes,
+//! ordering 0, isOriginalTitle 2, a malformed nconst, birthYear 2999, rating 0 or 7, age -3, gender
+//! X, a `32-Foo-1995` date…). `GeneratedFile::corrupted_rows` counts them per file.
 
 mod corrupt;
 mod ids;
@@ -105,6 +122,8 @@ enum Job {
     Catalogue,
 }
 
+type JobResult = Result<Vec<GeneratedFile>, GenerateError>;
+
 /// Largest first, so the long poles start early.
 const JOBS: [Job; 12] = [
     Job::Names,
@@ -148,7 +167,7 @@ pub fn generate(
     let tmdb_rows = tmdb::select(opts, &movies);
     drop(movies);
 
-    let run = |job: Job| -> Result<Vec<GeneratedFile>, GenerateError> {
+    let run = |job: Job| -> JobResult {
         let one = |f: Result<GeneratedFile, GenerateError>| f.map(|x| vec![x]);
         match job {
             Job::Principals => one(imdb::write_title_principals(&world, opts, imdb_dir, progress)),
@@ -171,8 +190,7 @@ pub fn generate(
             .clamp(1, JOBS.len());
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
-    let results: Mutex<Vec<Option<Result<Vec<GeneratedFile>, GenerateError>>>> =
-        Mutex::new((0..JOBS.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<JobResult>>> = Mutex::new((0..JOBS.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {

@@ -43,13 +43,12 @@ pub(crate) const TITLE_CREW: FaultProfile = profile!(4, 1, true, 0, "tx", None, 
 pub(crate) const TITLE_AKAS: FaultProfile = profile!(5, 2, true, 0, "tx", Some(2), &[(7, &["2", "yes"])]);
 pub(crate) const TITLE_EPISODE: FaultProfile =
     profile!(6, 1, true, 0, "tx", None, &[(2, &["-1", "zero"]), (1, &["tx99"])]);
-pub(crate) const NAME_BASICS: FaultProfile =
-    profile!(7, 1, true, 0, "nx", Some(1), &[(2, &["1700", "2999"]), (3, &["1650"])]);
+pub(crate) const NAME_BASICS: FaultProfile = profile!(7, 1, true, 0, "nx", Some(1), &[(2, &["2999"]), (3, &["3000"])]);
 pub(crate) const U_DATA: FaultProfile = profile!(11, 2, true, 0, "u", None, &[(2, &["0", "7"]), (3, &["-1"])]);
 pub(crate) const U_ITEM: FaultProfile =
     profile!(12, 1, true, 0, "i", None, &[(2, &["32-Foo-1995", "1995-01-01"]), (5, &["2"])]);
 pub(crate) const U_USER: FaultProfile = profile!(13, 1, true, 0, "u", None, &[(1, &["-3", "250"]), (2, &["X"])]);
-pub(crate) const ML_RATINGS: FaultProfile = profile!(21, 2, true, 0, "x", None, &[(2, &["7.5", "0.0", "3.7"])]);
+pub(crate) const ML_RATINGS: FaultProfile = profile!(21, 2, true, 0, "x", None, &[(2, &["7.5", "0.0"])]);
 pub(crate) const ML_MOVIES: FaultProfile = profile!(22, 1, true, 0, "m", Some(1), &[]);
 pub(crate) const ML_TAGS: FaultProfile = profile!(23, 2, false, 0, "x", Some(2), &[(3, &["yesterday"])]);
 pub(crate) const ML_LINKS: FaultProfile = profile!(24, 1, true, 0, "m", None, &[(1, &["12ab"]), (2, &["-5"])]);
@@ -122,7 +121,7 @@ impl Corrupter {
         let salt = self.row;
         match fault {
             Fault::FieldCount => {
-                if salt % 2 == 0 && out.len() > 1 {
+                if salt.is_multiple_of(2) && out.len() > 1 {
                     out.pop();
                 } else {
                     out.push(b"extra".to_vec());

@@ -110,11 +110,11 @@ impl Iterator for FileOrder {
                 while c < end {
                     let here = c;
                     c += 1;
-                    if here >= FIRST_8 {
-                        if let Some(i) = self.space.index_of(here) {
-                            self.child = Some(c);
-                            return Some(i);
-                        }
+                    if here >= FIRST_8
+                        && let Some(i) = self.space.index_of(here)
+                    {
+                        self.child = Some(c);
+                        return Some(i);
                     }
                 }
                 self.child = None;

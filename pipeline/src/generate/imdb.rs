@@ -223,9 +223,9 @@ pub(crate) fn character_name(core: &TitleCore, credit: &Credit, out: &mut String
     let mut rng = Rng::from_key(credit.detail);
     if credit.category == Category::SelfCat {
         out.push_str(if core.talk_show {
-            *rng.pick(&["Self - Host", "Self - Guest", "Self - Guest", "Self", "Self - Contestant"])
+            rng.choose(&["Self - Host", "Self - Guest", "Self - Guest", "Self", "Self - Contestant"])
         } else {
-            *rng.pick(&["Self", "Self", "Self", "Self - Narrator"])
+            rng.choose(&["Self", "Self", "Self", "Self - Narrator"])
         });
         return;
     }
@@ -298,7 +298,7 @@ pub(crate) fn write_title_principals(
                     b.extend_from_slice(b"\",\"");
                     let set = names(core.lang());
                     let mut rng = Rng::from_key(credit.detail ^ 0x77);
-                    push_json_str(b, *rng.pick(set.male));
+                    push_json_str(b, rng.choose(set.male));
                 }
                 b.extend_from_slice(b"\"]");
             } else {
@@ -324,10 +324,10 @@ fn push_job(world: &World, credit: &Credit, scratch: &mut String, b: &mut Vec<u8
                 push_str(b, scratch);
                 b.push(b'"');
             } else {
-                push_str(b, *rng.pick(WRITER_JOBS));
+                push_str(b, rng.choose(WRITER_JOBS));
             }
         }
-        Category::Producer => push_str(b, *rng.pick(PRODUCER_JOBS)),
+        Category::Producer => push_str(b, rng.choose(PRODUCER_JOBS)),
         Category::Cinematographer if rng.chance(0.3) => push_str(b, "director of photography"),
         _ => b.extend_from_slice(NULL),
     }
@@ -544,7 +544,7 @@ pub(crate) fn write_title_akas(
             ordering += 1;
         }
         while ordering <= n {
-            let (region, lang) = *rng.pick(AKA_REGIONS);
+            let (region, lang) = rng.choose(AKA_REGIONS);
             world.title_in(&core, lang, &mut other);
             let types = match rng.below(100) {
                 0..=59 => Some("imdbDisplay"),
@@ -559,7 +559,7 @@ pub(crate) fn write_title_akas(
             let attributes = if types == Some("working") && rng.chance(0.5) {
                 Some("working title")
             } else if rng.chance(0.12) {
-                Some(*rng.pick(AKA_ATTRIBUTES))
+                Some(rng.choose(AKA_ATTRIBUTES))
             } else {
                 None
             };
@@ -632,7 +632,7 @@ fn push_professions(pc: &PersonCore, rng: &mut Rng, b: &mut Vec<u8>) {
                 b.extend_from_slice(NULL);
                 return;
             }
-            (*rng.pick(&[gendered_actor, "miscellaneous", "producer", "writer"]), &["soundtrack", "music_department"])
+            (rng.choose(&[gendered_actor, "miscellaneous", "producer", "writer"]), &["soundtrack", "music_department"])
         }
         Category::Director => ("director", &["writer", "producer", "editor", "actor", "assistant_director"]),
         Category::Writer => ("writer", &["director", "producer", "script_department", "actor"]),
@@ -647,7 +647,7 @@ fn push_professions(pc: &PersonCore, rng: &mut Rng, b: &mut Vec<u8>) {
                 b.extend_from_slice(NULL);
                 return;
             }
-            (*rng.pick(CREW_PROFESSIONS), &["miscellaneous", "art_department", "camera_department"])
+            (rng.choose(CREW_PROFESSIONS), &["miscellaneous", "art_department", "camera_department"])
         }
     };
     push_str(b, primary);
@@ -658,7 +658,7 @@ fn push_professions(pc: &PersonCore, rng: &mut Rng, b: &mut Vec<u8>) {
     };
     let mut used: [&str; 3] = [primary, "", ""];
     for k in 0..extra_n {
-        let e = *rng.pick(extras);
+        let e = rng.choose(extras);
         let e = if e == "actor" { gendered_actor } else { e };
         if used.contains(&e) {
             continue;

@@ -186,10 +186,11 @@ impl MovieLens {
             world.title_names(&core, &mut primary, &mut original);
             let mut genres = 0u32;
             for (gi, ml) in IMDB_TO_ML.iter().enumerate() {
-                if let Some(m) = ml {
-                    if core.genres_known && core.genres & (1 << gi) != 0 {
-                        genres |= 1 << m;
-                    }
+                if let Some(m) = ml
+                    && core.genres_known
+                    && core.genres & (1 << gi) != 0
+                {
+                    genres |= 1 << m;
                 }
             }
             let plan = world.plan(&core);
@@ -204,7 +205,7 @@ impl MovieLens {
                 title_index: index,
                 item_id,
                 movie_id,
-                tmdb_id: (!rng.chance(0.001) && !(n >= 300 && pos == n / 3)).then(|| world.tmdb_id(&core)),
+                tmdb_id: (!(rng.chance(0.001) || n >= 300 && pos == n / 3)).then(|| world.tmdb_id(&core)),
                 imdb_number: world.title_ids.number(index),
                 year: core.year(),
                 day,
@@ -345,7 +346,7 @@ impl MovieLens {
             let item = &self.items[i];
             let score = GLOBAL_MEAN + user.bias + item.bias + dot(&user.taste, &item.vector) + 0.8 * rng.normal();
             let mut ts = user.start_ts + (rng.f64() * user.span) as i64;
-            ts = ts.max(item.release_ts + 86_400 * rng.range(1, 200)).min(LAST_TS);
+            ts = ts.max(item.release_ts + 86_400 * rng.range(1, 200) + rng.range(0, 86_399)).min(LAST_TS);
             out.push(RawRating { item: i, score, ts });
         }
     }

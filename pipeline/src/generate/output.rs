@@ -14,7 +14,7 @@ pub(crate) type Progress<'a> = &'a (dyn Fn(&str, u64) + Sync);
 
 enum Sink {
     Plain(BufWriter<File>),
-    Gzip(GzEncoder<BufWriter<File>>),
+    Gzip(Box<GzEncoder<BufWriter<File>>>),
 }
 
 impl Write for Sink {
@@ -57,7 +57,7 @@ impl<'a> OutFile<'a> {
         let tmp = dir.join(format!(".{name}.partial"));
         let file = File::create(&tmp).map_err(|source| GenerateError::Write { path: tmp.clone(), source })?;
         let buf = BufWriter::with_capacity(1 << 18, file);
-        let sink = if gzip { Sink::Gzip(GzEncoder::new(buf, Compression::new(5))) } else { Sink::Plain(buf) };
+        let sink = if gzip { Sink::Gzip(Box::new(GzEncoder::new(buf, Compression::new(5)))) } else { Sink::Plain(buf) };
         Ok(OutFile { path, tmp, name: name.to_string(), sink: Some(sink), rows: 0, corrupted: 0, progress })
     }
 
@@ -81,7 +81,7 @@ impl<'a> OutFile<'a> {
     pub fn row_done(&mut self, corrupted: bool) {
         self.rows += 1;
         self.corrupted += u64::from(corrupted);
-        if self.rows % PROGRESS_EVERY == 0 {
+        if self.rows.is_multiple_of(PROGRESS_EVERY) {
             (self.progress)(&self.name, self.rows);
         }
     }
@@ -95,19 +95,21 @@ impl<'a> OutFile<'a> {
     /// Flushes, closes and renames the file into place.
     pub fn finish(mut self) -> Result<GeneratedFile, GenerateError> {
         let sink = self.sink.take();
-        let result = match sink {
+        let closed = match sink {
             Some(Sink::Plain(w)) => w.into_inner().map_err(|e| e.into_error()),
             Some(Sink::Gzip(g)) => g.finish().and_then(|w| w.into_inner().map_err(|e| e.into_error())),
             None => Err(io::Error::other("file already finished")),
-        };
-        let file = result.map_err(|e| self.io_err(e))?;
-        file.sync_all().map_err(|e| self.io_err(e))?;
-        drop(file);
-        std::fs::rename(&self.tmp, &self.path).map_err(|source| GenerateError::Rename {
-            from: self.tmp.clone(),
-            path: self.path.clone(),
-            source,
-        })?;
+        }
+        .and_then(|file| file.sync_all());
+        if let Err(e) = closed {
+            // The sink is gone, so Drop will not clean up: remove the partial file here.
+            let _ = std::fs::remove_file(&self.tmp);
+            return Err(self.io_err(e));
+        }
+        if let Err(source) = std::fs::rename(&self.tmp, &self.path) {
+            let _ = std::fs::remove_file(&self.tmp);
+            return Err(GenerateError::Rename { from: self.tmp.clone(), path: self.path.clone(), source });
+        }
         let bytes = std::fs::metadata(&self.path).map_err(|e| self.io_err(e))?.len();
         (self.progress)(&self.name, self.rows);
         Ok(GeneratedFile { path: self.path.clone(), rows: self.rows, bytes, corrupted_rows: self.corrupted })
@@ -171,7 +173,7 @@ impl<'a> CsvOut<'a> {
             .map_err(|source| GenerateError::Csv { path: self.path.clone(), source })?;
         self.rows += 1;
         self.corrupted += u64::from(corrupted);
-        if self.rows % PROGRESS_EVERY == 0 {
+        if self.rows.is_multiple_of(PROGRESS_EVERY) {
             (self.progress)(&self.name, self.rows);
         }
         Ok(())

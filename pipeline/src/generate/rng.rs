@@ -114,6 +114,11 @@ impl Rng {
         &items[self.index(items.len())]
     }
 
+    /// [`Rng::pick`] for small `Copy` items such as `&'static str`.
+    pub fn choose<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.index(items.len())]
+    }
+
     /// Index drawn with probability proportional to `weights` (linear scan: lists are short).
     pub fn weighted(&mut self, weights: &[f64]) -> usize {
         let total: f64 = weights.iter().sum();

@@ -173,6 +173,12 @@ fn imdb_values_follow_the_dump_conventions() {
     let (_, principals) = f.tsv("imdb/title.principals.tsv.gz");
     let per_title = principals.len() as f64 / total;
     assert!((6.0..10.5).contains(&per_title), "principals per title {per_title}");
+    let type_of: HashMap<&str, &str> = basics.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    let mean_credits = |t: &str| {
+        let rows = principals.iter().filter(|r| type_of.get(r[0].as_str()) == Some(&t)).count();
+        rows as f64 / by_type.get(t).copied().unwrap_or(1) as f64
+    };
+    assert!(mean_credits("movie") > mean_credits("tvEpisode") + 1.0, "movies get more principals than episodes");
     for r in &principals {
         assert!(is_id(&r[2], "nm"));
         if r[5] != "\\N" {
@@ -555,7 +561,7 @@ fn corrupt_share_reports_the_rows_it_broke() {
         ("title.episode.tsv.gz", 1, 4, |x| {
             is_id(x[0], "tt") && is_id(x[1], "tt") && (x[2] == "\\N" || x[2].parse::<u32>().is_ok_and(|s| s >= 1))
         }),
-        ("name.basics.tsv.gz", 1, 6, |x| is_id(x[0], "nm") && year_ok(x[2], 1800, 2025) && year_ok(x[3], 1800, 2031)),
+        ("name.basics.tsv.gz", 1, 6, |x| is_id(x[0], "nm") && year_ok(x[2], 1, 2100) && year_ok(x[3], 1, 2100)),
     ];
     for (name, key_len, width, check) in imdb {
         let all = lines(&format!("imdb/{name}"), true);
@@ -567,7 +573,8 @@ fn corrupt_share_reports_the_rows_it_broke() {
         assert_eq!(all.len() as u64, f.rows(name));
     }
     let num = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let ml: [(&str, u8, usize, bool, Box<dyn Fn(&[&str]) -> bool>); 7] = [
+    type Rule<'a> = (&'a str, u8, usize, bool, Box<dyn Fn(&[&str]) -> bool>);
+    let ml: [Rule; 7] = [
         (
             "movielens/u.data",
             b'\t',
@@ -744,5 +751,16 @@ fn progress_is_reported_for_every_file() {
     for f in &summary.files {
         let name = f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         assert_eq!(seen.get(&name), Some(&f.rows), "{name}");
+    }
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_created_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let blocker = dir.path().join("raw");
+    std::fs::write(&blocker, b"a file where the folder should be").expect("write");
+    match generate(&opts(1), &blocker, &|_, _| {}) {
+        Err(e @ GenerateError::CreateDir { .. }) => assert!(e.to_string().contains("raw"), "{e}"),
+        other => panic!("expected CreateDir, got {other:?}"),
     }
 }

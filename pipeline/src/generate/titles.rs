@@ -128,10 +128,17 @@ impl Concept {
 }
 
 fn capitalise_from(out: &mut String, start: usize) {
-    if let Some(c) = out[start..].chars().next() {
-        if c.is_lowercase() {
-            let upper: String = c.to_uppercase().collect();
-            out.replace_range(start..start + c.len_utf8(), &upper);
+    if let Some(c) = out[start..].chars().next()
+        && c.is_lowercase()
+    {
+        // Upper-case forms are at most a few chars; encode them on the stack.
+        let mut buf = [0u8; 16];
+        let mut len = 0;
+        for u in c.to_uppercase() {
+            len += u.encode_utf8(&mut buf[len..]).len();
+        }
+        if let Ok(upper) = std::str::from_utf8(&buf[..len]) {
+            out.replace_range(start..start + c.len_utf8(), upper);
         }
     }
 }
@@ -337,7 +344,7 @@ fn push_bare(out: &mut String, n: &Noun, lang: Lang) {
 /// Korean particle 과/와 depends on whether the previous syllable ends in a consonant.
 fn ko_and(word: &str) -> &'static str {
     match word.chars().last() {
-        Some(c) if ('\u{AC00}'..='\u{D7A3}').contains(&c) && (c as u32 - 0xAC00) % 28 != 0 => "과 ",
+        Some(c) if ('\u{AC00}'..='\u{D7A3}').contains(&c) && !(c as u32 - 0xAC00).is_multiple_of(28) => "과 ",
         _ => "와 ",
     }
 }

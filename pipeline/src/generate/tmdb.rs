@@ -78,9 +78,9 @@ fn push_float(buf: &mut String, x: f64) {
 fn company_name(id: u64, out: &mut String) {
     let mut rng = Rng::from_key(key(0, stream::TMDB_MOVIE, id));
     out.clear();
-    out.push_str(*rng.pick(COMPANY_WORDS));
+    out.push_str(rng.choose(COMPANY_WORDS));
     out.push(' ');
-    out.push_str(*rng.pick(COMPANY_SUFFIXES));
+    out.push_str(rng.choose(COMPANY_SUFFIXES));
 }
 
 struct Money {
@@ -132,16 +132,18 @@ pub(crate) fn write_movies(
         field.push('[');
         let mut ids: Vec<u32> = Vec::new();
         for (gi, t) in IMDB_TO_TMDB.iter().enumerate() {
-            if let Some((id, gname)) = t {
-                if core.genres_known && core.has_genre(gi) && !ids.contains(id) {
-                    if !ids.is_empty() {
-                        field.push_str(", ");
-                    }
-                    let _ = write!(field, "{{\"id\": {id}, \"name\": ");
-                    push_json(&mut field, gname);
-                    field.push('}');
-                    ids.push(*id);
+            if let Some((id, gname)) = t
+                && core.genres_known
+                && core.has_genre(gi)
+                && !ids.contains(id)
+            {
+                if !ids.is_empty() {
+                    field.push_str(", ");
                 }
+                let _ = write!(field, "{{\"id\": {id}, \"name\": ");
+                push_json(&mut field, gname);
+                field.push('}');
+                ids.push(*id);
             }
         }
         field.push(']');
@@ -197,7 +199,10 @@ pub(crate) fn write_movies(
                 Some(c) => {
                     character_name(&core, c, &mut name);
                 }
-                None => name.push_str("a stranger"),
+                None => {
+                    name.clear();
+                    name.push_str("a stranger");
+                }
             }
             let _ = write!(
                 field,
@@ -218,7 +223,7 @@ pub(crate) fn write_movies(
         }
         rec.push_field(field.as_bytes());
         field.clear();
-        push_float(&mut field, 0.02 * core.popularity.max(1.0).powf(0.7) * (0.3 * rng.normal()).exp());
+        push_float(&mut field, 0.05 * core.popularity.max(1.0).powf(0.7) * (0.3 * rng.normal()).exp());
         rec.push_field(field.as_bytes());
         // production_companies: note TMDB's key order, name before id
         field.clear();
@@ -289,7 +294,7 @@ pub(crate) fn write_movies(
         rec.push_field(status.as_bytes());
         field.clear();
         if !rng.chance(0.18) {
-            field.push_str(*rng.pick(TAGLINES));
+            field.push_str(rng.choose(TAGLINES));
         }
         rec.push_field(field.as_bytes());
         rec.push_field(primary.as_bytes());
@@ -332,8 +337,8 @@ fn gender_code(world: &World, person: u64, rng: &mut Rng) -> u8 {
 fn crew_job(c: &Credit, rng: &mut Rng) -> (&'static str, &'static str) {
     match c.category {
         Category::Director => ("Directing", "Director"),
-        Category::Writer => ("Writing", *rng.pick(&["Screenplay", "Writer", "Novel", "Story"])),
-        Category::Producer => ("Production", *rng.pick(&["Producer", "Producer", "Executive Producer"])),
+        Category::Writer => ("Writing", rng.choose(&["Screenplay", "Writer", "Novel", "Story"])),
+        Category::Producer => ("Production", rng.choose(&["Producer", "Producer", "Executive Producer"])),
         Category::Composer => ("Sound", "Original Music Composer"),
         Category::Cinematographer => ("Camera", "Director of Photography"),
         Category::Editor => ("Editing", "Editor"),
@@ -430,7 +435,7 @@ pub(crate) fn write_credits(
         }
         for _ in 0..rng.range(0, 5) {
             if let Some(person) = world.random_active(p::CREW, core.year_idx, &mut rng) {
-                let (dept, job) = *rng.pick(CREW_TMDB_JOBS);
+                let (dept, job) = rng.choose(CREW_TMDB_JOBS);
                 push_crew(
                     world,
                     &mut crew,

@@ -425,9 +425,34 @@ pub(crate) struct Credit {
     pub detail: u64,
 }
 
+/// Fixed-capacity list of cast credits, so building a title's credits allocates nothing.
+struct CastBuf {
+    items: [Credit; CAST_MAX],
+    len: usize,
+}
+
+/// More than any plan can fill: 6 regulars + 2 stars + 6 regulars + 8 one-offs + 4 selves.
+const CAST_MAX: usize = 40;
+
+impl CastBuf {
+    fn new() -> Self {
+        CastBuf { items: [Credit { person: 0, category: Category::Actor, detail: 0 }; CAST_MAX], len: 0 }
+    }
+
+    fn push(&mut self, c: Credit) {
+        if self.len < CAST_MAX {
+            self.items[self.len] = c;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[Credit] {
+        &self.items[..self.len]
+    }
+}
+
 pub(crate) struct World {
     pub seed: u64,
-    pub scale: f64,
     pub titles: BlockLayout,
     pub people: BlockLayout,
     pub title_ids: IdSpace,
@@ -677,7 +702,6 @@ impl World {
 
         let mut world = World {
             seed,
-            scale,
             title_ids: IdSpace::new(titles.total()),
             titles,
             people: BlockLayout::new(NPOOLS, vec![0; NYEARS * NPOOLS], seed, 2),
@@ -727,7 +751,10 @@ impl World {
             }
             (expected, slots)
         };
-        let cohorts_for = |factor: f64| -> Vec<Vec<u64>> {
+        // Star and regular tiers are scaled to hit the people target; one-off tiers keep about
+        // one credit per person (so most people have a single credit) unless they alone would
+        // outnumber three quarters of the target.
+        let cohorts_for = |regular: f64, one_off: f64| -> Vec<Vec<u64>> {
             let mut all = Vec::with_capacity(NPOOLS);
             for (pi, spec) in POOLS.iter().enumerate() {
                 let mut c = vec![0u64; NYEARS];
@@ -735,7 +762,7 @@ impl World {
                     all.push(c);
                     continue;
                 }
-                let rate = spec.rate * factor;
+                let rate = spec.rate * if spec.tier == 2 { one_off } else { regular };
                 for y in 0..NYEARS {
                     let (expected, slots) = demand(pi, y);
                     let lo = (y + 1).saturating_sub(spec.career);
@@ -751,11 +778,21 @@ impl World {
             }
             all
         };
-        let credited_target = target_people * 0.85;
-        let first = cohorts_for(1.0);
-        let credited: f64 = first.iter().flatten().sum::<u64>() as f64;
-        let factor = (credited / credited_target).max(0.05);
-        let mut cohorts = cohorts_for(factor);
+        let sum_tier = |cohorts: &[Vec<u64>], one_off: bool| -> f64 {
+            POOLS
+                .iter()
+                .zip(cohorts)
+                .filter(|(s, _)| s.category != Category::Crew && (s.tier == 2) == one_off)
+                .map(|(_, c)| c.iter().sum::<u64>() as f64)
+                .sum()
+        };
+        let credited_target = target_people * 0.9;
+        let base = cohorts_for(1.0, 1.0);
+        let one_off_people = sum_tier(&base, true);
+        let one_off = (one_off_people / (0.75 * credited_target)).max(1.0);
+        let regular_budget = (credited_target - one_off_people / one_off).max(0.1 * credited_target);
+        let regular = (sum_tier(&base, false) / regular_budget).max(0.05);
+        let mut cohorts = cohorts_for(regular, one_off);
         let credited: u64 = cohorts.iter().flatten().sum();
         // Crew who never reach principals fill the rest, spread like the titles.
         let crew_total = (target_people as u64).saturating_sub(credited).max(1);
@@ -1010,9 +1047,9 @@ impl World {
                     plan[ACTRESS_A] = u8::from(rng.chance(0.6 * star));
                     let extra = if animation { 0 } else { 1 };
                     plan[ACTOR_B] = rng.range(1, 2 + extra) as u8;
-                    plan[ACTRESS_B] = rng.range(0, 2 + extra) as u8;
-                    plan[ACTOR_C] = rng.range(0, 4) as u8;
-                    plan[ACTRESS_C] = rng.range(0, 3) as u8;
+                    plan[ACTRESS_B] = rng.range(1, 2 + extra) as u8;
+                    plan[ACTOR_C] = rng.range(0, 2) as u8;
+                    plan[ACTRESS_C] = rng.range(0, 2) as u8;
                 }
                 plan[PRODUCER_A] = u8::from(rng.chance(0.05 + 0.4 * star));
                 plan[PRODUCER_B] = rng.range(0, 2) as u8;
@@ -1037,7 +1074,7 @@ impl World {
             }
             Class::Short => {
                 if rng.chance(0.95) {
-                    if rng.chance(0.3) {
+                    if rng.chance(0.5) {
                         plan[DIRECTOR_B] = 1;
                     } else {
                         plan[DIRECTOR_C] = 1;
@@ -1053,10 +1090,10 @@ impl World {
                 if documentary {
                     plan[SELF_C] = rng.range(1, 2) as u8;
                 } else if !animation || rng.chance(0.5) {
-                    plan[ACTOR_B] = rng.range(0, 1) as u8;
-                    plan[ACTRESS_B] = rng.range(0, 1) as u8;
-                    plan[ACTOR_C] = rng.range(0, 2) as u8;
-                    plan[ACTRESS_C] = rng.range(0, 2) as u8;
+                    plan[ACTOR_B] = rng.range(0, 2) as u8;
+                    plan[ACTRESS_B] = rng.range(0, 2) as u8;
+                    plan[ACTOR_C] = rng.range(0, 1) as u8;
+                    plan[ACTRESS_C] = rng.range(0, 1) as u8;
                 }
                 plan[PRODUCER_C] = u8::from(rng.chance(0.4));
                 plan[COMPOSER_B] = u8::from(rng.chance(0.25));
@@ -1083,22 +1120,22 @@ impl World {
             }
             Class::Episode => {
                 if rng.chance(0.85) {
-                    if rng.chance(0.7) {
+                    if rng.chance(0.85) {
                         plan[DIRECTOR_B] = 1;
                     } else {
                         plan[DIRECTOR_C] = 1;
                     }
                 }
                 plan[WRITER_B] = rng.range(0, 2) as u8;
-                plan[WRITER_C] = u8::from(rng.chance(0.2));
+                plan[WRITER_C] = u8::from(rng.chance(0.1));
                 if core.talk_show {
-                    plan[SELF_C] = rng.range(1, 3) as u8;
-                    plan[SELF_B] = u8::from(rng.chance(0.2));
+                    plan[SELF_C] = rng.range(0, 2) as u8;
+                    plan[SELF_B] = u8::from(rng.chance(0.5));
                 } else {
-                    plan[ACTOR_B] = u8::from(rng.chance(0.35));
-                    plan[ACTRESS_B] = u8::from(rng.chance(0.35));
-                    plan[ACTOR_C] = rng.range(0, 2) as u8;
-                    plan[ACTRESS_C] = rng.range(0, 2) as u8;
+                    plan[ACTOR_B] = u8::from(rng.chance(0.5));
+                    plan[ACTRESS_B] = u8::from(rng.chance(0.5));
+                    plan[ACTOR_C] = u8::from(rng.chance(0.35));
+                    plan[ACTRESS_C] = u8::from(rng.chance(0.35));
                 }
                 plan[EDITOR_B] = u8::from(rng.chance(0.15));
                 plan[CINEMA_B] = u8::from(rng.chance(0.1));
@@ -1163,87 +1200,90 @@ impl World {
         out.clear();
         let (y, kind, rank) = (core.year_idx, core.kind, core.rank);
         let mut rng = Rng::new(self.seed, stream::CREDIT, core.index);
-        let push_pool = |pool: usize, cat: Category, v: &mut Vec<Credit>, rng: &mut Rng| {
+        let cast_credit = |pool: usize, cat: Category, j: u64| {
+            let person = self.slot_person(pool, y, kind, rank, j);
+            Credit { person, category: cat, detail: key(self.seed, core.index, person) }
+        };
+        let push_crew = |pool: usize, cat: Category, v: &mut Vec<Credit>, rng: &mut Rng| {
             for j in 0..plan[pool] as u64 {
                 let person = self.slot_person(pool, y, kind, rank, j);
-                let detail = if cat.is_cast() { key(self.seed, core.index, person) } else { rng.next_u64() };
-                v.push(Credit { person, category: cat, detail });
+                v.push(Credit { person, category: cat, detail: rng.next_u64() });
             }
         };
-        let mut cast: Vec<Credit> = Vec::with_capacity(16);
+        let mut cast = CastBuf::new();
         if let Some(link) = core.episode {
             // Regulars keep the character they have in the series.
             let series = self.title_core(link.parent);
             let series_plan = self.plan(&series);
-            let mut regulars: Vec<Credit> = Vec::with_capacity(12);
+            let mut regulars = CastBuf::new();
             self.cast_of(&series, &series_plan, &mut regulars);
-            let keep = if core.talk_show { rng.range(1, 2) } else { rng.range(2, 5) } as usize;
+            let keep = if core.talk_show { rng.range(1, 3) } else { rng.range(3, 6) } as usize;
             let year = core.year();
             // Long-running shows lose regulars who died or grew too old since the pilot.
-            cast.extend(
-                regulars
-                    .into_iter()
-                    .filter(|c| {
-                        let pc = self.person_core(c.person);
-                        year - pc.birth <= 80 && pc.death.is_none_or(|d| d >= year)
-                    })
-                    .take(keep),
-            );
+            for c in regulars.as_slice() {
+                if cast.len >= keep {
+                    break;
+                }
+                let pc = self.person_core(c.person);
+                if year - pc.birth <= 80 && pc.death.is_none_or(|d| d >= year) {
+                    cast.push(*c);
+                }
+            }
         }
+        // Billing alternates men and women within each tier, stars first.
         let actress_first = rng.chance(0.4);
-        for tier in 0..3 {
-            let (m, f) = [(ACTOR_A, ACTRESS_A), (ACTOR_B, ACTRESS_B), (ACTOR_C, ACTRESS_C)][tier];
-            let mut men = Vec::new();
-            let mut women = Vec::new();
-            push_pool(m, Category::Actor, &mut men, &mut rng);
-            push_pool(f, Category::Actress, &mut women, &mut rng);
-            let (first, second) = if actress_first { (women, men) } else { (men, women) };
-            let mut a = first.into_iter();
-            let mut b = second.into_iter();
-            loop {
-                match (a.next(), b.next()) {
-                    (None, None) => break,
-                    (x, z) => {
-                        cast.extend(x);
-                        cast.extend(z);
+        for (m, f) in [(ACTOR_A, ACTRESS_A), (ACTOR_B, ACTRESS_B), (ACTOR_C, ACTRESS_C)] {
+            let (first, second) = if actress_first {
+                ((f, Category::Actress), (m, Category::Actor))
+            } else {
+                ((m, Category::Actor), (f, Category::Actress))
+            };
+            for j in 0..plan[m].max(plan[f]) as u64 {
+                for (pool, cat) in [first, second] {
+                    if j < plan[pool] as u64 {
+                        cast.push(cast_credit(pool, cat, j));
                     }
                 }
             }
         }
-        push_pool(SELF_B, Category::SelfCat, &mut cast, &mut rng);
-        push_pool(SELF_C, Category::SelfCat, &mut cast, &mut rng);
+        for pool in [SELF_B, SELF_C] {
+            for j in 0..plan[pool] as u64 {
+                cast.push(cast_credit(pool, Category::SelfCat, j));
+            }
+        }
 
+        let cast = cast.as_slice();
         let top = cast.len().min(if kind.is_episode() { 4 } else { 3 });
         out.extend_from_slice(&cast[..top]);
         let first_director = out.len();
-        push_pool(DIRECTOR_A, Category::Director, out, &mut rng);
-        push_pool(DIRECTOR_B, Category::Director, out, &mut rng);
-        push_pool(DIRECTOR_C, Category::Director, out, &mut rng);
+        push_crew(DIRECTOR_A, Category::Director, out, &mut rng);
+        push_crew(DIRECTOR_B, Category::Director, out, &mut rng);
+        push_crew(DIRECTOR_C, Category::Director, out, &mut rng);
         let directors_end = out.len();
-        push_pool(WRITER_A, Category::Writer, out, &mut rng);
-        push_pool(WRITER_B, Category::Writer, out, &mut rng);
-        push_pool(WRITER_C, Category::Writer, out, &mut rng);
+        push_crew(WRITER_A, Category::Writer, out, &mut rng);
+        push_crew(WRITER_B, Category::Writer, out, &mut rng);
+        push_crew(WRITER_C, Category::Writer, out, &mut rng);
         // Auteurs: the director also wrote it (listed twice, as in the dump).
         if directors_end > first_director && kind.class() == Class::Film && rng.chance(0.15) {
             let d = out[first_director];
             out.push(Credit { person: d.person, category: Category::Writer, detail: rng.next_u64() });
         }
         out.extend_from_slice(&cast[top..]);
-        push_pool(PRODUCER_A, Category::Producer, out, &mut rng);
-        push_pool(PRODUCER_B, Category::Producer, out, &mut rng);
-        push_pool(PRODUCER_C, Category::Producer, out, &mut rng);
-        push_pool(COMPOSER_A, Category::Composer, out, &mut rng);
-        push_pool(COMPOSER_B, Category::Composer, out, &mut rng);
-        push_pool(CINEMA_A, Category::Cinematographer, out, &mut rng);
-        push_pool(CINEMA_B, Category::Cinematographer, out, &mut rng);
-        push_pool(EDITOR_A, Category::Editor, out, &mut rng);
-        push_pool(EDITOR_B, Category::Editor, out, &mut rng);
-        push_pool(DESIGNER, Category::ProductionDesigner, out, &mut rng);
-        push_pool(CASTING, Category::CastingDirector, out, &mut rng);
+        push_crew(PRODUCER_A, Category::Producer, out, &mut rng);
+        push_crew(PRODUCER_B, Category::Producer, out, &mut rng);
+        push_crew(PRODUCER_C, Category::Producer, out, &mut rng);
+        push_crew(COMPOSER_A, Category::Composer, out, &mut rng);
+        push_crew(COMPOSER_B, Category::Composer, out, &mut rng);
+        push_crew(CINEMA_A, Category::Cinematographer, out, &mut rng);
+        push_crew(CINEMA_B, Category::Cinematographer, out, &mut rng);
+        push_crew(EDITOR_A, Category::Editor, out, &mut rng);
+        push_crew(EDITOR_B, Category::Editor, out, &mut rng);
+        push_crew(DESIGNER, Category::ProductionDesigner, out, &mut rng);
+        push_crew(CASTING, Category::CastingDirector, out, &mut rng);
     }
 
     /// Cast of a (non-episode) title in billing order, with characters keyed on that title.
-    fn cast_of(&self, core: &TitleCore, plan: &Plan, out: &mut Vec<Credit>) {
+    fn cast_of(&self, core: &TitleCore, plan: &Plan, out: &mut CastBuf) {
         use p::*;
         for (pool, cat) in [
             (ACTOR_A, Category::Actor),
