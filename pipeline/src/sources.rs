@@ -13,7 +13,7 @@ use fields::Reject;
 use frame::{Columns, FrameBuilder};
 use keys::KeyReport;
 
-/// How a delimited text file is laid out.
+/// How a delimited text file without quoting is laid out (quoted CSV goes through the csv crate).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dialect {
     /// Field separator: `\t`, `|`, `::` or `,`.
@@ -21,8 +21,6 @@ pub struct Dialect {
     /// Whether the first line names the columns.
     pub header: bool,
     pub encoding: Encoding,
-    /// RFC-4180 quoting (MovieLens latest and TMDB CSVs); IMDb and the MovieLens 100K/1M files have none.
-    pub quoted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,8 @@ use super::{GenerateError, GenerateOptions, GeneratedFile};
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::sources::imdb::ImdbFile;
+
 /// Rows are assembled in a chunk and handed to the compressor in large writes.
 const CHUNK: usize = 1 << 18;
 
@@ -28,14 +30,14 @@ struct Tsv<'a> {
 impl<'a> Tsv<'a> {
     fn create(
         dir: &Path,
-        name: &str,
-        header: &str,
+        file: ImdbFile,
         profile: &'static FaultProfile,
         opts: &GenerateOptions,
         progress: Progress<'a>,
     ) -> Result<Self, GenerateError> {
-        let mut out = OutFile::create(dir, name, true, progress)?;
-        out.write(header.as_bytes())?;
+        // File names and headers come from the reader's definition of the format.
+        let mut out = OutFile::create(dir, &format!("{}.gz", file.file_name()), true, progress)?;
+        out.write(file.header().join("\t").as_bytes())?;
         out.write(b"\n")?;
         Ok(Tsv {
             out,
@@ -126,8 +128,7 @@ pub(crate) fn write_title_basics(
     dir: &Path,
     progress: Progress,
 ) -> Result<GeneratedFile, GenerateError> {
-    let header = "tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres";
-    let mut t = Tsv::create(dir, "title.basics.tsv.gz", header, &corrupt::TITLE_BASICS, opts, progress)?;
+    let mut t = Tsv::create(dir, ImdbFile::TitleBasics, &corrupt::TITLE_BASICS, opts, progress)?;
     let (mut primary, mut original) = (String::new(), String::new());
     for i in world.title_ids.file_order() {
         let core = world.title_core(i);
@@ -174,14 +175,7 @@ pub(crate) fn write_title_ratings(
     dir: &Path,
     progress: Progress,
 ) -> Result<GeneratedFile, GenerateError> {
-    let mut t = Tsv::create(
-        dir,
-        "title.ratings.tsv.gz",
-        "tconst\taverageRating\tnumVotes",
-        &corrupt::TITLE_RATINGS,
-        opts,
-        progress,
-    )?;
+    let mut t = Tsv::create(dir, ImdbFile::TitleRatings, &corrupt::TITLE_RATINGS, opts, progress)?;
     let mut credits = Vec::with_capacity(32);
     for i in world.title_ids.file_order() {
         let core = world.title_core(i);
@@ -257,14 +251,7 @@ pub(crate) fn write_title_principals(
     dir: &Path,
     progress: Progress,
 ) -> Result<GeneratedFile, GenerateError> {
-    let mut t = Tsv::create(
-        dir,
-        "title.principals.tsv.gz",
-        "tconst\tordering\tnconst\tcategory\tjob\tcharacters",
-        &corrupt::TITLE_PRINCIPALS,
-        opts,
-        progress,
-    )?;
+    let mut t = Tsv::create(dir, ImdbFile::TitlePrincipals, &corrupt::TITLE_PRINCIPALS, opts, progress)?;
     let mut credits = Vec::with_capacity(32);
     let mut character = String::new();
     let mut title = String::new();
@@ -339,8 +326,7 @@ pub(crate) fn write_title_crew(
     dir: &Path,
     progress: Progress,
 ) -> Result<GeneratedFile, GenerateError> {
-    let mut t =
-        Tsv::create(dir, "title.crew.tsv.gz", "tconst\tdirectors\twriters", &corrupt::TITLE_CREW, opts, progress)?;
+    let mut t = Tsv::create(dir, ImdbFile::TitleCrew, &corrupt::TITLE_CREW, opts, progress)?;
     let mut credits = Vec::with_capacity(32);
     let mut seen: Vec<u64> = Vec::with_capacity(8);
     for i in world.title_ids.file_order() {
@@ -450,8 +436,7 @@ pub(crate) fn write_title_akas(
     dir: &Path,
     progress: Progress,
 ) -> Result<GeneratedFile, GenerateError> {
-    let header = "titleId\tordering\ttitle\tregion\tlanguage\ttypes\tattributes\tisOriginalTitle";
-    let mut t = Tsv::create(dir, "title.akas.tsv.gz", header, &corrupt::TITLE_AKAS, opts, progress)?;
+    let mut t = Tsv::create(dir, ImdbFile::TitleAkas, &corrupt::TITLE_AKAS, opts, progress)?;
     let (mut primary, mut original, mut other) = (String::new(), String::new(), String::new());
     const NULL_STR: &str = "\\N";
     for i in world.title_ids.file_order() {
@@ -589,14 +574,7 @@ pub(crate) fn write_title_episode(
     dir: &Path,
     progress: Progress,
 ) -> Result<GeneratedFile, GenerateError> {
-    let mut t = Tsv::create(
-        dir,
-        "title.episode.tsv.gz",
-        "tconst\tparentTconst\tseasonNumber\tepisodeNumber",
-        &corrupt::TITLE_EPISODE,
-        opts,
-        progress,
-    )?;
+    let mut t = Tsv::create(dir, ImdbFile::TitleEpisode, &corrupt::TITLE_EPISODE, opts, progress)?;
     for i in world.title_ids.file_order() {
         let (y, k, rank) = world.titles.locate(i);
         let kind = Kind::from_index(k);
@@ -675,8 +653,7 @@ pub(crate) fn write_name_basics(
     dir: &Path,
     progress: Progress,
 ) -> Result<GeneratedFile, GenerateError> {
-    let header = "nconst\tprimaryName\tbirthYear\tdeathYear\tprimaryProfession\tknownForTitles";
-    let mut t = Tsv::create(dir, "name.basics.tsv.gz", header, &corrupt::NAME_BASICS, opts, progress)?;
+    let mut t = Tsv::create(dir, ImdbFile::NameBasics, &corrupt::NAME_BASICS, opts, progress)?;
     let mut name = String::new();
     let mut known: Vec<(f64, u64)> = Vec::with_capacity(64);
     for j in world.person_ids.file_order() {

@@ -14,28 +14,7 @@ use super::{GenerateError, GenerateOptions, GeneratedFile};
 use std::fmt::Write as _;
 use std::path::Path;
 
-const MOVIE_COLUMNS: [&str; 20] = [
-    "budget",
-    "genres",
-    "homepage",
-    "id",
-    "keywords",
-    "original_language",
-    "original_title",
-    "overview",
-    "popularity",
-    "production_companies",
-    "production_countries",
-    "release_date",
-    "revenue",
-    "runtime",
-    "spoken_languages",
-    "status",
-    "tagline",
-    "title",
-    "vote_average",
-    "vote_count",
-];
+use crate::sources::tmdb::{CREDITS_HEADER, MOVIES_HEADER};
 
 /// TMDB rows: the most popular movies, at least 50, at most 500k·scale.
 pub(crate) fn select(opts: &GenerateOptions, movies: &[(f64, u64)]) -> Vec<u64> {
@@ -113,7 +92,7 @@ pub(crate) fn write_movies(
     progress: Progress,
 ) -> Result<GeneratedFile, GenerateError> {
     let mut out = CsvOut::create(dir, "tmdb_5000_movies.csv", false, progress)?;
-    out.header(&MOVIE_COLUMNS)?;
+    out.header(MOVIES_HEADER)?;
     let mut rec = csv::ByteRecord::new();
     let (mut primary, mut original, mut field) = (String::new(), String::new(), String::new());
     let mut name = String::new();
@@ -356,7 +335,7 @@ pub(crate) fn write_credits(
     progress: Progress,
 ) -> Result<GeneratedFile, GenerateError> {
     let mut out = CsvOut::create(dir, "tmdb_5000_credits.csv", false, progress)?;
-    out.header(&["movie_id", "title", "cast", "crew"])?;
+    out.header(CREDITS_HEADER)?;
     let mut rec = csv::ByteRecord::new();
     let (mut primary, mut original, mut cast, mut crew) = (String::new(), String::new(), String::new(), String::new());
     let mut name = String::new();

@@ -169,28 +169,8 @@ pub(crate) const FILM_GENRE_WEIGHTS: [f64; 28] = [
     0.0, 2.0, 0.0, 10.0, 2.0, 2.0,
 ];
 
-/// u.genre, in file order (the genre flags of u.item follow it).
-pub(crate) const ML_GENRES_100K: [&str; 19] = [
-    "unknown",
-    "Action",
-    "Adventure",
-    "Animation",
-    "Children's",
-    "Comedy",
-    "Crime",
-    "Documentary",
-    "Drama",
-    "Fantasy",
-    "Film-Noir",
-    "Horror",
-    "Musical",
-    "Mystery",
-    "Romance",
-    "Sci-Fi",
-    "Thriller",
-    "War",
-    "Western",
-];
+/// u.genre, in file order: the reader owns the format, the generator writes what it reads.
+pub(crate) use crate::sources::movielens::GENRES_100K as ML_GENRES_100K;
 
 /// MovieLens genre (index into [`ML_GENRES_100K`]) for each IMDb genre, if any.
 pub(crate) const IMDB_TO_ML: [Option<usize>; 28] = [

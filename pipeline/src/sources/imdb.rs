@@ -8,7 +8,7 @@ use super::keys::{GroupedKeys, IdSet, KeyReport, KeySpace, Reference};
 use super::{Dialect, Encoding, RowParser};
 use crate::lake::tables;
 
-pub const DIALECT: Dialect = Dialect { separator: "\t", header: true, encoding: Encoding::Utf8, quoted: false };
+pub const DIALECT: Dialect = Dialect { separator: "\t", header: true, encoding: Encoding::Utf8 };
 
 /// The null marker of the dumps.
 pub const NULL: &str = "\\N";
@@ -52,6 +52,33 @@ impl ImdbFile {
             Self::TitleAkas => "title.akas.tsv",
             Self::TitleEpisode => "title.episode.tsv",
             Self::NameBasics => "name.basics.tsv",
+        }
+    }
+
+    /// The official header: column names in order (their number is the field count).
+    pub fn header(self) -> &'static [&'static str] {
+        match self {
+            Self::TitleBasics => &[
+                "tconst",
+                "titleType",
+                "primaryTitle",
+                "originalTitle",
+                "isAdult",
+                "startYear",
+                "endYear",
+                "runtimeMinutes",
+                "genres",
+            ],
+            Self::TitleRatings => &["tconst", "averageRating", "numVotes"],
+            Self::TitlePrincipals => &["tconst", "ordering", "nconst", "category", "job", "characters"],
+            Self::TitleCrew => &["tconst", "directors", "writers"],
+            Self::TitleAkas => {
+                &["titleId", "ordering", "title", "region", "language", "types", "attributes", "isOriginalTitle"]
+            }
+            Self::TitleEpisode => &["tconst", "parentTconst", "seasonNumber", "episodeNumber"],
+            Self::NameBasics => {
+                &["nconst", "primaryName", "birthYear", "deathYear", "primaryProfession", "knownForTitles"]
+            }
         }
     }
 
@@ -149,17 +176,7 @@ impl RowParser for TitleBasics {
         tables::TITLES
     }
     fn header(&self) -> &'static [&'static str] {
-        &[
-            "tconst",
-            "titleType",
-            "primaryTitle",
-            "originalTitle",
-            "isAdult",
-            "startYear",
-            "endYear",
-            "runtimeMinutes",
-            "genres",
-        ]
+        ImdbFile::TitleBasics.header()
     }
     fn columns(&self) -> Columns {
         &[
@@ -218,7 +235,7 @@ impl RowParser for TitleRatings {
         tables::IMDB_RATINGS
     }
     fn header(&self) -> &'static [&'static str] {
-        &["tconst", "averageRating", "numVotes"]
+        ImdbFile::TitleRatings.header()
     }
     fn columns(&self) -> Columns {
         &[(c::TITLE_ID, Kind::Str), (c::AVERAGE_RATING, Kind::F64), (c::NUM_VOTES, Kind::I32)]
@@ -266,7 +283,7 @@ impl RowParser for TitlePrincipals {
         tables::CREDITS
     }
     fn header(&self) -> &'static [&'static str] {
-        &["tconst", "ordering", "nconst", "category", "job", "characters"]
+        ImdbFile::TitlePrincipals.header()
     }
     fn columns(&self) -> Columns {
         &[
@@ -369,7 +386,7 @@ impl RowParser for TitleCrew {
         tables::CREW
     }
     fn header(&self) -> &'static [&'static str] {
-        &["tconst", "directors", "writers"]
+        ImdbFile::TitleCrew.header()
     }
     fn columns(&self) -> Columns {
         &[(c::TITLE_ID, Kind::Str), (c::DIRECTORS, Kind::StrList), (c::WRITERS, Kind::StrList)]
@@ -420,7 +437,7 @@ impl RowParser for TitleAkas {
         tables::AKAS
     }
     fn header(&self) -> &'static [&'static str] {
-        &["titleId", "ordering", "title", "region", "language", "types", "attributes", "isOriginalTitle"]
+        ImdbFile::TitleAkas.header()
     }
     fn columns(&self) -> Columns {
         &[
@@ -484,7 +501,7 @@ impl RowParser for TitleEpisode {
         tables::EPISODES
     }
     fn header(&self) -> &'static [&'static str] {
-        &["tconst", "parentTconst", "seasonNumber", "episodeNumber"]
+        ImdbFile::TitleEpisode.header()
     }
     fn columns(&self) -> Columns {
         &[
@@ -534,7 +551,7 @@ impl RowParser for NameBasics {
         tables::PEOPLE
     }
     fn header(&self) -> &'static [&'static str] {
-        &["nconst", "primaryName", "birthYear", "deathYear", "primaryProfession", "knownForTitles"]
+        ImdbFile::NameBasics.header()
     }
     fn columns(&self) -> Columns {
         &[

@@ -174,7 +174,7 @@ impl MlFile {
 
     /// The line dialect, or None for RFC-4180 CSV (read with quoting).
     pub fn dialect(self) -> Option<Dialect> {
-        let plain = |separator| Some(Dialect { separator, header: false, encoding: Encoding::Latin1, quoted: false });
+        let plain = |separator| Some(Dialect { separator, header: false, encoding: Encoding::Latin1 });
         match self {
             Self::UData => plain("\t"),
             Self::UItem | Self::UUser => plain("|"),

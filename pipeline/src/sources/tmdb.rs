@@ -41,6 +41,32 @@ pub mod columns {
 }
 use columns as c;
 
+/// The 20 columns of tmdb_5000_movies.csv, in order.
+pub const MOVIES_HEADER: &[&str] = &[
+    "budget",
+    "genres",
+    "homepage",
+    "id",
+    "keywords",
+    "original_language",
+    "original_title",
+    "overview",
+    "popularity",
+    "production_companies",
+    "production_countries",
+    "release_date",
+    "revenue",
+    "runtime",
+    "spoken_languages",
+    "status",
+    "tagline",
+    "title",
+    "vote_average",
+    "vote_count",
+];
+/// The columns of tmdb_5000_credits.csv.
+pub const CREDITS_HEADER: &[&str] = &["movie_id", "title", "cast", "crew"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TmdbFile {
     Movies,
@@ -101,28 +127,7 @@ impl RowParser for Movies {
         tables::TMDB_MOVIES
     }
     fn header(&self) -> &'static [&'static str] {
-        &[
-            "budget",
-            "genres",
-            "homepage",
-            "id",
-            "keywords",
-            "original_language",
-            "original_title",
-            "overview",
-            "popularity",
-            "production_companies",
-            "production_countries",
-            "release_date",
-            "revenue",
-            "runtime",
-            "spoken_languages",
-            "status",
-            "tagline",
-            "title",
-            "vote_average",
-            "vote_count",
-        ]
+        MOVIES_HEADER
     }
     fn columns(&self) -> Columns {
         &[
@@ -250,7 +255,7 @@ impl RowParser for Credits {
         tables::TMDB_CREDITS
     }
     fn header(&self) -> &'static [&'static str] {
-        &["movie_id", "title", "cast", "crew"]
+        CREDITS_HEADER
     }
     fn columns(&self) -> Columns {
         &[
