@@ -154,11 +154,11 @@ fn list(value: &str) -> Option<std::str::Split<'_, char>> {
     opt(value).map(|v| v.split(','))
 }
 
-/// Checks every id of a comma-joined list of person ids and records them as references.
-fn person_list(field: &str, value: &str, refs: &mut IdSet) -> Result<(), Reject> {
+/// Checks every id of a comma-joined list of person ids and appends them to `ids`.
+fn person_list(field: &str, value: &str, ids: &mut Vec<u32>) -> Result<(), Reject> {
     if let Some(items) = list(value) {
         for item in items {
-            refs.insert(person_id(field, item)?.0);
+            ids.push(person_id(field, item)?.0);
         }
     }
     Ok(())
@@ -369,6 +369,8 @@ pub struct TitleCrew {
     ids: IdSet,
     titles: Reference,
     people: Reference,
+    /// The row's person ids, recorded only once the whole row is valid (reused: no allocation per row).
+    row_people: Vec<u32>,
 }
 
 impl Default for TitleCrew {
@@ -377,6 +379,7 @@ impl Default for TitleCrew {
             ids: IdSet::default(),
             titles: Reference::new("tconst", KeySpace::ImdbTitle),
             people: Reference::new("directors/writers", KeySpace::ImdbPerson),
+            row_people: Vec::new(),
         }
     }
 }
@@ -393,15 +396,16 @@ impl RowParser for TitleCrew {
     }
     fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
         let title = title_id("tconst", f[0])?;
-        // Validate into a scratch set first so a rejected row records no references.
-        let mut people = IdSet::default();
-        person_list("directors", f[1], &mut people)?;
-        person_list("writers", f[2], &mut people)?;
+        self.row_people.clear();
+        person_list("directors", f[1], &mut self.row_people)?;
+        person_list("writers", f[2], &mut self.row_people)?;
         if !self.ids.insert(title.0) {
             return Err(Reject::duplicate(f[0]));
         }
         self.titles.ids.insert(title.0);
-        self.people.ids.union_with(&people);
+        for &id in &self.row_people {
+            self.people.ids.insert(id);
+        }
         out.str(0, Some(f[0]));
         out.list(1, list(f[1]));
         out.list(2, list(f[2]));
@@ -538,11 +542,17 @@ impl RowParser for TitleEpisode {
 pub struct NameBasics {
     ids: IdSet,
     known_for: Reference,
+    /// The row's knownForTitles ids, recorded only once the whole row is valid.
+    row_titles: Vec<u32>,
 }
 
 impl Default for NameBasics {
     fn default() -> Self {
-        Self { ids: IdSet::default(), known_for: Reference::new("knownForTitles", KeySpace::ImdbTitle) }
+        Self {
+            ids: IdSet::default(),
+            known_for: Reference::new("knownForTitles", KeySpace::ImdbTitle),
+            row_titles: Vec::new(),
+        }
     }
 }
 
@@ -567,16 +577,18 @@ impl RowParser for NameBasics {
         let person = person_id("nconst", f[0])?;
         let birth = opt_int("birthYear", f[2], PERSON_YEARS)?;
         let death = opt_int("deathYear", f[3], PERSON_YEARS)?;
-        let mut known = IdSet::default();
+        self.row_titles.clear();
         if let Some(items) = list(f[5]) {
             for item in items {
-                known.insert(title_id("knownForTitles", item)?.0);
+                self.row_titles.push(title_id("knownForTitles", item)?.0);
             }
         }
         if !self.ids.insert(person.0) {
             return Err(Reject::duplicate(f[0]));
         }
-        self.known_for.ids.union_with(&known);
+        for &id in &self.row_titles {
+            self.known_for.ids.insert(id);
+        }
         out.str(0, Some(f[0]));
         out.str(1, opt(f[1]));
         out.i32(2, birth);

@@ -58,17 +58,6 @@ impl IdSet {
             .map(|(i, w)| (w & !other.words.get(i).copied().unwrap_or(0)).count_ones() as u64)
             .sum()
     }
-
-    /// Adds every id of `other`.
-    pub fn union_with(&mut self, other: &IdSet) {
-        if other.words.len() > self.words.len() {
-            self.words.resize(other.words.len(), 0);
-        }
-        for (a, b) in self.words.iter_mut().zip(&other.words) {
-            *a |= b;
-        }
-        self.len = self.words.iter().map(|w| w.count_ones() as u64).sum();
-    }
 }
 
 /// Duplicate detection for keys made of an id and an ordering (credits, akas). The dumps are grouped by
