@@ -1,7 +1,7 @@
 # cinepicks — the two commands of the README, plus the benchmarks.
 #   make demo   set up what is missing, build, run the whole pipeline on generated demo data
 #   make test   set up what is missing, then format check, clippy and every test
-.PHONY: deps demo test bench-ingest
+.PHONY: deps demo test bench-ingest bench-recommend
 
 deps:
 	@scripts/install-deps.sh
@@ -17,3 +17,7 @@ test: deps
 # Ingest speed and memory against Python polars on the same generated files (see README, Benchmarks).
 bench-ingest: deps
 	scripts/bench-ingest.sh $(SCALE)
+
+# Recommender speed and memory against the issue's targets (see README, Benchmarks).
+bench-recommend: deps
+	scripts/bench-recommend.sh $(FILMS)

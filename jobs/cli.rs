@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::context::{Context, Metrics};
 use crate::telemetry::LogFormat;
-use crate::{demo, fetch, generate, ingest};
+use crate::{demo, evaluate, fetch, generate, ingest, recommend, train};
 
 /// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
 #[derive(Debug, Parser)]
@@ -52,6 +52,12 @@ pub enum Command {
     Fetch(FetchArgs),
     /// Turn raw dumps into typed, validated Parquet tables in <data-dir>/lake.
     Ingest(ingest::IngestArgs),
+    /// Fit the models (recommender…) into a new run folder <data-dir>/models/<run-id>.
+    Train(train::TrainArgs),
+    /// Five films like a title, or for several liked titles, with a reason for each.
+    Recommend(recommend::RecommendArgs),
+    /// Compare every recommender model and the popularity baseline offline on the MovieLens ratings.
+    Evaluate(evaluate::EvaluateArgs),
     /// Generate a small dataset and run every stage on it, then say where the outputs are.
     Demo(demo::DemoArgs),
 }
@@ -75,13 +81,17 @@ pub fn run(cli: Cli) -> Result<()> {
     let dry_run = match &cli.command {
         Command::Fetch(a) => a.dry_run,
         Command::Ingest(a) => a.dry_run,
-        Command::Generate(_) | Command::Demo(_) => false,
+        Command::Train(a) => a.dry_run,
+        Command::Generate(_) | Command::Demo(_) | Command::Recommend(_) | Command::Evaluate(_) => false,
     };
     let ctx = Context::new(config, dry_run);
     let (name, metrics) = match cli.command {
         Command::Generate(args) => ("generate", generate::run(&ctx, &args)?),
         Command::Fetch(args) => ("fetch", runtime()?.block_on(fetch::run(&ctx, &args.only, args.force))?),
         Command::Ingest(args) => ("ingest", ingest::run(&ctx, &args)?),
+        Command::Train(args) => ("train", train::run(&ctx, &args)?),
+        Command::Recommend(args) => ("recommend", recommend::run(&ctx, &args)?),
+        Command::Evaluate(args) => ("evaluate", evaluate::run(&ctx, &args)?),
         Command::Demo(args) => ("demo", demo::run(&ctx, &args)?),
     };
     tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");

@@ -26,6 +26,7 @@ pub struct Config {
     pub timezone: chrono_tz::Tz,
     pub ingest: IngestConfig,
     pub generate: GenerateConfig,
+    pub recommend: RecommendConfig,
     pub schedule: ScheduleConfig,
     pub fetch: FetchConfig,
 }
@@ -62,6 +63,26 @@ pub struct CatalogueConfig {
 pub struct GenerateConfig {
     pub scale: f64,
     pub seed: u64,
+}
+
+/// The recommender: training, evaluation and serving.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendConfig {
+    pub neighbours: usize,
+    pub picks: usize,
+    pub positive_threshold: f32,
+    pub seed: u64,
+    pub max_collaborative_items: usize,
+    pub evaluation: EvaluationConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationConfig {
+    pub test_share: f64,
+    pub k: usize,
+    pub folds: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -207,6 +228,26 @@ impl Config {
         }
         if !(self.generate.scale > 0.0 && self.generate.scale <= 10.0) {
             return Err(ConfigError::invalid("generate.scale", "must be in (0, 10]"));
+        }
+        let rec = &self.recommend;
+        if !(1..=500).contains(&rec.neighbours) {
+            return Err(ConfigError::invalid("recommend.neighbours", "must be between 1 and 500"));
+        }
+        if !(1..=100).contains(&rec.picks) {
+            return Err(ConfigError::invalid("recommend.picks", "must be between 1 and 100"));
+        }
+        if rec.max_collaborative_items < 10 {
+            return Err(ConfigError::invalid("recommend.max_collaborative_items", "must be at least 10"));
+        }
+        let ev = &rec.evaluation;
+        if !(ev.test_share > 0.0 && ev.test_share < 1.0) {
+            return Err(ConfigError::invalid("recommend.evaluation.test_share", "must be in (0, 1)"));
+        }
+        if ev.k == 0 {
+            return Err(ConfigError::invalid("recommend.evaluation.k", "must be at least 1"));
+        }
+        if ev.folds == 1 {
+            return Err(ConfigError::invalid("recommend.evaluation.folds", "must be 0 (skip) or at least 2"));
         }
         self.fetch.validate().map_err(|message| match message.split_once(": ") {
             Some((key, rest)) => ConfigError::invalid(key, rest),

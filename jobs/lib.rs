@@ -6,9 +6,12 @@ pub mod cli;
 pub mod config;
 pub mod context;
 pub mod demo;
+pub mod evaluate;
 pub mod fetch;
 pub mod generate;
 pub mod ingest;
+pub mod recommend;
 pub mod telemetry;
+pub mod train;
 
 pub use context::{Context, Metrics};

@@ -1,0 +1,333 @@
+//! Training the serving recommender: the catalogue as items, MovieLens ratings mapped onto it, content
+//! neighbours for every film, EASE tuned on a validation split, and the hybrid neighbours (with reasons)
+//! that `similar_films.parquet` publishes for every catalogue film.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use polars::prelude::*;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::content::{ContentModel, ContentParams, FeatureTable, tfidf};
+use super::ease::{Ease, EaseParams};
+use super::features::{self, FilmDescriptor};
+use super::hybrid::{Hybrid, blend_neighbours_detailed};
+use super::interactions::{self, LoadError, collect, require, string_list};
+use super::reasons::{Reason, neighbour_reason};
+use super::{Csr, RecommendError, Recommender};
+use crate::evaluate::protocol::{HYBRID_WEIGHTS, ease_grid, evaluate_top_n};
+use crate::evaluate::split::per_user_split;
+use crate::ingest::catalogue::columns as cat;
+use crate::lake::tables;
+use crate::sources::imdb::columns as imdb;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Model(#[from] RecommendError),
+    #[error("the catalogue is empty: nothing to recommend (check `ingest.catalogue` rules and the IMDb inputs)")]
+    EmptyCatalogue,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TrainOptions {
+    /// Neighbours published per catalogue film.
+    pub neighbours: usize,
+    /// Neighbours computed per side before blending (a pool, so filtering still leaves enough).
+    pub pool: usize,
+    pub seed: u64,
+    /// Ratings at or above this are positives.
+    pub threshold: f32,
+    pub content: ContentParams,
+    /// Most items EASE models (its matrix is dense: 4 bytes × items²).
+    pub max_collaborative_items: usize,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        Self {
+            neighbours: 30,
+            pool: 100,
+            seed: 42,
+            threshold: 4.0,
+            content: ContentParams::default(),
+            max_collaborative_items: 15_000,
+        }
+    }
+}
+
+/// A catalogue film as the recommender serves it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CatalogueFilm {
+    pub film_id: String,
+    pub primary_title: String,
+    pub original_title: String,
+    pub french_title: Option<String>,
+    pub year: Option<i32>,
+    pub genres: Vec<String>,
+    pub num_votes: u32,
+}
+
+/// One published neighbour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimilarFilm {
+    pub neighbour: u32,
+    pub score: f32,
+    pub reason: Reason,
+}
+
+/// Figures of a training run (saved in metrics.json and run.json).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TrainMetrics {
+    pub catalogue_films: usize,
+    pub items: usize,
+    pub users: usize,
+    pub ratings: usize,
+    pub films_with_ratings: usize,
+    pub mapping: interactions::MappingCounts,
+    pub content_features: usize,
+    pub films_with_neighbours: usize,
+    pub similar_rows: usize,
+    pub collaborative_weight: f32,
+    pub ease: Option<EaseParams>,
+    /// NDCG@10 on the validation split carved from the ratings, per blend weight tried.
+    pub validation_ndcg: Vec<(f32, f64)>,
+    pub seconds_content: f64,
+    pub seconds_collaborative: f64,
+    pub seconds_total: f64,
+}
+
+/// The trained serving recommender.
+#[derive(Debug, Clone)]
+pub struct TrainedRecommender {
+    pub films: Vec<CatalogueFilm>,
+    /// Row `i`: catalogue film `i`'s neighbours, best first.
+    pub similar: Vec<Vec<SimilarFilm>>,
+    pub features: FeatureTable,
+    pub metrics: TrainMetrics,
+}
+
+/// Stages reported while training.
+pub trait TrainProgress: Sync {
+    fn stage(&self, name: &str);
+    /// Films whose neighbours are done, out of `total`.
+    fn films_done(&self, done: usize, total: usize);
+}
+
+/// Reads the catalogue table.
+pub fn load_catalogue(lake: &Path) -> Result<Vec<CatalogueFilm>, LoadError> {
+    let df = collect(
+        require(lake, tables::CATALOGUE)?.select([
+            col(imdb::TITLE_ID),
+            col(imdb::PRIMARY_TITLE),
+            col(imdb::ORIGINAL_TITLE),
+            col(cat::FRENCH_TITLE),
+            col(imdb::START_YEAR),
+            col(imdb::GENRES),
+            col(imdb::NUM_VOTES).cast(DataType::UInt32),
+        ]),
+        lake,
+        tables::CATALOGUE,
+    )?;
+    let e = |source| LoadError::Polars {
+        table: tables::CATALOGUE,
+        path: crate::lake::table_path(lake, tables::CATALOGUE),
+        source,
+    };
+    let ids = df.column(imdb::TITLE_ID).and_then(|c| c.str().cloned()).map_err(e)?;
+    let primary = df.column(imdb::PRIMARY_TITLE).and_then(|c| c.str().cloned()).map_err(e)?;
+    let original = df.column(imdb::ORIGINAL_TITLE).and_then(|c| c.str().cloned()).map_err(e)?;
+    let french = df.column(cat::FRENCH_TITLE).and_then(|c| c.str().cloned()).map_err(e)?;
+    let years = df.column(imdb::START_YEAR).and_then(|c| c.i32().cloned()).map_err(e)?;
+    let genres = df.column(imdb::GENRES).and_then(|c| c.list().cloned()).map_err(e)?;
+    let votes = df.column(imdb::NUM_VOTES).and_then(|c| c.u32().cloned()).map_err(e)?;
+    let mut films = Vec::with_capacity(df.height());
+    let rows = ids.iter().zip(primary.iter()).zip(original.iter()).zip(french.iter()).zip(years.iter());
+    for (((((id, p), o), f), y), (g, v)) in rows.zip(genres.series_iter().zip(votes.iter())) {
+        let Some(id) = id else { continue };
+        films.push(CatalogueFilm {
+            film_id: id.to_owned(),
+            primary_title: p.unwrap_or_default().to_owned(),
+            original_title: o.or(p).unwrap_or_default().to_owned(),
+            french_title: f.map(str::to_owned),
+            year: y,
+            genres: string_list(g.as_ref()),
+            num_votes: v.unwrap_or(0),
+        });
+    }
+    Ok(films)
+}
+
+/// Trains the serving recommender from the lake.
+pub fn train(
+    lake: &Path,
+    options: &TrainOptions,
+    progress: &dyn TrainProgress,
+) -> Result<TrainedRecommender, TrainError> {
+    let started = Instant::now();
+    let mut metrics = TrainMetrics::default();
+    progress.stage("catalogue");
+    let films = load_catalogue(lake)?;
+    if films.is_empty() {
+        return Err(TrainError::EmptyCatalogue);
+    }
+    let n_catalogue = films.len();
+    metrics.catalogue_films = n_catalogue;
+
+    // Items: the catalogue, then MovieLens films that are not in it (they carry co-ratings).
+    let mut descriptors: Vec<FilmDescriptor> = films
+        .iter()
+        .map(|f| FilmDescriptor {
+            film_id: Some(f.film_id.clone()),
+            titles: [Some(&f.primary_title), Some(&f.original_title), f.french_title.as_ref()]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect(),
+            year: f.year,
+            genres: f.genres.clone(),
+        })
+        .collect();
+    let mut prior: Vec<f32> = films.iter().map(|f| (f.num_votes as f32).ln_1p()).collect();
+    let ratings = if interactions::scan_table(lake, tables::ML_RATINGS)?.is_some() {
+        progress.stage("MovieLens ratings");
+        let ml = interactions::load(lake)?;
+        metrics.mapping = ml.mapping;
+        let index_of: HashMap<&str, u32> =
+            films.iter().enumerate().map(|(i, f)| (f.film_id.as_str(), i as u32)).collect();
+        let counts = ml.ratings.column_counts();
+        let item_of_column: Vec<u32> = ml
+            .movies
+            .iter()
+            .zip(&counts)
+            .map(|(m, &count)| match m.film_id.as_deref().and_then(|id| index_of.get(id)) {
+                Some(&i) => i,
+                None => {
+                    let (title, year) = super::title_search::split_year(&m.title);
+                    descriptors.push(FilmDescriptor {
+                        film_id: m.film_id.clone(),
+                        titles: vec![title.to_owned()],
+                        year: m.year.or(year),
+                        genres: m.genres.clone(),
+                    });
+                    prior.push((count as f32).ln_1p());
+                    (descriptors.len() - 1) as u32
+                }
+            })
+            .collect();
+        // Two MovieLens ids of one film (ml-100k has 18) keep the user's higher rating.
+        let mut best: HashMap<(u32, u32), f32> = HashMap::with_capacity(ml.ratings.nnz());
+        for u in 0..ml.ratings.n_rows {
+            for (c, r) in ml.ratings.row_pairs(u) {
+                let e = best.entry((u as u32, item_of_column[c as usize])).or_insert(r);
+                *e = e.max(r);
+            }
+        }
+        let triplets: Vec<(u32, u32, f32)> = best.into_iter().map(|((u, i), r)| (u, i, r)).collect();
+        Some(Csr::from_triplets(ml.ratings.n_rows, descriptors.len(), &triplets))
+    } else {
+        None
+    };
+    let n_items = descriptors.len();
+    metrics.items = n_items;
+
+    progress.stage("content features");
+    let features = features::load(lake, &descriptors)?;
+    metrics.content_features = features.n_features();
+    progress.stage("content neighbours");
+    let content_started = Instant::now();
+    let content_params = ContentParams { k: options.pool, ..options.content };
+    let content = {
+        let mut sorted = features.clone();
+        for row in &mut sorted.items {
+            row.sort_unstable_by_key(|&(f, _)| f);
+        }
+        let vectors = tfidf(&sorted, &content_params.weights);
+        let queries: Vec<u32> = (0..n_items as u32).collect();
+        let candidate = vec![true; n_items];
+        let report = |done: usize| progress.films_done(done, n_items);
+        let lists = super::content::neighbours(&vectors, &queries, &candidate, &prior, &content_params, &report);
+        progress.films_done(n_items, n_items);
+        Arc::new(ContentModel::from_neighbours(content_params, lists))
+    };
+    metrics.seconds_content = content_started.elapsed().as_secs_f64();
+
+    // Collaborative side: EASE tuned on a validation split, then the blend weight, then a refit on all.
+    let collaborative_started = Instant::now();
+    let mut weight = 0.0f32;
+    let mut ease_model: Option<Ease> = None;
+    if let Some(ratings) = &ratings
+        && ratings.nnz() > 0
+    {
+        metrics.users = ratings.n_rows;
+        metrics.ratings = ratings.nnz();
+        metrics.films_with_ratings = ratings.column_counts()[..n_catalogue].iter().filter(|&&c| c > 0).count();
+        progress.stage("EASE: tuning on a validation split");
+        let validation = per_user_split(ratings, 0.2, options.seed);
+        let mut best: Option<(EaseParams, f64)> = None;
+        for mut p in ease_grid(options.threshold) {
+            p.max_items = options.max_collaborative_items;
+            let mut ease = Ease::new(p);
+            ease.fit(&validation.train)?;
+            let ndcg = evaluate_top_n(&ease, &validation.train, &validation.test, 10, options.threshold).ndcg;
+            if best.as_ref().is_none_or(|(_, b)| ndcg > *b) {
+                best = Some((p, ndcg));
+            }
+        }
+        let (params, _) = best.expect("a non-empty grid");
+        progress.stage("hybrid: tuning the blend on the validation split");
+        let mut ease = Ease::new(params);
+        ease.fit(&validation.train)?;
+        let mut hybrid = Hybrid { collaborative: Box::new(ease), content: content.clone(), collaborative_weight: 1.0 };
+        let mut best_w = (1.0f32, f64::NEG_INFINITY);
+        for w in HYBRID_WEIGHTS {
+            hybrid.collaborative_weight = w;
+            let ndcg = evaluate_top_n(&hybrid, &validation.train, &validation.test, 10, options.threshold).ndcg;
+            metrics.validation_ndcg.push((w, ndcg));
+            if ndcg > best_w.1 {
+                best_w = (w, ndcg);
+            }
+        }
+        weight = best_w.0;
+        progress.stage("EASE: fitting on all ratings");
+        let mut ease = Ease::new(params);
+        ease.fit(ratings)?;
+        metrics.ease = Some(params);
+        ease_model = Some(ease);
+    }
+    metrics.collaborative_weight = weight;
+    metrics.seconds_collaborative = collaborative_started.elapsed().as_secs_f64();
+
+    progress.stage("similar films and reasons");
+    let similar: Vec<Vec<SimilarFilm>> = (0..n_catalogue)
+        .into_par_iter()
+        .map(|i| {
+            let cf = ease_model.as_ref().map(|e| e.similar_items(i as u32, options.pool)).unwrap_or_default();
+            let ct = content.similar_items(i as u32, options.pool);
+            blend_neighbours_detailed(&cf, &ct, weight, options.neighbours, |j| (j as usize) < n_catalogue)
+                .into_iter()
+                .map(|b| SimilarFilm {
+                    neighbour: b.item,
+                    score: b.score,
+                    reason: neighbour_reason(
+                        &features,
+                        i,
+                        b.item as usize,
+                        &films[i].film_id,
+                        b.collaborative,
+                        b.content,
+                    ),
+                })
+                .collect()
+        })
+        .collect();
+    metrics.films_with_neighbours = similar.iter().filter(|s| !s.is_empty()).count();
+    metrics.similar_rows = similar.iter().map(Vec::len).sum();
+    metrics.seconds_total = started.elapsed().as_secs_f64();
+    Ok(TrainedRecommender { films, similar, features, metrics })
+}
