@@ -73,7 +73,7 @@ fn real_imdb_films_get_content_neighbours_with_named_reasons() {
     let cast = similar.clone().lazy().filter(col("reason_kind").eq(lit("shared_cast"))).collect().unwrap();
     assert!(cast.height() > 0, "films sharing actors are explained by them");
     let names = cast.column("reason_detail").unwrap().str().unwrap();
-    assert!(names.into_iter().flatten().all(|n| !n.starts_with("nm")), "reasons show people's names, not ids");
+    assert!(names.iter().flatten().all(|n| !n.starts_with("nm")), "reasons show people's names, not ids");
     let directed = similar.clone().lazy().filter(col("reason_kind").eq(lit("same_director"))).collect().unwrap();
     assert!(directed.height() > 0, "directors from title.principals explain neighbours");
 }

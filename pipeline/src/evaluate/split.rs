@@ -88,9 +88,9 @@ pub fn write_csv(path: &Path, m: &Csr, user_ids: &[i64], item_ids: &[i64]) -> st
     let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
     writeln!(out, "user,item,rating")?;
     let mut rows = 0;
-    for u in 0..m.n_rows {
+    for (u, user) in user_ids.iter().enumerate().take(m.n_rows) {
         for (i, r) in m.row_pairs(u) {
-            writeln!(out, "{},{},{}", user_ids[u], item_ids[i as usize], r)?;
+            writeln!(out, "{},{},{}", user, item_ids[i as usize], r)?;
             rows += 1;
         }
     }

@@ -310,7 +310,7 @@ pub fn neighbours(
                 }
                 touched.clear();
                 let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if finished % 4096 == 0 {
+                if finished.is_multiple_of(4096) {
                     progress(finished);
                 }
                 top.into_sorted()
@@ -441,6 +441,7 @@ mod tests {
         let v = tfidf(&t, &params.weights);
         let queries: Vec<u32> = (0..30).collect();
         let got = neighbours(&v, &queries, &[true; 30], &[0.0; 30], &params, &|_| {});
+        #[allow(clippy::needless_range_loop)] // q indexes the vectors and the result alike
         for q in 0..30usize {
             let mut brute = TopK::new(5);
             for j in 0..30usize {

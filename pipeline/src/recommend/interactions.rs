@@ -103,8 +103,8 @@ pub fn load(lake: &Path) -> Result<Interactions, LoadError> {
     // Rated films missing from ml_movies (orphans) still count as items.
     let mut known: HashMap<i64, usize> = movies.iter().enumerate().map(|(i, m)| (m.movie_id, i)).collect();
     for m in movies_col.iter().flatten() {
-        if !known.contains_key(&m) {
-            known.insert(m, movies.len());
+        if let std::collections::hash_map::Entry::Vacant(e) = known.entry(m) {
+            e.insert(movies.len());
             movies.push(MlMovie { movie_id: m, title: String::new(), year: None, genres: Vec::new(), film_id: None });
         }
     }
