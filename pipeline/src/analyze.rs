@@ -220,6 +220,12 @@ pub fn position_within(non_null: &str, partition: &[&str]) -> PolarsResult<Expr>
     Ok(col(non_null).cum_count(false).over(by)?.cast(DataType::Int32))
 }
 
+/// The number of an IMDb id (`nm0000206` → 206): grouping and joining on integers is several times
+/// faster than on strings, and the lake guarantees the `tt`/`nm` + digits shape.
+pub fn id_number(column: &str) -> Expr {
+    col(column).str().slice(lit(2), lit(32u64)).cast(DataType::Int64)
+}
+
 /// `len()` as the portable Int64 count.
 pub fn count() -> Expr {
     len().cast(DataType::Int64)

@@ -70,11 +70,10 @@ pub fn mart(
     let (Some(credits), Some(titles), Some(people)) = (credits, titles, people) else {
         return Ok(super::empty(SCHEMA));
     };
+    // Join the films first: it keeps a small share of all credits, so the grouping below is cheap.
     let base = credits
         .filter(is_one_of(imdb::CATEGORY, &[ACTOR, ACTRESS]))
-        .group_by([col(imdb::TITLE_ID), col(imdb::PERSON_ID), col(imdb::CATEGORY)])
-        // The best billing when a person is credited twice on a film.
-        .agg([col(imdb::ORDERING).min()])
+        .select([col(imdb::TITLE_ID), col(imdb::PERSON_ID), col(imdb::CATEGORY), col(imdb::ORDERING)])
         .join(
             films(titles).select([col(imdb::TITLE_ID), col(imdb::START_YEAR), col(imdb::GENRES)]),
             [col(imdb::TITLE_ID)],
@@ -82,16 +81,26 @@ pub fn mart(
             JoinArgs::new(JoinType::Inner),
         )
         .join(
-            people.select([col(imdb::PERSON_ID), col(imdb::BIRTH_YEAR)]),
+            people.select([col(imdb::PERSON_ID), col(imdb::BIRTH_YEAR)]).filter(col(imdb::BIRTH_YEAR).is_not_null()),
             [col(imdb::PERSON_ID)],
             [col(imdb::PERSON_ID)],
             JoinArgs::new(JoinType::Inner),
         )
+        .group_by([col(imdb::TITLE_ID), col(imdb::PERSON_ID), col(imdb::CATEGORY)])
+        // The best billing when a person is credited twice on a film.
+        .agg([
+            col(imdb::ORDERING).min(),
+            col(imdb::START_YEAR).first(),
+            col(imdb::GENRES).first(),
+            col(imdb::BIRTH_YEAR).first(),
+        ])
         .with_columns([
             (col(imdb::START_YEAR) - col(imdb::BIRTH_YEAR)).cast(DataType::Float64).alias("age"),
             decade(col(imdb::START_YEAR)).alias(c::DECADE),
         ])
-        .filter(col("age").is_not_null().and(col("age").gt_eq(lit(0.0))).and(col("age").lt_eq(lit(110.0))));
+        .filter(col("age").is_not_null().and(col("age").gt_eq(lit(0.0))).and(col("age").lt_eq(lit(110.0))))
+        // Computed once for the five sections that read it.
+        .cache();
     let tag = |parts: Vec<LazyFrame>, section: &str| -> Vec<LazyFrame> {
         parts.into_iter().map(|p| p.with_column(lit(section.to_owned()).alias(c::SECTION))).collect()
     };

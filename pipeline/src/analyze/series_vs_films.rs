@@ -9,7 +9,9 @@
 
 use polars::prelude::*;
 
-use super::{ACTOR, ACTRESS, AnalyzeParams, FILM_TYPES, MartSchema, MartType, SERIES_TYPES, decade, is_one_of, stack};
+use super::{
+    ACTOR, ACTRESS, AnalyzeParams, FILM_TYPES, MartSchema, MartType, SERIES_TYPES, decade, id_number, is_one_of, stack,
+};
 use crate::sources::imdb::columns as imdb;
 
 /// Mart columns.
@@ -85,19 +87,23 @@ fn work(credits: LazyFrame, titles: LazyFrame, episodes: Option<LazyFrame>) -> L
     let is_film = is_one_of(imdb::TITLE_TYPE, &FILM_TYPES);
     base.select([
         col(imdb::PERSON_ID),
+        id_number(imdb::PERSON_ID).alias(PID),
         when(is_film.clone()).then(lit(FILM)).otherwise(lit(SERIES_KIND)).alias("kind"),
         when(is_film)
-            .then(col(imdb::TITLE_ID))
-            .otherwise(coalesce(&[col(imdb::SERIES_ID), col(imdb::TITLE_ID)]))
+            .then(id_number(imdb::TITLE_ID))
+            .otherwise(coalesce(&[id_number(imdb::SERIES_ID), id_number(imdb::TITLE_ID)]))
             .alias("work"),
         decade(col(imdb::START_YEAR)).alias(c::DECADE),
     ])
 }
 
+/// The person's id as a number, the grouping key.
+const PID: &str = "pid";
+
 /// Per-person flags grouped by `keys`, then the overlap figures per `keys`.
 fn overlap(work: LazyFrame, keys: &[&str]) -> LazyFrame {
     let mut by: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
-    by.push(col(imdb::PERSON_ID));
+    by.push(col(PID));
     let flags = work.group_by(by).agg([
         col("kind").eq(lit(FILM)).any(true).alias("in_films"),
         col("kind").eq(lit(SERIES_KIND)).any(true).alias("in_series"),
@@ -125,13 +131,15 @@ pub fn mart(
     params: &AnalyzeParams,
 ) -> PolarsResult<LazyFrame> {
     let (Some(credits), Some(titles)) = (credits, titles) else { return Ok(super::empty(SCHEMA)) };
-    let work = work(credits, titles, episodes);
+    // Read by three aggregations: computed once.
+    let work = work(credits, titles, episodes).cache();
     let overall = overlap(work.clone(), &[]).with_column(lit(SECTION_OVERALL).alias(c::SECTION));
     let by_decade = overlap(work.clone().filter(col(c::DECADE).is_not_null()), &[c::DECADE])
         .with_column(lit(SECTION_DECADE).alias(c::SECTION));
     let mut persons = work
-        .group_by([col(imdb::PERSON_ID)])
+        .group_by([col(PID)])
         .agg([
+            col(imdb::PERSON_ID).first(),
             col("work").filter(col("kind").eq(lit(FILM))).n_unique().cast(DataType::Int64).alias(c::FILMS),
             col("work").filter(col("kind").eq(lit(SERIES_KIND))).n_unique().cast(DataType::Int64).alias(c::SERIES),
         ])

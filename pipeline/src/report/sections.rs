@@ -66,6 +66,28 @@ fn decade_name(lang: Lang, decade: i64) -> String {
 }
 
 /// "Décennie" column value: "1990s" / "années 1990".
+/// "1er"/"3e" in French, "st"/"rd" in English (after a number).
+fn ordinal_suffix(lang: Lang, n: i64) -> &'static str {
+    match lang {
+        Lang::Fr if n == 1 => "er",
+        Lang::Fr => "e",
+        Lang::En if n % 100 / 10 == 1 => "th",
+        Lang::En => match n % 10 {
+            1 => "st",
+            2 => "nd",
+            3 => "rd",
+            _ => "th",
+        },
+    }
+}
+
+/// "1 an" / "3 ans", "1 year" / "3 years".
+fn years(lang: Lang, n: f64) -> String {
+    let v = lang.num(n, 0);
+    let one = v == "1" || v == "0";
+    format!("{v} {}", if one { lang.pick("an", "year") } else { lang.pick("ans", "years") })
+}
+
 fn decade_short(lang: Lang, decade: i64) -> String {
     lang.pick(&format!("années {decade}"), &format!("{decade}s")).to_owned()
 }
@@ -191,9 +213,10 @@ fn countries(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
     s.charts.push(Chart { name: "countries".into(), svg: svg::hbar(chart_title, &bars) });
     if let (Some(first), Some(Some(n1)), Some(Some(sh1))) = (names.first(), films.first(), shares.first()) {
         let mut text = format!(
-            "{} {} {} {} ({} {label})",
+            "{} {}, {} {} {} ({} {label})",
+            lang.pick("En tête :", "In the lead:"),
             country(first, lang),
-            lang.pick("arrive en tête avec", "leads with"),
+            lang.pick("avec", "with"),
             lang.int(*n1),
             lang.pick("films", "films"),
             lang.pct(*sh1, 1),
@@ -217,10 +240,10 @@ fn countries(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
     }
     if let Some(pos) = names.iter().position(|n| n == "FR") {
         s.reading.push(format!(
-            "{} {} {} ({} {}, {}).",
+            "{} {}{} ({} {}, {}).",
             lang.pick("La France est", "France ranks"),
             i64s(&overall, c::RANK)[pos].unwrap_or(0),
-            lang.pick("e du classement", "in the ranking"),
+            ordinal_suffix(lang, i64s(&overall, c::RANK)[pos].unwrap_or(0)),
             lang.int(films[pos].unwrap_or(0)),
             lang.pick("films", "films"),
             lang.pct(shares[pos].unwrap_or(0.0), 1)
@@ -254,20 +277,22 @@ fn countries(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
         if let (Some(a), Some(b)) = (leader(*first), leader(*last))
             && first != last
         {
-            s.reading.push(format!(
-                "{} {}, {} {} ; {} {}, {}.",
-                lang.pick("Dans", "In"),
-                decade_name(lang, *first),
-                lang.pick("le premier pays producteur était", "the leading producer was"),
-                country(&a, lang),
-                lang.pick("dans", "in"),
-                decade_name(lang, *last),
-                if a == b {
-                    lang.pick("c'est toujours le cas", "it still is").to_owned()
-                } else {
-                    format!("{} {}", lang.pick("c'est", "it is"), country(&b, lang))
-                }
-            ));
+            s.reading.push(
+                format!(
+                    "{} {} : {} ; {} {} : {}.",
+                    lang.pick("Premier producteur dans", "Leading producer in"),
+                    decade_name(lang, *first),
+                    country(&a, lang),
+                    lang.pick("dans", "in"),
+                    decade_name(lang, *last),
+                    if a == b {
+                        format!("{} {}", lang.pick("toujours", "still"), country(&b, lang))
+                    } else {
+                        country(&b, lang)
+                    }
+                )
+                .replace(" :", lang.pick(" :", ":")),
+            );
         }
     }
     s.table = Some((
@@ -331,7 +356,7 @@ fn actors(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
                 person(&r, 0),
                 lang.int(films[0].unwrap_or(0)),
                 lang.pick("films", "films"),
-                lang.pick("active de", "active from"),
+                lang.pick("en activité de", "active from"),
                 first[0].unwrap_or(0),
                 lang.pick("à", "to"),
                 last[0].unwrap_or(0),
@@ -347,11 +372,25 @@ fn actors(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
         &[c::FILMS, c::GENRE],
         &[true, false],
     );
-    let leaders: Vec<String> = (0..genres.height().min(4))
-        .map(|i| format!("{} : {}", genre(&strs(&genres, c::GENRE)[i], lang), person(&genres, i)))
-        .collect();
+    let mut leaders: Vec<(String, Vec<String>)> = Vec::new();
+    for i in 0..genres.height() {
+        let g = genre(&strs(&genres, c::GENRE)[i], lang);
+        if let Some(k) = leaders.iter().position(|(name, _)| *name == g) {
+            leaders[k].1.push(person(&genres, i));
+        } else if leaders.len() < 4 {
+            leaders.push((g, vec![person(&genres, i)]));
+        }
+    }
     if !leaders.is_empty() {
-        s.reading.push(format!("{} {}.", lang.pick("Par genre —", "By genre —"), leaders.join(" ; ")));
+        let parts: Vec<String> = leaders
+            .iter()
+            .map(|(g, p)| format!("{g}{} {}", lang.pick(" :", ":"), p.join(lang.pick(" et ", " and "))))
+            .collect();
+        s.reading.push(format!(
+            "{} {}.",
+            lang.pick("Les plus présents par genre —", "Most present by genre —"),
+            parts.join(" ; ")
+        ));
     }
     let decades = sorted(
         &rows(df, eq(c::SCOPE, ac::SCOPE_DECADE).and(col(c::RANK).eq(lit(1)))),
@@ -520,7 +559,17 @@ fn runtime(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
 fn series_vs_films(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
     use sv::columns as c;
     let mut s = base_section(input, lang, "series_vs_films");
-    let decades = sorted(&rows(df, eq(c::SECTION, sv::SECTION_DECADE)), &[c::DECADE], &[false]);
+    // Decades with few actors on one side give meaningless shares: keep those with 30 or more on each.
+    let decades = sorted(
+        &rows(
+            df,
+            eq(c::SECTION, sv::SECTION_DECADE)
+                .and(col(c::FILM_ACTORS).gt_eq(lit(30i64)))
+                .and(col(c::SERIES_ACTORS).gt_eq(lit(30i64))),
+        ),
+        &[c::DECADE],
+        &[false],
+    );
     let pts = |column: &str| -> Vec<(f64, f64)> {
         i64s(&decades, c::DECADE)
             .into_iter()
@@ -553,43 +602,37 @@ fn series_vs_films(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
     if let (Some(both), Some(films), Some(series_n)) =
         (first_i64(&overall, c::BOTH), first_i64(&overall, c::FILM_ACTORS), first_i64(&overall, c::SERIES_ACTORS))
     {
-        s.reading.push(
-            format!(
-                "{} {} {} {} {} {} {} ({}) {} {} {} ({}). {} {}.",
-                lang.int(both),
-                lang.pick(
-                    "personnes jouent à la fois au cinéma et dans des séries, sur",
-                    "people act both in films and in series, out of"
-                ),
-                lang.int(films),
-                lang.pick("acteurs de cinéma et", "film actors and"),
-                lang.int(series_n),
-                lang.pick("acteurs de séries :", "series actors:"),
-                lang.pct(first_f64(&overall, c::SHARE_OF_FILM_ACTORS).unwrap_or(0.0), 1),
-                lang.pick("des acteurs de cinéma", "of film actors"),
-                lang.pick("et", "and"),
-                lang.pct(first_f64(&overall, c::SHARE_OF_SERIES_ACTORS).unwrap_or(0.0), 1),
-                lang.pick("des acteurs de séries", "of series actors"),
-                lang.pick("", ""),
-                lang.pick("Indice de Jaccard", "Jaccard index"),
-                lang.num(first_f64(&overall, c::JACCARD).unwrap_or(0.0), 3),
-            )
-            .replace("(). ", ". ")
-            .replace(" ()", ""),
-        );
+        s.reading.push(format!(
+            "{} {} {} {} {} {} {} {} {} {} {}.",
+            lang.int(both),
+            lang.pick(
+                "personnes jouent à la fois au cinéma et dans des séries, sur",
+                "people act both in films and in series, out of"
+            ),
+            lang.int(films),
+            lang.pick("acteurs de cinéma et", "film actors and"),
+            lang.int(series_n),
+            lang.pick("acteurs de séries, soit", "series actors, that is"),
+            lang.pct(first_f64(&overall, c::SHARE_OF_FILM_ACTORS).unwrap_or(0.0), 1),
+            lang.pick("des acteurs de cinéma et", "of film actors and"),
+            lang.pct(first_f64(&overall, c::SHARE_OF_SERIES_ACTORS).unwrap_or(0.0), 1),
+            lang.pick("des acteurs de séries ; indice de Jaccard", "of series actors; Jaccard index"),
+            lang.num(first_f64(&overall, c::JACCARD).unwrap_or(0.0), 3),
+        ));
     }
     let jac = pts(c::JACCARD);
-    if let (Some(a), Some(b)) = (jac.iter().find(|(_, y)| *y > 0.0), jac.last())
+    if let (Some(a), Some(b)) = (jac.first(), jac.last())
         && a.0 < b.0
     {
         s.reading.push(format!(
-            "{} {} {} {} {} {} ({}).",
-            lang.pick("Le chevauchement passe de", "The overlap goes from"),
+            "{} {} {} {} {} {} {} {}.",
+            lang.pick("L'indice de Jaccard passe de", "The Jaccard index goes from"),
             lang.pct(a.1 / 100.0, 1),
             lang.pick("dans", "in"),
             decade_name(lang, a.0 as i64),
             lang.pick("à", "to"),
             lang.pct(b.1 / 100.0, 1),
+            lang.pick("dans", "in"),
             decade_name(lang, b.0 as i64),
         ));
     }
@@ -715,7 +758,7 @@ fn ages(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
     };
     if let (Some(m), Some(f)) = (lead(crate::analyze::ACTOR), lead(crate::analyze::ACTRESS)) {
         s.reading.push(format!(
-            "{} {} {} {} {} ({} {} {}).",
+            "{} {} {} {} {} ({} {}).",
             lang.pick(
                 "Dans les premiers rôles, les actrices ont en médiane",
                 "In lead roles, actresses are at the median"
@@ -725,8 +768,7 @@ fn ages(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
             lang.num(m, 0),
             lang.pick("ans pour les acteurs", "for actors"),
             lang.pick("écart de", "a gap of"),
-            lang.num((m - f).abs(), 0),
-            lang.pick("ans", "years"),
+            years(lang, (m - f).abs()),
         ));
     }
     let genres =
@@ -838,7 +880,14 @@ fn best_rated(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
     }
     let over: Vec<String> = (0..strong.height().min(4))
         .filter(|i| lifts[*i].unwrap_or(0.0) > 1.0)
-        .map(|i| format!("{} ×{}", value_name(lang, &dims[i], &labels[i]), lang.num(lifts[i].unwrap_or(0.0), 1)))
+        .map(|i| {
+            format!(
+                "{} ({}) ×{}",
+                value_name(lang, &dims[i], &labels[i]),
+                dimension_name(lang, &dims[i]).to_lowercase(),
+                lang.num(lifts[i].unwrap_or(0.0), 1)
+            )
+        })
         .collect();
     if !over.is_empty() {
         s.reading.push(format!(
@@ -858,12 +907,20 @@ fn best_rated(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
     if let (Some(g), Some(l)) = (strs(&genres, c::LABEL).first(), first_f64(&genres, c::LIFT))
         && l < 1.0
     {
-        s.reading.push(format!(
-            "{} {} (×{}).",
-            lang.pick("Le genre le plus sous-représenté est", "The most under-represented genre is"),
-            genre(g, lang),
-            lang.num(l, 2)
-        ));
+        s.reading.push(if l == 0.0 {
+            format!(
+                "{} {}.",
+                lang.pick("Aucun film du classement n'est de genre", "No listed film is of genre"),
+                genre(g, lang)
+            )
+        } else {
+            format!(
+                "{} {} (×{}).",
+                lang.pick("Le genre le plus sous-représenté est", "The most under-represented genre is"),
+                genre(g, lang),
+                lang.num(l, 2)
+            )
+        });
     }
     let (titles, years, ratings, votes, wr) = (
         strs(&top, c::TITLE_FR),
@@ -1118,7 +1175,12 @@ fn audience(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
         let mut groups: Vec<(String, String, String)> = Vec::new();
         for a in age_order {
             if rows(df, eq(c::DIMENSION, au::DIM_AGE).and(eq(c::GROUP, a))).height() > 0 {
-                groups.push((au::DIM_AGE.into(), a.into(), format!("{} {a}", lang.pick("Âge", "Age"))));
+                let label = match a {
+                    "<18" => lang.pick("Moins de 18 ans", "Under 18").into(),
+                    "56+" => lang.pick("56 ans et plus", "56 and over").into(),
+                    _ => format!("{a} {}", lang.pick("ans", "years")),
+                };
+                groups.push((au::DIM_AGE.into(), a.into(), label));
             }
         }
         for (g, fr, en) in [("F", "Femmes", "Women"), ("M", "Hommes", "Men")] {
@@ -1173,15 +1235,18 @@ fn audience(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
         );
         let group_name = |d: &str, g: &str| -> String {
             match d {
-                au::DIM_AGE => {
-                    format!("{} {g}", lang.pick("les", "")).trim().to_owned() + lang.pick(" ans", " year-olds")
-                }
+                au::DIM_AGE => match g {
+                    "<18" => lang.pick("les moins de 18 ans", "under-18s").into(),
+                    "56+" => lang.pick("les 56 ans et plus", "people aged 56 and over").into(),
+                    _ => format!("{} {g} {}", lang.pick("les", "the"), lang.pick("ans", "year-olds")),
+                },
                 au::DIM_GENDER => lang
                     .pick(if g == "F" { "les femmes" } else { "les hommes" }, if g == "F" { "women" } else { "men" })
                     .into(),
-                _ => format!("{} « {g} »", lang.pick("le métier", "occupation"))
-                    .replace("« ", lang.pick("« ", "\""))
-                    .replace(" »", lang.pick(" »", "\"")),
+                _ => match lang {
+                    Lang::Fr => format!("le métier « {g} »"),
+                    Lang::En => format!("occupation \"{g}\""),
+                },
             }
         };
         let (d, g, gname, delta) =
