@@ -255,7 +255,8 @@ fn page(input: &ReportInput, lang: Lang, sections: &[Section], figures: &[KeyFig
         if let Some((head, rows)) = &s.table {
             h.push_str("<table><thead><tr>");
             for (j, col) in head.iter().enumerate() {
-                let class = if j > 0 && rows.iter().all(|r| r.get(j).is_some_and(|v| looks_numeric(v))) {
+                let class = if j > 0 && rows.iter().all(|r| r.get(j).is_some_and(|v| v.is_empty() || looks_numeric(v)))
+                {
                     " class=\"num\""
                 } else {
                     ""

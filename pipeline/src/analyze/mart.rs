@@ -148,6 +148,24 @@ mod tests {
     }
 
     #[test]
+    fn every_mart_column_is_documented_with_its_type_in_the_readme() {
+        let readme = include_str!("README.md");
+        for mart in &MARTS {
+            let start = readme
+                .find(&format!("\n## {} — ", mart.name))
+                .unwrap_or_else(|| panic!("no section for {}", mart.name));
+            let section = &readme[start + 1..];
+            let section = &section[..section[1..].find("\n## ").map_or(section.len(), |e| e + 1)];
+            for (column, t) in mart.schema {
+                let row = format!("| `{column}` | {} |", t.name());
+                assert!(section.contains(&row), "{}: README lacks the row {row}", mart.name);
+            }
+            let documented = section.lines().filter(|l| l.starts_with("| `")).count();
+            assert_eq!(documented, mart.schema.len(), "{}: README documents columns the mart lacks", mart.name);
+        }
+    }
+
+    #[test]
     fn mart_names_are_unique() {
         let mut names: Vec<_> = MARTS.iter().map(|m| m.name).collect();
         names.sort();

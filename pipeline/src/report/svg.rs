@@ -68,7 +68,9 @@ pub struct Bar {
 /// Horizontal bars, longest first as given; values must be ≥ 0.
 pub fn hbar(title: &str, bars: &[Bar]) -> String {
     let row = 24.0;
-    let (left, right, top) = (210.0, 90.0, 12.0);
+    // Room for the longest value text after the longest bar.
+    let longest = bars.iter().map(|b| b.shown.chars().count()).max().unwrap_or(0) as f64;
+    let (left, right, top) = (210.0, (7.0 * longest + 14.0).max(60.0), 12.0);
     let height = top * 2.0 + row * bars.len().max(1) as f64;
     let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
     let span = WIDTH - left - right;
