@@ -213,13 +213,6 @@ pub fn films(titles: LazyFrame) -> LazyFrame {
     titles.filter(is_one_of(imdb::TITLE_TYPE, &FILM_TYPES))
 }
 
-/// 1, 2, 3… within each partition, in the frame's current order (sort it first). `non_null` must be a
-/// column without nulls: its running count is the position. `partition` must not be empty.
-pub fn position_within(non_null: &str, partition: &[&str]) -> PolarsResult<Expr> {
-    let by: Vec<Expr> = partition.iter().map(|p| col(*p)).collect();
-    Ok(col(non_null).cum_count(false).over(by)?.cast(DataType::Int32))
-}
-
 /// The number of an IMDb id (`nm0000206` → 206): grouping and joining on integers is several times
 /// faster than on strings, and the lake guarantees the `tt`/`nm` + digits shape.
 pub fn id_number(column: &str) -> Expr {

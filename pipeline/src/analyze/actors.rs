@@ -3,13 +3,11 @@
 //!
 //! Presence is the number of distinct films (`FILM_TYPES`) in which the person is credited as actor or
 //! actress in title.principals. The active period is the first and last start year of those films,
-//! over the whole career (the same on every row of a person). Ties are broken by person id.
+//! over the whole career (the same on every row of a person). Ties are broken by person id (its number).
 
 use polars::prelude::*;
 
-use super::{
-    ACTOR, ACTRESS, AnalyzeParams, MartSchema, MartType, decade, explode_list, films, id_number, position_within, stack,
-};
+use super::{ACTOR, ACTRESS, AnalyzeParams, MartSchema, MartType, decade, explode_list, films, id_number, stack};
 use crate::sources::imdb::columns as imdb;
 
 /// Mart columns.
@@ -71,22 +69,26 @@ pub fn performer_film_credits(credits: LazyFrame, titles: LazyFrame) -> LazyFram
 const TID: &str = "tid";
 const PID: &str = "pid";
 
-/// Counts films per `keys` + person and keeps the `top` first of each `keys` + category.
+/// Counts films per `keys` + person and keeps the `top` first of each `keys` + category (ties: smaller id
+/// first). Ranked with a window rank rather than a sort: the counts have a row per person and key.
 fn ranking(rows: LazyFrame, keys: &[&str], top: u32) -> PolarsResult<LazyFrame> {
     let mut group: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
     group.push(col(imdb::CATEGORY));
     group.push(col(PID));
-    let mut partition: Vec<&str> = keys.to_vec();
-    partition.push(imdb::CATEGORY);
-    let mut order: Vec<Expr> = partition.iter().map(|k| col(*k)).collect();
-    order.extend([col(c::FILMS), col(imdb::PERSON_ID)]);
-    let mut descending = vec![false; partition.len()];
-    descending.extend([true, false]);
+    let mut partition: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
+    partition.push(col(imdb::CATEGORY));
+    // One distinct key per person: more films first, then the smaller id (ids stay below 2^34).
+    let order = col(c::FILMS) * lit(1i64 << 34) - col(PID);
     Ok(rows
         .group_by(group)
         .agg([len().cast(DataType::Int64).alias(c::FILMS), col(imdb::PERSON_ID).first()])
-        .sort_by_exprs(order, SortMultipleOptions::default().with_order_descending_multi(descending))
-        .with_column(position_within(imdb::PERSON_ID, &partition)?.alias(c::RANK))
+        .with_column(
+            order
+                .rank(RankOptions { method: RankMethod::Ordinal, descending: true }, None)
+                .over(partition)?
+                .cast(DataType::Int32)
+                .alias(c::RANK),
+        )
         .filter(col(c::RANK).lt_eq(lit(top as i32))))
 }
 

@@ -59,9 +59,6 @@ pub const SECTION_OVERALL: &str = "overall";
 pub const SECTION_DECADE: &str = "decade";
 pub const SECTION_PERSON: &str = "person";
 
-const FILM: &str = "film";
-const SERIES_KIND: &str = "series";
-
 /// `(person_id, kind, work, decade)`: each performer credit on a film or a series (episodes → series).
 fn work(credits: LazyFrame, titles: LazyFrame, episodes: Option<LazyFrame>) -> LazyFrame {
     let mut all_types: Vec<&str> = FILM_TYPES.to_vec();
@@ -88,7 +85,7 @@ fn work(credits: LazyFrame, titles: LazyFrame, episodes: Option<LazyFrame>) -> L
     base.select([
         col(imdb::PERSON_ID),
         id_number(imdb::PERSON_ID).alias(PID),
-        when(is_film.clone()).then(lit(FILM)).otherwise(lit(SERIES_KIND)).alias("kind"),
+        is_film.clone().alias(IS_FILM),
         when(is_film)
             .then(id_number(imdb::TITLE_ID))
             .otherwise(coalesce(&[id_number(imdb::SERIES_ID), id_number(imdb::TITLE_ID)]))
@@ -99,14 +96,17 @@ fn work(credits: LazyFrame, titles: LazyFrame, episodes: Option<LazyFrame>) -> L
 
 /// The person's id as a number, the grouping key.
 const PID: &str = "pid";
+/// Whether the credit is on a film (else on series work).
+const IS_FILM: &str = "is_film";
 
 /// Per-person flags grouped by `keys`, then the overlap figures per `keys`.
 fn overlap(work: LazyFrame, keys: &[&str]) -> LazyFrame {
     let mut by: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
     by.push(col(PID));
+    // max of 0/1 flags is a vectorised "any".
     let flags = work.group_by(by).agg([
-        col("kind").eq(lit(FILM)).any(true).alias("in_films"),
-        col("kind").eq(lit(SERIES_KIND)).any(true).alias("in_series"),
+        col(IS_FILM).cast(DataType::Int8).max().eq(lit(1)).alias("in_films"),
+        col(IS_FILM).cast(DataType::Int8).min().eq(lit(0)).alias("in_series"),
     ]);
     let by: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
     let sums = [
@@ -136,12 +136,15 @@ pub fn mart(
     let overall = overlap(work.clone(), &[]).with_column(lit(SECTION_OVERALL).alias(c::SECTION));
     let by_decade = overlap(work.clone().filter(col(c::DECADE).is_not_null()), &[c::DECADE])
         .with_column(lit(SECTION_DECADE).alias(c::SECTION));
+    // Distinct works on integer keys, then plain sums (a filtered n_unique in an aggregation runs per group).
     let mut persons = work
+        .clone()
+        .select([col(PID), col(IS_FILM), col("work")])
+        .unique(None, UniqueKeepStrategy::Any)
         .group_by([col(PID)])
         .agg([
-            col(imdb::PERSON_ID).first(),
-            col("work").filter(col("kind").eq(lit(FILM))).n_unique().cast(DataType::Int64).alias(c::FILMS),
-            col("work").filter(col("kind").eq(lit(SERIES_KIND))).n_unique().cast(DataType::Int64).alias(c::SERIES),
+            col(IS_FILM).cast(DataType::Int64).sum().alias(c::FILMS),
+            col(IS_FILM).not().cast(DataType::Int64).sum().alias(c::SERIES),
         ])
         .filter(col(c::FILMS).gt(lit(0)).and(col(c::SERIES).gt(lit(0))))
         .with_columns([
@@ -149,11 +152,17 @@ pub fn mart(
             (col(c::FILMS) + col(c::SERIES)).alias("total"),
         ])
         .sort_by_exprs(
-            [col("lesser"), col("total"), col(imdb::PERSON_ID)],
+            [col("lesser"), col("total"), col(PID)],
             SortMultipleOptions::default().with_order_descending_multi([true, true, false]),
         )
         .limit(params.top_people)
         .with_columns([lit(SECTION_PERSON).alias(c::SECTION), position_col().alias(c::RANK)]);
+    // The id text of the few people kept.
+    let ids = work.select([col(PID), col(imdb::PERSON_ID)]);
+    persons = persons
+        .join(ids, [col(PID)], [col(PID)], JoinArgs::new(JoinType::Left))
+        .unique(Some(cols([PID])), UniqueKeepStrategy::Any)
+        .sort([c::RANK], SortMultipleOptions::default());
     if let Some(p) = people {
         persons = persons.join(
             p.select([col(imdb::PERSON_ID), col(imdb::PRIMARY_NAME).alias(c::NAME)]),
@@ -167,7 +176,7 @@ pub fn mart(
 
 /// 1, 2, 3… over the whole (sorted, limited) frame.
 fn position_col() -> Expr {
-    col(imdb::PERSON_ID).cum_count(false).cast(DataType::Int32)
+    col(PID).cum_count(false).cast(DataType::Int32)
 }
 
 #[cfg(test)]
