@@ -141,7 +141,10 @@ fn base_section(input: &ReportInput, lang: Lang, mart: &'static str) -> Section 
     if !missing.is_empty() {
         s.notes.push(format!(
             "{} {}",
-            lang.pick("Tables absentes du lac (résultat partiel) :", "Lake tables absent (partial result):"),
+            lang.pick(
+                "Tables absentes du lac, dont l'analyse se passe avec moins de détail :",
+                "Lake tables absent, which the analysis does without, in less detail:",
+            ),
             missing.join(", ")
         ));
     }
@@ -833,14 +836,25 @@ fn best_rated(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
     let lift = rows(df, eq(c::SECTION, br::SECTION_LIFT));
     // The most over-represented values with some support, across dimensions.
     let min_support = if top.height() >= 20 { 3 } else { 1 };
-    let strong =
+    let supported =
         sorted(&rows(&lift, col(c::TOP_FILMS).gt_eq(lit(min_support as i64))), &[c::LIFT, c::TOP_FILMS], &[true, true]);
+    // The three strongest values of each dimension, so that no dimension (directors) fills the chart.
+    let strong = supported
+        .clone()
+        .lazy()
+        .filter(col(c::LIFT).gt(lit(1.0)))
+        .with_column(col(c::LABEL).cum_count(false).over([col(c::DIMENSION)]).unwrap_or(lit(1)).alias("nth"))
+        .filter(col("nth").lt_eq(lit(3)))
+        .collect()
+        .unwrap_or_else(|_| supported.clone());
+    let strong = sorted(&strong, &[c::LIFT], &[true]);
     let (dims, labels, lifts, counts) =
         (strs(&strong, c::DIMENSION), strs(&strong, c::LABEL), f64s(&strong, c::LIFT), i64s(&strong, c::TOP_FILMS));
-    let bars: Vec<Bar> = (0..strong.height().min(12))
+    let bars: Vec<Bar> = (0..strong.height().min(15))
         .map(|i| Bar {
             label: format!("{} : {}", dimension_name(lang, &dims[i]), value_name(lang, &dims[i], &labels[i])),
-            value: lifts[i].unwrap_or(0.0),
+            // Lifts span ×1 to ×100: bar lengths on a log scale keep the small ones readable.
+            value: lifts[i].unwrap_or(1.0).max(1.0).ln().max(0.02),
             shown: format!(
                 "×{} ({} {})",
                 lang.num(lifts[i].unwrap_or(0.0), 1),
@@ -857,8 +871,8 @@ fn best_rated(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
         })
         .collect();
     let chart_title = lang.pick(
-        "Ce que les films les mieux notés ont en commun (sur-représentation, ×1 = comme le catalogue)",
-        "What the best-rated films share (over-representation, ×1 = as in the catalogue)",
+        "Ce que les films les mieux notés ont en commun (sur-représentation, ×1 = comme le catalogue ; échelle log)",
+        "What the best-rated films share (over-representation, ×1 = as in the catalogue; log scale)",
     );
     s.charts.push(Chart { name: "best_rated".into(), svg: svg::hbar(chart_title, &bars) });
     if let (Some(m), Some(cmean)) = (first_f64(&top, c::PRIOR_VOTES), first_f64(&top, c::PRIOR_MEAN_RATING)) {
@@ -1244,8 +1258,8 @@ fn audience(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
                     .pick(if g == "F" { "les femmes" } else { "les hommes" }, if g == "F" { "women" } else { "men" })
                     .into(),
                 _ => match lang {
-                    Lang::Fr => format!("le métier « {g} »"),
-                    Lang::En => format!("occupation \"{g}\""),
+                    Lang::Fr => format!("les « {g} »"),
+                    Lang::En => format!("\"{g}\" viewers"),
                 },
             }
         };
@@ -1281,11 +1295,12 @@ fn audience(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
                 f64s(&lifts, c::PREFERENCE_LIFT),
             );
             s.reading.push(format!(
-                "{} {} {} {} (×{} {}).",
+                "{} {} {} {} ({} ×{} {}).",
                 lang.pick("Le goût le plus marqué en volume :", "The strongest taste by volume:"),
-                group_name(&d[0], &g[0]),
-                lang.pick("regardent surtout", "mostly watch"),
                 genre(&gname[0], lang),
+                lang.pick("chez", "among"),
+                group_name(&d[0], &g[0]),
+                lang.pick("part des notes", "share of ratings"),
                 lang.num(l[0].unwrap_or(0.0), 1),
                 lang.pick("par rapport à l'ensemble du public", "compared with the whole audience"),
             ));
