@@ -313,6 +313,50 @@ fn sources(input: &ReportInput, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::{AnalyzeParams, LakeFrames, MARTS};
+
+    fn render_lake(lake: &LakeFrames, tables: Vec<&'static str>, lang: Lang) -> Rendered {
+        let frames: Vec<DataFrame> =
+            MARTS.iter().map(|m| m.compute(lake, &AnalyzeParams::default()).unwrap()).collect();
+        let input = ReportInput {
+            marts: MARTS.iter().zip(&frames).collect(),
+            lake_tables: tables,
+            generated_at: "2026-01-01 10:00".into(),
+            params: AnalyzeParams::default(),
+        };
+        render(&input, lang)
+    }
+
+    #[test]
+    fn an_empty_lake_gives_every_section_saying_there_is_no_data() {
+        let out = render_lake(&LakeFrames::default(), vec![], Lang::Fr);
+        assert!(out.html.contains("<html lang=\"fr\">"));
+        assert_eq!(out.html.matches("<section class=\"q\"").count(), MARTS.len());
+        assert_eq!(out.html.matches("Pas de données pour cette question").count(), MARTS.len());
+        assert!(out.charts.is_empty());
+        assert_eq!(out.notes.len(), MARTS.len(), "every mart names its absent tables");
+    }
+
+    #[test]
+    fn readings_quote_the_marts_figures_in_the_chosen_language() {
+        let titles = df!(
+            "title_id" => ["tt1", "tt2", "tt3"],
+            "title_type" => ["movie", "movie", "movie"],
+            "start_year" => [1990i32, 1991, 2001],
+            "runtime_minutes" => [90i32, 100, 110],
+            "genres" => [Series::new("".into(), ["Drama"]), Series::new("".into(), ["Comedy"]), Series::new("".into(), ["Drama"])],
+        )
+        .unwrap()
+        .lazy();
+        let lake = LakeFrames { titles: Some(titles), ..Default::default() };
+        let fr = render_lake(&lake, vec!["titles"], Lang::Fr);
+        // Three films: mean 100, median 100.
+        assert!(fr.html.contains("Sur 3 films : durée moyenne 100,0 min, médiane 100 min."), "{}", fr.html);
+        assert!(fr.charts.iter().any(|c| c.name == "runtime"));
+        let en = render_lake(&lake, vec!["titles"], Lang::En);
+        assert!(en.html.contains("<html lang=\"en\">"));
+        assert!(en.html.contains("Over 3 films: mean runtime 100.0 min, median 100 min."), "{}", en.html);
+    }
 
     #[test]
     fn numbers_follow_french_and_english_conventions() {

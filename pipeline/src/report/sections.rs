@@ -173,6 +173,15 @@ pub(crate) fn all(input: &ReportInput, lang: Lang) -> Vec<Section> {
             Some(df) if df.height() > 0 => build(input, lang, df),
             _ => empty_section(input, lang, MARTS.iter().find(|m| m.name == *name).expect("registered").name),
         })
+        .map(|mut section| {
+            // French puts a space before ; and :, English does not.
+            if lang == Lang::En {
+                for r in &mut section.reading {
+                    *r = r.replace(" ; ", "; ").replace(" : ", ": ");
+                }
+            }
+            section
+        })
         .collect()
 }
 
@@ -1331,6 +1340,14 @@ fn audience(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
 
 // ------------------------------------------------------------------ 9. niches
 
+/// A niche's label inside a sentence: lower-cased in French ("cinéma français"), as is in English.
+fn niche_name(lang: Lang, label: &str) -> String {
+    match lang {
+        Lang::Fr => label.to_lowercase(),
+        Lang::En => label.to_owned(),
+    }
+}
+
 fn niches(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
     use ni::columns as c;
     let mut s = base_section(input, lang, "niches");
@@ -1363,7 +1380,7 @@ fn niches(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
         let mut text = format!(
             "{} {} ({} {}/100) : {} {}",
             lang.pick("Recommandation : se spécialiser dans", "Recommendation: specialise in"),
-            labels[0].to_lowercase(),
+            niche_name(lang, &labels[0]),
             lang.pick("score", "score"),
             lang.num(score[0].unwrap_or(0.0), 0),
             lang.int(films[0].unwrap_or(0)),
@@ -1382,7 +1399,7 @@ fn niches(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
         text.push('.');
         s.reading.push(text);
         let next: Vec<String> = (1..r.height().min(3))
-            .map(|i| format!("{} ({})", labels[i].to_lowercase(), lang.num(score[i].unwrap_or(0.0), 0)))
+            .map(|i| format!("{} ({})", niche_name(lang, &labels[i]), lang.num(score[i].unwrap_or(0.0), 0)))
             .collect();
         if !next.is_empty() {
             s.reading.push(format!(
@@ -1395,7 +1412,7 @@ fn niches(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
             s.reading.push(format!(
                 "{} {}.",
                 lang.pick("La niche la moins prometteuse est", "The least promising niche is"),
-                last.to_lowercase()
+                niche_name(lang, last)
             ));
         }
     }
