@@ -154,3 +154,23 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("renaming {} into place", path.display()))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn the_default_configuration_gives_the_pipelines_default_parameters() {
+        assert_eq!(Config::embedded_default().analyze.params(), AnalyzeParams::default());
+    }
+
+    #[test]
+    fn a_prior_quantile_outside_zero_and_one_is_refused_naming_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("env.yaml");
+        std::fs::write(&file, "analyze:\n  prior_votes_quantile: 1.5\n").unwrap();
+        let err = Config::load_from(Some(&file), Vec::new(), Some(dir.path())).unwrap_err();
+        assert!(err.to_string().contains("analyze.prior_votes_quantile"), "{err}");
+    }
+}
