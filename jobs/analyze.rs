@@ -129,6 +129,15 @@ pub fn run(ctx: &Context, args: &AnalyzeArgs) -> Result<Metrics> {
     for chart in &rendered.charts {
         write_atomic(&charts_dir.join(format!("{}.svg", chart.name)), chart.svg.as_bytes())?;
     }
+    // Charts of an earlier run that this one did not draw (a question without data now) would be stale.
+    let current: Vec<String> = rendered.charts.iter().map(|c| format!("{}.svg", c.name)).collect();
+    for entry in std::fs::read_dir(&charts_dir).with_context(|| format!("listing {}", charts_dir.display()))? {
+        let path = entry?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.ends_with(".svg") && !current.contains(&name) {
+            std::fs::remove_file(&path).with_context(|| format!("removing stale chart {}", path.display()))?;
+        }
+    }
     let report_path = marts_dir.join(REPORT);
     write_atomic(&report_path, rendered.html.as_bytes())?;
 

@@ -246,6 +246,22 @@ fn figures_match_a_direct_recomputation_from_the_lake() {
 }
 
 #[test]
+fn a_second_run_on_a_smaller_lake_leaves_no_stale_chart() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    lake(d, Some("imdb-head50k"), Some("ml-100k"), Some("tmdb-5000"), &[]);
+    cinepicks_ok(d, &["analyze"]);
+    let before = std::fs::read_dir(d.join("marts/charts")).unwrap().count();
+    // The same folder re-ingested without MovieLens or TMDB: the audience and money charts must go.
+    std::fs::remove_dir_all(d.join("lake")).unwrap();
+    lake(d, Some("imdb-movies-2000"), None, None, &["--allow-partial"]);
+    cinepicks_ok(d, &["analyze"]);
+    let after = std::fs::read_dir(d.join("marts/charts")).unwrap().count();
+    assert!(after < before, "{after} charts after, {before} before");
+    assert_report_is_self_contained_with_every_chart(d, &report(d));
+}
+
+#[test]
 fn dry_run_lists_the_marts_and_writes_nothing() {
     let data = tempfile::tempdir().unwrap();
     let d = data.path();
