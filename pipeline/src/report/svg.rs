@@ -187,9 +187,11 @@ pub fn lines(title: &str, series: &[Line], x_label: &str, y_label: &str, y_fmt: 
         return s;
     }
     let (x0, x1) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), (x, _)| (a.min(*x), b.max(*x)));
+    // x is a year or a decade: a single one gets a decade of room on each side, ticks stay whole.
+    let (x0, x1) = if x1 - x0 < 1.0 { (x0 - 10.0, x1 + 10.0) } else { (x0, x1) };
     let (y0, y1) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), (_, y)| (a.min(*y), b.max(*y)));
     let y_ticks = nice_ticks(if y0 > 0.0 && y0 < (y1 - y0) { 0.0 } else { y0 }, y1, 5);
-    let x_ticks = nice_ticks(x0, x1, 8);
+    let x_ticks: Vec<f64> = nice_ticks(x0, x1, 8).into_iter().filter(|t| t.fract() == 0.0).collect();
     let (ylo, yhi) = (*y_ticks.first().unwrap_or(&y0), *y_ticks.last().unwrap_or(&y1));
     let (xlo, xhi) = (x0.min(*x_ticks.first().unwrap_or(&x0)), x1.max(*x_ticks.last().unwrap_or(&x1)));
     let (pw, ph) = (WIDTH - left - right, height - top - bottom);
@@ -373,5 +375,12 @@ mod tests {
         assert!(lines("T", &[line], "x", "y", &|v| format!("{v}")).contains("<polyline"));
         let heat = heatmap("H", &["r".into()], &["c".into()], &[vec![Some(1.0)]], 0.0, &|v| format!("{v}"));
         assert!(heat.contains("#"));
+    }
+
+    #[test]
+    fn a_single_year_gets_whole_year_ticks_around_it() {
+        let line = Line { name: "a".into(), color: PALETTE[1], points: vec![(1910.0, 30.0)], dashed: false };
+        let svg = lines("T", &[line], "x", "y", &|v| format!("{v}"));
+        assert!(svg.contains(">1910<") && !svg.contains("1909.25"), "{svg}");
     }
 }
