@@ -94,6 +94,8 @@ pub fn run(ctx: &Context, args: &AnalyzeArgs) -> Result<Metrics> {
     }
 
     tracing::info!(lake = %lake_dir.display(), tables = present.len(), "analyze started");
+    // Title countries feed two marts: computed once.
+    let lake = lake.with_title_countries().context("deriving the countries of titles")?;
     let bar = crate::telemetry::progress_bar(MARTS.len() as u64, "marts", crate::telemetry::ProgressUnit::Items);
     let mut computed = Vec::with_capacity(MARTS.len());
     let mut staged = Vec::with_capacity(MARTS.len());

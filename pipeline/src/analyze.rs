@@ -79,9 +79,25 @@ pub struct LakeFrames {
     pub ml_users: Option<LazyFrame>,
     pub links: Option<LazyFrame>,
     pub tmdb_movies: Option<LazyFrame>,
+    /// `(title_id, country)` of IMDb titles, derived from the tables above by
+    /// [`LakeFrames::with_title_countries`] so that the marts needing it share one computation.
+    pub title_countries: Option<LazyFrame>,
 }
 
 impl LakeFrames {
+    /// Computes the countries of IMDb titles once (TMDB through links, else akas regions); the
+    /// best-rated and niche marts read it. Without it they derive it themselves.
+    pub fn with_title_countries(mut self) -> Result<Self, AnalyzeError> {
+        let derived = self.titles.clone().and_then(|t| {
+            countries::title_countries(t, self.akas.clone(), self.links.clone(), self.tmdb_movies.clone())
+        });
+        if let Some(lf) = derived {
+            let frame = lf.collect().map_err(|source| AnalyzeError::Mart { mart: "title countries", source })?;
+            self.title_countries = Some(frame.lazy());
+        }
+        Ok(self)
+    }
+
     /// The reader of the stage: scans every lake table present in `lake` (lazily: nothing is read yet).
     pub fn scan(lake: &Path) -> Result<Self, AnalyzeError> {
         let open = |table: &'static str| -> Result<Option<LazyFrame>, AnalyzeError> {
@@ -107,6 +123,7 @@ impl LakeFrames {
             ml_users: open(tables::ML_USERS)?,
             links: open(tables::LINKS)?,
             tmdb_movies: open(tables::TMDB_MOVIES)?,
+            title_countries: None,
         })
     }
 

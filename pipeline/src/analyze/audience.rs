@@ -100,12 +100,16 @@ pub fn mart(
     users: Option<LazyFrame>,
 ) -> PolarsResult<LazyFrame> {
     let (Some(ratings), Some(movies)) = (ratings, movies) else { return Ok(super::empty(SCHEMA)) };
-    let rated = ratings.select([col(ml::USER_ID), col(ml::MOVIE_ID), col(ml::RATING)]).join(
-        movies.select([col(ml::MOVIE_ID), col(ml::GENRES)]),
-        [col(ml::MOVIE_ID)],
-        [col(ml::MOVIE_ID)],
-        JoinArgs::new(JoinType::Inner),
-    );
+    let rated = ratings
+        .select([col(ml::USER_ID), col(ml::MOVIE_ID), col(ml::RATING)])
+        .join(
+            movies.select([col(ml::MOVIE_ID), col(ml::GENRES)]),
+            [col(ml::MOVIE_ID)],
+            [col(ml::MOVIE_ID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        // Read by every group below: joined once.
+        .cache();
     let total = rated.clone().select([count().cast(DataType::Float64).alias("all_ratings")]);
     let share_all = explode_list(rated.clone().select([col(ml::GENRES).alias(c::GENRE)]), c::GENRE)
         .group_by([col(c::GENRE)])
@@ -114,12 +118,14 @@ pub fn mart(
         .select([col(c::GENRE), (col("genre_ratings") / col("all_ratings")).alias("share_all")]);
     let mut parts = vec![by_group(rated.clone().with_column(lit(DIM_ALL).alias(c::GROUP)), DIM_ALL, share_all.clone())];
     if let Some(users) = users {
-        let with_users = rated.join(
-            users.select([col(ml::USER_ID), col(ml::AGE), col(ml::GENDER), col(ml::OCCUPATION)]),
-            [col(ml::USER_ID)],
-            [col(ml::USER_ID)],
-            JoinArgs::new(JoinType::Inner),
-        );
+        let with_users = rated
+            .join(
+                users.select([col(ml::USER_ID), col(ml::AGE), col(ml::GENDER), col(ml::OCCUPATION)]),
+                [col(ml::USER_ID)],
+                [col(ml::USER_ID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .cache();
         for (dimension, group) in
             [(DIM_AGE, age_group(col(ml::AGE))), (DIM_GENDER, col(ml::GENDER)), (DIM_OCCUPATION, col(ml::OCCUPATION))]
         {

@@ -37,6 +37,9 @@ impl Mart {
 
 /// Countries of IMDb titles (TMDB through links, else akas), shared by the best-rated and niche marts.
 fn title_countries(lake: &LakeFrames) -> Option<LazyFrame> {
+    if let Some(shared) = &lake.title_countries {
+        return Some(shared.clone());
+    }
     countries::title_countries(lake.titles.clone()?, lake.akas.clone(), lake.links.clone(), lake.tmdb_movies.clone())
 }
 
