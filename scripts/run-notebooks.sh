@@ -16,17 +16,20 @@ if [ -z "$data" ]; then
 fi
 data="$(cd "$data" && pwd)"
 
-status=0
+passed=0
+failed=0
 for notebook in "$root"/notebooks/*.ipynb; do
   name="$(basename "$notebook")"
   if CINEPICKS_DATA="$data" "$venv/bin/jupyter" nbconvert --to notebook --execute \
     --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
     --output-dir "$work/executed" "$notebook" >"$work/$name.log" 2>&1; then
     echo "notebook $name: executed, every check passed"
+    passed=$((passed + 1))
   else
     echo "notebook $name: FAILED" >&2
     tail -n 40 "$work/$name.log" >&2
-    status=1
+    failed=$((failed + 1))
   fi
 done
-exit $status
+echo "notebooks: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
