@@ -1500,7 +1500,9 @@ pub(crate) fn key_figures(input: &ReportInput, lang: Lang) -> Vec<KeyFigure> {
     }
     if let Some(df) = input.mart("series_vs_films") {
         let r = rows(df, eq(sv::columns::SECTION, sv::SECTION_OVERALL));
-        if let Some(sh) = first_f64(&r, sv::columns::SHARE_OF_FILM_ACTORS) {
+        // Without any series credit the share says nothing about the question: no card.
+        let has_series = first_i64(&r, sv::columns::SERIES_ACTORS).is_some_and(|n| n > 0);
+        if let Some(sh) = first_f64(&r, sv::columns::SHARE_OF_FILM_ACTORS).filter(|_| has_series) {
             push(
                 lang.pick("Acteurs de cinéma aussi en séries", "Film actors also in series"),
                 lang.pct(sh, 1),
