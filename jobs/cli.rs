@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::context::{Context, Metrics};
 use crate::telemetry::LogFormat;
-use crate::{demo, fetch, generate, ingest};
+use crate::{analyze, demo, fetch, generate, ingest};
 
 /// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
 #[derive(Debug, Parser)]
@@ -52,6 +52,8 @@ pub enum Command {
     Fetch(FetchArgs),
     /// Turn raw dumps into typed, validated Parquet tables in <data-dir>/lake.
     Ingest(ingest::IngestArgs),
+    /// Compute the marts answering the cinema's questions and the report, into <data-dir>/marts.
+    Analyze(analyze::AnalyzeArgs),
     /// Generate a small dataset and run every stage on it, then say where the outputs are.
     Demo(demo::DemoArgs),
 }
@@ -75,6 +77,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let dry_run = match &cli.command {
         Command::Fetch(a) => a.dry_run,
         Command::Ingest(a) => a.dry_run,
+        Command::Analyze(a) => a.dry_run,
         Command::Generate(_) | Command::Demo(_) => false,
     };
     let ctx = Context::new(config, dry_run);
@@ -82,6 +85,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => ("generate", generate::run(&ctx, &args)?),
         Command::Fetch(args) => ("fetch", runtime()?.block_on(fetch::run(&ctx, &args.only, args.force))?),
         Command::Ingest(args) => ("ingest", ingest::run(&ctx, &args)?),
+        Command::Analyze(args) => ("analyze", analyze::run(&ctx, &args)?),
         Command::Demo(args) => ("demo", demo::run(&ctx, &args)?),
     };
     tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");

@@ -2,8 +2,12 @@
 //!
 //! Layout:
 //! - `generate`: deterministic generator of IMDb / MovieLens / TMDB-format files with planted structure.
+//! - `analyze`: one mart per question of the cinema (pure `LazyFrame → LazyFrame` functions) and their registry.
+//! - `report`: the self-contained HTML report with SVG charts, French or English, read from the marts.
+pub mod analyze;
 pub mod domain;
 pub mod generate;
 pub mod ingest;
 pub mod lake;
+pub mod report;
 pub mod sources;
