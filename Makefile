@@ -1,7 +1,7 @@
 # cinepicks — the two commands of the README, plus the benchmarks.
 #   make demo   set up what is missing, build, run the whole pipeline on generated demo data
 #   make test   set up what is missing, then format check, clippy and every test
-.PHONY: deps demo test bench-ingest bench-recommend
+.PHONY: deps demo test bench-ingest notebooks bench-analyze bench-recommend
 
 deps:
 	@scripts/install-deps.sh
@@ -13,10 +13,19 @@ test: deps
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
+	scripts/run-notebooks.sh
 
 # Ingest speed and memory against Python polars on the same generated files (see README, Benchmarks).
 bench-ingest: deps
 	scripts/bench-ingest.sh $(SCALE)
+
+# Execute the analyst notebooks (Python venv created on first use) against a fresh demo, or DATA=dir.
+notebooks: deps
+	scripts/run-notebooks.sh $(DATA)
+
+# analyze on the lake of 1/10-scale generated data: wall time and peak RSS (see README, Benchmarks).
+bench-analyze: deps
+	scripts/bench-analyze.sh $(SCALE)
 
 # Recommender speed and memory against the issue's targets (see README, Benchmarks).
 bench-recommend: deps

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::context::{Context, Metrics};
 use crate::telemetry::LogFormat;
-use crate::{demo, evaluate, fetch, generate, ingest, recommend, train};
+use crate::{analyze, demo, evaluate, fetch, generate, ingest, recommend, train};
 
 /// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
 #[derive(Debug, Parser)]
@@ -52,6 +52,8 @@ pub enum Command {
     Fetch(FetchArgs),
     /// Turn raw dumps into typed, validated Parquet tables in <data-dir>/lake.
     Ingest(ingest::IngestArgs),
+    /// Compute the marts answering the cinema's questions and the report, into <data-dir>/marts.
+    Analyze(analyze::AnalyzeArgs),
     /// Fit the models (recommender…) into a new run folder <data-dir>/models/<run-id>.
     Train(train::TrainArgs),
     /// Five films like a title, or for several liked titles, with a reason for each.
@@ -82,6 +84,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Fetch(a) => a.dry_run,
         Command::Ingest(a) => a.dry_run,
         Command::Train(a) => a.dry_run,
+        Command::Analyze(a) => a.dry_run,
         Command::Generate(_) | Command::Demo(_) | Command::Recommend(_) | Command::Evaluate(_) => false,
     };
     let ctx = Context::new(config, dry_run);
@@ -89,6 +92,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => ("generate", generate::run(&ctx, &args)?),
         Command::Fetch(args) => ("fetch", runtime()?.block_on(fetch::run(&ctx, &args.only, args.force))?),
         Command::Ingest(args) => ("ingest", ingest::run(&ctx, &args)?),
+        Command::Analyze(args) => ("analyze", analyze::run(&ctx, &args)?),
         Command::Train(args) => ("train", train::run(&ctx, &args)?),
         Command::Recommend(args) => ("recommend", recommend::run(&ctx, &args)?),
         Command::Evaluate(args) => ("evaluate", evaluate::run(&ctx, &args)?),

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use serde_yaml_ng::{Mapping, Value};
 
+use crate::analyze::AnalyzeConfig;
 use crate::fetch::FetchConfig;
 
 /// The built-in defaults; `config/default.yaml` documents every key.
@@ -29,6 +30,7 @@ pub struct Config {
     pub recommend: RecommendConfig,
     pub schedule: ScheduleConfig,
     pub fetch: FetchConfig,
+    pub analyze: AnalyzeConfig,
 }
 
 /// Language of output meant for people.
@@ -229,6 +231,10 @@ impl Config {
         if !(self.generate.scale > 0.0 && self.generate.scale <= 10.0) {
             return Err(ConfigError::invalid("generate.scale", "must be in (0, 10]"));
         }
+        self.analyze.validate().map_err(|message| match message.split_once(": ") {
+            Some((key, rest)) => ConfigError::invalid(key, rest),
+            None => ConfigError::invalid("analyze", message),
+        })?;
         let rec = &self.recommend;
         if !(1..=500).contains(&rec.neighbours) {
             return Err(ConfigError::invalid("recommend.neighbours", "must be between 1 and 500"));

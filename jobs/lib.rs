@@ -2,6 +2,7 @@
 //!
 //! Every job is `run(ctx, ..) -> Result<Metrics>`; `main.rs` only parses arguments and calls them.
 
+pub mod analyze;
 pub mod cli;
 pub mod config;
 pub mod context;

@@ -33,9 +33,9 @@ for path in sorted(glob.glob(os.path.join(src, "*.tsv.gz"))):
       .sink_parquet(os.path.join(out, name + ".parquet"), compression="zstd")
 PY
 
-measure() { # prints "seconds peak_kib"
-  /usr/bin/time -f "%e %M" -o "$bench/time.txt" "$@" >/dev/null 2>"$bench/stderr.txt" || { cat "$bench/stderr.txt"; exit 1; }
-  cat "$bench/time.txt"
+measure() { # prints "seconds peak_kib cpu_seconds"
+  /usr/bin/time -f "%e %M %U %S" -o "$bench/time.txt" "$@" >/dev/null 2>"$bench/stderr.txt" || { cat "$bench/stderr.txt"; exit 1; }
+  awk '{print $1, $2, $3 + $4}' "$bench/time.txt"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -51,10 +51,12 @@ ingest "$small_scale" > "$bench/small.txt"
 
 ours_s=$(cut -d' ' -f1 "$bench/ours.txt" | median); ours_m=$(cut -d' ' -f2 "$bench/ours.txt" | median)
 py_s=$(cut -d' ' -f1 "$bench/py.txt" | median);     py_m=$(cut -d' ' -f2 "$bench/py.txt" | median)
+ours_c=$(cut -d' ' -f3 "$bench/ours.txt" | median); py_c=$(cut -d' ' -f3 "$bench/py.txt" | median)
 small_m=$(cut -d' ' -f2 "$bench/small.txt")
 gz_mb=$(du -cm "$raw"/*.tsv.gz | tail -1 | cut -f1)
 echo "IMDb-format input at scale $scale: ${gz_mb} MB gzipped, 7 files; median of $runs runs on $(nproc) cores"
-printf "  %-44s %7.2f s  peak RSS %5d MiB\n" "cinepicks ingest (validated, typed, quarantine)" "$ours_s" $((ours_m / 1024))
-printf "  %-44s %7.2f s  peak RSS %5d MiB\n" "python polars $(python3 -c 'import polars; print(polars.__version__)') scan_csv→sink_parquet" "$py_s" $((py_m / 1024))
+printf "  %-44s %7.2f s  cpu %6.2f s  peak RSS %5d MiB\n" "cinepicks ingest (validated, typed, quarantine)" "$ours_s" "$ours_c" $((ours_m / 1024))
+printf "  %-44s %7.2f s  cpu %6.2f s  peak RSS %5d MiB\n" "python polars $(python3 -c 'import polars; print(polars.__version__)') scan_csv→sink_parquet" "$py_s" "$py_c" $((py_m / 1024))
 echo "  time ratio cinepicks / python polars: $(python3 -c "print(round($ours_s / $py_s, 2))") (target <= 1.0)"
+echo "  cpu ratio cinepicks / python polars: $(python3 -c "print(round($ours_c / $py_c, 2))") (less sensitive to a busy machine)"
 echo "  peak RSS at scale $small_scale: $((small_m / 1024)) MiB; at scale $scale: $((ours_m / 1024)) MiB (target <= 512 MiB, flat)"

@@ -3,8 +3,9 @@
 set -euo pipefail
 
 # Debian packages: a C toolchain and pkg-config for -sys crates; cmake, ninja and libclang for the
-# XGBoost build (see ../shared/notes/BUILD.md); hyperfine and time for the benchmarks.
-packages=(build-essential pkg-config cmake ninja-build libclang-dev hyperfine time)
+# XGBoost build (see ../shared/notes/BUILD.md); hyperfine and time for the benchmarks; python3-venv for the
+# analyst notebooks' environment (scripts/python-env.sh).
+packages=(build-essential pkg-config cmake ninja-build libclang-dev hyperfine time python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

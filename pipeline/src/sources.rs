@@ -1,16 +1,16 @@
 //! Readers of the raw sources: one module per source (schema constants and row parsers), plus the
 //! shared pieces every reader uses (streaming text input, typed fields, batch building, key checks).
 
+pub mod batch;
 pub mod fields;
-pub mod frame;
 pub mod imdb;
 pub mod keys;
 pub mod movielens;
 pub mod text;
 pub mod tmdb;
 
+use batch::{BatchBuilder, Columns};
 use fields::Reject;
-use frame::{Columns, FrameBuilder};
 use keys::KeyReport;
 
 /// How a delimited text file without quoting is laid out (quoted CSV goes through the csv crate).
@@ -39,7 +39,7 @@ pub trait RowParser: Send {
     /// The lake table's columns.
     fn columns(&self) -> Columns;
     /// Validates every field, then appends the row (all or nothing).
-    fn push(&mut self, fields: &[&str], out: &mut FrameBuilder) -> Result<(), Reject>;
+    fn push(&mut self, fields: &[&str], out: &mut BatchBuilder) -> Result<(), Reject>;
     /// Ids defined and referenced, for orphan counts; consumes the parser at the end of the file.
     fn into_keys(self: Box<Self>) -> KeyReport;
     /// Notes about the file worth telling the user (e.g. rows not grouped by key).

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
-use polars::prelude::*;
+use arrow::error::ArrowError;
+use arrow::record_batch::RecordBatch;
 use serde::Serialize;
 
-use crate::lake::{LakeError, ParquetSink, StagedFile};
+use crate::lake::{BatchSink, LakeError, StagedFile};
+use crate::sources::batch::{BatchBuilder, Columns, Kind};
 use crate::sources::fields::Reject;
-use crate::sources::frame::{Columns, FrameBuilder, Kind};
 
 /// Columns of `quarantine/<table>.parquet`.
 pub const QUARANTINE_COLUMNS: Columns = &[
@@ -46,11 +47,11 @@ pub struct TableCounts {
 /// Valid rows → lake, rejected rows → quarantine.
 pub struct TableOutput {
     source_file: String,
-    builder: FrameBuilder,
+    builder: BatchBuilder,
     batch_rows: usize,
     encoder: Encoder,
     quarantine_dest: PathBuf,
-    quarantine: Option<(FrameBuilder, ParquetSink)>,
+    quarantine: Option<(BatchBuilder, BatchSink)>,
     pub counts: TableCounts,
 }
 
@@ -62,8 +63,8 @@ impl TableOutput {
         source_file: &Path,
         batch_rows: usize,
     ) -> Result<Self, LakeError> {
-        let builder = FrameBuilder::new(columns, batch_rows);
-        let sink = ParquetSink::create(lake_dest, &builder.schema())?;
+        let builder = BatchBuilder::new(columns, batch_rows);
+        let sink = BatchSink::create(lake_dest, builder.schema())?;
         Ok(Self {
             source_file: source_file.display().to_string(),
             builder,
@@ -77,7 +78,7 @@ impl TableOutput {
 
     /// The builder to push a validated row into; call [`TableOutput::accepted`] after.
     #[inline]
-    pub fn builder(&mut self) -> &mut FrameBuilder {
+    pub fn builder(&mut self) -> &mut BatchBuilder {
         &mut self.builder
     }
 
@@ -102,8 +103,8 @@ impl TableOutput {
             self.counts.first_rejects.push(RejectSample { line, reason: reject.message.clone(), raw: raw.to_string() });
         }
         if self.quarantine.is_none() {
-            let builder = FrameBuilder::new(QUARANTINE_COLUMNS, 1024);
-            let sink = ParquetSink::create(&self.quarantine_dest, &builder.schema())?;
+            let builder = BatchBuilder::new(QUARANTINE_COLUMNS, 1024);
+            let sink = BatchSink::create(&self.quarantine_dest, builder.schema())?;
             self.quarantine = Some((builder, sink));
         }
         let (builder, sink) = self.quarantine.as_mut().expect("created above");
@@ -114,15 +115,15 @@ impl TableOutput {
         builder.str(4, Some(&raw));
         builder.end_row();
         if builder.rows() >= 8192 {
-            let frame = builder.take().map_err(|source| polars_error(&self.quarantine_dest, source))?;
-            sink.write(&frame)?;
+            let batch = builder.take().map_err(|source| arrow_error(&self.quarantine_dest, source))?;
+            sink.write(&batch)?;
         }
         Ok(())
     }
 
     fn flush(&mut self) -> Result<(), LakeError> {
-        let frame = self.builder.take().map_err(|source| polars_error(self.encoder.dest(), source))?;
-        self.encoder.send(frame)
+        let batch = self.builder.take().map_err(|source| arrow_error(self.encoder.dest(), source))?;
+        self.encoder.send(batch)
     }
 
     /// Flushes everything; returns the staged lake table and, when rows were rejected, the staged quarantine.
@@ -131,8 +132,8 @@ impl TableOutput {
         let lake = self.encoder.finish()?;
         let quarantine = match self.quarantine.take() {
             Some((mut builder, mut sink)) => {
-                let frame = builder.take().map_err(|source| polars_error(&self.quarantine_dest, source))?;
-                sink.write(&frame)?;
+                let batch = builder.take().map_err(|source| arrow_error(&self.quarantine_dest, source))?;
+                sink.write(&batch)?;
                 Some(sink.finish()?)
             }
             None => None,
@@ -141,27 +142,27 @@ impl TableOutput {
     }
 }
 
-fn polars_error(path: &Path, source: PolarsError) -> LakeError {
-    LakeError::Polars { path: path.to_path_buf(), source }
+fn arrow_error(path: &Path, source: ArrowError) -> LakeError {
+    LakeError::Arrow { path: path.to_path_buf(), source }
 }
 
 /// Parquet encoding and compression on their own thread, so parsing goes on meanwhile.
-/// The channel holds one frame: memory stays at about two batches.
+/// The channel holds one batch: memory stays at about two batches.
 struct Encoder {
     dest: PathBuf,
-    tx: Option<SyncSender<DataFrame>>,
+    tx: Option<SyncSender<RecordBatch>>,
     handle: Option<JoinHandle<Result<StagedFile, LakeError>>>,
 }
 
 impl Encoder {
-    fn spawn(mut sink: ParquetSink) -> Self {
+    fn spawn(mut sink: BatchSink) -> Self {
         let dest = sink.dest().to_path_buf();
-        let (tx, rx) = sync_channel::<DataFrame>(1);
+        let (tx, rx) = sync_channel::<RecordBatch>(1);
         let handle = std::thread::Builder::new()
             .name("parquet encoder".into())
             .spawn(move || {
-                for frame in rx {
-                    sink.write(&frame)?;
+                for batch in rx {
+                    sink.write(&batch)?;
                 }
                 sink.finish()
             })
@@ -173,9 +174,9 @@ impl Encoder {
         &self.dest
     }
 
-    fn send(&mut self, frame: DataFrame) -> Result<(), LakeError> {
+    fn send(&mut self, batch: RecordBatch) -> Result<(), LakeError> {
         let tx = self.tx.as_ref().expect("encoder used after finish");
-        if tx.send(frame).is_err() {
+        if tx.send(batch).is_err() {
             // The encoder stopped on an error: collect it.
             self.tx = None;
             return match self.handle.take().map(JoinHandle::join) {

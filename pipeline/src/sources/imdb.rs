@@ -2,8 +2,8 @@
 //!
 //! Format: TAB-separated, one header row, `\N` for null, no quoting, comma-joined lists.
 
+use super::batch::{BatchBuilder, Columns, Kind};
 use super::fields::{Reject, flag, float_in, int_in, person_id, required, title_id};
-use super::frame::{Columns, FrameBuilder, Kind};
 use super::keys::{GroupedKeys, IdSet, KeyReport, KeySpace, Reference};
 use super::{Dialect, Encoding, RowParser};
 use crate::lake::tables;
@@ -191,7 +191,7 @@ impl RowParser for TitleBasics {
             (c::GENRES, Kind::StrList),
         ]
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let id = title_id("tconst", f[0])?;
         let title_type = required("titleType", opt(f[1]))?;
         let adult = flag("isAdult", f[4])?;
@@ -240,7 +240,7 @@ impl RowParser for TitleRatings {
     fn columns(&self) -> Columns {
         &[(c::TITLE_ID, Kind::Str), (c::AVERAGE_RATING, Kind::F64), (c::NUM_VOTES, Kind::I32)]
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let id = title_id("tconst", f[0])?;
         let rating = float_in("averageRating", f[1], RATINGS)?;
         let votes = int_in("numVotes", f[2], 0..=i64::from(i32::MAX))?;
@@ -295,7 +295,7 @@ impl RowParser for TitlePrincipals {
             (c::CHARACTERS, Kind::StrList),
         ]
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let title = title_id("tconst", f[0])?;
         let ordering = int_in("ordering", f[1], 1..=100_000)?;
         let person = person_id("nconst", f[2])?;
@@ -394,7 +394,7 @@ impl RowParser for TitleCrew {
     fn columns(&self) -> Columns {
         &[(c::TITLE_ID, Kind::Str), (c::DIRECTORS, Kind::StrList), (c::WRITERS, Kind::StrList)]
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let title = title_id("tconst", f[0])?;
         self.row_people.clear();
         person_list("directors", f[1], &mut self.row_people)?;
@@ -455,7 +455,7 @@ impl RowParser for TitleAkas {
             (c::IS_ORIGINAL_TITLE, Kind::Bool),
         ]
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let title = title_id("titleId", f[0])?;
         let ordering = int_in("ordering", f[1], 1..=1_000_000)?;
         let original = opt(f[7]).map(|v| flag("isOriginalTitle", v)).transpose()?;
@@ -515,7 +515,7 @@ impl RowParser for TitleEpisode {
             (c::EPISODE_NUMBER, Kind::I32),
         ]
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let episode = title_id("tconst", f[0])?;
         let series = title_id("parentTconst", f[1])?;
         let season = opt_int("seasonNumber", f[2], 0..=1_000_000)?;
@@ -573,7 +573,7 @@ impl RowParser for NameBasics {
             (c::KNOWN_FOR_TITLES, Kind::StrList),
         ]
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let person = person_id("nconst", f[0])?;
         let birth = opt_int("birthYear", f[2], PERSON_YEARS)?;
         let death = opt_int("deathYear", f[3], PERSON_YEARS)?;
@@ -633,7 +633,7 @@ mod tests {
     use crate::sources::fields::RejectKind;
 
     fn push(parser: &mut dyn RowParser, line: &str) -> Result<(), Reject> {
-        let mut out = FrameBuilder::new(parser.columns(), 16);
+        let mut out = BatchBuilder::new(parser.columns(), 16);
         let fields: Vec<&str> = line.split('\t').collect();
         assert_eq!(fields.len(), parser.header().len(), "test line has the wrong field count");
         parser.push(&fields, &mut out)

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::batch::{BatchBuilder, Columns, Kind};
 use super::fields::{Reject, float_in, int_in, required};
-use super::frame::{Columns, FrameBuilder, Kind};
 use super::keys::{GroupedKeys, IdSet, KeyReport, KeySpace, Reference};
 use super::{Dialect, Encoding, RowParser};
 use crate::domain::TitleId;
@@ -242,7 +242,7 @@ impl RowParser for Ratings {
     fn columns(&self) -> Columns {
         RATINGS_COLUMNS
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let user = int_in("userId", f[0], IDS)? as u32;
         let movie = int_in("movieId", f[1], IDS)? as u32;
         let rating = match self.format {
@@ -348,7 +348,7 @@ impl RowParser for Movies {
     fn columns(&self) -> Columns {
         MOVIES_COLUMNS
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let id = int_in("movieId", f[0], IDS)? as u32;
         let title = required("title", Some(f[1]))?;
         let mut release = None;
@@ -420,7 +420,7 @@ impl RowParser for Users {
     fn columns(&self) -> Columns {
         USERS_COLUMNS
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let id = int_in("user_id", f[0], IDS)? as u32;
         let (gender, age, occupation) = if self.ml1m { (f[1], f[2], f[3]) } else { (f[2], f[1], f[3]) };
         let age = int_in("age", age, 1..=120)? as i32;
@@ -471,7 +471,7 @@ impl RowParser for Tags {
     fn columns(&self) -> Columns {
         &[(c::USER_ID, Kind::I32), (c::MOVIE_ID, Kind::I32), (c::TAG, Kind::Str), (c::TAGGED_AT, Kind::Timestamp)]
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let user = int_in("userId", f[0], IDS)? as i32;
         let movie = int_in("movieId", f[1], IDS)? as u32;
         let tag = required("tag", Some(f[2]))?;
@@ -517,7 +517,7 @@ impl RowParser for Links {
     fn columns(&self) -> Columns {
         &[(c::MOVIE_ID, Kind::I32), (c::IMDB_ID, Kind::Str), (c::TMDB_ID, Kind::I32)]
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let movie = int_in("movieId", f[0], IDS)? as u32;
         let imdb = match f[1] {
             "" => None,
@@ -551,10 +551,11 @@ impl RowParser for Links {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::batch::read;
     use crate::sources::fields::RejectKind;
 
     fn push(parser: &mut dyn RowParser, fields: &[&str]) -> Result<(), Reject> {
-        let mut out = FrameBuilder::new(parser.columns(), 4);
+        let mut out = BatchBuilder::new(parser.columns(), 4);
         parser.push(fields, &mut out)
     }
 
@@ -590,24 +591,22 @@ mod tests {
             vec!["1", "Toy Story (1995)", "01-Jan-1995", "", "http://us.imdb.com/M/title-exact?Toy%20Story%20(1995)"];
         let flags = ["0", "0", "0", "1", "1", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"];
         fields.extend(flags);
-        let mut out = FrameBuilder::new(p.columns(), 4);
+        let mut out = BatchBuilder::new(p.columns(), 4);
         p.push(&fields, &mut out).unwrap();
-        let df = out.take().unwrap();
-        let genres = df.column(c::GENRES).unwrap().list().unwrap().get_as_series(0).unwrap();
-        let genres: Vec<_> = genres.str().unwrap().iter().flatten().collect();
-        assert_eq!(genres, ["Animation", "Children's", "Comedy"]);
-        assert_eq!(df.column(c::YEAR).unwrap().i32().unwrap().get(0), Some(1995));
+        let batch = out.take().unwrap();
+        assert_eq!(read::list_at(&batch, c::GENRES, 0), ["Animation", "Children's", "Comedy"]);
+        assert_eq!(read::i32_at(&batch, c::YEAR, 0), Some(1995));
     }
 
     #[test]
     fn links_map_imdb_digits_to_title_ids_and_allow_missing_tmdb() {
         let mut p = Links::default();
-        let mut out = FrameBuilder::new(p.columns(), 4);
+        let mut out = BatchBuilder::new(p.columns(), 4);
         p.push(&["1", "0114709", "862"], &mut out).unwrap();
         p.push(&["2", "0113497", ""], &mut out).unwrap();
-        let df = out.take().unwrap();
-        assert_eq!(df.column(c::IMDB_ID).unwrap().str().unwrap().get(0), Some("tt0114709"));
-        assert_eq!(df.column(c::TMDB_ID).unwrap().null_count(), 1);
+        let batch = out.take().unwrap();
+        assert_eq!(read::str_at(&batch, c::IMDB_ID, 0), Some("tt0114709".to_string()));
+        assert_eq!(read::null_count(&batch, c::TMDB_ID), 1);
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use serde::Deserialize;
 
 use super::RowParser;
+use super::batch::{BatchBuilder, Columns, Kind};
 use super::fields::{Reject, float_in, int_in, required};
-use super::frame::{Columns, FrameBuilder, Kind};
 use super::keys::{IdSet, KeyReport, KeySpace, Reference};
 use crate::lake::tables;
 
@@ -154,7 +154,7 @@ impl RowParser for Movies {
             (c::STATUS, Kind::Str),
         ]
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         // TMDB writes 0 for an unknown budget, revenue or runtime.
         let money = |field, v: &str| -> Result<Option<i64>, Reject> {
             if v.is_empty() { Ok(None) } else { int_in(field, v, 0..=i64::MAX).map(|n| Some(n).filter(|n| *n > 0)) }
@@ -269,7 +269,7 @@ impl RowParser for Credits {
             (c::ORDER, Kind::I32),
         ]
     }
-    fn push(&mut self, f: &[&str], out: &mut FrameBuilder) -> Result<(), Reject> {
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
         let id = int_in("movie_id", f[0], 1..=i32::MAX as i64)? as u32;
         let cast: Vec<CastMember> = json_list("cast", f[2])?;
         let crew: Vec<CrewMember> = json_list("crew", f[3])?;
@@ -309,6 +309,7 @@ impl RowParser for Credits {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::batch::read;
     use crate::sources::fields::RejectKind;
 
     fn avatar() -> Vec<&'static str> {
@@ -339,13 +340,12 @@ mod tests {
     #[test]
     fn a_tmdb_row_becomes_typed_columns_with_lists() {
         let mut p = Movies::default();
-        let mut out = FrameBuilder::new(p.columns(), 4);
+        let mut out = BatchBuilder::new(p.columns(), 4);
         p.push(&avatar(), &mut out).unwrap();
-        let df = out.take().unwrap();
-        let genres = df.column(c::GENRES).unwrap().list().unwrap().get_as_series(0).unwrap();
-        assert_eq!(genres.str().unwrap().iter().flatten().collect::<Vec<_>>(), ["Action", "Adventure"]);
-        assert_eq!(df.column(c::YEAR).unwrap().i32().unwrap().get(0), Some(2009));
-        assert_eq!(df.column(c::BUDGET).unwrap().i64().unwrap().get(0), Some(237_000_000));
+        let batch = out.take().unwrap();
+        assert_eq!(read::list_at(&batch, c::GENRES, 0), ["Action", "Adventure"]);
+        assert_eq!(read::i32_at(&batch, c::YEAR, 0), Some(2009));
+        assert_eq!(read::i64_at(&batch, c::BUDGET, 0), Some(237_000_000));
     }
 
     #[test]
@@ -353,9 +353,9 @@ mod tests {
         let mut p = Movies::default();
         let mut row = avatar();
         row[0] = "0";
-        let mut out = FrameBuilder::new(p.columns(), 4);
+        let mut out = BatchBuilder::new(p.columns(), 4);
         p.push(&row, &mut out).unwrap();
-        assert_eq!(out.take().unwrap().column(c::BUDGET).unwrap().null_count(), 1);
+        assert_eq!(read::null_count(&out.take().unwrap(), c::BUDGET), 1);
     }
 
     #[test]
@@ -363,7 +363,7 @@ mod tests {
         let mut p = Movies::default();
         let mut row = avatar();
         row[1] = "[{\"id\": 28, \"name\": ";
-        let mut out = FrameBuilder::new(p.columns(), 4);
+        let mut out = BatchBuilder::new(p.columns(), 4);
         let err = p.push(&row, &mut out).unwrap_err();
         assert_eq!(err.kind, RejectKind::InvalidValue);
         assert!(err.message.contains("genres"));
