@@ -253,8 +253,19 @@ pub fn train(
         let report = |done: usize| progress.films_done(done, n_items);
         let lists = super::content::neighbours(&vectors, &queries, &candidate, &prior, &content_params, &report);
         progress.films_done(n_items, n_items);
-        Arc::new(ContentModel::from_neighbours(content_params, lists))
+        // Published neighbours must be catalogue films: when MovieLens films outside the catalogue are
+        // items too, a catalogue film's closest films could all be outside it, so search again among
+        // catalogue films only.
+        let published = if n_items > n_catalogue {
+            let queries: Vec<u32> = (0..n_catalogue as u32).collect();
+            let in_catalogue: Vec<bool> = (0..n_items).map(|i| i < n_catalogue).collect();
+            super::content::neighbours(&vectors, &queries, &in_catalogue, &prior, &content_params, &|_| {})
+        } else {
+            lists[..n_catalogue].to_vec()
+        };
+        (Arc::new(ContentModel::from_neighbours(content_params, lists)), published)
     };
+    let (content, catalogue_content) = content;
     metrics.seconds_content = content_started.elapsed().as_secs_f64();
 
     // Collaborative side: EASE tuned on a validation split, then the blend weight, then a refit on all.
@@ -304,12 +315,15 @@ pub fn train(
     metrics.seconds_collaborative = collaborative_started.elapsed().as_secs_f64();
 
     progress.stage("similar films and reasons");
+    // Even when validation prefers the crowd alone, content keeps a sliver of weight so that films nobody
+    // rated still get neighbours (ranked after the co-liked ones when both exist).
+    let publish_weight = weight.min(0.99);
     let similar: Vec<Vec<SimilarFilm>> = (0..n_catalogue)
         .into_par_iter()
         .map(|i| {
             let cf = ease_model.as_ref().map(|e| e.similar_items(i as u32, options.pool)).unwrap_or_default();
-            let ct = content.similar_items(i as u32, options.pool);
-            blend_neighbours_detailed(&cf, &ct, weight, options.neighbours, |j| (j as usize) < n_catalogue)
+            let ct = &catalogue_content[i];
+            blend_neighbours_detailed(&cf, ct, publish_weight, options.neighbours, |j| (j as usize) < n_catalogue)
                 .into_iter()
                 .map(|b| SimilarFilm {
                     neighbour: b.item,
