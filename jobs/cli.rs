@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::context::{Context, Metrics};
 use crate::telemetry::LogFormat;
-use crate::{demo, fetch, generate, ingest};
+use crate::{customers, demo, fetch, generate, ingest, publish};
 
 /// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
 #[derive(Debug, Parser)]
@@ -54,6 +54,10 @@ pub enum Command {
     Ingest(ingest::IngestArgs),
     /// Generate a small dataset and run every stage on it, then say where the outputs are.
     Demo(demo::DemoArgs),
+    /// Load the latest successful model run into the store and make it the active one.
+    Publish(publish::PublishArgs),
+    /// Manage customers: import a CSV file, add, list, like films, unsubscribe.
+    Customers(customers::CustomersArgs),
 }
 
 #[derive(Debug, Args)]
@@ -75,7 +79,8 @@ pub fn run(cli: Cli) -> Result<()> {
     let dry_run = match &cli.command {
         Command::Fetch(a) => a.dry_run,
         Command::Ingest(a) => a.dry_run,
-        Command::Generate(_) | Command::Demo(_) => false,
+        Command::Publish(a) => a.dry_run,
+        Command::Generate(_) | Command::Demo(_) | Command::Customers(_) => false,
     };
     let ctx = Context::new(config, dry_run);
     let (name, metrics) = match cli.command {
@@ -83,6 +88,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Fetch(args) => ("fetch", runtime()?.block_on(fetch::run(&ctx, &args.only, args.force))?),
         Command::Ingest(args) => ("ingest", ingest::run(&ctx, &args)?),
         Command::Demo(args) => ("demo", demo::run(&ctx, &args)?),
+        Command::Publish(args) => ("publish", publish::run(&ctx, &args)?),
+        Command::Customers(args) => ("customers", customers::run(&ctx, &args)?),
     };
     tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");
     Ok(())
