@@ -53,8 +53,9 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
 }
 
 /// Fake customers (no real person) liking some of the most voted generated films, written as an import file
-/// in `<data>/demo/customers.csv` so the demo shows the format. Phone numbers are in the range ARCEP
-/// reserves for fiction (06 39 98 xx xx); e-mail domains are the reserved example.org.
+/// in `<data>/demo/customers.csv` so the demo shows the format. E-mail domains are the reserved example.org;
+/// phone numbers are placeholder-looking 06 00 00 00 0x (the range ARCEP reserves for fiction, 06 39 98, is
+/// rejected by libphonenumber as unallocated), and the demo only ever writes to the outbox.
 fn write_demo_customers(ctx: &Context) -> Result<std::path::PathBuf> {
     let (films, lookup) = crate::store::runtime()?.block_on(async {
         let store = crate::store::open(ctx).await?;
@@ -80,10 +81,10 @@ fn write_demo_customers(ctx: &Context) -> Result<std::path::PathBuf> {
         })
         .unwrap_or_else(|| pick(0));
     let rows = [
-        ("Camille Martin", "camille.martin@example.org", "06 39 98 00 01", "fr", like(0), "email+sms"),
+        ("Camille Martin", "camille.martin@example.org", "06 00 00 00 01", "fr", like(0), "email+sms"),
         ("Louis Bernard", "louis.bernard@example.org", "", "fr", like(3), "email"),
-        ("Chloé Dubois", "", "06 39 98 00 03", "fr", like(6), "sms"),
-        ("Hugo Thomas", "hugo.thomas@example.org", "+33 6 39 98 00 04", "en", like(9), "email"),
+        ("Chloé Dubois", "", "06 00 00 00 03", "fr", like(6), "sms"),
+        ("Hugo Thomas", "hugo.thomas@example.org", "+33 6 00 00 00 04", "en", like(9), "email"),
         ("Léa Robert", "lea.robert@example.org", "", "fr", by_title.clone(), "yes"),
     ];
     let dir = ctx.paths.root.join("demo");
