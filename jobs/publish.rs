@@ -144,7 +144,7 @@ async fn publish(ctx: &Context, store: &Store, run: Option<&ModelRun>, metrics: 
         Err(err) => {
             let message = format!("{err:#}");
             store.finish_job(job, JobStatus::Failed, Some(message), None, now).await?;
-            Err(err.context("publish failed; the previously active model run is still active"))
+            Err(err.context("publish failed and nothing changed in the store: the previously active model run, if any, is still active"))
         }
     }
 }

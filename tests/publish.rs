@@ -95,7 +95,7 @@ async fn a_failed_publish_leaves_the_previous_run_active(db: TestDb) {
     write_run(&db.data_dir(), RUN_B, &rows, false);
     let err = publish_latest(&ctx).unwrap_err();
     let message = format!("{err:#}");
-    assert!(message.contains("previously active model run is still active"), "{message}");
+    assert!(message.contains("previously active model run, if any, is still active"), "{message}");
     assert!(message.contains("similar_films"), "{message}");
 
     let store = &db.store;

@@ -39,7 +39,7 @@ pub(crate) fn foreign_key(
     let table = table.into_iden();
     let column = column.into_iden();
     ForeignKey::create()
-        .name(format!("fk_{}_{}", table.to_string(), column.to_string()))
+        .name(format!("fk_{table}_{column}"))
         .from(table, column)
         .to(target, target_column)
         .on_delete(on_delete)
