@@ -66,9 +66,8 @@ CREATE TABLE similar_films (
   reason_kind text NOT NULL,
   reason_detail text,
   PRIMARY KEY (model_run_id, film_id, model, rank),
-  CONSTRAINT fk_similar_films_model_run_id FOREIGN KEY (model_run_id) REFERENCES model_runs (id) ON DELETE CASCADE,
-  CONSTRAINT fk_similar_films_film_id FOREIGN KEY (film_id) REFERENCES films (film_id) ON DELETE RESTRICT,
-  CONSTRAINT fk_similar_films_neighbour_id FOREIGN KEY (neighbour_id) REFERENCES films (film_id) ON DELETE RESTRICT
+  -- No foreign keys to films: publish checks film ids itself on this bulk-loaded table (see MODEL.md).
+  CONSTRAINT fk_similar_films_model_run_id FOREIGN KEY (model_run_id) REFERENCES model_runs (id) ON DELETE CASCADE
 );
 
 CREATE TABLE popularity_predictions (

@@ -67,9 +67,8 @@ CREATE TABLE "similar_films" (
   "reason_kind" text NOT NULL,
   "reason_detail" text NULL,
   PRIMARY KEY ("model_run_id", "film_id", "model", "rank"),
-  FOREIGN KEY ("model_run_id") REFERENCES "model_runs" ("id") ON DELETE CASCADE,
-  FOREIGN KEY ("film_id") REFERENCES "films" ("film_id") ON DELETE RESTRICT,
-  FOREIGN KEY ("neighbour_id") REFERENCES "films" ("film_id") ON DELETE RESTRICT
+  -- No foreign keys to films: publish checks film ids itself on this bulk-loaded table (see MODEL.md).
+  FOREIGN KEY ("model_run_id") REFERENCES "model_runs" ("id") ON DELETE CASCADE
 );
 
 CREATE TABLE "popularity_predictions" (
