@@ -276,3 +276,19 @@ async fn a_postgres_store_is_reached_through_the_database_url() {
     assert!(!db.data_dir().join("cinepicks.db").exists());
     assert_eq!(db.store.film_count().await.unwrap(), 5);
 }
+
+#[tokio::test]
+async fn the_demo_publishes_the_generated_catalogue_and_imports_demo_customers() {
+    // The whole chain on polars-written lake files: generate, ingest, publish (arrow-rs reader), customers.
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::cinepicks_ok(dir.path(), &["demo", "--scale", "0.002"]);
+    assert!(out.contains("5 customers created"), "{out}");
+    let store = cinepicks_store::Store::open_sqlite(&dir.path().join("cinepicks.db")).await.unwrap();
+    assert!(store.film_count().await.unwrap() > 10);
+    let customers = store.list_customers().await.unwrap();
+    assert_eq!(customers.len(), 5);
+    assert!(customers.iter().all(|c| !c.likes.is_empty() && !c.subscriptions.is_empty()));
+    assert!(People::find().count(store.db()).await.unwrap() > 0, "no people for the generated films");
+    let list = common::cinepicks_ok(dir.path(), &["customers", "list"]);
+    assert!(list.contains("Camille Martin") && list.contains("+33600000001"), "{list}");
+}
