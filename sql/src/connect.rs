@@ -26,6 +26,8 @@ pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
     url: String,
+    /// The SQLite file, for migrations on a connection of their own.
+    sqlite_path: Option<std::path::PathBuf>,
 }
 
 /// Writers wait this long for SQLite's single write lock before giving up (a publish holds it for seconds).
@@ -45,15 +47,19 @@ impl Store {
         options.max_connections(4).min_connections(0).sqlx_logging(false).connect_timeout(Duration::from_secs(10));
         let db =
             Database::connect(options).await.map_err(|source| StoreError::Connect { url: redact_url(url), source })?;
-        Ok(Self { db, backend: Backend::Postgres, url: redact_url(url) })
+        Ok(Self { db, backend: Backend::Postgres, url: redact_url(url), sqlite_path: None })
     }
 
     /// Opens (creating it if needed) a SQLite file in WAL mode, so readers never block the publishing writer.
     pub async fn open_sqlite(path: &Path) -> Result<Self> {
+        Self::open_sqlite_pool(path, 4).await
+    }
+
+    async fn open_sqlite_pool(path: &Path, connections: u32) -> Result<Self> {
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let file = path.to_path_buf();
         let mut options = ConnectOptions::new(url.clone());
-        options.max_connections(4).min_connections(0).sqlx_logging(false).map_sqlx_sqlite_opts(move |o| {
+        options.max_connections(connections).min_connections(0).sqlx_logging(false).map_sqlx_sqlite_opts(move |o| {
             o.filename(&file)
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
@@ -64,17 +70,41 @@ impl Store {
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
         });
         let db = Database::connect(options).await.map_err(|source| StoreError::Connect { url: url.clone(), source })?;
-        Ok(Self { db, backend: Backend::Sqlite, url })
+        Ok(Self { db, backend: Backend::Sqlite, url, sqlite_path: Some(path.to_path_buf()) })
     }
 
     /// Applies every pending migration.
     pub async fn migrate(&self) -> Result<()> {
-        Migrator::up(&self.db, None).await.map_err(StoreError::Migrate)
+        match self.migration_connection().await? {
+            Some(one) => {
+                let result = Migrator::up(&one.db, None).await;
+                one.db.close().await.ok();
+                result.map_err(StoreError::Migrate)
+            }
+            None => Migrator::up(&self.db, None).await.map_err(StoreError::Migrate),
+        }
     }
 
     /// Rolls back every migration (tests of `down`, and `cinepicks store reset`-style tooling).
     pub async fn migrate_down_all(&self) -> Result<()> {
-        Migrator::down(&self.db, None).await.map_err(StoreError::Migrate)
+        match self.migration_connection().await? {
+            Some(one) => {
+                let result = Migrator::down(&one.db, None).await;
+                one.db.close().await.ok();
+                result.map_err(StoreError::Migrate)
+            }
+            None => Migrator::down(&self.db, None).await.map_err(StoreError::Migrate),
+        }
+    }
+
+    /// SQLite migrations run outside a transaction, statement by statement; spread over a pool, a statement
+    /// could run on a connection still reading an older schema snapshot (seen as "index … already exists"
+    /// after a down and up). One dedicated connection sees every change it makes.
+    async fn migration_connection(&self) -> Result<Option<Store>> {
+        match &self.sqlite_path {
+            Some(path) => Ok(Some(Self::open_sqlite_pool(path, 1).await?)),
+            None => Ok(None),
+        }
     }
 
     /// The migrations applied so far, oldest first.
