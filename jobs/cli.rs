@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::context::{Context, Metrics};
 use crate::telemetry::LogFormat;
-use crate::{analyze, demo, fetch, generate, ingest};
+use crate::{analyze, customers, demo, fetch, generate, ingest, publish};
 
 /// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
 #[derive(Debug, Parser)]
@@ -56,6 +56,10 @@ pub enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Generate a small dataset and run every stage on it, then say where the outputs are.
     Demo(demo::DemoArgs),
+    /// Load the latest successful model run into the store and make it the active one.
+    Publish(publish::PublishArgs),
+    /// Manage customers: import a CSV file, add, list, like films, unsubscribe.
+    Customers(customers::CustomersArgs),
 }
 
 #[derive(Debug, Args)]
@@ -78,7 +82,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Fetch(a) => a.dry_run,
         Command::Ingest(a) => a.dry_run,
         Command::Analyze(a) => a.dry_run,
-        Command::Generate(_) | Command::Demo(_) => false,
+        Command::Publish(a) => a.dry_run,
+        Command::Generate(_) | Command::Demo(_) | Command::Customers(_) => false,
     };
     let ctx = Context::new(config, dry_run);
     let (name, metrics) = match cli.command {
@@ -87,6 +92,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ingest(args) => ("ingest", ingest::run(&ctx, &args)?),
         Command::Analyze(args) => ("analyze", analyze::run(&ctx, &args)?),
         Command::Demo(args) => ("demo", demo::run(&ctx, &args)?),
+        Command::Publish(args) => ("publish", publish::run(&ctx, &args)?),
+        Command::Customers(args) => ("customers", customers::run(&ctx, &args)?),
     };
     tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");
     Ok(())

@@ -6,10 +6,13 @@ pub mod analyze;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod customers;
 pub mod demo;
 pub mod fetch;
 pub mod generate;
 pub mod ingest;
+pub mod publish;
+pub mod store;
 pub mod telemetry;
 
 pub use context::{Context, Metrics};
