@@ -1,7 +1,7 @@
 # cinepicks — the two commands of the README, plus the benchmarks.
 #   make demo   set up what is missing, build, run the whole pipeline on generated demo data
 #   make test   set up what is missing, then format check, clippy and every test
-.PHONY: deps demo test bench-ingest notebooks bench-analyze bench-recommend
+.PHONY: deps demo test bench-ingest notebooks bench-analyze postgres bench-publish bench-recommend
 
 deps:
 	@scripts/install-deps.sh
@@ -9,7 +9,11 @@ deps:
 demo: deps
 	cargo run --release -- demo
 
-test: deps
+# The store tests run against SQLite and a real PostgreSQL server (installed and started when missing).
+postgres:
+	@scripts/postgres.sh
+
+test: deps postgres
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
@@ -26,6 +30,10 @@ notebooks: deps
 # analyze on the lake of 1/10-scale generated data: wall time and peak RSS (see README, Benchmarks).
 bench-analyze: deps
 	scripts/bench-analyze.sh $(SCALE)
+
+# Publish speed: neighbour rows per second into SQLite and PostgreSQL (see README, Benchmarks).
+bench-publish: deps postgres
+	cargo bench -p cinepicks-store --bench publish
 
 # Recommender speed and memory against the issue's targets (see README, Benchmarks).
 bench-recommend: deps

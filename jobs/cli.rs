@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::context::{Context, Metrics};
 use crate::telemetry::LogFormat;
-use crate::{analyze, demo, evaluate, fetch, generate, ingest, recommend, train};
+use crate::{analyze, customers, demo, evaluate, fetch, generate, ingest, publish, recommend, train};
 
 /// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
 #[derive(Debug, Parser)]
@@ -62,6 +62,10 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Generate a small dataset and run every stage on it, then say where the outputs are.
     Demo(demo::DemoArgs),
+    /// Load the latest successful model run into the store and make it the active one.
+    Publish(publish::PublishArgs),
+    /// Manage customers: import a CSV file, add, list, like films, unsubscribe.
+    Customers(customers::CustomersArgs),
 }
 
 #[derive(Debug, Args)]
@@ -85,7 +89,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ingest(a) => a.dry_run,
         Command::Train(a) => a.dry_run,
         Command::Analyze(a) => a.dry_run,
-        Command::Generate(_) | Command::Demo(_) | Command::Recommend(_) | Command::Evaluate(_) => false,
+        Command::Publish(a) => a.dry_run,
+        Command::Generate(_)
+        | Command::Demo(_)
+        | Command::Customers(_)
+        | Command::Recommend(_)
+        | Command::Evaluate(_) => false,
     };
     let ctx = Context::new(config, dry_run);
     let (name, metrics) = match cli.command {
@@ -97,6 +106,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Recommend(args) => ("recommend", recommend::run(&ctx, &args)?),
         Command::Evaluate(args) => ("evaluate", evaluate::run(&ctx, &args)?),
         Command::Demo(args) => ("demo", demo::run(&ctx, &args)?),
+        Command::Publish(args) => ("publish", publish::run(&ctx, &args)?),
+        Command::Customers(args) => ("customers", customers::run(&ctx, &args)?),
     };
     tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");
     Ok(())

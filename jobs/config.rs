@@ -31,6 +31,7 @@ pub struct Config {
     pub schedule: ScheduleConfig,
     pub fetch: FetchConfig,
     pub analyze: AnalyzeConfig,
+    pub database: DatabaseConfig,
 }
 
 /// Language of output meant for people.
@@ -92,6 +93,60 @@ pub struct EvaluationConfig {
 pub struct ScheduleConfig {
     pub nightly: CronExpr,
     pub weekly_notify: CronExpr,
+}
+
+/// The store: a SQLite file under the data directory by default, PostgreSQL in production.
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// Empty for `<data_dir>/cinepicks.db`; otherwise `sqlite://PATH` or `postgres://USER@HOST/DB`. A URL with a
+    /// password comes from `CINEPICKS__DATABASE__URL` only, and is never printed.
+    #[serde(serialize_with = "serialize_redacted_url")]
+    pub url: String,
+    /// Model runs kept in the store, the active one included; older ones are pruned by `publish`.
+    pub keep_model_runs: u32,
+}
+
+impl fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("url", &cinepicks_store::error::redact_url(&self.url))
+            .field("keep_model_runs", &self.keep_model_runs)
+            .finish()
+    }
+}
+
+fn serialize_redacted_url<S: serde::Serializer>(url: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&cinepicks_store::error::redact_url(url))
+}
+
+impl DatabaseConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        let url = self.url.trim();
+        let known = ["sqlite://", "postgres://", "postgresql://"];
+        if !url.is_empty() && !known.iter().any(|p| url.starts_with(p)) {
+            return Err(ConfigError::invalid(
+                "database.url",
+                format!(
+                    "{} is not a sqlite:// or postgres:// URL (leave it empty for the SQLite file in data_dir)",
+                    cinepicks_store::error::redact_url(url)
+                ),
+            ));
+        }
+        if self.keep_model_runs == 0 {
+            return Err(ConfigError::invalid("database.keep_model_runs", "must be at least 1 (the active run)"));
+        }
+        Ok(())
+    }
+}
+
+/// A database URL carrying a password is a secret: refused in files like keys named `*password`.
+fn check_database_url_in_file(overlay: &Value, origin: &str) -> Result<(), ConfigError> {
+    let url = overlay.get("database").and_then(|d| d.get("url")).and_then(Value::as_str).unwrap_or("");
+    if cinepicks_store::error::redact_url(url) != url {
+        return Err(ConfigError::SecretInFile { key: "database.url (its password)".into(), origin: origin.to_owned() });
+    }
+    Ok(())
 }
 
 /// A cron expression with a seconds field, checked when the configuration is read.
@@ -183,6 +238,7 @@ impl Config {
             let origin = path.display().to_string();
             if !overlay.is_null() {
                 check_keys(&defaults, &overlay, "", &origin)?;
+                check_database_url_in_file(&overlay, &origin)?;
                 merge(&mut merged, overlay);
             }
         }
@@ -259,6 +315,7 @@ impl Config {
             Some((key, rest)) => ConfigError::invalid(key, rest),
             None => ConfigError::invalid("fetch", message),
         })?;
+        self.database.validate()?;
         Ok(())
     }
 }
@@ -452,6 +509,28 @@ mod tests {
     fn out_of_range_values_are_named() {
         let err = load_yaml("ingest:\n  max_rejected_share: 1.5\n", &[]).unwrap_err();
         assert!(err.to_string().contains("ingest.max_rejected_share"), "{err}");
+    }
+
+    #[test]
+    fn a_database_password_in_a_file_is_refused() {
+        let err = load_yaml("database:\n  url: postgres://cine:hunter2@db/cinepicks\n", &[]).unwrap_err();
+        assert!(matches!(err, ConfigError::SecretInFile { .. }), "{err}");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn a_database_password_from_the_environment_is_accepted_and_never_shown() {
+        let url = "postgres://cine:hunter2@db/cinepicks";
+        let config = load_yaml("", &[("CINEPICKS__DATABASE__URL", url)]).unwrap();
+        assert_eq!(config.database.url, url);
+        assert!(!format!("{:?}", config.database).contains("hunter2"));
+        assert!(!serde_json::to_string(&config).unwrap().contains("hunter2"));
+    }
+
+    #[test]
+    fn a_database_url_of_another_kind_is_named() {
+        let err = load_yaml("database:\n  url: mysql://db/cinepicks\n", &[]).unwrap_err();
+        assert!(err.to_string().contains("database.url"), "{err}");
     }
 
     #[test]

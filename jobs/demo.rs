@@ -5,7 +5,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 
 use crate::context::{Context, Metrics};
-use crate::{analyze, evaluate, generate, ingest, recommend, train};
+use crate::{analyze, customers, evaluate, generate, ingest, publish, recommend, train};
 use cinepicks_pipeline::recommend::artefacts::{self, StoredRecommender};
 
 #[derive(Debug, Default, clap::Args)]
@@ -17,24 +17,32 @@ pub struct DemoArgs {
 
 pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
     let started = Instant::now();
-    println!("== 1/6 generate: synthetic IMDb, MovieLens and TMDB files (scale {})", args.scale);
+    println!("== 1/8 generate: synthetic IMDb, MovieLens and TMDB files (scale {})", args.scale);
     let generate_args = generate::GenerateArgs { scale: Some(args.scale), ..Default::default() };
     let generated = generate::run(ctx, &generate_args)?;
 
-    println!("\n== 2/6 ingest: raw dumps → typed Parquet lake");
+    println!("\n== 2/8 ingest: raw dumps → typed Parquet lake");
     let ingest_args = ingest::IngestArgs { force: true, ..Default::default() };
     let ingested = ingest::run(ctx, &ingest_args)?;
 
-    println!("\n== 3/6 analyze: lake → marts answering the cinema's questions, and the report");
+    println!("\n== 3/8 analyze: lake → marts answering the cinema's questions, and the report");
     let analyzed = analyze::run(ctx, &analyze::AnalyzeArgs::default())?;
 
-    println!("\n== 4/6 train: content, collaborative and hybrid neighbours of every catalogue film");
+    println!("\n== 4/8 train: content, collaborative and hybrid neighbours of every catalogue film");
     let trained = train::run(ctx, &train::TrainArgs::default())?;
 
-    println!("\n== 5/6 evaluate: every model against the popularity baseline on the MovieLens ratings");
+    println!("\n== 5/8 evaluate: every model against the popularity baseline on the MovieLens ratings");
     let evaluated = evaluate::run(ctx, &evaluate::EvaluateArgs::default())?;
 
-    println!("\n== 6/6 recommend: five films like a well-known film of the demo data");
+    println!("\n== 6/8 publish: films, people and the latest model run (if any) → the store");
+    let publish_args = publish::PublishArgs { allow_no_run: true, ..Default::default() };
+    let published = publish::run(ctx, &publish_args)?;
+
+    println!("\n== 7/8 customers: a few demo customers (fake names) → the store");
+    let customers_file = write_demo_customers(ctx)?;
+    let imported = customers::import(ctx, &customers_file)?;
+
+    println!("\n== 8/8 recommend: five films like a well-known film of the demo data");
     let run_dir = artefacts::latest_run(&ctx.paths.models).context("the run just trained is missing")?;
     let model = StoredRecommender::load(&run_dir)?;
     let mut by_votes: Vec<u32> = (0..model.films.len() as u32).collect();
@@ -60,12 +68,66 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
     println!("  run manifests {}", paths.runs.display());
     println!("  models        {}  (similar_films.parquet, metrics.json, run.json)", run_dir.display());
     println!("  evaluation    {}", evaluated.get("metrics_file").and_then(|v| v.as_str()).unwrap_or("-"));
+    println!(
+        "  store         {}  (SQLite: films, people, model runs, customers)",
+        crate::store::default_sqlite_path(ctx).display()
+    );
+    println!("  customers     {}  (try `cinepicks customers list`)", customers_file.display());
     let mut metrics = Metrics::default();
     metrics.insert("generated_files", generated.get("files"));
     metrics.insert("lake_rows", ingested.get("rows_written"));
     metrics.insert("run_id", trained.get("run_id"));
     metrics.insert("best_model", evaluated.get("best_model"));
     metrics.insert("report", analyzed.get("report"));
+    metrics.insert("films_published", published.get("films"));
+    metrics.insert("customers_created", imported.get("created"));
     metrics.insert("seconds", started.elapsed().as_secs_f64());
     Ok(metrics)
+}
+
+/// Fake customers (no real person) liking some of the most voted generated films, written as an import file
+/// in `<data>/demo/customers.csv` so the demo shows the format. E-mail domains are the reserved example.org;
+/// phone numbers are placeholder-looking 06 00 00 00 0x (the range ARCEP reserves for fiction, 06 39 98, is
+/// rejected by libphonenumber as unallocated), and the demo only ever writes to the outbox.
+fn write_demo_customers(ctx: &Context) -> Result<std::path::PathBuf> {
+    let (films, lookup) = crate::store::runtime()?.block_on(async {
+        let store = crate::store::open(ctx).await?;
+        let films = store.top_films(12).await?;
+        let lookup = store.film_lookup().await?;
+        store.close().await?;
+        anyhow::Ok((films, lookup))
+    })?;
+    let pick = |i: usize| films.get(i % films.len().max(1)).map(|f| f.film_id.clone()).unwrap_or_default();
+    let like = |from: usize| {
+        if films.is_empty() { String::new() } else { format!("{}|{}|{}", pick(from), pick(from + 1), pick(from + 2)) }
+    };
+    // One like by title, as people type them, when the generated title is unambiguous.
+    let by_title = films
+        .first()
+        .map(|f| match f.start_year {
+            Some(year) => format!("{} ({year})", f.display_title_fr),
+            None => f.display_title_fr.clone(),
+        })
+        .filter(|t| {
+            !t.contains(['|', ';'])
+                && films.first().is_some_and(|f| lookup.resolve(t).ok().as_deref() == Some(f.film_id.as_str()))
+        })
+        .unwrap_or_else(|| pick(0));
+    let rows = [
+        ("Camille Martin", "camille.martin@example.org", "06 00 00 00 01", "fr", like(0), "email+sms"),
+        ("Louis Bernard", "louis.bernard@example.org", "", "fr", like(3), "email"),
+        ("Chloé Dubois", "", "06 00 00 00 03", "fr", like(6), "sms"),
+        ("Hugo Thomas", "hugo.thomas@example.org", "+33 6 00 00 00 04", "en", like(9), "email"),
+        ("Léa Robert", "lea.robert@example.org", "", "fr", by_title.clone(), "yes"),
+    ];
+    let dir = ctx.paths.root.join("demo");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join("customers.csv");
+    let mut writer = csv::Writer::from_path(&path).with_context(|| format!("writing {}", path.display()))?;
+    writer.write_record(customers::IMPORT_COLUMNS)?;
+    for (name, email, phone, locale, likes, consent) in rows {
+        writer.write_record([name, email, phone, locale, likes.as_str(), consent])?;
+    }
+    writer.flush()?;
+    Ok(path)
 }

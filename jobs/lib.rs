@@ -6,12 +6,15 @@ pub mod analyze;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod customers;
 pub mod demo;
 pub mod evaluate;
 pub mod fetch;
 pub mod generate;
 pub mod ingest;
+pub mod publish;
 pub mod recommend;
+pub mod store;
 pub mod telemetry;
 pub mod train;
 

@@ -1,2 +1,28 @@
-//! cinepicks-store: the relational store (sea-orm entities, migrations, queries). Only this crate touches
-//! the database; it is empty until the store issue adds the schema, so no job depends on it yet.
+//! cinepicks-store: the relational store (sea-orm 2.0 entities, migrations, queries); the only crate that touches the DB.
+//!
+//! Layout:
+//! - [`connect`]: opening the store (SQLite file in WAL mode, or PostgreSQL) and running migrations;
+//! - [`entities`]: one sea-orm entity per table (see `sql/MODEL.md` for the Merise MCD / MLD / MPD);
+//! - [`migrations`]: the schema history, each migration with its `up` and `down`;
+//! - [`queries`]: what the jobs ask of the store, one module per concern (publish, films, customers, runs,
+//!   schema introspection);
+//! - [`contact`]: customer contact details (`Email`, `PhoneNumber` in E.164) parsed at the boundary;
+//! - [`error`]: the store's error type.
+//!
+//! Everything is async (sea-orm); time is passed in by the caller (`now`), never read here.
+
+pub mod connect;
+pub mod contact;
+pub mod entities;
+pub mod error;
+pub mod migrations;
+pub mod queries;
+
+pub use connect::{Backend, Store};
+pub use contact::{Channel, Email, PhoneNumber};
+pub use error::StoreError;
+
+/// Re-exported so callers can name arrow types in the bulk-load API without a second version of arrow.
+pub use arrow;
+/// Re-exported for tests and tools that run their own queries.
+pub use sea_orm;

@@ -100,3 +100,5 @@ pub fn assert_nothing_lost(data: &Path, manifest: &serde_json::Value) {
         }
     }
 }
+
+pub mod store;

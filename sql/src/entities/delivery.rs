@@ -1,0 +1,42 @@
+//! One week's picks for one customer on one channel: the notifier's outbox row, retried until sent or failed.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "deliveries")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub customer_id: i32,
+    /// "2026-W47" in the cinema's timezone; unique with customer and channel.
+    #[sea_orm(column_type = "Text")]
+    pub iso_week: String,
+    #[sea_orm(column_type = "Text")]
+    pub channel: String,
+    /// JSON list of the five film ids.
+    pub picks: Json,
+    /// pending, sent or failed.
+    #[sea_orm(column_type = "Text")]
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub provider_message_id: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::customer::Entity", from = "Column::CustomerId", to = "super::customer::Column::Id")]
+    Customer,
+}
+
+impl Related<super::customer::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Customer.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

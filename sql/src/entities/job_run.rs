@@ -1,0 +1,29 @@
+//! One run of a job for a logical key (`("notify", "2026-W47")`), with its timings, outcome and figures.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "job_runs")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(column_type = "Text")]
+    pub job: String,
+    /// Unique with `job`: a re-run of the same logical work updates this row.
+    #[sea_orm(column_type = "Text")]
+    pub logical_key: String,
+    /// running, succeeded or failed.
+    #[sea_orm(column_type = "Text")]
+    pub status: String,
+    pub started_at: DateTimeUtc,
+    pub finished_at: Option<DateTimeUtc>,
+    pub attempts: i32,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub error: Option<String>,
+    pub metrics: Option<Json>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,38 @@
+//! A customer's consent to receive weekly picks on one channel (e-mail or SMS) at one address.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "subscriptions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub customer_id: i32,
+    /// email or sms (see [`crate::Channel`]).
+    #[sea_orm(column_type = "Text")]
+    pub channel: String,
+    /// A lower-cased e-mail address or an E.164 phone number; unique per channel.
+    #[sea_orm(column_type = "Text")]
+    pub address: String,
+    pub consent_at: DateTimeUtc,
+    #[sea_orm(column_type = "Text")]
+    pub consent_source: String,
+    /// Secret of the one-click unsubscribe link.
+    #[sea_orm(unique, column_type = "Text")]
+    pub unsubscribe_token: String,
+    pub unsubscribed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::customer::Entity", from = "Column::CustomerId", to = "super::customer::Column::Id")]
+    Customer,
+}
+
+impl Related<super::customer::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Customer.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

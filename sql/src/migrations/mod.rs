@@ -1,0 +1,47 @@
+//! The schema history: sea-orm-migration migrations, one per concern, each with `up` and `down`.
+//!
+//! Migrations are frozen once released: they name tables and columns with their own `DeriveIden` enums
+//! rather than the entities, so a later entity change cannot silently rewrite history. The reference DDL in
+//! `sql/ddl/` is what these produce (checked by `tests/store_schema.rs`).
+
+use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_catalogue;
+mod m20261121_000002_model_runs;
+mod m20261121_000003_job_runs;
+mod m20261121_000004_customers;
+mod m20261121_000005_programme;
+
+/// Applies the migrations in order (and rolls them back in reverse).
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_catalogue::Migration),
+            Box::new(m20261121_000002_model_runs::Migration),
+            Box::new(m20261121_000003_job_runs::Migration),
+            Box::new(m20261121_000004_customers::Migration),
+            Box::new(m20261121_000005_programme::Migration),
+        ]
+    }
+}
+
+/// A foreign key from `table.column` to `target.target_column`, named `fk_<table>_<column>`.
+pub(crate) fn foreign_key(
+    table: impl IntoIden + 'static,
+    column: impl IntoIden + 'static,
+    target: impl IntoIden + 'static,
+    target_column: impl IntoIden + 'static,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    let table = table.into_iden();
+    let column = column.into_iden();
+    ForeignKey::create()
+        .name(format!("fk_{table}_{column}"))
+        .from(table, column)
+        .to(target, target_column)
+        .on_delete(on_delete)
+        .take()
+}

@@ -1,0 +1,61 @@
+//! Reading films and the active run's neighbours, each in a single statement so a concurrent publish is
+//! seen entirely or not at all.
+
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait};
+
+use crate::connect::Store;
+use crate::entities::{film, model_run, similar_film};
+use crate::error::{During, Result};
+
+/// The model shown when none is asked for: the recommender's blend of the others.
+pub const DEFAULT_MODEL: &str = "hybrid";
+
+impl Store {
+    pub async fn film(&self, film_id: &str) -> Result<Option<film::Model>> {
+        film::Entity::find_by_id(film_id.to_owned()).one(self.db()).await.during(format!("reading film {film_id}"))
+    }
+
+    pub async fn film_count(&self) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        film::Entity::find().count(self.db()).await.during("counting films")
+    }
+
+    /// The most voted films, for examples and the demo.
+    pub async fn top_films(&self, limit: u64) -> Result<Vec<film::Model>> {
+        film::Entity::find()
+            .filter(film::Column::NumVotes.is_not_null())
+            .order_by_desc(film::Column::NumVotes)
+            .order_by_asc(film::Column::FilmId)
+            .limit(limit)
+            .all(self.db())
+            .await
+            .during("reading the most voted films")
+    }
+
+    /// The neighbours of `film_id` in the active run according to `model`, best first.
+    pub async fn similar_films(&self, film_id: &str, model: &str, limit: u64) -> Result<Vec<similar_film::Model>> {
+        similar_film::Entity::find()
+            .join(JoinType::InnerJoin, similar_film::Relation::ModelRun.def())
+            .filter(model_run::Column::Active.eq(true))
+            .filter(similar_film::Column::FilmId.eq(film_id))
+            .filter(similar_film::Column::Model.eq(model))
+            .order_by_asc(similar_film::Column::Rank)
+            .limit(limit)
+            .all(self.db())
+            .await
+            .during(format!("reading films similar to {film_id}"))
+    }
+
+    /// Every neighbour row of the active run (tests and exports; a full scan).
+    pub async fn active_similar_films(&self) -> Result<Vec<similar_film::Model>> {
+        similar_film::Entity::find()
+            .join(JoinType::InnerJoin, similar_film::Relation::ModelRun.def())
+            .filter(model_run::Column::Active.eq(true))
+            .order_by_asc(similar_film::Column::FilmId)
+            .order_by_asc(similar_film::Column::Model)
+            .order_by_asc(similar_film::Column::Rank)
+            .all(self.db())
+            .await
+            .during("reading the active run's similar films")
+    }
+}

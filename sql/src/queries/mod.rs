@@ -1,0 +1,10 @@
+//! What the jobs ask of the store, one module per concern.
+
+pub(crate) mod bulk;
+pub mod columns;
+pub mod customers;
+pub mod film_lookup;
+pub mod films;
+pub mod job_runs;
+pub mod publish;
+pub mod schema;

@@ -1,0 +1,133 @@
+//! The store's schema on both backends: migrations up, down and up again; the reference DDL in sql/ddl/
+//! builds the same schema as the migrations; every entity reads from it; SQLite runs in WAL mode.
+
+mod common;
+
+use cinepicks_store::entities::prelude::*;
+use cinepicks_store::sea_orm::{ConnectionTrait, EntityTrait, Statement};
+use common::store::{Kind, TestDb};
+
+/// Every table of the model (MODEL.md describes them).
+const TABLES: [&str; 13] = [
+    "audience_segments",
+    "customers",
+    "deliveries",
+    "film_people",
+    "films",
+    "job_runs",
+    "likes",
+    "model_runs",
+    "people",
+    "popularity_predictions",
+    "programme",
+    "similar_films",
+    "subscriptions",
+];
+
+async fn migrations_go_up_down_and_up_again(db: TestDb) {
+    let store = &db.store;
+    store.migrate().await.unwrap();
+    assert_eq!(store.table_names().await.unwrap(), TABLES);
+    let first = store.describe_schema().await.unwrap();
+    assert_eq!(store.applied_migrations().await.unwrap().len(), 5);
+
+    store.migrate_down_all().await.unwrap();
+    assert!(store.table_names().await.unwrap().is_empty(), "tables left after down: {:?}", store.table_names().await);
+    assert!(store.applied_migrations().await.unwrap().is_empty());
+
+    store.migrate().await.unwrap();
+    assert_eq!(store.describe_schema().await.unwrap(), first, "the schema differs after down and up again");
+    // Migrating an up-to-date store changes nothing.
+    store.migrate().await.unwrap();
+    assert_eq!(store.describe_schema().await.unwrap(), first);
+}
+
+async fn the_reference_ddl_builds_the_same_schema_as_the_migrations(db: TestDb) {
+    db.store.migrate().await.unwrap();
+    let migrated = db.store.describe_schema().await.unwrap();
+    let file = match db.kind {
+        Kind::Sqlite => "sqlite.sql",
+        Kind::Postgres => "postgres.sql",
+    };
+    let ddl =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sql/ddl").join(file)).unwrap();
+    let reference = TestDb::new(db.kind).await;
+    reference.store.execute_script(&ddl).await.unwrap();
+    let from_ddl = reference.store.describe_schema().await.unwrap();
+    let only_migrations: Vec<&String> = migrated.iter().filter(|l| !from_ddl.contains(l)).collect();
+    let only_ddl: Vec<&String> = from_ddl.iter().filter(|l| !migrated.contains(l)).collect();
+    assert!(
+        only_migrations.is_empty() && only_ddl.is_empty(),
+        "sql/ddl/{file} and the migrations differ.\nOnly in the migrations:\n  {}\nOnly in the DDL file:\n  {}",
+        only_migrations.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  "),
+        only_ddl.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  ")
+    );
+}
+
+async fn every_entity_reads_from_the_migrated_schema(db: TestDb) {
+    db.store.migrate().await.unwrap();
+    let conn = db.store.db();
+    // Selecting every column of every entity fails if a name or type disagrees with the migrations.
+    assert!(Films::find().all(conn).await.unwrap().is_empty());
+    assert!(People::find().all(conn).await.unwrap().is_empty());
+    assert!(FilmPeople::find().all(conn).await.unwrap().is_empty());
+    assert!(ModelRuns::find().all(conn).await.unwrap().is_empty());
+    assert!(SimilarFilms::find().all(conn).await.unwrap().is_empty());
+    assert!(PopularityPredictions::find().all(conn).await.unwrap().is_empty());
+    assert!(AudienceSegments::find().all(conn).await.unwrap().is_empty());
+    assert!(JobRuns::find().all(conn).await.unwrap().is_empty());
+    assert!(Customers::find().all(conn).await.unwrap().is_empty());
+    assert!(Subscriptions::find().all(conn).await.unwrap().is_empty());
+    assert!(Likes::find().all(conn).await.unwrap().is_empty());
+    assert!(Deliveries::find().all(conn).await.unwrap().is_empty());
+    assert!(Programme::find().all(conn).await.unwrap().is_empty());
+}
+
+async fn two_active_runs_are_impossible(db: TestDb) {
+    db.store.migrate().await.unwrap();
+    let conn = db.store.db();
+    let insert = |run: &str| {
+        format!(
+            "INSERT INTO model_runs (run_id, kinds, status, created_at, parameters, metrics, data_hashes, artefact_path, active) \
+             VALUES ('{run}', '[]', 'published', '2026-11-21T08:00:00Z', '{{}}', '{{}}', '{{}}', '/x', TRUE)"
+        )
+    };
+    conn.execute_unprepared(&insert("a")).await.unwrap();
+    let second = conn.execute_unprepared(&insert("b")).await;
+    assert!(second.is_err(), "a second active run was accepted");
+}
+
+async fn a_second_delivery_for_the_same_customer_week_and_channel_is_refused(db: TestDb) {
+    db.store.migrate().await.unwrap();
+    let conn = db.store.db();
+    conn.execute_unprepared(
+        "INSERT INTO customers (name, locale, created_at) VALUES ('A', 'fr', '2026-11-21T08:00:00Z')",
+    )
+    .await
+    .unwrap();
+    let delivery = "INSERT INTO deliveries (customer_id, iso_week, channel, picks, status, attempts) \
+                    VALUES (1, '2026-W47', 'email', '[]', 'pending', 0)";
+    conn.execute_unprepared(delivery).await.unwrap();
+    assert!(conn.execute_unprepared(delivery).await.is_err(), "a duplicate delivery was accepted");
+    let sms = delivery.replace("'email'", "'sms'");
+    conn.execute_unprepared(&sms).await.unwrap();
+}
+
+on_both_backends!(
+    migrations_go_up_down_and_up_again,
+    the_reference_ddl_builds_the_same_schema_as_the_migrations,
+    every_entity_reads_from_the_migrated_schema,
+    two_active_runs_are_impossible,
+    a_second_delivery_for_the_same_customer_week_and_channel_is_refused,
+);
+
+#[tokio::test]
+async fn the_sqlite_store_runs_in_wal_mode_with_foreign_keys_on() {
+    let db = TestDb::migrated(Kind::Sqlite).await;
+    let conn = db.store.db();
+    let one = |sql: &str| Statement::from_string(conn.get_database_backend(), sql.to_owned());
+    let mode = conn.query_one_raw(one("PRAGMA journal_mode")).await.unwrap().unwrap();
+    assert_eq!(mode.try_get_by_index::<String>(0).unwrap().to_lowercase(), "wal");
+    let fk = conn.query_one_raw(one("PRAGMA foreign_keys")).await.unwrap().unwrap();
+    assert_eq!(fk.try_get_by_index::<i32>(0).unwrap(), 1);
+}
