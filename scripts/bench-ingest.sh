@@ -2,7 +2,7 @@
 # Ingest benchmark: cinepicks ingest (validating, typed) against a plain Python-polars conversion of the
 # same seven IMDb files to zstd Parquet (scan_csv → sink_parquet, no validation), measured in the same run.
 # Usage: scripts/bench-ingest.sh [SCALE]   (default 0.1 ≈ 1/10 of the real dump, ~140 MB gzipped)
-# Prints wall time and peak RSS of each (median of RUNS runs, alternating), their ratio, and the
+# Prints wall time, CPU time and peak RSS of each (median of RUNS runs, alternating), their ratios, and the
 # peak RSS of cinepicks at SCALE/10 to show memory stays flat as the input grows tenfold.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -347,7 +347,7 @@ impl ContentModel {
     }
 
     pub fn similarity(&self, i: u32, j: u32) -> f32 {
-        self.neighbours.get(i as usize).and_then(|r| r.iter().find(|s| s.item == j)).map_or(0.0, |s| s.score)
+        super::neighbour_score(&self.neighbours, i, j)
     }
 }
 
@@ -366,30 +366,15 @@ impl Recommender for ContentModel {
     }
 
     fn score(&self, profile: &[(u32, f32)], scores: &mut [f32]) {
-        scores.iter_mut().for_each(|s| *s = 0.0);
-        for &(i, r) in profile {
-            let w = self.params.weighting.weight(r);
-            if w == 0.0 {
-                continue;
-            }
-            for s in self.neighbours.get(i as usize).map(Vec::as_slice).unwrap_or(&[]) {
-                scores[s.item as usize] += w * s.score;
-            }
-        }
+        super::score_by_neighbours(&self.neighbours, self.params.weighting, profile, scores);
     }
 
     fn similar_items(&self, item: u32, n: usize) -> Vec<Scored> {
-        self.neighbours.get(item as usize).map(|r| r.iter().take(n).copied().collect()).unwrap_or_default()
+        super::top_neighbours(&self.neighbours, item, n)
     }
 
     fn explain(&self, profile: &[(u32, f32)], item: u32) -> Vec<Scored> {
-        let mut out: Vec<Scored> = profile
-            .iter()
-            .map(|&(i, r)| Scored { item: i, score: self.params.weighting.weight(r) * self.similarity(i, item) })
-            .filter(|s| s.score > 0.0)
-            .collect();
-        super::sparse::sort_best_first(&mut out);
-        out
+        super::explain_by_neighbours(&self.neighbours, self.params.weighting, profile, item)
     }
 }
 

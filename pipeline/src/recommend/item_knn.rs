@@ -41,7 +41,7 @@ impl ItemKnn {
 
     /// The similarity of `j` as stored among `i`'s neighbours (0 when `j` is not one of them).
     pub fn similarity(&self, i: u32, j: u32) -> f32 {
-        self.neighbours.get(i as usize).and_then(|row| row.iter().find(|s| s.item == j)).map_or(0.0, |s| s.score)
+        super::neighbour_score(&self.neighbours, i, j)
     }
 }
 
@@ -99,32 +99,15 @@ impl Recommender for ItemKnn {
     }
 
     fn score(&self, profile: &[(u32, f32)], scores: &mut [f32]) {
-        scores.iter_mut().for_each(|s| *s = 0.0);
-        for &(i, r) in profile {
-            let w = self.params.weighting.weight(r);
-            if w == 0.0 {
-                continue;
-            }
-            if let Some(row) = self.neighbours.get(i as usize) {
-                for s in row {
-                    scores[s.item as usize] += w * s.score;
-                }
-            }
-        }
+        super::score_by_neighbours(&self.neighbours, self.params.weighting, profile, scores);
     }
 
     fn similar_items(&self, item: u32, n: usize) -> Vec<Scored> {
-        self.neighbours.get(item as usize).map(|row| row.iter().take(n).copied().collect()).unwrap_or_default()
+        super::top_neighbours(&self.neighbours, item, n)
     }
 
     fn explain(&self, profile: &[(u32, f32)], item: u32) -> Vec<Scored> {
-        let mut out: Vec<Scored> = profile
-            .iter()
-            .map(|&(i, r)| Scored { item: i, score: self.params.weighting.weight(r) * self.similarity(i, item) })
-            .filter(|s| s.score > 0.0)
-            .collect();
-        super::sparse::sort_best_first(&mut out);
-        out
+        super::explain_by_neighbours(&self.neighbours, self.params.weighting, profile, item)
     }
 }
 

@@ -156,3 +156,43 @@ pub fn profile_of(mut pairs: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
 
 /// Neighbour lists: row `i` holds item `i`'s neighbours sorted best first.
 pub type Neighbours = Vec<Vec<Scored>>;
+
+/// The similarity of `j` to `i`: its score in `i`'s list, 0 when it is not a kept neighbour.
+pub fn neighbour_score(neighbours: &Neighbours, i: u32, j: u32) -> f32 {
+    neighbours.get(i as usize).and_then(|row| row.iter().find(|s| s.item == j)).map_or(0.0, |s| s.score)
+}
+
+/// The [`Recommender::score`] of a neighbour-list model: each profile item lends its neighbours its weight.
+pub fn score_by_neighbours(neighbours: &Neighbours, weighting: Weighting, profile: &[(u32, f32)], scores: &mut [f32]) {
+    scores.iter_mut().for_each(|s| *s = 0.0);
+    for &(i, r) in profile {
+        let w = weighting.weight(r);
+        if w == 0.0 {
+            continue;
+        }
+        for s in neighbours.get(i as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            scores[s.item as usize] += w * s.score;
+        }
+    }
+}
+
+/// The [`Recommender::similar_items`] of a neighbour-list model.
+pub fn top_neighbours(neighbours: &Neighbours, item: u32, n: usize) -> Vec<Scored> {
+    neighbours.get(item as usize).map(|row| row.iter().take(n).copied().collect()).unwrap_or_default()
+}
+
+/// The [`Recommender::explain`] of a neighbour-list model: the profile items that lent `item` its score.
+pub fn explain_by_neighbours(
+    neighbours: &Neighbours,
+    weighting: Weighting,
+    profile: &[(u32, f32)],
+    item: u32,
+) -> Vec<Scored> {
+    let mut out: Vec<Scored> = profile
+        .iter()
+        .map(|&(i, r)| Scored { item: i, score: weighting.weight(r) * neighbour_score(neighbours, i, item) })
+        .filter(|s| s.score > 0.0)
+        .collect();
+    sparse::sort_best_first(&mut out);
+    out
+}
