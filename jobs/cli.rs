@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::context::{Context, Metrics};
 use crate::telemetry::LogFormat;
-use crate::{analyze, customers, demo, evaluate, fetch, generate, ingest, publish, recommend, train};
+use crate::{analyze, customers, daemon, demo, evaluate, fetch, generate, ingest, publish, recommend, status, train};
 
 /// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
 #[derive(Debug, Parser)]
@@ -66,6 +66,12 @@ pub enum Command {
     Publish(publish::PublishArgs),
     /// Manage customers: import a CSV file, add, list, like films, unsubscribe.
     Customers(customers::CustomersArgs),
+    /// Run the scheduled jobs (nightly chain, weekly send) until SIGINT or SIGTERM.
+    Daemon(daemon::DaemonArgs),
+    /// Run a scheduled job now, for its latest slot: retries a failed night, does nothing if it succeeded.
+    Run(daemon::RunArgs),
+    /// Last and next runs, the active model, deliveries and subscribers.
+    Status(status::StatusArgs),
 }
 
 #[derive(Debug, Args)]
@@ -94,7 +100,10 @@ pub fn run(cli: Cli) -> Result<()> {
         | Command::Demo(_)
         | Command::Customers(_)
         | Command::Recommend(_)
-        | Command::Evaluate(_) => false,
+        | Command::Evaluate(_)
+        | Command::Daemon(_)
+        | Command::Run(_)
+        | Command::Status(_) => false,
     };
     let ctx = Context::new(config, dry_run);
     let (name, metrics) = match cli.command {
@@ -108,6 +117,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo(args) => ("demo", demo::run(&ctx, &args)?),
         Command::Publish(args) => ("publish", publish::run(&ctx, &args)?),
         Command::Customers(args) => ("customers", customers::run(&ctx, &args)?),
+        Command::Daemon(args) => ("daemon", daemon::run(&ctx, &args)?),
+        Command::Run(args) => ("run", daemon::run_now(&ctx, &args)?),
+        Command::Status(args) => ("status", status::run(&ctx, &args)?),
     };
     tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");
     Ok(())

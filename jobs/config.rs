@@ -93,6 +93,12 @@ pub struct EvaluationConfig {
 pub struct ScheduleConfig {
     pub nightly: CronExpr,
     pub weekly_notify: CronExpr,
+    /// Start the nightly chain with `fetch` (off: ingest whatever is in raw/).
+    pub nightly_fetch: bool,
+    /// Catch up, once at start, the latest run missed while the daemon was not running.
+    pub catch_up: bool,
+    /// Seconds a running stage may take to finish after SIGINT or SIGTERM before it is abandoned.
+    pub grace_period_secs: u64,
 }
 
 /// The store: a SQLite file under the data directory by default, PostgreSQL in production.

@@ -13,6 +13,9 @@ pub struct DemoArgs {
     /// Size of the generated dataset (see `generate --scale`).
     #[arg(long, default_value_t = 0.01)]
     pub scale: f64,
+    /// Then start the daemon: it runs the nightly chain once (catch-up) and waits for the next tick (Ctrl-C stops).
+    #[arg(long)]
+    pub daemon: bool,
 }
 
 pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
@@ -82,6 +85,11 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
     metrics.insert("films_published", published.get("films"));
     metrics.insert("customers_created", imported.get("created"));
     metrics.insert("seconds", started.elapsed().as_secs_f64());
+    if args.daemon {
+        println!("\n== daemon: the nightly chain runs once now (catch-up), then waits for the next tick; Ctrl-C stops");
+        let daemon = crate::daemon::run(ctx, &crate::daemon::DaemonArgs::default())?;
+        metrics.0.extend(daemon.0);
+    }
     Ok(metrics)
 }
 

@@ -6,9 +6,11 @@ use clap::Parser;
 
 use cinepicks::cli::{self, Cli};
 use cinepicks::config::ConfigError;
+use cinepicks::daemon::ShutdownError;
 use cinepicks::telemetry;
 
-/// 0 success, 1 failure of a job, 2 usage or configuration error (clap also exits with 2 on bad usage).
+/// 0 success, 1 failure of a job, 2 usage or configuration error (clap also exits with 2 on bad usage),
+/// 3 or 4 a daemon stopped by a signal with a run cut short (see [`ShutdownError::exit_code`]).
 fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(cli.log_format, cli.verbosity());
@@ -24,6 +26,8 @@ fn main() -> ExitCode {
                     "  (configuration error: fix the key above in your file or environment; see config/default.yaml)"
                 );
                 ExitCode::from(2)
+            } else if let Some(shutdown) = err.downcast_ref::<ShutdownError>() {
+                ExitCode::from(shutdown.exit_code())
             } else {
                 ExitCode::from(1)
             }

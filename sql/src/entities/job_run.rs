@@ -12,7 +12,7 @@ pub struct Model {
     /// Unique with `job`: a re-run of the same logical work updates this row.
     #[sea_orm(column_type = "Text")]
     pub logical_key: String,
-    /// running, succeeded or failed.
+    /// running, succeeded, failed or cancelled (stopped by a shutdown between two stages).
     #[sea_orm(column_type = "Text")]
     pub status: String,
     pub started_at: DateTimeUtc,

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::connect::Store;
 use crate::entities::job_run;
@@ -14,6 +14,8 @@ pub enum JobStatus {
     Running,
     Succeeded,
     Failed,
+    /// Stopped by a shutdown between two stages; the next tick or `cinepicks run` does it again.
+    Cancelled,
 }
 
 impl JobStatus {
@@ -22,6 +24,7 @@ impl JobStatus {
             JobStatus::Running => "running",
             JobStatus::Succeeded => "succeeded",
             JobStatus::Failed => "failed",
+            JobStatus::Cancelled => "cancelled",
         }
     }
 }
@@ -91,5 +94,31 @@ impl Store {
             .one(self.db())
             .await
             .during(format!("reading job run {job} {logical_key}"))
+    }
+
+    /// The latest runs of `job`, newest first.
+    pub async fn recent_job_runs(&self, job: &str, limit: u64) -> Result<Vec<job_run::Model>> {
+        job_run::Entity::find()
+            .filter(job_run::Column::Job.eq(job))
+            .order_by_desc(job_run::Column::StartedAt)
+            .limit(limit)
+            .all(self.db())
+            .await
+            .during(format!("reading the latest runs of {job}"))
+    }
+
+    /// Marks the runs of `job` still recorded as running as failed with `reason`: after a crash or a kill, no
+    /// process is doing them any more. Returns how many were marked.
+    pub async fn fail_abandoned_runs(&self, job: &str, reason: &str, now: DateTime<Utc>) -> Result<u64> {
+        let done = job_run::Entity::update_many()
+            .col_expr(job_run::Column::Status, Expr::value(JobStatus::Failed.as_str()))
+            .col_expr(job_run::Column::FinishedAt, Expr::value(Some(now)))
+            .col_expr(job_run::Column::Error, Expr::value(Some(reason.to_owned())))
+            .filter(job_run::Column::Job.eq(job))
+            .filter(job_run::Column::Status.eq(JobStatus::Running.as_str()))
+            .exec(self.db())
+            .await
+            .during(format!("marking abandoned runs of {job}"))?;
+        Ok(done.rows_affected)
     }
 }

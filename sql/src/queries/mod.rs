@@ -6,5 +6,6 @@ pub mod customers;
 pub mod film_lookup;
 pub mod films;
 pub mod job_runs;
+pub mod operations;
 pub mod publish;
 pub mod schema;

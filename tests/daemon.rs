@@ -1,0 +1,329 @@
+//! The scheduler daemon on a real SQLite store with test stages: overlap, failures, catch-up, shutdown and the
+//! real binary's signals and exit codes.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use anyhow::bail;
+use chrono::Utc;
+use cinepicks::config::Config;
+use cinepicks::context::{Context, Metrics};
+use cinepicks::daemon::chain::{ScheduledJob, Stage};
+use cinepicks::daemon::runner::{Outcome, Runner};
+use cinepicks::daemon::schedule::Schedule;
+use cinepicks::daemon::{ShutdownError, serve};
+use cinepicks_store::entities::job_run;
+use cinepicks_store::sea_orm::{EntityTrait, QueryOrder};
+use serde::Deserialize;
+
+fn context(data: &Path, grace_secs: u64) -> Context {
+    let mut config = Config::embedded_default();
+    config.data_dir = data.to_path_buf();
+    config.schedule.grace_period_secs = grace_secs;
+    Context::new(config, false)
+}
+
+fn job(name: &'static str, cron: &str, stages: Vec<Stage>) -> ScheduledJob {
+    ScheduledJob { name, schedule: Schedule::new(&cron.parse().unwrap(), chrono_tz::Europe::Paris), stages }
+}
+
+/// A stage that counts its runs and reports the count.
+fn counting(name: &'static str, counter: &Arc<AtomicUsize>) -> Stage {
+    let counter = counter.clone();
+    Stage::new(name, move |_| {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut m = Metrics::default();
+        m.insert("count", n);
+        Ok(m)
+    })
+}
+
+/// A stage that blocks until `gate` holds a value, then writes `file` through a temporary name, as every job does.
+fn gated_writer(name: &'static str, gate: &Arc<AtomicUsize>, started: &Arc<AtomicUsize>, file: &str) -> Stage {
+    let (gate, started, file) = (gate.clone(), started.clone(), file.to_owned());
+    Stage::new(name, move |ctx| {
+        started.fetch_add(1, Ordering::SeqCst);
+        let tmp = ctx.paths.root.join(format!(".{file}.tmp"));
+        std::fs::write(&tmp, "half")?;
+        while gate.load(Ordering::SeqCst) == 0 {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::fs::write(&tmp, "complete")?;
+        std::fs::rename(&tmp, ctx.paths.root.join(&file))?;
+        Ok(Metrics::default())
+    })
+}
+
+async fn wait_for(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if cond() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+async fn job_runs(ctx: &Context) -> Vec<job_run::Model> {
+    let store = cinepicks::store::open(ctx).await.unwrap();
+    job_run::Entity::find().order_by_asc(job_run::Column::Id).all(store.db()).await.unwrap()
+}
+
+/// A schedule that will not fire during a test (midnight on 1 January), so only catch-up runs happen.
+const YEARLY: &str = "0 0 0 1 1 *";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overlapping_tick_is_skipped_and_leaves_no_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path(), 5);
+    let (gate, started) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let nightly = job("nightly", YEARLY, vec![gated_writer("slow", &gate, &started, "out.txt")]);
+    let runner = Runner::new(ctx.clone(), cinepicks::store::open(&ctx).await.unwrap());
+
+    let first_slot = Utc::now() - chrono::Duration::days(1);
+    let first = tokio::spawn({
+        let (runner, nightly) = (runner.clone(), nightly.clone());
+        async move { runner.run(&nightly, first_slot).await.unwrap() }
+    });
+    wait_for("the first run to start", || started.load(Ordering::SeqCst) == 1).await;
+    let second = runner.run(&nightly, Utc::now()).await.unwrap();
+    assert_eq!(second, Outcome::Skipped);
+
+    gate.store(1, Ordering::SeqCst);
+    assert_eq!(first.await.unwrap(), Outcome::Succeeded);
+    assert_eq!(started.load(Ordering::SeqCst), 1, "the skipped tick ran nothing");
+    let rows = job_runs(&ctx).await;
+    assert_eq!(rows.len(), 1, "one row, for the run that ran");
+    assert_eq!(rows[0].status, "succeeded");
+    assert_eq!(rows[0].logical_key, nightly.schedule.logical_key(first_slot));
+    assert!(rows[0].metrics.as_ref().unwrap()["slow"]["seconds"].is_number());
+
+    // Once the first run is over, the job is free again.
+    gate.store(1, Ordering::SeqCst);
+    assert_eq!(runner.run(&nightly, Utc::now()).await.unwrap(), Outcome::Succeeded);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_stage_stops_the_chain_and_a_retry_of_the_same_slot_reuses_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path(), 5);
+    let (before, after) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let fail = Arc::new(AtomicUsize::new(1));
+    let failing = {
+        let fail = fail.clone();
+        Stage::new("train", move |_| {
+            if fail.load(Ordering::SeqCst) == 1 {
+                bail!("lake/ratings.parquet: column rating missing");
+            }
+            Ok(Metrics::default())
+        })
+    };
+    let nightly = job("nightly", YEARLY, vec![counting("ingest", &before), failing, counting("publish", &after)]);
+    let runner = Runner::new(ctx.clone(), cinepicks::store::open(&ctx).await.unwrap());
+    let slot = nightly.schedule.latest_at_or_before(Utc::now()).unwrap();
+
+    let outcome = runner.run(&nightly, slot).await.unwrap();
+    assert!(matches!(outcome, Outcome::Failed { stage: "train", .. }), "{outcome:?}");
+    assert_eq!((before.load(Ordering::SeqCst), after.load(Ordering::SeqCst)), (1, 0), "publish never ran");
+    let rows = job_runs(&ctx).await;
+    assert_eq!(rows[0].status, "failed");
+    let error = rows[0].error.as_deref().unwrap();
+    assert!(error.contains("stage train failed") && error.contains("column rating missing"), "{error}");
+    assert!(!runner.succeeded(&nightly, slot).await.unwrap());
+
+    fail.store(0, Ordering::SeqCst);
+    assert_eq!(runner.run(&nightly, slot).await.unwrap(), Outcome::Succeeded);
+    let rows = job_runs(&ctx).await;
+    assert_eq!(rows.len(), 1, "the retry is the same logical run");
+    assert_eq!((rows[0].status.as_str(), rows[0].attempts, rows[0].error.as_deref()), ("succeeded", 2, None));
+    assert_eq!(after.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missed_run_is_caught_up_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path(), 5);
+    let runs = Arc::new(AtomicUsize::new(0));
+    let nightly = job("nightly", YEARLY, vec![counting("work", &runs)]);
+
+    for start in 1..=3 {
+        let watched = runs.clone();
+        let shutdown = async move {
+            // Give a catch-up the time to start, then stop once nothing is running.
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            while watched.load(Ordering::SeqCst) == 0 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            "test"
+        };
+        serve(ctx.clone(), vec![nightly.clone()], true, shutdown).await.unwrap();
+        assert_eq!(runs.load(Ordering::SeqCst), 1, "after start {start}, the missed run ran exactly once");
+    }
+    let rows = job_runs(&ctx).await;
+    assert_eq!(rows.len(), 1);
+    let slot = nightly.schedule.latest_at_or_before(Utc::now()).unwrap();
+    assert_eq!(rows[0].logical_key, nightly.schedule.logical_key(slot), "caught up under the missed slot's key");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_fires_each_tick_of_a_seconds_schedule_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path(), 5);
+    let runs = Arc::new(AtomicUsize::new(0));
+    let every_two_seconds = job("tick", "*/2 * * * * *", vec![counting("work", &runs)]);
+    let watched = runs.clone();
+    let shutdown = async move {
+        while watched.load(Ordering::SeqCst) < 3 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        "test"
+    };
+    let metrics =
+        tokio::time::timeout(Duration::from_secs(30), serve(ctx.clone(), vec![every_two_seconds], false, shutdown))
+            .await
+            .expect("three ticks within 30 s")
+            .unwrap();
+    assert!(metrics.get("runs_succeeded").unwrap().as_u64().unwrap() >= 2);
+    let rows = job_runs(&ctx).await;
+    assert!(rows.len() >= 3, "{rows:?}");
+    let keys: Vec<&str> = rows.iter().map(|r| r.logical_key.as_str()).collect();
+    let mut unique = keys.clone();
+    unique.dedup();
+    assert_eq!(keys, unique, "each slot ran once");
+    for key in keys {
+        let second: u32 = key[17..19].parse().unwrap();
+        assert_eq!(second % 2, 0, "{key} is not a slot of */2");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shutdown_during_a_stage_lets_it_finish_and_stops_before_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path(), 30);
+    let (gate, started) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let later = Arc::new(AtomicUsize::new(0));
+    let nightly =
+        job("nightly", YEARLY, vec![gated_writer("train", &gate, &started, "model.txt"), counting("publish", &later)]);
+    let (watched, gate_opener) = (started.clone(), gate.clone());
+    let shutdown = async move {
+        while watched.load(Ordering::SeqCst) == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // The signal arrives while train runs; train then finishes within the grace period.
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            gate_opener.store(1, Ordering::SeqCst);
+        });
+        "SIGTERM"
+    };
+    let err = serve(ctx.clone(), vec![nightly], true, shutdown).await.unwrap_err();
+    let shutdown = err.downcast_ref::<ShutdownError>().expect("a shutdown error");
+    assert_eq!(shutdown.exit_code(), 3, "{err}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("model.txt")).unwrap(), "complete");
+    assert_eq!(later.load(Ordering::SeqCst), 0, "publish did not start after the signal");
+    let rows = job_runs(&ctx).await;
+    assert_eq!(rows[0].status, "cancelled");
+    assert!(rows[0].error.as_deref().unwrap().contains("before stage publish"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stage_outliving_the_grace_period_is_abandoned_without_publishing_its_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = context(dir.path(), 1);
+    let (gate, started) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let nightly = job("nightly", YEARLY, vec![gated_writer("train", &gate, &started, "model.txt")]);
+    let watched = started.clone();
+    let shutdown = async move {
+        while watched.load(Ordering::SeqCst) == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        "SIGTERM"
+    };
+    let err = serve(ctx.clone(), vec![nightly], true, shutdown).await.unwrap_err();
+    assert_eq!(err.downcast_ref::<ShutdownError>().map(ShutdownError::exit_code), Some(4), "{err}");
+    assert!(!dir.path().join("model.txt").exists(), "no half-written output under the final name");
+    let rows = job_runs(&ctx).await;
+    assert_eq!(rows[0].status, "failed");
+    assert!(rows[0].error.as_deref().unwrap().contains("grace period"), "{:?}", rows[0].error);
+    gate.store(1, Ordering::SeqCst); // lets the abandoned thread end
+}
+
+#[test]
+fn the_binary_exits_cleanly_on_sigterm_and_status_shows_the_schedules() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut daemon = std::process::Command::new(env!("CARGO_BIN_EXE_cinepicks"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["daemon", "--no-catch-up"])
+        .env_remove("CINEPICKS_CONFIG")
+        .spawn()
+        .expect("starting the daemon");
+    // The store is created at start; wait for it, then send SIGTERM.
+    for _ in 0..300 {
+        if dir.path().join("cinepicks.db").exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = daemon.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = daemon.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "nothing was running: a clean stop");
+
+    let out = common::cinepicks_ok(dir.path(), &["status"]);
+    assert!(out.contains("nightly") && out.contains("never run"), "{out}");
+    assert!(out.contains("next  20"), "the next run is shown: {out}");
+    let prometheus = common::cinepicks_ok(dir.path(), &["status", "--format", "prometheus"]);
+    assert!(prometheus.contains("# TYPE cinepicks_job_next_run_timestamp_seconds gauge"), "{prometheus}");
+    assert!(prometheus.contains("cinepicks_job_next_run_timestamp_seconds{job=\"nightly\"}"), "{prometheus}");
+}
+
+#[test]
+fn run_retries_the_latest_slot_and_reports_the_failed_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing to ingest: the chain fails at its first stage, with the reason.
+    let out = common::cinepicks(dir.path(), &["run", "nightly"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("stage ingest failed"), "{stderr}");
+    let out = common::cinepicks(dir.path(), &["run", "nightly"]);
+    assert_eq!(out.status.code(), Some(1));
+    let status = common::cinepicks_ok(dir.path(), &["status"]);
+    assert!(status.contains("last  failed") && status.contains("attempt 2"), "{status}");
+    let unknown = common::cinepicks(dir.path(), &["run", "weekly"]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("the jobs are: nightly"));
+}
+
+#[test]
+fn the_deployment_examples_call_commands_the_cli_accepts() {
+    use clap::Parser;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifests = std::fs::read_to_string(root.join("deploy/kubernetes/cronjobs.yaml")).unwrap();
+    let mut commands = 0;
+    for doc in serde_yaml_ng::Deserializer::from_str(&manifests) {
+        let doc = serde_yaml_ng::Value::deserialize(doc).unwrap();
+        let containers = &doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"];
+        for container in containers.as_sequence().unwrap() {
+            let args: Vec<String> = serde_yaml_ng::from_value(container["args"].clone()).unwrap();
+            let argv = std::iter::once("cinepicks".to_owned()).chain(args.clone());
+            cinepicks::cli::Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            commands += 1;
+        }
+    }
+    assert_eq!(commands, 2, "the nightly chain and the weekly send");
+
+    let unit = std::fs::read_to_string(root.join("deploy/systemd/cinepicks.service")).unwrap();
+    let exec = unit.lines().find_map(|l| l.strip_prefix("ExecStart=")).unwrap();
+    cinepicks::cli::Cli::try_parse_from(exec.split_whitespace().map(|a| a.rsplit('/').next().unwrap()))
+        .unwrap_or_else(|e| panic!("{exec}: {e}"));
+
+    let dag = root.join("deploy/airflow/cinepicks_dag.py");
+    let parse = "import ast, sys; ast.parse(open(sys.argv[1]).read())";
+    let compiled = std::process::Command::new("python3").args(["-c", parse]).arg(&dag).status().unwrap();
+    assert!(compiled.success(), "the Airflow DAG is valid Python");
+}
