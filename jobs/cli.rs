@@ -68,6 +68,8 @@ pub enum Command {
     Customers(customers::CustomersArgs),
     /// Send this week's five picks to every active subscriber, by e-mail or SMS, exactly once.
     Notify(notify::NotifyArgs),
+    /// Set the films the cinema shows in a week (the weekly picks favour or keep to them).
+    Programme(notify::ProgrammeArgs),
     /// Stop sending to the subscription of a one-click unsubscribe link's token.
     Unsubscribe(notify::UnsubscribeArgs),
 }
@@ -103,6 +105,7 @@ pub fn run(cli: Cli) -> Result<()> {
         | Command::Customers(_)
         | Command::Recommend(_)
         | Command::Evaluate(_)
+        | Command::Programme(_)
         | Command::Unsubscribe(_) => false,
     };
     let mut ctx = Context::new(config, dry_run);
@@ -124,6 +127,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Publish(args) => ("publish", publish::run(&ctx, &args)?),
         Command::Customers(args) => ("customers", customers::run(&ctx, &args)?),
         Command::Notify(args) => ("notify", notify::run(&ctx, &args)?),
+        Command::Programme(args) => ("programme", notify::programme(&ctx, &args)?),
         Command::Unsubscribe(args) => ("unsubscribe", notify::unsubscribe(&ctx, &args)?),
     };
     tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");

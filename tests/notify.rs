@@ -110,7 +110,7 @@ async fn weekly_emails_reach_a_real_smtp_server_once_with_their_headers(db: Test
         received.iter().map(|m| (m.rcpt_to[0].clone(), m)).collect();
     let camille = by_rcpt["camille@example.org"];
     assert_eq!(camille.mail_from, "programme@cinema.example.org");
-    let subject = camille.header("Subject").unwrap();
+    let subject = camille.header("Subject").unwrap().to_lowercase();
     assert!(subject.contains("=?utf-8?") || subject.contains("semaine"), "{subject}");
     let message_id = camille.header("Message-ID").unwrap();
     assert!(message_id.starts_with(&format!("<{WEEK}.email.")) && message_id.ends_with("@cinema.example.org>"));
@@ -346,6 +346,26 @@ async fn a_dry_run_shows_the_picks_and_writes_nothing(db: TestDb) {
     assert_eq!(deliveries(&db, WEEK).await.len(), 1);
 }
 
+async fn a_restricting_programme_keeps_the_picks_to_the_films_shown(db: TestDb) {
+    shop(&db, &email_customers(1));
+    let shown: Vec<String> = (20..28).map(|i| format!("tt9{i:06}")).collect();
+    let mut args = vec!["programme", "--week", WEEK];
+    args.extend(shown.iter().map(String::as_str));
+    let out = ok(&db, WEDNESDAY_MORNING, &[], &args);
+    assert!(out.contains("8 film(s)"), "{out}");
+    let env = [("CINEPICKS__NOTIFY__PROGRAMME", "restrict".to_owned())];
+    ok(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK]);
+    let row = deliveries(&db, WEEK).await.remove(0);
+    for pick in row.picks.as_array().unwrap() {
+        assert!(shown.contains(&pick["film_id"].as_str().unwrap().to_owned()), "{pick} is not in the programme");
+        assert_eq!(pick["in_programme"], true);
+    }
+    let dir = db.data_dir().join("outbox/email").join(WEEK);
+    let file = std::fs::read_dir(dir).unwrap().next().unwrap().unwrap().path();
+    let eml = common::smtp::Received { mail_from: String::new(), rcpt_to: vec![], data: std::fs::read_to_string(file).unwrap() };
+    assert!(eml.decoded_body().contains("À l'affiche cette semaine"));
+}
+
 // The full SMTP path runs on both backends; the rest on SQLite (the queries are the same).
 on_both_backends!(weekly_emails_reach_a_real_smtp_server_once_with_their_headers);
 
@@ -368,6 +388,7 @@ mod sqlite_only {
         sms_go_through_the_http_gateway_with_retries_and_refused_numbers_recorded,
         quiet_hours_defer_sms_to_the_next_allowed_morning_and_send_them_then,
         the_unsubscribe_link_of_an_email_stops_the_next_weeks,
+        a_restricting_programme_keeps_the_picks_to_the_films_shown,
         a_dry_run_shows_the_picks_and_writes_nothing
     );
 }

@@ -99,10 +99,15 @@ where
 {
     let mut tally = Tally::default();
     let mut last_log = Instant::now();
+    let mut cursor = 0;
     loop {
         let now = clock.now();
-        let due = store.due_deliveries(week, channel, customer, now, concurrency as u64).await?;
-        if due.is_empty() {
+        let page = store.due_deliveries(week, channel, customer, cursor, now, PAGE).await?;
+        let Some(last) = page.last() else {
+            if cursor > 0 {
+                cursor = 0; // a second pass for retries that fell due behind the cursor
+                continue;
+            }
             match store.next_retry_at(week, channel, customer).await? {
                 Some(at) => {
                     let wait = (at - clock.now()).to_std().unwrap_or_default().max(Duration::from_millis(5));
@@ -112,11 +117,12 @@ where
                 }
                 None => break,
             }
-        }
+        };
+        cursor = last.id;
         if let Some(window) = quiet.filter(|w| !w.allows(now)) {
             let until = window.next_allowed(now);
             let local = until.with_timezone(&window.tz).format("%Y-%m-%d %H:%M");
-            let outcomes: Vec<Outcome> = due
+            let outcomes: Vec<Outcome> = page
                 .iter()
                 .map(|d| Outcome::Deferred { id: d.id, reason: format!("quiet hours: deferred to {local}"), until })
                 .collect();
@@ -124,82 +130,109 @@ where
             tally.deferred += outcomes.len() as u64;
             continue;
         }
-        for d in due.iter().filter(|d| d.status == status::SENDING) {
-            tracing::warn!(
-                delivery = d.id,
-                customer = d.customer_id,
-                channel,
-                week,
-                claimed_at = ?d.claimed_at,
-                "delivery was in flight when the previous run stopped: sending it again, it may arrive twice"
-            );
-            tally.resent_in_flight += 1;
-        }
-        let ids: Vec<i32> = due.iter().map(|d| d.id).collect();
-        store.claim_deliveries(&ids, now).await?;
-        let send = &send;
-        let attempts: Vec<_> = due
-            .iter()
-            .map(|d| {
-                let d = d.clone();
-                async move {
-                    rate.wait().await;
-                    send(d).await
-                }
-            })
-            .collect();
-        let results = futures::future::join_all(attempts).await;
-        let now = clock.now();
-        let mut outcomes = Vec::with_capacity(due.len());
-        let mut fatal = None;
-        for (d, result) in due.iter().zip(results) {
-            let attempt = d.attempts as u32 + 1;
-            outcomes.push(match result {
-                Ok(provider_message_id) => {
-                    tally.sent += 1;
-                    Outcome::Sent { id: d.id, provider_message_id }
-                }
-                Err(Failure::Transient(error)) if attempt < retries.max_attempts => {
-                    tally.retried += 1;
-                    let wait = crate::backoff::full_jitter(retries.backoff_initial_ms, retries.backoff_max_ms, attempt);
-                    tracing::info!(delivery = d.id, channel, attempt, error = %error, "transient failure, will retry");
-                    Outcome::Retry { id: d.id, error, at: now + chrono::Duration::from_std(wait).unwrap_or_default() }
-                }
-                Err(Failure::Transient(error)) => {
-                    tally.failed += 1;
-                    tracing::warn!(delivery = d.id, channel, attempt, error = %error, "failed after the last attempt");
-                    Outcome::Failed { id: d.id, error: format!("after {attempt} attempts: {error}"), bounce: false, subscription_id: None }
-                }
-                Err(Failure::Permanent(error)) => {
-                    tally.failed += 1;
-                    tally.bounced += 1;
-                    tracing::warn!(delivery = d.id, channel, error = %error, "permanent failure");
-                    Outcome::Failed { id: d.id, error, bounce: true, subscription_id: d.subscription_id }
-                }
-                Err(Failure::Skipped(error)) => {
-                    tally.failed += 1;
-                    Outcome::Failed { id: d.id, error, bounce: false, subscription_id: None }
-                }
-                Err(Failure::Fatal(error)) => {
-                    // Nothing was sent: back to pending, as if never claimed, so a fixed re-run sends it.
-                    fatal.get_or_insert(error.clone());
-                    Outcome::Retry { id: d.id, error, at: now }
-                }
-            });
-        }
-        let flagged = store.record_outcomes(&outcomes, retries.bounce_limit, now).await?;
-        for sub in &flagged {
-            tracing::warn!(subscription = sub, "subscription flagged after repeated permanent failures: no more sending");
-        }
-        tally.flagged_subscriptions += flagged.len() as u64;
-        progress.inc(due.len() as u64);
-        if let Some(error) = fatal {
-            bail!("{channel}: {error}");
-        }
-        if last_log.elapsed() > Duration::from_secs(5) {
-            tracing::info!(channel, week, sent = tally.sent, retried = tally.retried, failed = tally.failed, "sending");
-            last_log = Instant::now();
+        for wave in page.chunks(concurrency.max(1)) {
+            send_wave(store, channel, week, wave, rate, retries, clock, &send, &mut tally).await?;
+            progress.inc(wave.len() as u64);
+            if last_log.elapsed() > Duration::from_secs(5) {
+                tracing::info!(channel, week, sent = tally.sent, retried = tally.retried, failed = tally.failed, "sending");
+                last_log = Instant::now();
+            }
         }
     }
     Ok(tally)
+}
+
+/// Rows read per query; they are then claimed and sent `concurrency` at a time.
+const PAGE: u64 = 1000;
+
+/// Claims one wave, sends it, and records every outcome before returning: the only rows ever in flight.
+#[allow(clippy::too_many_arguments)]
+async fn send_wave<F, Fut>(
+    store: &Store,
+    channel: &str,
+    week: &str,
+    wave: &[delivery::Model],
+    rate: &RateLimit,
+    retries: Retries,
+    clock: RunClock,
+    send: &F,
+    tally: &mut Tally,
+) -> Result<()>
+where
+    F: Fn(delivery::Model) -> Fut,
+    Fut: std::future::Future<Output = Result<Option<String>, Failure>>,
+{
+    for d in wave.iter().filter(|d| d.status == status::SENDING) {
+        tracing::warn!(
+            delivery = d.id,
+            customer = d.customer_id,
+            channel,
+            week,
+            claimed_at = ?d.claimed_at,
+            "delivery was in flight when the previous run stopped: sending it again, it may arrive twice"
+        );
+        tally.resent_in_flight += 1;
+    }
+    let ids: Vec<i32> = wave.iter().map(|d| d.id).collect();
+    store.claim_deliveries(&ids, clock.now()).await?;
+    let attempts: Vec<_> = wave
+        .iter()
+        .map(|d| {
+            let d = d.clone();
+            async move {
+                rate.wait().await;
+                send(d).await
+            }
+        })
+        .collect();
+    let results = futures::future::join_all(attempts).await;
+    let now = clock.now();
+    let mut outcomes = Vec::with_capacity(wave.len());
+    let mut fatal = None;
+    for (d, result) in wave.iter().zip(results) {
+        let attempt = d.attempts as u32 + 1;
+        outcomes.push(match result {
+            Ok(provider_message_id) => {
+                tally.sent += 1;
+                Outcome::Sent { id: d.id, provider_message_id }
+            }
+            Err(Failure::Transient(error)) if attempt < retries.max_attempts => {
+                tally.retried += 1;
+                let wait = crate::backoff::full_jitter(retries.backoff_initial_ms, retries.backoff_max_ms, attempt);
+                tracing::info!(delivery = d.id, channel, attempt, error = %error, "transient failure, will retry");
+                Outcome::Retry { id: d.id, error, at: now + chrono::Duration::from_std(wait).unwrap_or_default() }
+            }
+            Err(Failure::Transient(error)) => {
+                tally.failed += 1;
+                tracing::warn!(delivery = d.id, channel, attempt, error = %error, "failed after the last attempt");
+                let error = format!("after {attempt} attempts: {error}");
+                Outcome::Failed { id: d.id, error, bounce: false, subscription_id: None }
+            }
+            Err(Failure::Permanent(error)) => {
+                tally.failed += 1;
+                tally.bounced += 1;
+                tracing::warn!(delivery = d.id, channel, error = %error, "permanent failure");
+                Outcome::Failed { id: d.id, error, bounce: true, subscription_id: d.subscription_id }
+            }
+            Err(Failure::Skipped(error)) => {
+                tally.failed += 1;
+                tracing::info!(delivery = d.id, channel, error = %error, "not sent");
+                Outcome::Failed { id: d.id, error, bounce: false, subscription_id: None }
+            }
+            Err(Failure::Fatal(error)) => {
+                // Not sent, and not the recipient's fault: back to pending so a fixed re-run sends it.
+                fatal.get_or_insert(error.clone());
+                Outcome::Retry { id: d.id, error, at: now }
+            }
+        });
+    }
+    let flagged = store.record_outcomes(&outcomes, retries.bounce_limit, now).await?;
+    for sub in &flagged {
+        tracing::warn!(subscription = sub, "subscription flagged after repeated permanent failures: no more sending");
+    }
+    tally.flagged_subscriptions += flagged.len() as u64;
+    match fatal {
+        Some(error) => bail!("{channel}: {error}"),
+        None => Ok(()),
+    }
 }

@@ -322,7 +322,8 @@ fn classify_smtp_error(e: &lettre::transport::smtp::Error) -> Failure {
         }
         return Failure::Permanent(format!("SMTP {text}"));
     }
-    Failure::Transient(if e.is_timeout() { format!("SMTP timeout: {text}") } else { format!("SMTP {text}") })
+    let timed_out = e.is_timeout() || text.to_lowercase().contains("timed out");
+    Failure::Transient(if timed_out { format!("SMTP timeout: {text}") } else { format!("SMTP {text}") })
 }
 
 #[cfg(test)]

@@ -114,6 +114,16 @@ pub struct NotifyArgs {
 }
 
 #[derive(Debug, Clone, clap::Args)]
+pub struct ProgrammeArgs {
+    /// ISO week the films are shown, e.g. 2026-W48 [default: this week].
+    #[arg(long, value_name = "YYYY-Www")]
+    pub week: Option<String>,
+    /// The films shown (IMDb ids or titles with an optional "(year)"); none clears the week's programme.
+    #[arg(value_name = "FILM")]
+    pub films: Vec<String>,
+}
+
+#[derive(Debug, Clone, clap::Args)]
 pub struct UnsubscribeArgs {
     /// The token of an unsubscribe link (`…/unsubscribe?token=TOKEN`).
     pub token: String,
@@ -191,6 +201,25 @@ pub fn unsubscribe(ctx: &Context, args: &UnsubscribeArgs) -> Result<Metrics> {
     }
     let mut metrics = Metrics::default();
     metrics.insert("unsubscribed", u64::from(changed));
+    Ok(metrics)
+}
+
+/// `cinepicks programme [--week W] FILM…`: sets (replaces) the films the cinema shows that week, which the picks
+/// are restricted to or boosted by (`notify.programme`).
+pub fn programme(ctx: &Context, args: &ProgrammeArgs) -> Result<Metrics> {
+    let week = week_of(ctx, args.week.as_deref())?.to_string();
+    let rt = crate::store::runtime()?;
+    let films = rt.block_on(async {
+        let store = crate::store::open(ctx).await?;
+        let lookup = store.film_lookup().await?;
+        let films: Vec<String> = args.films.iter().map(|f| lookup.resolve(f)).collect::<Result<_, _>>()?;
+        store.set_programme(&week, &films, ctx.clock.now()).await?;
+        store.close().await?;
+        anyhow::Ok(films)
+    })?;
+    println!("Programme of {week}: {} film(s) {}", films.len(), films.join(" "));
+    let mut metrics = Metrics::default();
+    metrics.insert("films", films.len());
     Ok(metrics)
 }
 

@@ -12,7 +12,7 @@ use tokio::net::{TcpListener, TcpStream};
 /// How the server answers.
 #[derive(Debug, Clone, Default)]
 pub struct Behaviour {
-    /// The first N recipients (counted over the server's life) get `451 4.3.0`.
+    /// The first N recipients not rejected (counted over the server's life) get `451 4.3.0`.
     pub temp_fail_first: usize,
     /// These recipients always get `550 5.1.1`.
     pub reject: HashSet<String>,
@@ -173,14 +173,16 @@ async fn session(socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result
         } else if upper.starts_with("RCPT TO:") {
             let to = address(&command[8..]);
             let mut s = state.lock().unwrap();
-            s.recipients_seen += 1;
             if s.behaviour.reject.contains(&to) {
                 "550 5.1.1 no such user here\r\n".into()
-            } else if s.behaviour.always_451 || s.recipients_seen <= s.behaviour.temp_fail_first {
-                "451 4.3.0 please try again later\r\n".into()
             } else {
-                rcpt_to.push(to);
-                "250 2.1.5 OK\r\n".into()
+                s.recipients_seen += 1;
+                if s.behaviour.always_451 || s.recipients_seen <= s.behaviour.temp_fail_first {
+                    "451 4.3.0 please try again later\r\n".into()
+                } else {
+                    rcpt_to.push(to);
+                    "250 2.1.5 OK\r\n".into()
+                }
             }
         } else if upper == "DATA" {
             if rcpt_to.is_empty() {

@@ -44,7 +44,7 @@ impl MigrationTrait for Migration {
         // Comma-separated IMDb genres the customer declared (picks for customers without likes).
         add(manager, Customers::Table, text_null(Customers::Genres)).await?;
         // Permanent delivery failures in a row; the subscription is flagged (no longer sent to) after N.
-        add(manager, Subscriptions::Table, integer(Subscriptions::Bounces).default(0)).await?;
+        add(manager, Subscriptions::Table, integer(Subscriptions::Bounces).default(0).take()).await?;
         add(manager, Subscriptions::Table, timestamp_with_time_zone_null(Subscriptions::FlaggedAt)).await?;
         // The subscription (address) a delivery is for; no foreign key, as SQLite cannot add one to a table.
         add(manager, Deliveries::Table, integer_null(Deliveries::SubscriptionId)).await?;

@@ -235,17 +235,20 @@ impl Store {
         Ok(created)
     }
 
-    /// Up to `limit` deliveries of the week and channel that are due at `now` (pending, deferred until before
-    /// now, or left in flight by a stopped run), oldest first; one customer's when given.
+    /// Up to `limit` deliveries of the week and channel with an id above `after_id` that are due at `now`
+    /// (pending, deferred until before now, or left in flight by a stopped run), in id order; one customer's when
+    /// given. Paging by id keeps each read a range scan however many rows are already sent.
     pub async fn due_deliveries(
         &self,
         iso_week: &str,
         channel: &str,
         customer_id: Option<i32>,
+        after_id: i32,
         now: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<delivery::Model>> {
         let mut query = delivery::Entity::find()
+            .filter(delivery::Column::Id.gt(after_id))
             .filter(delivery::Column::IsoWeek.eq(iso_week))
             .filter(delivery::Column::Channel.eq(channel))
             .filter(delivery::Column::Status.is_in([status::PENDING, status::DEFERRED, status::SENDING]))
@@ -397,7 +400,7 @@ impl Store {
             .select_only()
             .column(delivery::Column::Channel)
             .column(delivery::Column::Status)
-            .column_as(sea_orm::sea_query::Func::count(Expr::col(delivery::Column::Id)), "n")
+            .column_as(delivery::Column::Id.count(), "n")
             .filter(delivery::Column::IsoWeek.eq(iso_week))
             .group_by(delivery::Column::Channel)
             .group_by(delivery::Column::Status)
