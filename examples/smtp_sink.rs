@@ -5,7 +5,8 @@
 mod smtp;
 
 fn main() {
-    let seconds: u64 = std::env::args().skip_while(|a| a != "--seconds").nth(1).and_then(|s| s.parse().ok()).unwrap_or(3600);
+    let seconds: u64 =
+        std::env::args().skip_while(|a| a != "--seconds").nth(1).and_then(|s| s.parse().ok()).unwrap_or(3600);
     let server = smtp::SmtpServer::start(smtp::Behaviour { discard_data: true, ..Default::default() });
     println!("port {}", server.port);
     for _ in 0..seconds {

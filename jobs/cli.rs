@@ -111,8 +111,9 @@ pub fn run(cli: Cli) -> Result<()> {
     let mut ctx = Context::new(config, dry_run);
     // Replays and end-to-end tests pin "now" (quiet hours, "this week") with an RFC 3339 instant.
     if let Ok(now) = std::env::var(NOW_VARIABLE) {
-        let now = chrono::DateTime::parse_from_rfc3339(now.trim())
-            .map_err(|e| anyhow::anyhow!("{NOW_VARIABLE}={now:?} is not an RFC 3339 time (2026-11-25T10:00:00+01:00): {e}"))?;
+        let now = chrono::DateTime::parse_from_rfc3339(now.trim()).map_err(|e| {
+            anyhow::anyhow!("{NOW_VARIABLE}={now:?} is not an RFC 3339 time (2026-11-25T10:00:00+01:00): {e}")
+        })?;
         ctx = ctx.with_clock(std::sync::Arc::new(crate::context::FixedClock(now.with_timezone(&chrono::Utc))));
     }
     let (name, metrics) = match cli.command {

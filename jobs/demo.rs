@@ -62,9 +62,9 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
     let notified = notify::run(ctx, &notify::NotifyArgs::default())?;
     let week = notified.get("week").and_then(|w| w.as_str()).unwrap_or_default().to_owned();
     let email_dir = ctx.paths.outbox.join("email").join(&week);
-    let one_email = std::fs::read_dir(&email_dir)
-        .ok()
-        .and_then(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "eml")).min());
+    let one_email = std::fs::read_dir(&email_dir).ok().and_then(|entries| {
+        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "eml")).min()
+    });
 
     let paths = &ctx.paths;
     println!("\nDemo finished in {:.1} s. Outputs:", started.elapsed().as_secs_f64());

@@ -281,7 +281,10 @@ async fn sms_go_through_the_http_gateway_with_retries_and_refused_numbers_record
     assert_eq!(delivered[0].header("authorization"), Some("Bearer gateway-token"));
     let rows = deliveries(&db, WEEK).await;
     let sent = rows.iter().find(|r| r.status == status::SENT).unwrap();
-    assert_eq!(sent.provider_message_id.as_deref(), Some(format!("sms-{}", requests.iter().position(|r| r.status == 200).unwrap() + 1).as_str()));
+    assert_eq!(
+        sent.provider_message_id.as_deref(),
+        Some(format!("sms-{}", requests.iter().position(|r| r.status == 200).unwrap() + 1).as_str())
+    );
     let refused = rows.iter().find(|r| r.status == status::FAILED).unwrap();
     assert!(refused.last_error.as_deref().unwrap().contains("400"), "{refused:?}");
 }
@@ -362,7 +365,11 @@ async fn a_restricting_programme_keeps_the_picks_to_the_films_shown(db: TestDb) 
     }
     let dir = db.data_dir().join("outbox/email").join(WEEK);
     let file = std::fs::read_dir(dir).unwrap().next().unwrap().unwrap().path();
-    let eml = common::smtp::Received { mail_from: String::new(), rcpt_to: vec![], data: std::fs::read_to_string(file).unwrap() };
+    let eml = common::smtp::Received {
+        mail_from: String::new(),
+        rcpt_to: vec![],
+        data: std::fs::read_to_string(file).unwrap(),
+    };
     assert!(eml.decoded_body().contains("À l'affiche cette semaine"));
 }
 

@@ -134,7 +134,14 @@ where
             send_wave(store, channel, week, wave, rate, retries, clock, &send, &mut tally).await?;
             progress.inc(wave.len() as u64);
             if last_log.elapsed() > Duration::from_secs(5) {
-                tracing::info!(channel, week, sent = tally.sent, retried = tally.retried, failed = tally.failed, "sending");
+                tracing::info!(
+                    channel,
+                    week,
+                    sent = tally.sent,
+                    retried = tally.retried,
+                    failed = tally.failed,
+                    "sending"
+                );
                 last_log = Instant::now();
             }
         }

@@ -8,16 +8,16 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context as _, Result};
 use lettre::message::header::{ContentTransferEncoding, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::Tls;
 use lettre::transport::smtp::extension::ClientId;
-use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 
+use super::Failure;
 use super::letter::{Card, Letter};
 use super::outbox::write_atomically;
-use super::Failure;
 
 /// How e-mails leave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -72,7 +72,9 @@ pub struct EmailConfig {
 
 impl EmailConfig {
     pub fn validate(&self) -> Result<(), String> {
-        self.from.parse::<Mailbox>().map_err(|e| format!("notify.email.from: {:?} is not `Name <address>`: {e}", self.from))?;
+        self.from
+            .parse::<Mailbox>()
+            .map_err(|e| format!("notify.email.from: {:?} is not `Name <address>`: {e}", self.from))?;
         if self.concurrency == 0 {
             return Err("notify.email.concurrency: must be at least 1".into());
         }
@@ -156,7 +158,10 @@ pub fn render_text(letter: &Letter) -> String {
         }
         out.push_str(&format!("   {}\n\n", card.reason));
     }
-    out.push_str(&format!("{}\n\n-- \n{}\n{}: {}\n", t.sign_off, t.why_received, t.unsubscribe, letter.unsubscribe_url));
+    out.push_str(&format!(
+        "{}\n\n-- \n{}\n{}: {}\n",
+        t.sign_off, t.why_received, t.unsubscribe, letter.unsubscribe_url
+    ));
     out
 }
 
@@ -221,7 +226,12 @@ fn render_card(card: &Card, french: bool, showing: &str) -> String {
     };
     let facts = card
         .facts(french)
-        .map(|f| format!(r#"<div style="font-size:13px;color:#666;font-family:Arial,sans-serif;margin:4px 0">{}</div>"#, escape(&f)))
+        .map(|f| {
+            format!(
+                r#"<div style="font-size:13px;color:#666;font-family:Arial,sans-serif;margin:4px 0">{}</div>"#,
+                escape(&f)
+            )
+        })
         .unwrap_or_default();
     format!(
         r#"<tr><td style="padding:12px 24px"><table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>

@@ -76,10 +76,32 @@ pub struct Texts {
     pub unsubscribe: String,
 }
 
-const MONTHS_FR: [&str; 12] =
-    ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -124,7 +146,9 @@ impl Letter {
                 intro: "Here are five films picked for you from what you like.".into(),
                 showing: "Showing this week".into(),
                 sign_off: format!("Enjoy the films! — {cinema}"),
-                why_received: format!("You receive this message because you subscribed to the weekly picks of {cinema}."),
+                why_received: format!(
+                    "You receive this message because you subscribed to the weekly picks of {cinema}."
+                ),
                 unsubscribe: "Unsubscribe in one click".into(),
             }
         }
@@ -133,7 +157,11 @@ impl Letter {
 
 /// The cards of stored picks; `film_of` finds a film of the store by id (a film missing from the store, after
 /// a catalogue change, is shown by its id rather than dropped: the delivery promised five).
-pub fn cards<'a>(picks: &WeeklyPicks, language: Language, film_of: impl Fn(&str) -> Option<&'a film::Model>) -> Vec<Card> {
+pub fn cards<'a>(
+    picks: &WeeklyPicks,
+    language: Language,
+    film_of: impl Fn(&str) -> Option<&'a film::Model>,
+) -> Vec<Card> {
     let french = language == Language::Fr;
     let title_of = |id: &str| film_of(id).map(|f| display_title(f, french));
     picks
@@ -145,7 +173,12 @@ pub fn cards<'a>(picks: &WeeklyPicks, language: Language, film_of: impl Fn(&str)
                 title: film.map_or_else(|| pick.film_id.clone(), |f| display_title(f, french)),
                 year: film.and_then(|f| f.start_year),
                 genres: film
-                    .map(|f| f.genre_list().iter().map(|g| names::genre(g, if french { Lang::Fr } else { Lang::En })).collect())
+                    .map(|f| {
+                        f.genre_list()
+                            .iter()
+                            .map(|g| names::genre(g, if french { Lang::Fr } else { Lang::En }))
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 runtime_minutes: film.and_then(|f| f.runtime_minutes),
                 rating: film.and_then(|f| f.average_rating),
@@ -172,7 +205,11 @@ pub fn reason_text(reason: &PickReason, language: Language, title_of: &impl Fn(&
                 return text;
             }
             let liked = title_of(because_of).unwrap_or_else(|| because_of.clone());
-            if french { format!("{text} — vous avez aimé « {liked} »") } else { format!("{text} — you liked “{liked}”") }
+            if french {
+                format!("{text} — vous avez aimé « {liked} »")
+            } else {
+                format!("{text} — you liked “{liked}”")
+            }
         }
         PickReason::TopRatedInGenre { genre } => {
             let g = names::genre(genre, if french { Lang::Fr } else { Lang::En });
@@ -183,7 +220,11 @@ pub fn reason_text(reason: &PickReason, language: Language, title_of: &impl Fn(&
             }
         }
         PickReason::TopRated => {
-            if french { "Parmi les films les mieux notés du catalogue".into() } else { "Among the best-rated films".into() }
+            if french {
+                "Parmi les films les mieux notés du catalogue".into()
+            } else {
+                "Among the best-rated films".into()
+            }
         }
     }
 }

@@ -188,7 +188,9 @@ pub fn unsubscribe(ctx: &Context, args: &UnsubscribeArgs) -> Result<Metrics> {
         let found = store.subscription(subscription_id).await?;
         let result = match found {
             None => Err(anyhow::anyhow!("subscription {subscription_id} no longer exists")),
-            Some(sub) => store.unsubscribe_subscription(sub.id, ctx.clock.now()).await.map(|c| (c, sub)).map_err(Into::into),
+            Some(sub) => {
+                store.unsubscribe_subscription(sub.id, ctx.clock.now()).await.map(|c| (c, sub)).map_err(Into::into)
+            }
         };
         store.close().await?;
         result
@@ -419,12 +421,14 @@ impl Directory {
         let sub = d
             .subscription_id
             .and_then(|id| self.subscriptions.get(&id))
-            .or_else(|| {
-                self.subscriptions.values().find(|s| s.customer_id == d.customer_id && s.channel == d.channel)
-            })
-            .ok_or_else(|| Failure::Skipped("the subscription was stopped (unsubscribed or flagged) before sending".into()))?;
+            .or_else(|| self.subscriptions.values().find(|s| s.customer_id == d.customer_id && s.channel == d.channel))
+            .ok_or_else(|| {
+                Failure::Skipped("the subscription was stopped (unsubscribed or flagged) before sending".into())
+            })?;
         if sub.unsubscribed_at.is_some() || sub.flagged_at.is_some() {
-            return Err(Failure::Skipped("the subscription was stopped (unsubscribed or flagged) before sending".into()));
+            return Err(Failure::Skipped(
+                "the subscription was stopped (unsubscribed or flagged) before sending".into(),
+            ));
         }
         let customer = self
             .customers
@@ -498,7 +502,11 @@ async fn send(
     let from: lettre::message::Mailbox = config.email.from.parse().context("notify.email.from")?;
     let email_outbox = ctx.paths.outbox.join("email").join(&week_key);
     let email = EmailTransport::from_config(&config.email, email_outbox)?;
-    let bar = crate::telemetry::progress_bar(open(Channel::Email.as_str()), "notify e-mail", crate::telemetry::ProgressUnit::Items);
+    let bar = crate::telemetry::progress_bar(
+        open(Channel::Email.as_str()),
+        "notify e-mail",
+        crate::telemetry::ProgressUnit::Items,
+    );
     let date = SystemTime::from(clock.now());
     let tally = deliver::run_channel(
         store,
@@ -531,7 +539,11 @@ async fn send(
         until_hour: config.sms.allowed_until_hour,
         tz: ctx.config.timezone,
     };
-    let bar = crate::telemetry::progress_bar(open(Channel::Sms.as_str()), "notify SMS", crate::telemetry::ProgressUnit::Items);
+    let bar = crate::telemetry::progress_bar(
+        open(Channel::Sms.as_str()),
+        "notify SMS",
+        crate::telemetry::ProgressUnit::Items,
+    );
     let tally = deliver::run_channel(
         store,
         &week_key,

@@ -73,7 +73,9 @@ impl SmsConfig {
             return Err("notify.sms.allowed_from_hour: must be before allowed_until_hour, within 0–24".into());
         }
         if self.transport == SmsTransportKind::Http && !self.http.url.starts_with("http") {
-            return Err("notify.sms.http.url: an http:// or https:// URL is needed when notify.sms.transport is http".into());
+            return Err(
+                "notify.sms.http.url: an http:// or https:// URL is needed when notify.sms.transport is http".into()
+            );
         }
         Ok(())
     }
@@ -149,25 +151,34 @@ impl SmsTransport {
                 let fields = [("to", &sms.to), ("from", &sms.from), ("text", &sms.text), ("reference", &sms.key)];
                 let request = match body {
                     BodyFormat::Json => {
-                        let json: serde_json::Map<String, serde_json::Value> =
-                            fields.iter().map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(v.as_str()))).collect();
-                        request.header("content-type", "application/json").body(serde_json::Value::Object(json).to_string())
+                        let json: serde_json::Map<String, serde_json::Value> = fields
+                            .iter()
+                            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(v.as_str())))
+                            .collect();
+                        request
+                            .header("content-type", "application/json")
+                            .body(serde_json::Value::Object(json).to_string())
                     }
                     BodyFormat::Form => {
-                        let form: Vec<String> =
-                            fields.iter().map(|(k, v)| format!("{k}={}", form_encode(v))).collect();
+                        let form: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", form_encode(v))).collect();
                         request.header("content-type", "application/x-www-form-urlencoded").body(form.join("&"))
                     }
                 };
                 let response = request.send().await.map_err(|e| {
-                    Failure::Transient(if e.is_timeout() { format!("SMS gateway timeout: {e}") } else { format!("SMS gateway: {e}") })
+                    Failure::Transient(if e.is_timeout() {
+                        format!("SMS gateway timeout: {e}")
+                    } else {
+                        format!("SMS gateway: {e}")
+                    })
                 })?;
                 let status = response.status();
                 let text = response.text().await.unwrap_or_default();
                 let snippet: String = text.chars().take(200).collect();
                 if status.is_success() {
                     let id = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| {
-                        ["id", "message_id", "messageId"].iter().find_map(|k| v.get(*k).map(|x| x.to_string().trim_matches('"').to_owned()))
+                        ["id", "message_id", "messageId"]
+                            .iter()
+                            .find_map(|k| v.get(*k).map(|x| x.to_string().trim_matches('"').to_owned()))
                     });
                     return Ok(id);
                 }

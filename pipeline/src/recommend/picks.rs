@@ -324,7 +324,9 @@ pub fn franchise_stem(title: &str) -> Option<String> {
     let head = head.split(" - ").next().unwrap_or(head);
     let mut words: Vec<String> = normalize(head).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
     const SEQUEL: [&str; 12] = ["ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "part", "chapter", "partie"];
-    while words.len() > 1 && words.last().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || SEQUEL.contains(&w.as_str())) {
+    while words.len() > 1
+        && words.last().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || SEQUEL.contains(&w.as_str()))
+    {
         words.pop();
     }
     let stem = words.join(" ");
@@ -481,7 +483,8 @@ mod tests {
 
     #[test]
     fn same_director_films_come_back_only_when_nothing_else_is_left() {
-        let films = (1..=6).map(|i| film(&format!("tt{i}"), &format!("Title {i}"), &["Drama"], "nmX", 7.0, 10)).collect();
+        let films =
+            (1..=6).map(|i| film(&format!("tt{i}"), &format!("Title {i}"), &["Drama"], "nmX", 7.0, 10)).collect();
         let cat = Catalogue::new(films);
         let plan = WeekPlan::new(&cat, None, ProgrammeMode::Boost, 0.0);
         assert_eq!(plan.picks(&[], &[], &[]).unwrap().films().len(), 5);

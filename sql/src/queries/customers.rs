@@ -218,10 +218,7 @@ async fn upsert_customer(
             if !c.genres.is_empty() {
                 row.genres = Set(Some(c.genres.join(",")));
             }
-            row
-            .update(txn)
-            .await
-            .during(format!("{}: updating customer {id}", c.source))?;
+            row.update(txn).await.during(format!("{}: updating customer {id}", c.source))?;
             summary.updated += 1;
             id
         }

@@ -36,13 +36,29 @@ pub struct NewDelivery {
 /// How one attempt ended.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    Sent { id: i32, provider_message_id: Option<String> },
+    Sent {
+        id: i32,
+        provider_message_id: Option<String>,
+    },
     /// A transient failure: try again at `at`.
-    Retry { id: i32, error: String, at: DateTime<Utc> },
+    Retry {
+        id: i32,
+        error: String,
+        at: DateTime<Utc>,
+    },
     /// Not attempted now (quiet hours): try again at `until`.
-    Deferred { id: i32, reason: String, until: DateTime<Utc> },
+    Deferred {
+        id: i32,
+        reason: String,
+        until: DateTime<Utc>,
+    },
     /// Given up. A permanent failure (`bounce`) counts against the subscription.
-    Failed { id: i32, error: String, bounce: bool, subscription_id: Option<i32> },
+    Failed {
+        id: i32,
+        error: String,
+        bounce: bool,
+        subscription_id: Option<i32>,
+    },
 }
 
 /// What the weekly picks read from the store in one go: films, directors, neighbours of the active run.
@@ -178,9 +194,10 @@ impl Store {
             .await
             .during("reading the films sent in previous weeks")?;
         for (customer, picks) in rows {
-            let films = picks.as_array().into_iter().flatten().filter_map(|p| {
-                p.get("film_id").or(Some(p)).and_then(serde_json::Value::as_str).map(str::to_owned)
-            });
+            let films =
+                picks.as_array().into_iter().flatten().filter_map(|p| {
+                    p.get("film_id").or(Some(p)).and_then(serde_json::Value::as_str).map(str::to_owned)
+                });
             out.entry(customer).or_default().extend(films);
         }
         Ok(out)
@@ -252,9 +269,7 @@ impl Store {
             .filter(delivery::Column::IsoWeek.eq(iso_week))
             .filter(delivery::Column::Channel.eq(channel))
             .filter(delivery::Column::Status.is_in([status::PENDING, status::DEFERRED, status::SENDING]))
-            .filter(
-                delivery::Column::NextAttemptAt.is_null().or(delivery::Column::NextAttemptAt.lte(now)),
-            )
+            .filter(delivery::Column::NextAttemptAt.is_null().or(delivery::Column::NextAttemptAt.lte(now)))
             .order_by_asc(delivery::Column::Id)
             .limit(limit);
         if let Some(id) = customer_id {
@@ -355,10 +370,7 @@ impl Store {
                 Outcome::Failed { id, error, bounce, subscription_id } => {
                     if let (true, Some(sub)) = (bounce, subscription_id) {
                         subscription::Entity::update_many()
-                            .col_expr(
-                                subscription::Column::Bounces,
-                                Expr::col(subscription::Column::Bounces).add(1),
-                            )
+                            .col_expr(subscription::Column::Bounces, Expr::col(subscription::Column::Bounces).add(1))
                             .filter(subscription::Column::Id.eq(*sub))
                             .exec(&txn)
                             .await
