@@ -262,8 +262,15 @@ pub fn escape(s: &str) -> String {
 
 /// Where e-mails go.
 pub enum EmailTransport {
-    Outbox { dir: PathBuf },
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Outbox {
+        dir: PathBuf,
+    },
+    /// lettre's own timeout covers only the TCP connect, so every send is also bounded by `timeout` here: a
+    /// server that accepts the connection and never answers must not hang the run.
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        timeout: Duration,
+    },
 }
 
 impl EmailTransport {
@@ -271,7 +278,10 @@ impl EmailTransport {
     pub fn from_config(config: &EmailConfig, outbox: PathBuf) -> Result<Self> {
         match config.transport {
             EmailTransportKind::Outbox => Ok(Self::Outbox { dir: outbox }),
-            EmailTransportKind::Smtp => Ok(Self::Smtp(smtp_transport(&config.smtp)?)),
+            EmailTransportKind::Smtp => Ok(Self::Smtp {
+                transport: smtp_transport(&config.smtp)?,
+                timeout: Duration::from_secs(config.smtp.timeout_secs),
+            }),
         }
     }
 
@@ -284,9 +294,10 @@ impl EmailTransport {
                     .map_err(|e| Failure::Fatal(format!("writing {}: {e:#}", path.display())))?;
                 Ok(Some(path.display().to_string()))
             }
-            Self::Smtp(transport) => match transport.send(message).await {
-                Ok(response) => Ok(response.message().next().map(str::to_owned)),
-                Err(e) => Err(classify_smtp_error(&e)),
+            Self::Smtp { transport, timeout } => match tokio::time::timeout(*timeout, transport.send(message)).await {
+                Ok(Ok(response)) => Ok(response.message().next().map(str::to_owned)),
+                Ok(Err(e)) => Err(classify_smtp_error(&e)),
+                Err(_) => Err(Failure::Transient(format!("SMTP timeout: no answer within {} s", timeout.as_secs()))),
             },
         }
     }
