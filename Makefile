@@ -1,7 +1,7 @@
 # cinepicks — the two commands of the README, plus the benchmarks.
 #   make demo   set up what is missing, build, run the whole pipeline on generated demo data
 #   make test   set up what is missing, then format check, clippy and every test
-.PHONY: deps demo test bench-ingest notebooks bench-analyze postgres bench-publish bench-recommend
+.PHONY: deps demo test bench-ingest notebooks bench-analyze postgres bench-publish bench-recommend bench-notify
 
 deps:
 	@scripts/install-deps.sh
@@ -38,3 +38,7 @@ bench-publish: deps postgres
 # Recommender speed and memory against the issue's targets (see README, Benchmarks).
 bench-recommend: deps
 	scripts/bench-recommend.sh $(FILMS)
+
+# Notifier speed: 100k subscribers to the file outboxes, and e-mails per second to a local SMTP server (see README).
+bench-notify: deps
+	scripts/bench-notify.sh $(SUBSCRIBERS) $(SMTP_MESSAGES)

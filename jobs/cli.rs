@@ -8,7 +8,9 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::context::{Context, Metrics};
 use crate::telemetry::LogFormat;
-use crate::{analyze, customers, daemon, demo, evaluate, fetch, generate, ingest, publish, recommend, status, train};
+use crate::{
+    analyze, customers, daemon, demo, evaluate, fetch, generate, ingest, notify, publish, recommend, status, train,
+};
 
 /// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
 #[derive(Debug, Parser)]
@@ -72,6 +74,12 @@ pub enum Command {
     Run(daemon::RunArgs),
     /// Last and next runs, the active model, deliveries and subscribers.
     Status(status::StatusArgs),
+    /// Send this week's five picks to every active subscriber, by e-mail or SMS, exactly once.
+    Notify(notify::NotifyArgs),
+    /// Set the films the cinema shows in a week (the weekly picks favour or keep to them).
+    Programme(notify::ProgrammeArgs),
+    /// Stop sending to the subscription of a one-click unsubscribe link's token.
+    Unsubscribe(notify::UnsubscribeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +95,9 @@ pub struct FetchArgs {
     pub dry_run: bool,
 }
 
+/// Environment variable that fixes the clock of a run (tests, replays).
+pub const NOW_VARIABLE: &str = "CINEPICKS_NOW";
+
 /// Runs the chosen command; configuration errors surface as [`crate::config::ConfigError`].
 pub fn run(cli: Cli) -> Result<()> {
     let config = Config::load(cli.config.as_deref(), cli.data_dir.as_deref())?;
@@ -96,6 +107,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Train(a) => a.dry_run,
         Command::Analyze(a) => a.dry_run,
         Command::Publish(a) => a.dry_run,
+        Command::Notify(a) => a.dry_run,
         Command::Generate(_)
         | Command::Demo(_)
         | Command::Customers(_)
@@ -103,9 +115,18 @@ pub fn run(cli: Cli) -> Result<()> {
         | Command::Evaluate(_)
         | Command::Daemon(_)
         | Command::Run(_)
-        | Command::Status(_) => false,
+        | Command::Status(_)
+        | Command::Programme(_)
+        | Command::Unsubscribe(_) => false,
     };
-    let ctx = Context::new(config, dry_run);
+    let mut ctx = Context::new(config, dry_run);
+    // Replays and end-to-end tests pin "now" (quiet hours, "this week") with an RFC 3339 instant.
+    if let Ok(now) = std::env::var(NOW_VARIABLE) {
+        let now = chrono::DateTime::parse_from_rfc3339(now.trim()).map_err(|e| {
+            anyhow::anyhow!("{NOW_VARIABLE}={now:?} is not an RFC 3339 time (2026-11-25T10:00:00+01:00): {e}")
+        })?;
+        ctx = ctx.with_clock(std::sync::Arc::new(crate::context::FixedClock(now.with_timezone(&chrono::Utc))));
+    }
     let (name, metrics) = match cli.command {
         Command::Generate(args) => ("generate", generate::run(&ctx, &args)?),
         Command::Fetch(args) => ("fetch", runtime()?.block_on(fetch::run(&ctx, &args.only, args.force))?),
@@ -120,6 +141,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Daemon(args) => ("daemon", daemon::run(&ctx, &args)?),
         Command::Run(args) => ("run", daemon::run_now(&ctx, &args)?),
         Command::Status(args) => ("status", status::run(&ctx, &args)?),
+        Command::Notify(args) => ("notify", notify::run(&ctx, &args)?),
+        Command::Programme(args) => ("programme", notify::programme(&ctx, &args)?),
+        Command::Unsubscribe(args) => ("unsubscribe", notify::unsubscribe(&ctx, &args)?),
     };
     tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");
     Ok(())

@@ -32,6 +32,7 @@ pub struct Config {
     pub fetch: FetchConfig,
     pub analyze: AnalyzeConfig,
     pub database: DatabaseConfig,
+    pub notify: crate::notify::NotifyConfig,
 }
 
 /// Language of output meant for people.
@@ -322,6 +323,10 @@ impl Config {
             None => ConfigError::invalid("fetch", message),
         })?;
         self.database.validate()?;
+        self.notify.validate().map_err(|message| match message.split_once(": ") {
+            Some((key, rest)) => ConfigError::invalid(key, rest),
+            None => ConfigError::invalid("notify", message),
+        })?;
         Ok(())
     }
 }

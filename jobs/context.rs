@@ -74,6 +74,15 @@ impl Clock for SystemClock {
     }
 }
 
+/// A clock stopped at one instant (tests, and replays through `CINEPICKS_NOW`).
+pub struct FixedClock(pub DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
 /// Named figures a job reports (rows written, seconds, files fetched...), printed and stored with the run.
 #[derive(Debug, Default, Clone, Serialize)]
 #[serde(transparent)]

@@ -48,6 +48,9 @@ pub enum CustomersCommand {
         /// A liked film, by IMDb id or title with optional "(year)"; repeat for several.
         #[arg(long = "like", value_name = "FILM")]
         likes: Vec<String>,
+        /// A genre the customer likes (IMDb name: Drama, Comedy…), for picks before any like; repeat for several.
+        #[arg(long = "genre", value_name = "GENRE")]
+        genres: Vec<String>,
     },
     /// List customers with their subscriptions and likes.
     List,
@@ -61,8 +64,9 @@ pub enum CustomersCommand {
     Unsubscribe { reference: String },
 }
 
-/// Columns of the import file, in any order (`email` and `phone` may be left empty, not both).
-pub const IMPORT_COLUMNS: [&str; 6] = ["name", "email", "phone", "locale", "likes", "consent"];
+/// Columns of the import file, in any order (`email` and `phone` may be left empty, not both; `genres` is
+/// optional).
+pub const IMPORT_COLUMNS: [&str; 7] = ["name", "email", "phone", "locale", "likes", "consent", "genres"];
 
 pub fn run(ctx: &Context, args: &CustomersArgs) -> Result<Metrics> {
     let rt = crate::store::runtime()?;
@@ -100,9 +104,10 @@ async fn command(ctx: &Context, store: &cinepicks_store::Store, command: &Custom
             metrics.insert("subscriptions", summary.subscriptions);
             metrics.insert("likes", summary.likes);
         }
-        CustomersCommand::Add { name, email, phone, locale, consent, likes } => {
+        CustomersCommand::Add { name, email, phone, locale, consent, likes, genres } => {
             let lookup = store.film_lookup().await?;
             let (likes, consent) = (likes.join("|"), consent.join(","));
+            let genres = genres.join("|");
             let fields = RawCustomer {
                 name,
                 email: email.as_deref().unwrap_or(""),
@@ -110,6 +115,7 @@ async fn command(ctx: &Context, store: &cinepicks_store::Store, command: &Custom
                 locale: locale.as_deref().unwrap_or(""),
                 likes: &likes,
                 consent: &consent,
+                genres: &genres,
             };
             let customer = fields
                 .validate(&lookup, default_locale(ctx), "cli".to_owned())
@@ -266,6 +272,7 @@ pub fn parse_import(
             locale: field("locale"),
             likes: field("likes"),
             consent: field("consent"),
+            genres: field("genres"),
         };
         match raw.validate(films, default_locale, format!("import {file_name} line {line}")) {
             Ok(customer) => {
@@ -292,6 +299,8 @@ struct RawCustomer<'a> {
     locale: &'a str,
     likes: &'a str,
     consent: &'a str,
+    /// IMDb genre names separated by `|`, `;` or `,`.
+    genres: &'a str,
 }
 
 impl RawCustomer<'_> {
@@ -331,10 +340,18 @@ impl RawCustomer<'_> {
                 Err(e) => problems.push(e.to_string()),
             }
         }
+        let mut genres = Vec::new();
+        for genre in self.genres.split(['|', ';', ',']).map(str::trim).filter(|s| !s.is_empty()) {
+            if genre.chars().all(|c| c.is_alphabetic() || c == '-' || c == ' ') {
+                genres.push(genre.to_owned());
+            } else {
+                problems.push(format!("genres: {genre:?} is not a genre name (Drama, Comedy, Sci-Fi…)"));
+            }
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
-        Ok(NewCustomer { name: name.to_owned(), locale, email, phone, consent, likes, source })
+        Ok(NewCustomer { name: name.to_owned(), locale, email, phone, consent, likes, genres, source })
     }
 }
 

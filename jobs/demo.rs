@@ -5,7 +5,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 
 use crate::context::{Context, Metrics};
-use crate::{analyze, customers, evaluate, generate, ingest, publish, recommend, train};
+use crate::{analyze, customers, evaluate, generate, ingest, notify, publish, recommend, train};
 use cinepicks_pipeline::recommend::artefacts::{self, StoredRecommender};
 
 #[derive(Debug, Default, clap::Args)]
@@ -20,32 +20,32 @@ pub struct DemoArgs {
 
 pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
     let started = Instant::now();
-    println!("== 1/8 generate: synthetic IMDb, MovieLens and TMDB files (scale {})", args.scale);
+    println!("== 1/9 generate: synthetic IMDb, MovieLens and TMDB files (scale {})", args.scale);
     let generate_args = generate::GenerateArgs { scale: Some(args.scale), ..Default::default() };
     let generated = generate::run(ctx, &generate_args)?;
 
-    println!("\n== 2/8 ingest: raw dumps → typed Parquet lake");
+    println!("\n== 2/9 ingest: raw dumps → typed Parquet lake");
     let ingest_args = ingest::IngestArgs { force: true, ..Default::default() };
     let ingested = ingest::run(ctx, &ingest_args)?;
 
-    println!("\n== 3/8 analyze: lake → marts answering the cinema's questions, and the report");
+    println!("\n== 3/9 analyze: lake → marts answering the cinema's questions, and the report");
     let analyzed = analyze::run(ctx, &analyze::AnalyzeArgs::default())?;
 
-    println!("\n== 4/8 train: content, collaborative and hybrid neighbours of every catalogue film");
+    println!("\n== 4/9 train: content, collaborative and hybrid neighbours of every catalogue film");
     let trained = train::run(ctx, &train::TrainArgs::default())?;
 
-    println!("\n== 5/8 evaluate: every model against the popularity baseline on the MovieLens ratings");
+    println!("\n== 5/9 evaluate: every model against the popularity baseline on the MovieLens ratings");
     let evaluated = evaluate::run(ctx, &evaluate::EvaluateArgs::default())?;
 
-    println!("\n== 6/8 publish: films, people and the latest model run (if any) → the store");
+    println!("\n== 6/9 publish: films, people and the latest model run (if any) → the store");
     let publish_args = publish::PublishArgs { allow_no_run: true, ..Default::default() };
     let published = publish::run(ctx, &publish_args)?;
 
-    println!("\n== 7/8 customers: a few demo customers (fake names) → the store");
+    println!("\n== 7/9 customers: a few demo customers (fake names) → the store");
     let customers_file = write_demo_customers(ctx)?;
     let imported = customers::import(ctx, &customers_file)?;
 
-    println!("\n== 8/8 recommend: five films like a well-known film of the demo data");
+    println!("\n== 8/9 recommend: five films like a well-known film of the demo data");
     let run_dir = artefacts::latest_run(&ctx.paths.models).context("the run just trained is missing")?;
     let model = StoredRecommender::load(&run_dir)?;
     let mut by_votes: Vec<u32> = (0..model.films.len() as u32).collect();
@@ -60,6 +60,14 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
         };
         recommend::run(ctx, &recommend::RecommendArgs { title: Some(title), ..Default::default() })?;
     }
+
+    println!("\n== 9/9 notify: this week's five picks for the demo customers → the outbox (no mail server needed)");
+    let notified = notify::run(ctx, &notify::NotifyArgs::default())?;
+    let week = notified.get("week").and_then(|w| w.as_str()).unwrap_or_default().to_owned();
+    let email_dir = ctx.paths.outbox.join("email").join(&week);
+    let one_email = std::fs::read_dir(&email_dir).ok().and_then(|entries| {
+        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "eml")).min()
+    });
 
     let paths = &ctx.paths;
     println!("\nDemo finished in {:.1} s. Outputs:", started.elapsed().as_secs_f64());
@@ -76,6 +84,10 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
         crate::store::default_sqlite_path(ctx).display()
     );
     println!("  customers     {}  (try `cinepicks customers list`)", customers_file.display());
+    println!("  outbox        {}  (this week's e-mails and SMS)", paths.outbox.display());
+    if let Some(path) = &one_email {
+        println!("  one e-mail    {}  (open it in a mail client)", path.display());
+    }
     let mut metrics = Metrics::default();
     metrics.insert("generated_files", generated.get("files"));
     metrics.insert("lake_rows", ingested.get("rows_written"));
@@ -84,6 +96,8 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
     metrics.insert("report", analyzed.get("report"));
     metrics.insert("films_published", published.get("films"));
     metrics.insert("customers_created", imported.get("created"));
+    metrics.insert("notify_week", &week);
+    metrics.insert("one_email", one_email.as_ref().map(|p| p.display().to_string()));
     metrics.insert("seconds", started.elapsed().as_secs_f64());
     if args.daemon {
         println!("\n== daemon: the nightly chain runs once now (catch-up), then waits for the next tick; Ctrl-C stops");
@@ -122,19 +136,21 @@ fn write_demo_customers(ctx: &Context) -> Result<std::path::PathBuf> {
         })
         .unwrap_or_else(|| pick(0));
     let rows = [
-        ("Camille Martin", "camille.martin@example.org", "06 00 00 00 01", "fr", like(0), "email+sms"),
-        ("Louis Bernard", "louis.bernard@example.org", "", "fr", like(3), "email"),
-        ("Chloé Dubois", "", "06 00 00 00 03", "fr", like(6), "sms"),
-        ("Hugo Thomas", "hugo.thomas@example.org", "+33 6 00 00 00 04", "en", like(9), "email"),
-        ("Léa Robert", "lea.robert@example.org", "", "fr", by_title.clone(), "yes"),
+        ("Camille Martin", "camille.martin@example.org", "06 00 00 00 01", "fr", like(0), "email+sms", ""),
+        ("Louis Bernard", "louis.bernard@example.org", "", "fr", like(3), "email", ""),
+        ("Chloé Dubois", "", "06 00 00 00 03", "fr", like(6), "sms", ""),
+        ("Hugo Thomas", "hugo.thomas@example.org", "+33 6 00 00 00 04", "en", like(9), "email", ""),
+        ("Léa Robert", "lea.robert@example.org", "", "fr", by_title.clone(), "yes", ""),
+        // No likes yet: the picks come from the best-rated films of the genres declared.
+        ("Nathan Petit", "nathan.petit@example.org", "", "fr", String::new(), "email", "Drama|Comedy"),
     ];
     let dir = ctx.paths.root.join("demo");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let path = dir.join("customers.csv");
     let mut writer = csv::Writer::from_path(&path).with_context(|| format!("writing {}", path.display()))?;
     writer.write_record(customers::IMPORT_COLUMNS)?;
-    for (name, email, phone, locale, likes, consent) in rows {
-        writer.write_record([name, email, phone, locale, likes.as_str(), consent])?;
+    for (name, email, phone, locale, likes, consent, genres) in rows {
+        writer.write_record([name, email, phone, locale, likes.as_str(), consent, genres])?;
     }
     writer.flush()?;
     Ok(path)

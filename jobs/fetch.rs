@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, anyhow, bail};
 use chrono::{DateTime, Utc};
 use flate2::read::MultiGzDecoder;
-use rand::Rng;
 use reqwest::header::{self, HeaderMap};
 use reqwest::{StatusCode, Url};
 use serde::{Deserialize, Serialize};
@@ -381,9 +380,7 @@ fn backoff_delay(config: &FetchConfig, retry: u32, server_wait: Option<Duration>
     if let Some(wait) = server_wait {
         return wait.min(max);
     }
-    let factor = 1u64.checked_shl(retry.saturating_sub(1)).unwrap_or(u64::MAX);
-    let ceiling = config.backoff_initial_ms.saturating_mul(factor).min(config.backoff_max_ms);
-    Duration::from_millis(rand::rng().random_range(0..=ceiling))
+    crate::backoff::full_jitter(config.backoff_initial_ms, config.backoff_max_ms, retry)
 }
 
 /// One HTTP request, appending to (or restarting) the part. `Ok` means the server says the part is complete.

@@ -3,6 +3,7 @@
 //! Every job is `run(ctx, ..) -> Result<Metrics>`; `main.rs` only parses arguments and calls them.
 
 pub mod analyze;
+pub mod backoff;
 pub mod cli;
 pub mod config;
 pub mod context;
@@ -13,6 +14,7 @@ pub mod evaluate;
 pub mod fetch;
 pub mod generate;
 pub mod ingest;
+pub mod notify;
 pub mod publish;
 pub mod recommend;
 pub mod status;

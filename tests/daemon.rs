@@ -34,7 +34,7 @@ fn job(name: &'static str, cron: &str, stages: Vec<Stage>) -> ScheduledJob {
 /// A stage that counts its runs and reports the count.
 fn counting(name: &'static str, counter: &Arc<AtomicUsize>) -> Stage {
     let counter = counter.clone();
-    Stage::new(name, move |_| {
+    Stage::new(name, move |_, _| {
         let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
         let mut m = Metrics::default();
         m.insert("count", n);
@@ -45,7 +45,7 @@ fn counting(name: &'static str, counter: &Arc<AtomicUsize>) -> Stage {
 /// A stage that blocks until `gate` holds a value, then writes `file` through a temporary name, as every job does.
 fn gated_writer(name: &'static str, gate: &Arc<AtomicUsize>, started: &Arc<AtomicUsize>, file: &str) -> Stage {
     let (gate, started, file) = (gate.clone(), started.clone(), file.to_owned());
-    Stage::new(name, move |ctx| {
+    Stage::new(name, move |ctx, _| {
         started.fetch_add(1, Ordering::SeqCst);
         let tmp = ctx.paths.root.join(format!(".{file}.tmp"));
         std::fs::write(&tmp, "half")?;
@@ -115,7 +115,7 @@ async fn a_failed_stage_stops_the_chain_and_a_retry_of_the_same_slot_reuses_its_
     let fail = Arc::new(AtomicUsize::new(1));
     let failing = {
         let fail = fail.clone();
-        Stage::new("train", move |_| {
+        Stage::new("train", move |_, _| {
             if fail.load(Ordering::SeqCst) == 1 {
                 bail!("lake/ratings.parquet: column rating missing");
             }
@@ -296,7 +296,7 @@ fn run_retries_the_latest_slot_and_reports_the_failed_stage() {
     let status = common::cinepicks_ok(dir.path(), &["status"]);
     assert!(status.contains("last  failed") && status.contains("attempt 2"), "{status}");
     let unknown = common::cinepicks(dir.path(), &["run", "weekly"]);
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("the jobs are: nightly"));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("the jobs are: nightly, weekly_notify"));
 }
 
 #[test]

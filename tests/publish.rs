@@ -282,12 +282,18 @@ async fn the_demo_publishes_the_generated_catalogue_and_imports_demo_customers()
     // The whole chain on polars-written lake files: generate, ingest, publish (arrow-rs reader), customers.
     let dir = tempfile::tempdir().unwrap();
     let out = common::cinepicks_ok(dir.path(), &["demo", "--scale", "0.002"]);
-    assert!(out.contains("5 customers created"), "{out}");
+    assert!(out.contains("6 customers created"), "{out}");
     let store = cinepicks_store::Store::open_sqlite(&dir.path().join("cinepicks.db")).await.unwrap();
     assert!(store.film_count().await.unwrap() > 10);
     let customers = store.list_customers().await.unwrap();
-    assert_eq!(customers.len(), 5);
-    assert!(customers.iter().all(|c| !c.likes.is_empty() && !c.subscriptions.is_empty()));
+    assert_eq!(customers.len(), 6);
+    assert!(customers.iter().all(|c| !c.subscriptions.is_empty()));
+    assert_eq!(customers.iter().filter(|c| c.likes.is_empty()).count(), 1, "one demo customer has only genres");
+    // The demo ends with this week's picks in the outbox and prints one e-mail's path.
+    let line = out.lines().find(|l| l.contains("one e-mail")).unwrap_or_else(|| panic!("no e-mail path: {out}"));
+    let path = line.split_whitespace().nth(2).unwrap();
+    let eml = std::fs::read_to_string(path).unwrap();
+    assert!(eml.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{eml}");
     assert!(People::find().count(store.db()).await.unwrap() > 0, "no people for the generated films");
     let list = common::cinepicks_ok(dir.path(), &["customers", "list"]);
     assert!(list.contains("Camille Martin") && list.contains("+33600000001"), "{list}");

@@ -29,7 +29,7 @@ async fn migrations_go_up_down_and_up_again(db: TestDb) {
     store.migrate().await.unwrap();
     assert_eq!(store.table_names().await.unwrap(), TABLES);
     let first = store.describe_schema().await.unwrap();
-    assert_eq!(store.applied_migrations().await.unwrap().len(), 5);
+    assert_eq!(store.applied_migrations().await.unwrap().len(), 6);
 
     store.migrate_down_all().await.unwrap();
     assert!(store.table_names().await.unwrap().is_empty(), "tables left after down: {:?}", store.table_names().await);

@@ -3,13 +3,14 @@
 use std::sync::Arc;
 
 use anyhow::Result;
+use chrono::{DateTime, Datelike, Utc};
 
 use super::schedule::Schedule;
 use crate::context::{Context, Metrics};
-use crate::{analyze, evaluate, fetch, ingest, publish, train};
+use crate::{analyze, evaluate, fetch, ingest, notify, publish, train};
 
-/// A job function as the daemon calls it (the CLI's arguments already chosen).
-pub type StageFn = dyn Fn(&Context) -> Result<Metrics> + Send + Sync;
+/// A job function as the daemon calls it, with the run's slot (the CLI's arguments already chosen).
+pub type StageFn = dyn Fn(&Context, DateTime<Utc>) -> Result<Metrics> + Send + Sync;
 
 /// One step of a chain: a blocking job function, run on tokio's blocking pool.
 #[derive(Clone)]
@@ -19,7 +20,10 @@ pub struct Stage {
 }
 
 impl Stage {
-    pub fn new(name: &'static str, run: impl Fn(&Context) -> Result<Metrics> + Send + Sync + 'static) -> Self {
+    pub fn new(
+        name: &'static str,
+        run: impl Fn(&Context, DateTime<Utc>) -> Result<Metrics> + Send + Sync + 'static,
+    ) -> Self {
         Self { name, run: Arc::new(run) }
     }
 }
@@ -47,20 +51,37 @@ pub fn nightly(ctx: &Context) -> ScheduledJob {
     let schedule = Schedule::new(&ctx.config.schedule.nightly, ctx.config.timezone);
     let mut stages = Vec::new();
     if ctx.config.schedule.nightly_fetch {
-        stages.push(Stage::new("fetch", |ctx| crate::store::runtime()?.block_on(fetch::run(ctx, &[], false))));
+        stages.push(Stage::new("fetch", |ctx, _| crate::store::runtime()?.block_on(fetch::run(ctx, &[], false))));
     }
     stages.extend([
         // Unchanged inputs are skipped by ingest itself (it fingerprints them), so a quiet night costs little.
-        Stage::new("ingest", |ctx| ingest::run(ctx, &ingest::IngestArgs::default())),
-        Stage::new("analyze", |ctx| analyze::run(ctx, &analyze::AnalyzeArgs::default())),
-        Stage::new("train", |ctx| train::run(ctx, &train::TrainArgs::default())),
-        Stage::new("evaluate", |ctx| evaluate::run(ctx, &evaluate::EvaluateArgs::default())),
-        Stage::new("publish", |ctx| publish::run(ctx, &publish::PublishArgs::default())),
+        Stage::new("ingest", |ctx, _| ingest::run(ctx, &ingest::IngestArgs::default())),
+        Stage::new("analyze", |ctx, _| analyze::run(ctx, &analyze::AnalyzeArgs::default())),
+        Stage::new("train", |ctx, _| train::run(ctx, &train::TrainArgs::default())),
+        Stage::new("evaluate", |ctx, _| evaluate::run(ctx, &evaluate::EvaluateArgs::default())),
+        Stage::new("publish", |ctx, _| publish::run(ctx, &publish::PublishArgs::default())),
     ]);
     ScheduledJob { name: NIGHTLY, schedule, stages }
 }
 
+/// Name of the weekly send in job_runs and on the command line.
+pub const WEEKLY_NOTIFY: &str = "weekly_notify";
+
+/// The weekly send: the picks of the slot's ISO week in the cinema's timezone, so a run caught up or retried the
+/// next day still sends that week (deliveries are unique per customer, week and channel: nothing goes twice).
+pub fn weekly_notify(ctx: &Context) -> ScheduledJob {
+    let tz = ctx.config.timezone;
+    let schedule = Schedule::new(&ctx.config.schedule.weekly_notify, tz);
+    let stages = vec![Stage::new("notify", move |ctx, slot| {
+        let week = slot.with_timezone(&tz).iso_week();
+        let args =
+            notify::NotifyArgs { week: Some(format!("{}-W{:02}", week.year(), week.week())), ..Default::default() };
+        notify::run(ctx, &args)
+    })];
+    ScheduledJob { name: WEEKLY_NOTIFY, schedule, stages }
+}
+
 /// Every job the daemon schedules, from the configuration.
 pub fn scheduled_jobs(ctx: &Context) -> Vec<ScheduledJob> {
-    vec![nightly(ctx)]
+    vec![nightly(ctx), weekly_notify(ctx)]
 }

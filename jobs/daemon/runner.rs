@@ -130,7 +130,7 @@ impl Runner {
 
         let run_id = self.store.start_job(job.name, &key, self.ctx.clock.now()).await?;
         let span = tracing::info_span!("job_run", job = job.name, run_id, key = %key);
-        let outcome = self.stages(job, run_id, &key).instrument(span.clone()).await;
+        let outcome = self.stages(job, run_id, &key, slot).instrument(span.clone()).await;
         let now = self.ctx.clock.now();
         let _entered = span.enter();
         match outcome {
@@ -158,7 +158,7 @@ impl Runner {
     }
 
     /// The stages in order; each one's figures and duration go under its name in the run's metrics.
-    async fn stages(&self, job: &ScheduledJob, run_id: i32, key: &str) -> Result<Metrics, Ended> {
+    async fn stages(&self, job: &ScheduledJob, run_id: i32, key: &str, slot: DateTime<Utc>) -> Result<Metrics, Ended> {
         let mut metrics = Metrics::default();
         for stage in &job.stages {
             if self.stopping.load(Ordering::SeqCst) {
@@ -172,7 +172,7 @@ impl Runner {
             let started = Instant::now();
             let (ctx, run, span) = (self.ctx.clone(), stage.run.clone(), tracing::Span::current());
             // CPU-heavy work goes to the blocking pool, inside this run's span so its logs carry job and run ids.
-            let result = tokio::task::spawn_blocking(move || span.in_scope(|| run(&ctx))).await;
+            let result = tokio::task::spawn_blocking(move || span.in_scope(|| run(&ctx, slot))).await;
             let seconds = (started.elapsed().as_secs_f64() * 100.0).round() / 100.0;
             let outcome = match result {
                 Ok(Ok(figures)) => Ok(figures),

@@ -2,7 +2,7 @@
 //! with a chart per question, a reading of each chart computed from the marts, and key figures.
 //! French by default, English on request.
 
-mod names;
+pub mod names;
 mod sections;
 pub mod svg;
 

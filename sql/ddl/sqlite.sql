@@ -113,7 +113,8 @@ CREATE TABLE "customers" (
   "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT,
   "name" text NOT NULL,
   "locale" text NOT NULL,
-  "created_at" timestamp_with_timezone_text NOT NULL
+  "created_at" timestamp_with_timezone_text NOT NULL,
+  "genres" text NULL
 );
 
 CREATE TABLE "subscriptions" (
@@ -125,6 +126,8 @@ CREATE TABLE "subscriptions" (
   "consent_source" text NOT NULL,
   "unsubscribe_token" text NOT NULL UNIQUE,
   "unsubscribed_at" timestamp_with_timezone_text NULL,
+  "bounces" integer NOT NULL DEFAULT 0,
+  "flagged_at" timestamp_with_timezone_text NULL,
   FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX "ux_subscriptions_channel_address" ON "subscriptions" ("channel", "address");
@@ -152,11 +155,14 @@ CREATE TABLE "deliveries" (
   "last_error" text NULL,
   "sent_at" timestamp_with_timezone_text NULL,
   "provider_message_id" text NULL,
+  "subscription_id" integer NULL,
+  "claimed_at" timestamp_with_timezone_text NULL,
   FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON DELETE CASCADE
 );
 -- One delivery per customer, ISO week and channel, whatever re-runs.
 CREATE UNIQUE INDEX "ux_deliveries_customer_week_channel" ON "deliveries" ("customer_id", "iso_week", "channel");
 CREATE INDEX "ix_deliveries_status_next_attempt" ON "deliveries" ("status", "next_attempt_at");
+CREATE INDEX "ix_deliveries_week_status" ON "deliveries" ("iso_week", "status");
 
 -- What the cinema shows, per ISO week.
 CREATE TABLE "programme" (

@@ -101,4 +101,6 @@ pub fn assert_nothing_lost(data: &Path, manifest: &serde_json::Value) {
     }
 }
 
+pub mod sms_gateway;
+pub mod smtp;
 pub mod store;

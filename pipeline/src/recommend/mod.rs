@@ -11,6 +11,7 @@
 //! - `reasons`: why a film is recommended (same director, shared cast, co-liked…) rendered in French or English;
 //! - `title_search`: fuzzy, accent- and case-insensitive title search with year disambiguation;
 //! - `training`: the serving recommender trained from the lake (catalogue items, hybrid neighbours, reasons);
+//! - `picks`: the weekly picks of the notifier (exactly five distinct, diversified films per customer);
 //! - `artefacts`: the files of a trained run (`similar_films.parquet`, `films.parquet`) and serving from them.
 //!
 //! Items are dense indices `0..n_items`; a *profile* is a user's rated items as `(item, rating)` pairs
@@ -24,6 +25,7 @@ pub mod features;
 pub mod hybrid;
 pub mod interactions;
 pub mod item_knn;
+pub mod picks;
 pub mod popularity;
 pub mod reasons;
 pub mod sparse;

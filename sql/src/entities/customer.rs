@@ -13,6 +13,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub locale: String,
     pub created_at: DateTimeUtc,
+    /// Comma-separated IMDb genres the customer declared liking (picks for customers without likes).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub genres: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,9 +13,9 @@ pub struct Model {
     pub iso_week: String,
     #[sea_orm(column_type = "Text")]
     pub channel: String,
-    /// JSON list of the five film ids.
+    /// JSON list of the five picked films, each `{film_id, reason, in_programme}` (`WeeklyPicks`).
     pub picks: Json,
-    /// pending, sent or failed.
+    /// pending, deferred (quiet hours), sending (handed to the transport), sent or failed.
     #[sea_orm(column_type = "Text")]
     pub status: String,
     pub attempts: i32,
@@ -25,6 +25,10 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text", nullable)]
     pub provider_message_id: Option<String>,
+    /// The subscription (address) written to.
+    pub subscription_id: Option<i32>,
+    /// When the current attempt was handed to the transport.
+    pub claimed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

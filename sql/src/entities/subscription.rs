@@ -21,6 +21,10 @@ pub struct Model {
     #[sea_orm(unique, column_type = "Text")]
     pub unsubscribe_token: String,
     pub unsubscribed_at: Option<DateTimeUtc>,
+    /// Permanent delivery failures (bounces, invalid number) since the last success.
+    pub bounces: i32,
+    /// Set when `bounces` reached the configured limit: nothing is sent there any more.
+    pub flagged_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

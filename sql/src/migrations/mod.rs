@@ -11,6 +11,7 @@ mod m20261121_000002_model_runs;
 mod m20261121_000003_job_runs;
 mod m20261121_000004_customers;
 mod m20261121_000005_programme;
+mod m20261121_000006_notify;
 
 /// Applies the migrations in order (and rolls them back in reverse).
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_job_runs::Migration),
             Box::new(m20261121_000004_customers::Migration),
             Box::new(m20261121_000005_programme::Migration),
+            Box::new(m20261121_000006_notify::Migration),
         ]
     }
 }

@@ -25,6 +25,8 @@ pub struct NewCustomer {
     pub consent: Vec<Channel>,
     /// IMDb ids of films in the store.
     pub likes: Vec<String>,
+    /// IMDb genre names the customer declared liking (kept as they are when empty on an update).
+    pub genres: Vec<String>,
     /// Where the customer and their consent came from ("import customers.csv line 4", "cli").
     pub source: String,
 }
@@ -207,15 +209,16 @@ async fn upsert_customer(
 ) -> Result<i32> {
     let id = match owner_of(txn, c).await? {
         Some(id) => {
-            customer::ActiveModel {
+            let mut row = customer::ActiveModel {
                 id: Set(id),
                 name: Set(c.name.clone()),
                 locale: Set(c.locale.clone()),
                 ..Default::default()
+            };
+            if !c.genres.is_empty() {
+                row.genres = Set(Some(c.genres.join(",")));
             }
-            .update(txn)
-            .await
-            .during(format!("{}: updating customer {id}", c.source))?;
+            row.update(txn).await.during(format!("{}: updating customer {id}", c.source))?;
             summary.updated += 1;
             id
         }
@@ -224,6 +227,7 @@ async fn upsert_customer(
                 name: Set(c.name.clone()),
                 locale: Set(c.locale.clone()),
                 created_at: Set(now),
+                genres: Set((!c.genres.is_empty()).then(|| c.genres.join(","))),
                 ..Default::default()
             }
             .insert(txn)

@@ -3,6 +3,7 @@
 pub(crate) mod bulk;
 pub mod columns;
 pub mod customers;
+pub mod deliveries;
 pub mod film_lookup;
 pub mod films;
 pub mod job_runs;

@@ -1,0 +1,448 @@
+//! The notifier's outbox: who to write to, what was sent before, delivery rows created before sending,
+//! claimed while in flight, then marked sent, retried, deferred or failed (with bounces flagging a subscription).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set};
+
+use crate::connect::Store;
+use crate::entities::{customer, delivery, film, film_person, like, model_run, programme, similar_film, subscription};
+use crate::error::{During, Result};
+
+/// Delivery statuses, as stored.
+pub mod status {
+    /// Created, not yet handed to a transport (or waiting for a retry at `next_attempt_at`).
+    pub const PENDING: &str = "pending";
+    /// Held back (SMS quiet hours) until `next_attempt_at`.
+    pub const DEFERRED: &str = "deferred";
+    /// Handed to the transport; still so at the next run means it was in flight when a run stopped.
+    pub const SENDING: &str = "sending";
+    pub const SENT: &str = "sent";
+    /// Given up: a permanent failure, or transient ones up to the attempt limit.
+    pub const FAILED: &str = "failed";
+}
+
+/// A delivery row to create before anything is sent.
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    pub customer_id: i32,
+    pub subscription_id: i32,
+    pub channel: String,
+    pub picks: serde_json::Value,
+}
+
+/// How one attempt ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Sent {
+        id: i32,
+        provider_message_id: Option<String>,
+    },
+    /// A transient failure: try again at `at`.
+    Retry {
+        id: i32,
+        error: String,
+        at: DateTime<Utc>,
+    },
+    /// Not attempted now (quiet hours): try again at `until`.
+    Deferred {
+        id: i32,
+        reason: String,
+        until: DateTime<Utc>,
+    },
+    /// Given up. A permanent failure (`bounce`) counts against the subscription.
+    Failed {
+        id: i32,
+        error: String,
+        bounce: bool,
+        subscription_id: Option<i32>,
+    },
+}
+
+/// What the weekly picks read from the store in one go: films, directors, neighbours of the active run.
+#[derive(Debug, Default)]
+pub struct PicksSource {
+    pub films: Vec<film::Model>,
+    /// (film id, director person id).
+    pub directors: Vec<(String, String)>,
+    pub neighbours: Vec<similar_film::Model>,
+}
+
+impl Store {
+    /// Subscriptions still in use (not unsubscribed, not flagged), oldest first; one customer's when given.
+    pub async fn active_subscriptions(&self, customer_id: Option<i32>) -> Result<Vec<subscription::Model>> {
+        let mut query = subscription::Entity::find()
+            .filter(subscription::Column::UnsubscribedAt.is_null())
+            .filter(subscription::Column::FlaggedAt.is_null())
+            .order_by_asc(subscription::Column::Id);
+        if let Some(id) = customer_id {
+            query = query.filter(subscription::Column::CustomerId.eq(id));
+        }
+        query.all(self.db()).await.during("reading active subscriptions")
+    }
+
+    /// Every subscription, stopped ones included.
+    pub async fn all_subscriptions(&self) -> Result<Vec<subscription::Model>> {
+        subscription::Entity::find().all(self.db()).await.during("reading subscriptions")
+    }
+
+    /// Every film of the store (the notifier renders its messages from them).
+    pub async fn all_films(&self) -> Result<Vec<film::Model>> {
+        film::Entity::find().all(self.db()).await.during("reading films")
+    }
+
+    pub async fn subscription(&self, id: i32) -> Result<Option<subscription::Model>> {
+        subscription::Entity::find_by_id(id).one(self.db()).await.during(format!("reading subscription {id}"))
+    }
+
+    /// Every customer by id.
+    pub async fn customers_by_id(&self) -> Result<HashMap<i32, customer::Model>> {
+        let all = customer::Entity::find().all(self.db()).await.during("reading customers")?;
+        Ok(all.into_iter().map(|c| (c.id, c)).collect())
+    }
+
+    /// Every customer's liked film ids.
+    pub async fn likes_by_customer(&self) -> Result<HashMap<i32, Vec<String>>> {
+        let mut out: HashMap<i32, Vec<String>> = HashMap::new();
+        let rows: Vec<(i32, String)> = like::Entity::find()
+            .select_only()
+            .column(like::Column::CustomerId)
+            .column(like::Column::FilmId)
+            .order_by_asc(like::Column::LikedAt)
+            .into_tuple()
+            .all(self.db())
+            .await
+            .during("reading likes")?;
+        for (customer, film) in rows {
+            out.entry(customer).or_default().push(film);
+        }
+        Ok(out)
+    }
+
+    /// Films, directors and the active run's `model` neighbours, for the weekly picks.
+    pub async fn picks_source(&self, model: &str) -> Result<PicksSource> {
+        let db = self.db();
+        let films = film::Entity::find().order_by_asc(film::Column::FilmId).all(db).await.during("reading films")?;
+        let directors = film_person::Entity::find()
+            .select_only()
+            .column(film_person::Column::FilmId)
+            .column(film_person::Column::PersonId)
+            .filter(film_person::Column::Role.eq("director"))
+            .into_tuple()
+            .all(db)
+            .await
+            .during("reading directors")?;
+        let neighbours = similar_film::Entity::find()
+            .join(JoinType::InnerJoin, similar_film::Relation::ModelRun.def())
+            .filter(model_run::Column::Active.eq(true))
+            .filter(similar_film::Column::Model.eq(model))
+            .all(db)
+            .await
+            .during("reading the active run's neighbours")?;
+        Ok(PicksSource { films, directors, neighbours })
+    }
+
+    /// The programme of a week (film ids), empty when none is set.
+    pub async fn programme(&self, iso_week: &str) -> Result<Vec<String>> {
+        programme::Entity::find()
+            .select_only()
+            .column(programme::Column::FilmId)
+            .filter(programme::Column::IsoWeek.eq(iso_week))
+            .into_tuple()
+            .all(self.db())
+            .await
+            .during(format!("reading the programme of {iso_week}"))
+    }
+
+    /// Sets the programme of a week (replacing it).
+    pub async fn set_programme(&self, iso_week: &str, films: &[String], now: DateTime<Utc>) -> Result<()> {
+        let txn = self.begin_write().await.during("starting the programme update")?;
+        programme::Entity::delete_many()
+            .filter(programme::Column::IsoWeek.eq(iso_week))
+            .exec(&txn)
+            .await
+            .during("clearing the programme")?;
+        for film_id in films {
+            programme::Entity::insert(programme::ActiveModel {
+                iso_week: Set(iso_week.to_owned()),
+                film_id: Set(film_id.clone()),
+                added_at: Set(now),
+            })
+            .exec_without_returning(&txn)
+            .await
+            .during(format!("adding {film_id} to the programme of {iso_week}"))?;
+        }
+        txn.commit().await.during("committing the programme")
+    }
+
+    /// Films sent (delivered) to each customer in these weeks, from the stored picks.
+    pub async fn films_sent_in(&self, weeks: &[String]) -> Result<HashMap<i32, Vec<String>>> {
+        let mut out: HashMap<i32, Vec<String>> = HashMap::new();
+        if weeks.is_empty() {
+            return Ok(out);
+        }
+        let rows: Vec<(i32, serde_json::Value)> = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::CustomerId)
+            .column(delivery::Column::Picks)
+            .filter(delivery::Column::IsoWeek.is_in(weeks.iter().cloned()))
+            .filter(delivery::Column::Status.eq(status::SENT))
+            .into_tuple()
+            .all(self.db())
+            .await
+            .during("reading the films sent in previous weeks")?;
+        for (customer, picks) in rows {
+            let films =
+                picks.as_array().into_iter().flatten().filter_map(|p| {
+                    p.get("film_id").or(Some(p)).and_then(serde_json::Value::as_str).map(str::to_owned)
+                });
+            out.entry(customer).or_default().extend(films);
+        }
+        Ok(out)
+    }
+
+    /// (customer, channel) pairs that already have a delivery row this week.
+    pub async fn delivery_keys(&self, iso_week: &str) -> Result<HashSet<(i32, String)>> {
+        let rows: Vec<(i32, String)> = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::CustomerId)
+            .column(delivery::Column::Channel)
+            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .into_tuple()
+            .all(self.db())
+            .await
+            .during(format!("reading the deliveries of {iso_week}"))?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Creates the pending rows, ignoring any that exist (the uniqueness key customer, week, channel); returns
+    /// how many were created. Written in chunks, each in one transaction.
+    pub async fn create_deliveries(&self, iso_week: &str, rows: &[NewDelivery]) -> Result<u64> {
+        let mut created = 0;
+        for chunk in rows.chunks(500) {
+            let txn = self.begin_write().await.during("starting to create deliveries")?;
+            let models = chunk.iter().map(|r| delivery::ActiveModel {
+                customer_id: Set(r.customer_id),
+                iso_week: Set(iso_week.to_owned()),
+                channel: Set(r.channel.clone()),
+                picks: Set(r.picks.clone()),
+                status: Set(status::PENDING.to_owned()),
+                attempts: Set(0),
+                subscription_id: Set(Some(r.subscription_id)),
+                ..Default::default()
+            });
+            let result = delivery::Entity::insert_many(models)
+                .on_conflict(
+                    OnConflict::columns([
+                        delivery::Column::CustomerId,
+                        delivery::Column::IsoWeek,
+                        delivery::Column::Channel,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await
+                .during(format!("creating the deliveries of {iso_week}"))?;
+            created += result;
+            txn.commit().await.during("committing deliveries")?;
+        }
+        Ok(created)
+    }
+
+    /// Up to `limit` deliveries of the week and channel with an id above `after_id` that are due at `now`
+    /// (pending, deferred until before now, or left in flight by a stopped run), in id order; one customer's when
+    /// given. Paging by id keeps each read a range scan however many rows are already sent.
+    pub async fn due_deliveries(
+        &self,
+        iso_week: &str,
+        channel: &str,
+        customer_id: Option<i32>,
+        after_id: i32,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<delivery::Model>> {
+        let mut query = delivery::Entity::find()
+            .filter(delivery::Column::Id.gt(after_id))
+            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .filter(delivery::Column::Channel.eq(channel))
+            .filter(delivery::Column::Status.is_in([status::PENDING, status::DEFERRED, status::SENDING]))
+            .filter(delivery::Column::NextAttemptAt.is_null().or(delivery::Column::NextAttemptAt.lte(now)))
+            .order_by_asc(delivery::Column::Id)
+            .limit(limit);
+        if let Some(id) = customer_id {
+            query = query.filter(delivery::Column::CustomerId.eq(id));
+        }
+        query.all(self.db()).await.during(format!("reading the due {channel} deliveries of {iso_week}"))
+    }
+
+    /// Deliveries left 'sending' by a run that stopped (in flight at the stop).
+    pub async fn in_flight_deliveries(&self, iso_week: &str) -> Result<Vec<delivery::Model>> {
+        delivery::Entity::find()
+            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .filter(delivery::Column::Status.eq(status::SENDING))
+            .order_by_asc(delivery::Column::Id)
+            .all(self.db())
+            .await
+            .during(format!("reading the in-flight deliveries of {iso_week}"))
+    }
+
+    /// The earliest retry still waiting (pending with a future attempt time), if any.
+    pub async fn next_retry_at(
+        &self,
+        iso_week: &str,
+        channel: &str,
+        customer_id: Option<i32>,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let mut query = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::NextAttemptAt)
+            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .filter(delivery::Column::Channel.eq(channel))
+            .filter(delivery::Column::Status.eq(status::PENDING))
+            .filter(delivery::Column::NextAttemptAt.is_not_null())
+            .order_by_asc(delivery::Column::NextAttemptAt)
+            .limit(1);
+        if let Some(id) = customer_id {
+            query = query.filter(delivery::Column::CustomerId.eq(id));
+        }
+        let next: Option<Option<DateTime<Utc>>> =
+            query.into_tuple().one(self.db()).await.during("reading the next retry time")?;
+        Ok(next.flatten())
+    }
+
+    /// Marks deliveries as handed to the transport (one attempt more), in one statement.
+    pub async fn claim_deliveries(&self, ids: &[i32], now: DateTime<Utc>) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        delivery::Entity::update_many()
+            .col_expr(delivery::Column::Status, Expr::value(status::SENDING))
+            .col_expr(delivery::Column::ClaimedAt, Expr::value(now))
+            .col_expr(delivery::Column::Attempts, Expr::col(delivery::Column::Attempts).add(1))
+            .filter(delivery::Column::Id.is_in(ids.iter().copied()))
+            .exec(self.db())
+            .await
+            .during("claiming deliveries")?;
+        Ok(())
+    }
+
+    /// Records how attempts ended, in one transaction. A bounce adds to the subscription's count and flags it
+    /// when the count reaches `bounce_limit`. Returns the subscriptions flagged.
+    pub async fn record_outcomes(
+        &self,
+        outcomes: &[Outcome],
+        bounce_limit: i32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i32>> {
+        if outcomes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let txn = self.begin_write().await.during("starting to record deliveries")?;
+        let mut flagged = Vec::new();
+        let none_time = Option::<DateTime<Utc>>::None;
+        for outcome in outcomes {
+            let (id, update) = match outcome {
+                Outcome::Sent { id, provider_message_id } => (
+                    *id,
+                    delivery::Entity::update_many()
+                        .col_expr(delivery::Column::Status, Expr::value(status::SENT))
+                        .col_expr(delivery::Column::SentAt, Expr::value(now))
+                        .col_expr(delivery::Column::NextAttemptAt, Expr::value(none_time))
+                        .col_expr(delivery::Column::ProviderMessageId, Expr::value(provider_message_id.clone())),
+                ),
+                Outcome::Retry { id, error, at } => (
+                    *id,
+                    delivery::Entity::update_many()
+                        .col_expr(delivery::Column::Status, Expr::value(status::PENDING))
+                        .col_expr(delivery::Column::NextAttemptAt, Expr::value(*at))
+                        .col_expr(delivery::Column::LastError, Expr::value(error.clone())),
+                ),
+                Outcome::Deferred { id, reason, until } => (
+                    *id,
+                    delivery::Entity::update_many()
+                        .col_expr(delivery::Column::Status, Expr::value(status::DEFERRED))
+                        .col_expr(delivery::Column::NextAttemptAt, Expr::value(*until))
+                        .col_expr(delivery::Column::LastError, Expr::value(reason.clone())),
+                ),
+                Outcome::Failed { id, error, bounce, subscription_id } => {
+                    if let (true, Some(sub)) = (bounce, subscription_id) {
+                        subscription::Entity::update_many()
+                            .col_expr(subscription::Column::Bounces, Expr::col(subscription::Column::Bounces).add(1))
+                            .filter(subscription::Column::Id.eq(*sub))
+                            .exec(&txn)
+                            .await
+                            .during(format!("counting a bounce of subscription {sub}"))?;
+                        let flag = subscription::Entity::update_many()
+                            .col_expr(subscription::Column::FlaggedAt, Expr::value(now))
+                            .filter(subscription::Column::Id.eq(*sub))
+                            .filter(subscription::Column::FlaggedAt.is_null())
+                            .filter(subscription::Column::Bounces.gte(bounce_limit))
+                            .exec(&txn)
+                            .await
+                            .during(format!("flagging subscription {sub}"))?;
+                        if flag.rows_affected > 0 {
+                            flagged.push(*sub);
+                        }
+                    }
+                    (
+                        *id,
+                        delivery::Entity::update_many()
+                            .col_expr(delivery::Column::Status, Expr::value(status::FAILED))
+                            .col_expr(delivery::Column::NextAttemptAt, Expr::value(none_time))
+                            .col_expr(delivery::Column::LastError, Expr::value(error.clone())),
+                    )
+                }
+            };
+            update
+                .filter(delivery::Column::Id.eq(id))
+                .exec(&txn)
+                .await
+                .during(format!("recording the outcome of delivery {id}"))?;
+        }
+        txn.commit().await.during("committing delivery outcomes")?;
+        Ok(flagged)
+    }
+
+    /// Deliveries of a week: (channel, status) → count.
+    pub async fn delivery_counts(&self, iso_week: &str) -> Result<Vec<(String, String, i64)>> {
+        delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::Channel)
+            .column(delivery::Column::Status)
+            .column_as(delivery::Column::Id.count(), "n")
+            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .group_by(delivery::Column::Channel)
+            .group_by(delivery::Column::Status)
+            .order_by_asc(delivery::Column::Channel)
+            .order_by_asc(delivery::Column::Status)
+            .into_tuple()
+            .all(self.db())
+            .await
+            .during(format!("counting the deliveries of {iso_week}"))
+    }
+
+    /// Every delivery of a week (tests, reconciliation), by id.
+    pub async fn deliveries_of(&self, iso_week: &str) -> Result<Vec<delivery::Model>> {
+        delivery::Entity::find()
+            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .order_by_asc(delivery::Column::Id)
+            .all(self.db())
+            .await
+            .during(format!("reading the deliveries of {iso_week}"))
+    }
+
+    /// Stops sending to one subscription (an unsubscribe link); false when it was already stopped.
+    pub async fn unsubscribe_subscription(&self, id: i32, now: DateTime<Utc>) -> Result<bool> {
+        let result = subscription::Entity::update_many()
+            .col_expr(subscription::Column::UnsubscribedAt, Expr::value(now))
+            .filter(subscription::Column::Id.eq(id))
+            .filter(subscription::Column::UnsubscribedAt.is_null())
+            .exec(self.db())
+            .await
+            .during(format!("unsubscribing subscription {id}"))?;
+        Ok(result.rows_affected > 0)
+    }
+}
