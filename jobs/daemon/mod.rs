@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
+use cinepicks_store::queries::job_runs::JobStatus;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_cron_scheduler::{Job, JobScheduler};
@@ -198,16 +199,7 @@ pub async fn serve(
         let mut names = Vec::new();
         for (job, run) in abandoned {
             let reason = format!("abandoned during stage {} when the shutdown grace period ended", run.stage);
-            runner
-                .store()
-                .finish_job(
-                    run.run_id,
-                    cinepicks_store::queries::job_runs::JobStatus::Failed,
-                    Some(reason),
-                    None,
-                    ctx.clock.now(),
-                )
-                .await?;
+            runner.store().finish_job(run.run_id, JobStatus::Failed, Some(reason), None, ctx.clock.now()).await?;
             names.push(format!("{job} (stage {})", run.stage));
         }
         return Err(ShutdownError::Abandoned(names.join(", ")).into());
