@@ -3,6 +3,7 @@
 //! Every job is `run(ctx, ..) -> Result<Metrics>`; `main.rs` only parses arguments and calls them.
 
 pub mod analyze;
+pub mod audience;
 pub mod cli;
 pub mod config;
 pub mod context;
@@ -12,9 +13,11 @@ pub mod evaluate;
 pub mod fetch;
 pub mod generate;
 pub mod ingest;
+pub mod predict;
 pub mod publish;
 pub mod recommend;
 pub mod store;
+pub mod suggest;
 pub mod telemetry;
 pub mod train;
 
