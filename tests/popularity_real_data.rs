@@ -57,7 +57,7 @@ fn tmdb_5000_vote_average_reaches_r2_040_on_a_held_out_fifth_and_python_xgboost_
     let config = data.path().join("env.yaml");
     std::fs::write(&config, "popularity:\n  folds: 0\n").unwrap();
     let c = config.display().to_string();
-    let stdout = cinepicks_ok(data.path(), &["--config", &c, "train"]);
+    let stdout = cinepicks_ok(data.path(), &["--config", &c, "train", "--only", "popularity"]);
     let run = run_dir(data.path());
     let manifest = json(&run.join("popularity/manifest.json"));
     assert_eq!(manifest["metrics"]["source"], "tmdb");
@@ -95,7 +95,7 @@ fn imdb_films_beat_every_baseline_on_the_time_split_with_leak_free_track_records
     let config = data.path().join("env.yaml");
     std::fs::write(&config, "popularity:\n  folds: 3\n  trees:\n    rounds: 300\n").unwrap();
     let c = config.display().to_string();
-    let stdout = cinepicks_ok(data.path(), &["--config", &c, "train"]);
+    let stdout = cinepicks_ok(data.path(), &["--config", &c, "train", "--only", "popularity"]);
     let run = run_dir(data.path());
     let manifest = json(&run.join("popularity/manifest.json"));
     assert_eq!(manifest["metrics"]["source"], "imdb");
@@ -125,7 +125,7 @@ fn movielens_100k_audience_model_beats_its_baselines_and_answers_audience_and_su
     let data = tempfile::tempdir().unwrap();
     let out = ingest_only(data.path(), None, Some(&shared_data("ml-100k")), None, &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let stdout = cinepicks_ok(data.path(), &["train"]);
+    let stdout = cinepicks_ok(data.path(), &["train", "--only", "audience"]);
     let run = run_dir(data.path());
     let spec = json(&run.join("audience/spec.json"));
     let m = &spec["metrics"];

@@ -202,12 +202,10 @@ impl StoredPopularity {
         let mut people = Vec::with_capacity(df.height());
         let mut tracks = TrackRecords::default();
         for i in 0..df.height() {
-            let role = match roles.get(i) {
-                Some("director") => Role::Director,
-                Some("writer") => Role::Writer,
-                Some("lead") => Role::Lead,
-                Some("company") => Role::Company,
-                other => {
+            let role = match roles.get(i).and_then(Role::parse) {
+                Some(role) => role,
+                None => {
+                    let other = roles.get(i);
                     return Err(ArtefactError::Invalid {
                         path: people_path.clone(),
                         detail: format!("row {}: unknown role {other:?}", i + 1),

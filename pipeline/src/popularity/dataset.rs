@@ -114,7 +114,7 @@ pub fn load(lake: &Path, rules: &DatasetRules) -> Result<Option<Dataset>, LoadEr
     }
 }
 
-fn polars_err(lake: &Path, table: &'static str) -> impl Fn(PolarsError) -> LoadError + '_ {
+fn polars_err<'a>(lake: &'a Path, table: &'static str) -> impl Fn(PolarsError) -> LoadError + 'a {
     move |source| LoadError::Polars { table, path: crate::lake::table_path(lake, table), source }
 }
 
@@ -169,11 +169,12 @@ fn load_imdb(lake: &Path, rules: &DatasetRules, titles: LazyFrame, ratings: Lazy
         });
     }
     let item_of: HashMap<String, usize> = films.iter().enumerate().map(|(i, f)| (f.film_id.clone(), i)).collect();
-    let ids: Vec<&str> = films.iter().map(|f| f.film_id.as_str()).collect();
+    // The wanted ids as a frame (it owns its strings, so `films` stays free to fill in).
+    let wanted = ids_frame(imdb::TITLE_ID, films.iter().map(|f| f.film_id.as_str()).collect());
     let mut credited: Vec<HashSet<String>> = vec![HashSet::new(); films.len()];
     if let Some(crew) = scan_table(lake, tables::CREW)? {
         let df = collect(
-            crew.join(ids_frame(imdb::TITLE_ID, ids.clone()), [col(imdb::TITLE_ID)], [col(imdb::TITLE_ID)], JoinArgs::new(JoinType::Semi)),
+            crew.join(wanted.clone(), [col(imdb::TITLE_ID)], [col(imdb::TITLE_ID)], JoinArgs::new(JoinType::Semi)),
             lake,
             tables::CREW,
         )?;
@@ -194,7 +195,7 @@ fn load_imdb(lake: &Path, rules: &DatasetRules, titles: LazyFrame, ratings: Lazy
         has_credits = true;
         let df = collect(
             credits
-                .join(ids_frame(imdb::TITLE_ID, ids.clone()), [col(imdb::TITLE_ID)], [col(imdb::TITLE_ID)], JoinArgs::new(JoinType::Semi))
+                .join(wanted.clone(), [col(imdb::TITLE_ID)], [col(imdb::TITLE_ID)], JoinArgs::new(JoinType::Semi))
                 .select([col(imdb::TITLE_ID), col(imdb::ORDERING), col(imdb::PERSON_ID), col(imdb::CATEGORY)])
                 .sort_by_exprs([col(imdb::TITLE_ID), col(imdb::ORDERING)], SortMultipleOptions::default()),
             lake,

@@ -16,10 +16,16 @@ pub enum Role {
     Writer,
     Lead,
     Company,
+    /// A TMDB keyword's earlier films (what the theme has done before).
+    Keyword,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Director, Role::Writer, Role::Lead, Role::Company];
+    pub const ALL: [Role; 5] = [Role::Director, Role::Writer, Role::Lead, Role::Company, Role::Keyword];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -27,6 +33,7 @@ impl Role {
             Self::Writer => "writer",
             Self::Lead => "lead",
             Self::Company => "company",
+            Self::Keyword => "keyword",
         }
     }
 
@@ -36,6 +43,7 @@ impl Role {
             Self::Writer => &film.writers,
             Self::Lead => &film.leads,
             Self::Company => &film.companies,
+            Self::Keyword => &film.keywords,
         }
     }
 }

@@ -71,6 +71,8 @@ pub struct Prediction {
 pub enum PredictError {
     #[error(transparent)]
     Model(#[from] ArtefactError),
+    #[error(transparent)]
+    Booster(#[from] super::booster::BoosterError),
     #[error("unknown genre {genre:?}: the model knows {known}")]
     UnknownGenre { genre: String, known: String },
 }
@@ -125,7 +127,15 @@ impl StoredPopularity {
                 .collect()
         };
         let countries = match_vocab(&query.countries, &space.countries, &mut ignored);
-        let keywords = match_vocab(&query.keywords, &space.keywords, &mut ignored);
+        // A keyword counts through its column when it has one, and through its track record when known.
+        let mut keywords = Vec::new();
+        for k in &query.keywords {
+            match space.keywords.iter().find(|v| normalize(v) == normalize(k)) {
+                Some(v) => keywords.push(v.clone()),
+                None if self.tracks.is_known(Role::Keyword, k) => keywords.push(k.clone()),
+                None => ignored.push(k.clone()),
+            }
+        }
         let language = query.language.as_ref().and_then(|l| match_vocab(std::slice::from_ref(l), &space.languages, &mut ignored).pop());
         let index = PeopleIndex::new(&self.people);
         let mut people = Vec::new();
@@ -230,6 +240,7 @@ pub fn describe(reason: &Reason, lang: Lang) -> String {
                         Role::Writer => lang.pick("scénario", "writer"),
                         Role::Lead => lang.pick("têtes d'affiche", "lead cast"),
                         Role::Company => lang.pick("société de production", "production company"),
+                        Role::Keyword => lang.pick("mots-clés", "keywords"),
                     };
                     return match stat {
                         "prev_films" => format!("{who} : {} {}", v, lang.pick("films antérieurs", "earlier films")),

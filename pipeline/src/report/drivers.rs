@@ -41,6 +41,9 @@ pub fn feature_name(name: &str, lang: Lang) -> String {
         "company_prev_films" => lang.pick("films antérieurs des producteurs", "companies' earlier films"),
         "company_prev_quality" => lang.pick("note antérieure des producteurs", "companies' earlier rating"),
         "company_prev_audience" => lang.pick("audience antérieure des producteurs", "companies' earlier audience"),
+        "keyword_prev_films" => lang.pick("films antérieurs aux mêmes mots-clés", "earlier films with the same keywords"),
+        "keyword_prev_quality" => lang.pick("note antérieure des mêmes mots-clés", "earlier rating of the same keywords"),
+        "keyword_prev_audience" => lang.pick("audience antérieure des mêmes mots-clés", "earlier audience of the same keywords"),
         other => other,
     };
     fixed.to_owned()
