@@ -24,12 +24,17 @@ fn main() {
         return;
     };
     println!("cargo:rerun-if-changed={}", library.display());
-    let dest = profile_dir.join(LIBRARY);
+    // The binary asks for the library's soname (`libxgboost.so.3`), the link `libxgboost.so` points to.
+    let name = std::fs::read_link(&library)
+        .ok()
+        .and_then(|target| target.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| LIBRARY.to_owned());
+    let dest = profile_dir.join(&name);
     let same = std::fs::metadata(&dest).ok().map(|m| m.len()) == std::fs::metadata(&library).ok().map(|m| m.len())
         && std::fs::read(&dest).ok() == std::fs::read(&library).ok();
     if !same {
         // Through a temporary name: a binary running from this folder keeps its mapped copy intact.
-        let tmp = profile_dir.join(format!(".{LIBRARY}.{}", std::process::id()));
+        let tmp = profile_dir.join(format!(".{name}.{}", std::process::id()));
         if let Err(e) = std::fs::copy(&library, &tmp).and_then(|_| std::fs::rename(&tmp, &dest)) {
             println!("cargo:warning=could not copy {} beside the binary: {e}", library.display());
         }

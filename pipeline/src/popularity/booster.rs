@@ -116,6 +116,9 @@ impl Trees {
         match objective {
             Objective::Regression => {
                 settings.push(("objective", "reg:squarederror".into()));
+                // The crate's defaults pin base_score at 0.5; starting from the mean spares the first rounds.
+                let mean = y.iter().map(|&v| v as f64).sum::<f64>() / y.len().max(1) as f64;
+                settings.push(("base_score", mean.to_string()));
                 settings.push(("eval_metric", "rmse".into()));
             }
             Objective::MultiClass(n) => {
