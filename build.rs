@@ -3,7 +3,7 @@
 //! The `xgb` crate builds XGBoost as a shared library deep inside the target directory
 //! (`<profile>/build/xgboost_lib-sys-*/out/lib/`), which `cargo run` and `cargo test` put on the library path
 //! but a binary started on its own does not find. So the binary gets an rpath of `$ORIGIN` (its own folder),
-//! and this script copies the library beside it (`<target>/<profile>/libxgboost.so`). An installed binary
+//! and this script links (or copies) the library beside it (`<target>/<profile>/libxgboost.so`). An installed binary
 //! needs the library copied beside it the same way (`make install` does it).
 //!
 //! `xgboost_lib-sys` is a direct dependency of this package only so that its build script (which compiles
@@ -30,12 +30,16 @@ fn main() {
         .and_then(|target| target.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| LIBRARY.to_owned());
     let dest = profile_dir.join(&name);
-    let same = std::fs::metadata(&dest).ok().map(|m| m.len()) == std::fs::metadata(&library).ok().map(|m| m.len())
-        && std::fs::read(&dest).ok() == std::fs::read(&library).ok();
+    let same = std::fs::metadata(&dest).ok().map(|m| (m.len(), m.modified().ok()))
+        == std::fs::metadata(&library).ok().map(|m| (m.len(), m.modified().ok()));
     if !same {
         // Through a temporary name: a binary running from this folder keeps its mapped copy intact.
         let tmp = profile_dir.join(format!(".{name}.{}", std::process::id()));
-        if let Err(e) = std::fs::copy(&library, &tmp).and_then(|_| std::fs::rename(&tmp, &dest)) {
+        // A hard link costs no disk space (the library is 200 MB with its debug information); a copy when the
+        // target folder spans file systems.
+        let library = std::fs::canonicalize(&library).unwrap_or(library);
+        let placed = std::fs::hard_link(&library, &tmp).or_else(|_| std::fs::copy(&library, &tmp).map(|_| ()));
+        if let Err(e) = placed.and_then(|_| std::fs::rename(&tmp, &dest)) {
             println!("cargo:warning=could not copy {} beside the binary: {e}", library.display());
         }
     }
