@@ -3,7 +3,7 @@
 //! (every person's and company's whole track record, with names), `check.parquet` (encoded hold-out films
 //! with the final models' predictions, for other tools to compare) and `manifest.json`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -176,6 +176,9 @@ pub struct StoredPopularity {
     pub models: [Trees; 2],
     pub people: Vec<KnownPerson>,
     pub tracks: TrackRecords,
+    /// (role, normalised name or lower-case id) → indices in `people`, built once at load: rebuilding it per
+    /// prediction cost tens of milliseconds.
+    pub index: HashMap<(Role, String), Vec<usize>>,
 }
 
 impl StoredPopularity {
@@ -218,6 +221,11 @@ impl StoredPopularity {
             tracks.insert_total(role, &id, track);
             people.push(KnownPerson { role, name: names.get(i).unwrap_or(&id).to_owned(), id, track });
         }
-        Ok(Self { dir, spec, models, people, tracks })
+        let mut index: HashMap<(Role, String), Vec<usize>> = HashMap::new();
+        for (i, p) in people.iter().enumerate() {
+            index.entry((p.role, crate::recommend::title_search::normalize(&p.name))).or_default().push(i);
+            index.entry((p.role, p.id.to_lowercase())).or_default().push(i);
+        }
+        Ok(Self { dir, spec, models, people, tracks, index })
     }
 }

@@ -1,8 +1,6 @@
 //! Predicting a film that does not exist yet: its traits become a feature row (people found by name, their
 //! whole track record), both models predict with an interval, and SHAP contributions give the main reasons.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::artefacts::{ArtefactError, KnownPerson, StoredPopularity};
@@ -77,30 +75,13 @@ pub enum PredictError {
     UnknownGenre { genre: String, known: String },
 }
 
-/// Name → people, accent- and case-insensitive.
-pub struct PeopleIndex<'a> {
-    by_name: HashMap<(Role, String), Vec<&'a KnownPerson>>,
-}
-
-impl<'a> PeopleIndex<'a> {
-    pub fn new(people: &'a [KnownPerson]) -> Self {
-        let mut by_name: HashMap<(Role, String), Vec<&KnownPerson>> = HashMap::new();
-        for p in people {
-            by_name.entry((p.role, normalize(&p.name))).or_default().push(p);
-            by_name.entry((p.role, p.id.to_lowercase())).or_default().push(p);
-        }
-        Self { by_name }
-    }
-
-    /// The person of that name (or id) with the most films in that role.
-    pub fn find(&self, role: Role, name: &str) -> Option<&'a KnownPerson> {
-        let key = (role, normalize(name));
-        let id_key = (role, name.trim().to_lowercase());
-        self.by_name.get(&key).or_else(|| self.by_name.get(&id_key))?.iter().copied().max_by_key(|p| p.track.films)
-    }
-}
-
 impl StoredPopularity {
+    /// The person of that name (or id) in that role with the most films; accents and case are ignored.
+    pub fn find_person(&self, role: Role, name: &str) -> Option<&KnownPerson> {
+        let hits = self.index.get(&(role, normalize(name))).or_else(|| self.index.get(&(role, name.trim().to_lowercase())))?;
+        hits.iter().map(|&i| &self.people[i]).max_by_key(|p| p.track.films)
+    }
+
     /// Predicts both targets for `query`, with `top` reasons.
     pub fn predict(&self, query: &Query, top: usize) -> Result<Prediction, PredictError> {
         let space = &self.spec.features;
@@ -137,12 +118,11 @@ impl StoredPopularity {
             }
         }
         let language = query.language.as_ref().and_then(|l| match_vocab(std::slice::from_ref(l), &space.languages, &mut ignored).pop());
-        let index = PeopleIndex::new(&self.people);
         let mut people = Vec::new();
         let mut resolve = |role: Role, names: &[String]| -> Vec<String> {
             let mut ids = Vec::new();
             for name in names {
-                let found = index.find(role, name);
+                let found = self.find_person(role, name);
                 people.push(PersonMatch {
                     asked: name.clone(),
                     role: role.name(),
