@@ -20,7 +20,10 @@ fn main() {
     // OUT_DIR = <target>/<profile>/build/cinepicks-<hash>/out
     let Some(profile_dir) = out_dir.ancestors().nth(3).map(Path::to_path_buf) else { return };
     let Some(library) = newest_library(&profile_dir.join("build")) else {
-        println!("cargo:warning=libxgboost.so not found under {}: the binary will need LD_LIBRARY_PATH", profile_dir.display());
+        println!(
+            "cargo:warning=libxgboost.so not found under {}: the binary will need LD_LIBRARY_PATH",
+            profile_dir.display()
+        );
         return;
     };
     println!("cargo:rerun-if-changed={}", library.display());

@@ -8,7 +8,9 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use crate::context::{Context, Metrics};
 use crate::telemetry::LogFormat;
-use crate::{analyze, audience, customers, demo, evaluate, fetch, generate, ingest, predict, publish, recommend, suggest, train};
+use crate::{
+    analyze, audience, customers, demo, evaluate, fetch, generate, ingest, predict, publish, recommend, suggest, train,
+};
 
 /// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
 #[derive(Debug, Parser)]

@@ -28,7 +28,9 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
     println!("\n== 3/9 train: recommender neighbours, popularity model (XGBoost), audience model (XGBoost)");
     let trained = train::run(ctx, &train::TrainArgs::default())?;
 
-    println!("\n== 4/9 analyze: lake → marts answering the cinema's questions, and the report (with what drives popularity)");
+    println!(
+        "\n== 4/9 analyze: lake → marts answering the cinema's questions, and the report (with what drives popularity)"
+    );
     let analyzed = analyze::run(ctx, &analyze::AnalyzeArgs::default())?;
 
     println!("\n== 5/9 evaluate: every model against the popularity baseline on the MovieLens ratings");
@@ -61,7 +63,8 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
     println!("\n== 9/9 predict, audience, suggest: a film that does not exist yet, and who would love what");
     if predict::latest_run(&ctx.paths.models).is_some() {
         let genres = ["Drama".to_owned(), "Romance".to_owned()];
-        let args = predict::PredictArgs { genres: genres.to_vec(), runtime: Some(110.0), reasons: 5, ..Default::default() };
+        let args =
+            predict::PredictArgs { genres: genres.to_vec(), runtime: Some(110.0), reasons: 5, ..Default::default() };
         // Generated data may lack these genres: fall back to no genre rather than stop the demo.
         if predict::run(ctx, &args).is_err() {
             predict::run(ctx, &predict::PredictArgs { runtime: Some(110.0), reasons: 5, ..Default::default() })?;

@@ -157,22 +157,42 @@ pub fn render(p: &Prediction, lang: Lang) -> String {
     let pct = lang.pct(p.interval_coverage, 0);
     let (q, a) = (p.quality, p.audience);
     let (rating_name, audience_line) = match (p.source, lang) {
-        (Source::Imdb, Lang::Fr) => ("Note IMDb prévue", format!(
-            "Nombre de votes IMDb prévu : {} (intervalle à {pct} : {} – {})",
-            lang.num(a.value, 0), lang.num(a.low, 0), lang.num(a.high, 0)
-        )),
-        (Source::Imdb, Lang::En) => ("Predicted IMDb rating", format!(
-            "Predicted number of IMDb votes: {} ({pct} interval: {} – {})",
-            lang.num(a.value, 0), lang.num(a.low, 0), lang.num(a.high, 0)
-        )),
-        (Source::Tmdb, Lang::Fr) => ("Note TMDB prévue", format!(
-            "Popularité TMDB prévue : {} (intervalle à {pct} : {} – {})",
-            lang.num(a.value, 1), lang.num(a.low, 1), lang.num(a.high, 1)
-        )),
-        (Source::Tmdb, Lang::En) => ("Predicted TMDB rating", format!(
-            "Predicted TMDB popularity: {} ({pct} interval: {} – {})",
-            lang.num(a.value, 1), lang.num(a.low, 1), lang.num(a.high, 1)
-        )),
+        (Source::Imdb, Lang::Fr) => (
+            "Note IMDb prévue",
+            format!(
+                "Nombre de votes IMDb prévu : {} (intervalle à {pct} : {} – {})",
+                lang.num(a.value, 0),
+                lang.num(a.low, 0),
+                lang.num(a.high, 0)
+            ),
+        ),
+        (Source::Imdb, Lang::En) => (
+            "Predicted IMDb rating",
+            format!(
+                "Predicted number of IMDb votes: {} ({pct} interval: {} – {})",
+                lang.num(a.value, 0),
+                lang.num(a.low, 0),
+                lang.num(a.high, 0)
+            ),
+        ),
+        (Source::Tmdb, Lang::Fr) => (
+            "Note TMDB prévue",
+            format!(
+                "Popularité TMDB prévue : {} (intervalle à {pct} : {} – {})",
+                lang.num(a.value, 1),
+                lang.num(a.low, 1),
+                lang.num(a.high, 1)
+            ),
+        ),
+        (Source::Tmdb, Lang::En) => (
+            "Predicted TMDB rating",
+            format!(
+                "Predicted TMDB popularity: {} ({pct} interval: {} – {})",
+                lang.num(a.value, 1),
+                lang.num(a.low, 1),
+                lang.num(a.high, 1)
+            ),
+        ),
     };
     out.push_str(&format!(
         "{rating_name}{} {} / 10 ({} {pct} : {} – {})\n",

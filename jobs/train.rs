@@ -70,11 +70,7 @@ pub struct RunManifest {
 
 /// The trainers of a run, in order. Another model kind is one more entry here.
 pub fn trainers() -> Vec<Box<dyn Trainer>> {
-    vec![
-        Box::new(RecommenderTrainer),
-        Box::new(popularity::PopularityTrainer),
-        Box::new(audience::AudienceTrainer),
-    ]
+    vec![Box::new(RecommenderTrainer), Box::new(popularity::PopularityTrainer), Box::new(audience::AudienceTrainer)]
 }
 
 pub fn run(ctx: &Context, args: &TrainArgs) -> Result<Metrics> {

@@ -21,7 +21,9 @@ impl Trainer for AudienceTrainer {
 
     fn train(&self, ctx: &Context, run_dir: &Path) -> Result<Option<TrainerOutput>> {
         let Some(data) = data::load(&ctx.paths.lake)? else {
-            println!("audience: skipped (no MovieLens users with demographics in the lake: the 100K or 1M release has them)");
+            println!(
+                "audience: skipped (no MovieLens users with demographics in the lake: the 100K or 1M release has them)"
+            );
             return Ok(None);
         };
         if data.ratings.is_empty() {

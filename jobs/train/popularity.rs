@@ -17,8 +17,15 @@ use crate::context::Context;
 use crate::telemetry::{self, ProgressUnit};
 
 /// The lake tables the popularity model may read.
-pub const INPUTS: [&str; 7] =
-    [tables::TITLES, tables::IMDB_RATINGS, tables::CREW, tables::CREDITS, tables::PEOPLE, tables::TMDB_MOVIES, tables::LINKS];
+pub const INPUTS: [&str; 7] = [
+    tables::TITLES,
+    tables::IMDB_RATINGS,
+    tables::CREW,
+    tables::CREDITS,
+    tables::PEOPLE,
+    tables::TMDB_MOVIES,
+    tables::LINKS,
+];
 
 pub struct PopularityTrainer;
 
@@ -32,7 +39,8 @@ impl Progress for FitBar {
 
     fn fit_done(&self, done: usize, total: usize) {
         let mut bar = self.0.lock().expect("progress lock");
-        let bar = bar.get_or_insert_with(|| telemetry::progress_bar(total as u64, "popularity fits", ProgressUnit::Items));
+        let bar =
+            bar.get_or_insert_with(|| telemetry::progress_bar(total as u64, "popularity fits", ProgressUnit::Items));
         bar.set_position(done as u64);
         if bar.is_hidden() {
             tracing::info!(done, total, "popularity fits");
@@ -48,11 +56,7 @@ pub fn summary(report: &TargetReport) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = |name: String, s: &training::SplitScores| {
         let x = s.get(XGBOOST);
-        let best = s
-            .models
-            .iter()
-            .filter(|(m, _)| m != XGBOOST)
-            .min_by(|a, b| a.1.rmse.total_cmp(&b.1.rmse));
+        let best = s.models.iter().filter(|(m, _)| m != XGBOOST).min_by(|a, b| a.1.rmse.total_cmp(&b.1.rmse));
         if let (Some(x), Some((bname, b))) = (x, best) {
             lines.push(format!(
                 "  {:<16} {:<28} R² {:.3}  RMSE {:.3}  MAE {:.3}   best baseline {bname}: R² {:.3}  RMSE {:.3}",

@@ -102,8 +102,14 @@ pub struct AudienceData {
 /// Reads ratings, users and films; `None` when the lake has no MovieLens users (no demographics).
 pub fn load(lake: &Path) -> Result<Option<AudienceData>, LoadError> {
     let Some(users_lf) = crate::recommend::interactions::scan_table(lake, tables::ML_USERS)? else { return Ok(None) };
-    let users_df = collect(users_lf.select([col(ml::USER_ID), col(ml::AGE), col(ml::GENDER), col(ml::OCCUPATION)]), lake, tables::ML_USERS)?;
-    let e = |table: &'static str| move |source| LoadError::Polars { table, path: crate::lake::table_path(lake, table), source };
+    let users_df = collect(
+        users_lf.select([col(ml::USER_ID), col(ml::AGE), col(ml::GENDER), col(ml::OCCUPATION)]),
+        lake,
+        tables::ML_USERS,
+    )?;
+    let e = |table: &'static str| {
+        move |source| LoadError::Polars { table, path: crate::lake::table_path(lake, table), source }
+    };
     let ids = users_df.column(ml::USER_ID).and_then(|c| c.i32().cloned()).map_err(e(tables::ML_USERS))?;
     let ages = users_df.column(ml::AGE).and_then(|c| c.i32().cloned()).map_err(e(tables::ML_USERS))?;
     let genders = users_df.column(ml::GENDER).and_then(|c| c.str().cloned()).map_err(e(tables::ML_USERS))?;
@@ -134,7 +140,10 @@ pub fn load(lake: &Path) -> Result<Option<AudienceData>, LoadError> {
             movie_id: id,
             title: titles.get(i).unwrap_or_default().to_owned(),
             year: years.get(i),
-            genres: string_list(genres.get_as_series(i).as_ref()).into_iter().filter(|g| g != "unknown" && g != "(no genres listed)").collect(),
+            genres: string_list(genres.get_as_series(i).as_ref())
+                .into_iter()
+                .filter(|g| g != "unknown" && g != "(no genres listed)")
+                .collect(),
         });
     }
     films.sort_by_key(|f| f.movie_id);

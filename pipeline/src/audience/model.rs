@@ -58,8 +58,21 @@ impl AudienceSpace {
         genres.sort();
         genres.dedup();
         let mut names: Vec<String> = ["age", "female"].iter().map(|s| (*s).to_owned()).collect();
-        names.extend(occupations.iter().map(|o| format!("occupation:{}", o.replace(|c: char| !c.is_alphanumeric(), "_"))));
-        names.extend(["film_year", "film_log_ratings", "film_mean", "film_loved_share", "film_mean_same_gender", "film_mean_same_age"].iter().map(|s| (*s).to_owned()));
+        names.extend(
+            occupations.iter().map(|o| format!("occupation:{}", o.replace(|c: char| !c.is_alphanumeric(), "_"))),
+        );
+        names.extend(
+            [
+                "film_year",
+                "film_log_ratings",
+                "film_mean",
+                "film_loved_share",
+                "film_mean_same_gender",
+                "film_mean_same_age",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned()),
+        );
         names.extend(genres.iter().map(|g| format!("genre:{}", g.replace(|c: char| !c.is_alphanumeric(), "_"))));
         Self { names, occupations, genres, min_ratings }
     }
@@ -156,7 +169,13 @@ fn argmax(p: &[f32]) -> Class {
     Class::ALL[i]
 }
 
-fn rows(space: &AudienceSpace, data: &AudienceData, ratings: &[(i32, u32, f32)], stats: &[FilmStats], loo: bool) -> (Vec<f32>, Vec<f32>) {
+fn rows(
+    space: &AudienceSpace,
+    data: &AudienceData,
+    ratings: &[(i32, u32, f32)],
+    stats: &[FilmStats],
+    loo: bool,
+) -> (Vec<f32>, Vec<f32>) {
     let mut x = Vec::with_capacity(ratings.len() * space.len());
     let mut y = Vec::with_capacity(ratings.len());
     for &(u, f, r) in ratings {
@@ -167,7 +186,13 @@ fn rows(space: &AudienceSpace, data: &AudienceData, ratings: &[(i32, u32, f32)],
 }
 
 /// Scores of every film for one profile: P(loved) per candidate film (films under `min_ratings` get none).
-pub fn loved_probabilities(trees: &Trees, space: &AudienceSpace, films: &[MlFilm], stats: &[FilmStats], p: &Profile) -> Result<Vec<Option<f32>>, BoosterError> {
+pub fn loved_probabilities(
+    trees: &Trees,
+    space: &AudienceSpace,
+    films: &[MlFilm],
+    stats: &[FilmStats],
+    p: &Profile,
+) -> Result<Vec<Option<f32>>, BoosterError> {
     let candidates: Vec<usize> = (0..films.len()).filter(|&f| stats[f].all.n >= space.min_ratings).collect();
     let mut out = vec![None; films.len()];
     if candidates.is_empty() {
@@ -197,7 +222,11 @@ fn suggestion_scores(p_loved: &[Option<f32>], stats: &[FilmStats]) -> Vec<Option
     p_loved.iter().zip(stats).map(|(p, s)| p.map(|p| p * (s.all.n as f32).ln_1p())).collect()
 }
 
-pub fn train(data: &AudienceData, params: &AudienceParams, mut progress: impl FnMut(&str)) -> Result<TrainedAudience, BoosterError> {
+pub fn train(
+    data: &AudienceData,
+    params: &AudienceParams,
+    mut progress: impl FnMut(&str),
+) -> Result<TrainedAudience, BoosterError> {
     let started = std::time::Instant::now();
     let space = AudienceSpace::new(data, params.min_ratings);
     let mut users: Vec<i32> = data.users.keys().copied().collect();
@@ -248,7 +277,9 @@ pub fn train(data: &AudienceData, params: &AudienceParams, mut progress: impl Fn
             let s = segment(u);
             let mean = match seg_film.get(&(s.clone(), f)) {
                 Some((sum, n)) if *n >= 3 => sum / *n as f64,
-                _ if stats_train[f as usize].all.n > 0 => stats_train[f as usize].all.sum / stats_train[f as usize].all.n as f64,
+                _ if stats_train[f as usize].all.n > 0 => {
+                    stats_train[f as usize].all.sum / stats_train[f as usize].all.n as f64
+                }
                 _ => seg_all.get(&s).map_or(global, |(sum, n)| sum / *n as f64),
             };
             Class::of(mean as f32)
@@ -267,10 +298,8 @@ pub fn train(data: &AudienceData, params: &AudienceParams, mut progress: impl Fn
     let mut acc_model = RankingAccumulator::new(k, data.films.len());
     let mut acc_prob = RankingAccumulator::new(k, data.films.len());
     let mut acc_pop = RankingAccumulator::new(k, data.films.len());
-    let popular: Vec<Option<f32>> = stats_train
-        .iter()
-        .map(|s| (s.all.n >= params.min_ratings).then_some(s.all.loved as f32))
-        .collect();
+    let popular: Vec<Option<f32>> =
+        stats_train.iter().map(|s| (s.all.n >= params.min_ratings).then_some(s.all.loved as f32)).collect();
     let pop_list = top(&popular, k);
     let mut by_group: HashMap<(usize, bool, String), Vec<Option<f32>>> = HashMap::new();
     for (&u, relevant) in &loved_test {
@@ -378,13 +407,20 @@ impl TrainedAudience {
                 .films
                 .iter()
                 .zip(&self.stats)
-                .map(|(f, s)| StoredFilm { movie_id: f.movie_id, title: f.title.clone(), year: f.year, genres: f.genres.clone(), stats: s.clone() })
+                .map(|(f, s)| StoredFilm {
+                    movie_id: f.movie_id,
+                    title: f.title.clone(),
+                    year: f.year,
+                    genres: f.genres.clone(),
+                    stats: s.clone(),
+                })
                 .collect(),
             profiles: self.profiles.clone(),
             metrics: self.metrics.clone(),
         };
         let path = dir.join(SPEC);
-        let text = serde_json::to_vec(&spec).map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
+        let text =
+            serde_json::to_vec(&spec).map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
         std::fs::write(&path, text).map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
         Ok(dir)
     }
@@ -427,10 +463,16 @@ impl StoredAudience {
     pub fn load(run_dir: &Path) -> Result<Self, AudienceError> {
         let dir = run_dir.join(DIR);
         let path = dir.join(SPEC);
-        let text = std::fs::read(&path).map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
-        let spec: AudienceSpec = serde_json::from_slice(&text).map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
+        let text =
+            std::fs::read(&path).map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
+        let spec: AudienceSpec = serde_json::from_slice(&text)
+            .map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
         let trees = Trees::load(&dir.join(MODEL), spec.space.len(), Objective::MultiClass(4))?;
-        let films = spec.films.iter().map(|f| MlFilm { movie_id: f.movie_id, title: f.title.clone(), year: f.year, genres: f.genres.clone() }).collect();
+        let films = spec
+            .films
+            .iter()
+            .map(|f| MlFilm { movie_id: f.movie_id, title: f.title.clone(), year: f.year, genres: f.genres.clone() })
+            .collect();
         let stats = spec.films.iter().map(|f| f.stats.clone()).collect();
         Ok(Self { spec, trees, films, stats })
     }
@@ -439,21 +481,22 @@ impl StoredAudience {
     pub fn find(&self, title: &str) -> Result<usize, AudienceError> {
         let wanted = normalize(title);
         let bare = |t: &str| normalize(t.rsplit_once(" (").map_or(t, |(a, _)| a));
-        let mut hits: Vec<usize> =
-            (0..self.films.len()).filter(|&i| normalize(&self.films[i].title) == wanted || bare(&self.films[i].title) == wanted).collect();
+        let mut hits: Vec<usize> = (0..self.films.len())
+            .filter(|&i| normalize(&self.films[i].title) == wanted || bare(&self.films[i].title) == wanted)
+            .collect();
         if hits.is_empty() {
             hits = (0..self.films.len()).filter(|&i| normalize(&self.films[i].title).contains(&wanted)).collect();
         }
         hits.sort_by_key(|&i| std::cmp::Reverse(self.stats[i].all.n));
         hits.first().copied().ok_or_else(|| {
-            let mut close: Vec<(f64, &str)> = self
-                .films
-                .iter()
-                .map(|f| (strsim::jaro_winkler(&bare(&f.title), &wanted), f.title.as_str()))
-                .collect();
+            let mut close: Vec<(f64, &str)> =
+                self.films.iter().map(|f| (strsim::jaro_winkler(&bare(&f.title), &wanted), f.title.as_str())).collect();
             close.sort_by(|a, b| b.0.total_cmp(&a.0));
             let list: Vec<&str> = close.iter().take(3).map(|c| c.1).collect();
-            AudienceError::UnknownFilm { title: title.to_owned(), suggestions: format!("; did you mean: {}?", list.join(", ")) }
+            AudienceError::UnknownFilm {
+                title: title.to_owned(),
+                suggestions: format!("; did you mean: {}?", list.join(", ")),
+            }
         })
     }
 
@@ -475,7 +518,12 @@ impl StoredAudience {
     }
 
     /// The groups most likely to love `film`, best first, with their lift over every user's mean.
-    pub fn audience(&self, film: usize, n: usize, min_group_users: usize) -> Result<(f32, Vec<GroupLift>), AudienceError> {
+    pub fn audience(
+        &self,
+        film: usize,
+        n: usize,
+        min_group_users: usize,
+    ) -> Result<(f32, Vec<GroupLift>), AudienceError> {
         let everyone = self.p_loved(&self.spec.profiles, film)?;
         let baseline = everyone.iter().sum::<f32>() / everyone.len().max(1) as f32;
         let mut support: HashMap<(usize, bool, &str), usize> = HashMap::new();
@@ -521,14 +569,13 @@ impl StoredAudience {
             "M" | "H" | "MALE" | "HOMME" => "M",
             other => return Err(AudienceError::BadGender(other.to_owned())),
         };
-        let occ = self
-            .spec
-            .space
-            .occupations
-            .iter()
-            .find(|o| normalize(o) == normalize(occupation))
-            .cloned()
-            .ok_or_else(|| AudienceError::UnknownOccupation { occupation: occupation.to_owned(), known: self.spec.space.occupations.join(", ") })?;
+        let occ =
+            self.spec.space.occupations.iter().find(|o| normalize(o) == normalize(occupation)).cloned().ok_or_else(
+                || AudienceError::UnknownOccupation {
+                    occupation: occupation.to_owned(),
+                    known: self.spec.space.occupations.join(", "),
+                },
+            )?;
         Ok(Profile { age, gender: gender.to_owned(), occupation: occ })
     }
 

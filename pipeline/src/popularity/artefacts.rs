@@ -76,7 +76,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ArtefactError + '_ {
 }
 
 fn write_json(path: &Path, value: &impl Serialize) -> Result<(), ArtefactError> {
-    let text = serde_json::to_vec_pretty(value).map_err(|source| ArtefactError::Json { path: path.to_path_buf(), source })?;
+    let text =
+        serde_json::to_vec_pretty(value).map_err(|source| ArtefactError::Json { path: path.to_path_buf(), source })?;
     std::fs::write(path, text).map_err(io(path))
 }
 
@@ -185,8 +186,10 @@ impl StoredPopularity {
     pub fn load(run_dir: &Path) -> Result<Self, ArtefactError> {
         let dir = run_dir.join(DIR);
         let spec_path = dir.join(SPEC);
-        let text = std::fs::read(&spec_path).map_err(|source| ArtefactError::Read { path: spec_path.clone(), source })?;
-        let spec: Spec = serde_json::from_slice(&text).map_err(|source| ArtefactError::Json { path: spec_path.clone(), source })?;
+        let text =
+            std::fs::read(&spec_path).map_err(|source| ArtefactError::Read { path: spec_path.clone(), source })?;
+        let spec: Spec =
+            serde_json::from_slice(&text).map_err(|source| ArtefactError::Json { path: spec_path.clone(), source })?;
         let width = spec.features.len();
         let models = [
             Trees::load(&dir.join(QUALITY_MODEL), width, Objective::Regression)?,
@@ -194,9 +197,10 @@ impl StoredPopularity {
         ];
         let people_path = dir.join(PEOPLE);
         let perr = |source| ArtefactError::Parquet { path: people_path.clone(), source };
-        let df = LazyFrame::scan_parquet(PlRefPath::new(people_path.to_string_lossy().as_ref()), ScanArgsParquet::default())
-            .and_then(|lf| lf.collect())
-            .map_err(perr)?;
+        let df =
+            LazyFrame::scan_parquet(PlRefPath::new(people_path.to_string_lossy().as_ref()), ScanArgsParquet::default())
+                .and_then(|lf| lf.collect())
+                .map_err(perr)?;
         let col_str = |name: &str| df.column(name).and_then(|c| c.str().cloned()).map_err(perr);
         let (roles, ids, names) = (col_str("role")?, col_str("id")?, col_str("name")?);
         let films = df.column("films").and_then(|c| c.u32().cloned()).map_err(perr)?;
@@ -216,7 +220,8 @@ impl StoredPopularity {
                 }
             };
             let n = films.get(i).unwrap_or(0);
-            let track = Track { films: n, sums: [q.get(i).unwrap_or(0.0) * n as f64, a.get(i).unwrap_or(0.0) * n as f64] };
+            let track =
+                Track { films: n, sums: [q.get(i).unwrap_or(0.0) * n as f64, a.get(i).unwrap_or(0.0) * n as f64] };
             let id = ids.get(i).unwrap_or_default().to_owned();
             tracks.insert_total(role, &id, track);
             people.push(KnownPerson { role, name: names.get(i).unwrap_or(&id).to_owned(), id, track });

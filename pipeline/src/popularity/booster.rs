@@ -97,8 +97,8 @@ impl Trees {
         let n_features = names.len();
         let mut train = matrix(x, n_features)?;
         train.set_labels(y).map_err(fail("set the labels"))?;
-        let mut booster =
-            Booster::new_with_cached_dmats(&BoosterParameters::default(), &[&train]).map_err(fail("create a booster"))?;
+        let mut booster = Booster::new_with_cached_dmats(&BoosterParameters::default(), &[&train])
+            .map_err(fail("create a booster"))?;
         let mut settings: Vec<(&str, String)> = vec![
             ("tree_method", "hist".into()),
             ("eta", params.learning_rate.to_string()),
@@ -147,13 +147,18 @@ impl Trees {
     /// SHAP contributions per row: `n_features + 1` values (the last is the bias) summing to the prediction
     /// (regression only).
     pub fn contributions(&self, x: &[f32]) -> Result<Vec<f32>, BoosterError> {
-        let (values, _) = self.booster.predict_contributions(&matrix(x, self.n_features)?).map_err(fail("compute contributions"))?;
+        let (values, _) =
+            self.booster.predict_contributions(&matrix(x, self.n_features)?).map_err(fail("compute contributions"))?;
         Ok(values)
     }
 
     /// Writes the model in XGBoost's JSON format (chosen by XGBoost from the `.json` extension).
     pub fn save_json(&self, path: &Path) -> Result<(), BoosterError> {
-        assert_eq!(path.extension().and_then(|e| e.to_str()), Some("json"), "XGBoost picks the format from the extension");
+        assert_eq!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("json"),
+            "XGBoost picks the format from the extension"
+        );
         self.booster.save(path).map_err(fail(format!("write {}", path.display())))
     }
 
@@ -190,7 +195,8 @@ mod tests {
     #[test]
     fn trees_learn_a_step_and_contributions_add_up_to_the_prediction() {
         let (x, names, y) = toy();
-        let params = BoostParams { rounds: 60, learning_rate: 0.3, subsample: 1.0, colsample_bytree: 1.0, ..Default::default() };
+        let params =
+            BoostParams { rounds: 60, learning_rate: 0.3, subsample: 1.0, colsample_bytree: 1.0, ..Default::default() };
         let trees = Trees::fit(&x, &names, &y, Objective::Regression, &params, |_| {}).unwrap();
         let p = trees.predict(&x).unwrap();
         let err: f32 = p.iter().zip(&y).map(|(a, b)| (a - b).abs()).sum::<f32>() / y.len() as f32;

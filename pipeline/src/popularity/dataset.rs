@@ -99,7 +99,8 @@ pub const LEADS: usize = 3;
 
 /// Reads the films of the lake: IMDb when it has titles and ratings, else TMDB.
 pub fn load(lake: &Path, rules: &DatasetRules) -> Result<Option<Dataset>, LoadError> {
-    if let (Some(titles), Some(ratings)) = (scan_table(lake, tables::TITLES)?, scan_table(lake, tables::IMDB_RATINGS)?) {
+    if let (Some(titles), Some(ratings)) = (scan_table(lake, tables::TITLES)?, scan_table(lake, tables::IMDB_RATINGS)?)
+    {
         let data = load_imdb(lake, rules, titles, ratings)?;
         if !data.films.is_empty() {
             return Ok(Some(data));
@@ -212,7 +213,9 @@ fn load_imdb(lake: &Path, rules: &DatasetRules, titles: LazyFrame, ratings: Lazy
             match category {
                 Some("actor" | "actress" | "self") if film.leads.len() < LEADS => film.leads.push(person.to_owned()),
                 // Extracts without title.crew still name directors and writers among the principals.
-                Some("director") if !film.directors.iter().any(|d| d == person) => film.directors.push(person.to_owned()),
+                Some("director") if !film.directors.iter().any(|d| d == person) => {
+                    film.directors.push(person.to_owned())
+                }
                 Some("writer") if !film.writers.iter().any(|d| d == person) => film.writers.push(person.to_owned()),
                 _ => {}
             }
@@ -251,11 +254,7 @@ fn person_names(lake: &Path, films: &[Film]) -> Result<HashMap<String, String>, 
     let e = polars_err(lake, tables::PEOPLE);
     let ids = df.column(imdb::PERSON_ID).and_then(|c| c.str().cloned()).map_err(&e)?;
     let names = df.column(imdb::PRIMARY_NAME).and_then(|c| c.str().cloned()).map_err(&e)?;
-    Ok(ids
-        .iter()
-        .zip(names.iter())
-        .filter_map(|(i, n)| Some((i?.to_owned(), n?.to_owned())))
-        .collect())
+    Ok(ids.iter().zip(names.iter()).filter_map(|(i, n)| Some((i?.to_owned(), n?.to_owned()))).collect())
 }
 
 /// TMDB columns read for both sources.

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use faer::linalg::solvers::Solve;
 use faer::linalg::matmul::matmul;
+use faer::linalg::solvers::Solve;
 use faer::{Accum, Mat, Par, Side};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -36,7 +36,12 @@ impl Scores {
             sae += e.abs();
             sst += (t as f64 - mean).powi(2);
         }
-        Self { rmse: (sse / n as f64).sqrt(), mae: sae / n as f64, r2: if sst > 0.0 { 1.0 - sse / sst } else { 0.0 }, n }
+        Self {
+            rmse: (sse / n as f64).sqrt(),
+            mae: sae / n as f64,
+            r2: if sst > 0.0 { 1.0 - sse / sst } else { 0.0 },
+            n,
+        }
     }
 }
 
@@ -168,9 +173,8 @@ impl Linear {
         for c in 0..cols {
             means[c] /= counts[c].max(1) as f64;
         }
-        let missing: Vec<Option<f64>> = (0..cols)
-            .map(|c| missing[c].then(|| (rows - counts[c]) as f64 / rows.max(1) as f64))
-            .collect();
+        let missing: Vec<Option<f64>> =
+            (0..cols).map(|c| missing[c].then(|| (rows - counts[c]) as f64 / rows.max(1) as f64)).collect();
         let mut scales = vec![0.0; cols];
         for r in 0..rows {
             for c in 0..cols {
@@ -285,8 +289,7 @@ mod tests {
 
     #[test]
     fn a_time_split_trains_only_on_earlier_films() {
-        let films: Vec<Film> =
-            (1990..2010).map(|y| Film { year: Some(y), ..Default::default() }).collect();
+        let films: Vec<Film> = (1990..2010).map(|y| Film { year: Some(y), ..Default::default() }).collect();
         let year = auto_test_year(&films, 0.2).unwrap();
         assert_eq!(year, 2006);
         let split = time_split(&films, year);

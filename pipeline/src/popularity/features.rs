@@ -168,7 +168,8 @@ pub struct FeatureSpace {
 }
 
 /// Numeric columns, in order, before the track records and vocabularies.
-pub const NUMERIC: [&str; 7] = ["year", "decade", "runtime", "credited_people", "log_budget", "genre_count", "keyword_count"];
+pub const NUMERIC: [&str; 7] =
+    ["year", "decade", "runtime", "credited_people", "log_budget", "genre_count", "keyword_count"];
 
 /// The most frequent values of a list field in `films` (ties broken by name), at most `k`, each at least twice.
 fn top_values<'a>(films: &[&'a Film], k: usize, field: impl Fn(&'a Film) -> Vec<&'a str>) -> Vec<String> {
@@ -214,7 +215,9 @@ impl FeatureSpace {
                 names.push(format!("{}_{stat}", role.name()));
             }
         }
-        let prefixed = |prefix: &str, values: &[String]| values.iter().map(|v| format!("{prefix}:{}", clean(v))).collect::<Vec<_>>();
+        let prefixed = |prefix: &str, values: &[String]| {
+            values.iter().map(|v| format!("{prefix}:{}", clean(v))).collect::<Vec<_>>()
+        };
         names.extend(prefixed("type", &title_types));
         names.extend(prefixed("genre", &genres));
         names.extend(prefixed("language", &languages));
@@ -267,7 +270,6 @@ impl FeatureSpace {
         hot(&self.keywords, &film.keywords, out);
         debug_assert_eq!(out.len() - start, self.len());
     }
-
 
     /// A row-major matrix of `films`.
     pub fn encode(&self, films: &[&Film], tracks: &TrackRecords, as_of: Option<i32>) -> Vec<f32> {

@@ -78,7 +78,8 @@ pub enum PredictError {
 impl StoredPopularity {
     /// The person of that name (or id) in that role with the most films; accents and case are ignored.
     pub fn find_person(&self, role: Role, name: &str) -> Option<&KnownPerson> {
-        let hits = self.index.get(&(role, normalize(name))).or_else(|| self.index.get(&(role, name.trim().to_lowercase())))?;
+        let hits =
+            self.index.get(&(role, normalize(name))).or_else(|| self.index.get(&(role, name.trim().to_lowercase())))?;
         hits.iter().map(|&i| &self.people[i]).max_by_key(|p| p.track.films)
     }
 
@@ -117,7 +118,10 @@ impl StoredPopularity {
                 None => ignored.push(k.clone()),
             }
         }
-        let language = query.language.as_ref().and_then(|l| match_vocab(std::slice::from_ref(l), &space.languages, &mut ignored).pop());
+        let language = query
+            .language
+            .as_ref()
+            .and_then(|l| match_vocab(std::slice::from_ref(l), &space.languages, &mut ignored).pop());
         let mut people = Vec::new();
         let mut resolve = |role: Role, names: &[String]| -> Vec<String> {
             let mut ids = Vec::new();
@@ -180,7 +184,9 @@ impl StoredPopularity {
         // Ranked by their weight on quality and audience together, each relative to its target's spread.
         let spread = |t: usize| self.spec.intervals[t].1 - self.spec.intervals[t].0;
         let (sq, sa) = (spread(0).max(1e-6), spread(1).max(1e-6));
-        reasons.sort_by(|a, b| (b.quality.abs() / sq + b.audience.abs() / sa).total_cmp(&(a.quality.abs() / sq + a.audience.abs() / sa)));
+        reasons.sort_by(|a, b| {
+            (b.quality.abs() / sq + b.audience.abs() / sa).total_cmp(&(a.quality.abs() / sq + a.audience.abs() / sa))
+        });
         reasons.truncate(top);
         Ok(Prediction {
             source,
@@ -200,7 +206,10 @@ pub fn describe(reason: &Reason, lang: Lang) -> String {
     let (prefix, rest) = reason.feature.split_once(':').unwrap_or(("", reason.feature.as_str()));
     let known = !v.is_nan();
     match (prefix, rest) {
-        ("genre", g) => format!("{} {g}", lang.pick(if v > 0.0 { "genre" } else { "pas de genre" }, if v > 0.0 { "genre" } else { "not" })),
+        ("genre", g) => format!(
+            "{} {g}",
+            lang.pick(if v > 0.0 { "genre" } else { "pas de genre" }, if v > 0.0 { "genre" } else { "not" })
+        ),
         ("keyword", k) => format!("{} « {} »", lang.pick("mot-clé", "keyword"), k.replace('_', " ")),
         ("country", c) => format!("{} {c}", lang.pick("pays", "country")),
         ("language", l) => format!("{} {l}", lang.pick("langue originale", "original language")),
@@ -224,8 +233,15 @@ pub fn describe(reason: &Reason, lang: Lang) -> String {
                     };
                     return match stat {
                         "prev_films" => format!("{who} : {} {}", v, lang.pick("films antérieurs", "earlier films")),
-                        "prev_quality" if known => format!("{who} : {} {}", lang.num(v as f64, 1), lang.pick("de note moyenne antérieure", "mean earlier rating")),
-                        "prev_audience" if known => format!("{who} : {}", lang.pick("audience de ses films antérieurs", "audience of earlier films")),
+                        "prev_quality" if known => format!(
+                            "{who} : {} {}",
+                            lang.num(v as f64, 1),
+                            lang.pick("de note moyenne antérieure", "mean earlier rating")
+                        ),
+                        "prev_audience" if known => format!(
+                            "{who} : {}",
+                            lang.pick("audience de ses films antérieurs", "audience of earlier films")
+                        ),
                         _ => format!("{who} : {}", lang.pick("aucun film antérieur connu", "no earlier film known")),
                     };
                 }

@@ -184,7 +184,8 @@ impl Fitter<'_> {
         for t in 0..2 {
             let y_train: Vec<f32> = train.iter().map(|f| f.targets[t]).collect();
             let y_test: Vec<f32> = test.iter().map(|f| f.targets[t]).collect();
-            let trees = Trees::fit(&x_train, &space.names, &y_train, Objective::Regression, &self.params.trees, |_| {})?;
+            let trees =
+                Trees::fit(&x_train, &space.names, &y_train, Objective::Regression, &self.params.trees, |_| {})?;
             let p = trees.predict(&x_test)?;
             self.done += 1;
             self.progress.fit_done(self.done, self.total);
@@ -224,23 +225,30 @@ fn mean_scores(per_fold: &[SplitScores]) -> Vec<(String, Scores)> {
 }
 
 /// Evaluates, then fits the final models on every film.
-pub fn train(data: &Dataset, params: &PopularityParams, progress: &dyn Progress) -> Result<TrainedPopularity, PopularityError> {
+pub fn train(
+    data: &Dataset,
+    params: &PopularityParams,
+    progress: &dyn Progress,
+) -> Result<TrainedPopularity, PopularityError> {
     let films = &data.films;
     if films.len() < MIN_FILMS {
         return Err(PopularityError::TooFewFilms { films: films.len(), needed: MIN_FILMS });
     }
     let started = std::time::Instant::now();
-    let test_year =
-        params.test_from_year.or_else(|| evaluation::auto_test_year(films, params.test_share));
-    let time_split = test_year.map(|y| evaluation::time_split(films, y)).filter(|s| s.train.len() >= MIN_FILMS / 2 && !s.test.is_empty());
+    let test_year = params.test_from_year.or_else(|| evaluation::auto_test_year(films, params.test_share));
+    let time_split = test_year
+        .map(|y| evaluation::time_split(films, y))
+        .filter(|s| s.train.len() >= MIN_FILMS / 2 && !s.test.is_empty());
     let holdout = evaluation::holdout_split(films.len(), params.test_share, params.seed);
-    let folds = if params.folds >= 2 { evaluation::k_folds(films.len(), params.folds, params.seed) } else { Vec::new() };
+    let folds =
+        if params.folds >= 2 { evaluation::k_folds(films.len(), params.folds, params.seed) } else { Vec::new() };
     let total = 2 * (usize::from(time_split.is_some()) + 1 + folds.len() + 1);
     let mut fitter = Fitter { films, params, progress, done: 0, total };
 
     let time_scores = match &time_split {
         Some(split) => {
-            progress.stage(&format!("time-based split: films before {} against later ones", test_year.unwrap_or_default()));
+            progress
+                .stage(&format!("time-based split: films before {} against later ones", test_year.unwrap_or_default()));
             Some(fitter.run_split(split)?.0)
         }
         None => None,
@@ -367,7 +375,11 @@ fn importance(model: &Trees, space: &FeatureSpace, x: &[f32]) -> Result<Vec<Impo
 }
 
 /// Partial dependence of runtime (60 to 200 minutes) and decade (the decades of the sample).
-fn partial_dependence(model: &Trees, space: &FeatureSpace, x: &[f32]) -> Result<Vec<PartialDependence>, PopularityError> {
+fn partial_dependence(
+    model: &Trees,
+    space: &FeatureSpace,
+    x: &[f32],
+) -> Result<Vec<PartialDependence>, PopularityError> {
     let width = space.len();
     let mut out = Vec::new();
     let curve = |set: &dyn Fn(&mut [f32], f32), grid: &[f32]| -> Result<Vec<(f32, f32)>, PopularityError> {

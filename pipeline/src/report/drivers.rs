@@ -41,9 +41,15 @@ pub fn feature_name(name: &str, lang: Lang) -> String {
         "company_prev_films" => lang.pick("films antérieurs des producteurs", "companies' earlier films"),
         "company_prev_quality" => lang.pick("note antérieure des producteurs", "companies' earlier rating"),
         "company_prev_audience" => lang.pick("audience antérieure des producteurs", "companies' earlier audience"),
-        "keyword_prev_films" => lang.pick("films antérieurs aux mêmes mots-clés", "earlier films with the same keywords"),
-        "keyword_prev_quality" => lang.pick("note antérieure des mêmes mots-clés", "earlier rating of the same keywords"),
-        "keyword_prev_audience" => lang.pick("audience antérieure des mêmes mots-clés", "earlier audience of the same keywords"),
+        "keyword_prev_films" => {
+            lang.pick("films antérieurs aux mêmes mots-clés", "earlier films with the same keywords")
+        }
+        "keyword_prev_quality" => {
+            lang.pick("note antérieure des mêmes mots-clés", "earlier rating of the same keywords")
+        }
+        "keyword_prev_audience" => {
+            lang.pick("audience antérieure des mêmes mots-clés", "earlier audience of the same keywords")
+        }
         other => other,
     };
     fixed.to_owned()
@@ -113,7 +119,9 @@ pub(crate) fn section(m: &PopularityMetrics, lang: Lang) -> Option<Section> {
             best.map_or(String::new(), |(n, b)| format!("{n} {}", lang.num(b.r2, 2)))
         ));
     }
-    let names = |t: &TargetReport| t.importance.iter().take(3).map(|i| feature_name(&i.feature, lang)).collect::<Vec<_>>().join(", ");
+    let names = |t: &TargetReport| {
+        t.importance.iter().take(3).map(|i| feature_name(&i.feature, lang)).collect::<Vec<_>>().join(", ")
+    };
     s.reading.push(format!(
         "{} {} ; {} {}.",
         lang.pick("Ce qui pèse le plus sur la note :", "What weighs most on the rating:"),
@@ -122,13 +130,14 @@ pub(crate) fn section(m: &PopularityMetrics, lang: Lang) -> Option<Section> {
         names(audience)
     ));
     for pd in &quality.partial_dependence {
-        let (Some(hi), Some(lo)) = (
-            pd.points.iter().max_by(|a, b| a.1.total_cmp(&b.1)),
-            pd.points.iter().min_by(|a, b| a.1.total_cmp(&b.1)),
-        ) else {
+        let (Some(hi), Some(lo)) =
+            (pd.points.iter().max_by(|a, b| a.1.total_cmp(&b.1)), pd.points.iter().min_by(|a, b| a.1.total_cmp(&b.1)))
+        else {
             continue;
         };
-        let unit = |v: f32| if pd.feature == "runtime" { format!("{} min", lang.num(v as f64, 0)) } else { format!("{}", v as i32) };
+        let unit = |v: f32| {
+            if pd.feature == "runtime" { format!("{} min", lang.num(v as f64, 0)) } else { format!("{}", v as i32) }
+        };
         s.reading.push(format!(
             "{} {} : {} {} ({}), {} {} ({}).",
             lang.pick("Effet propre de", "Own effect of"),
@@ -142,14 +151,34 @@ pub(crate) fn section(m: &PopularityMetrics, lang: Lang) -> Option<Section> {
         ));
     }
     let rating = if tmdb { lang.pick("note TMDB", "TMDB rating") } else { lang.pick("note IMDb", "IMDb rating") };
-    let audience_name = if tmdb { lang.pick("popularité TMDB (log)", "TMDB popularity (log)") } else { lang.pick("votes IMDb (log)", "IMDb votes (log)") };
+    let audience_name = if tmdb {
+        lang.pick("popularité TMDB (log)", "TMDB popularity (log)")
+    } else {
+        lang.pick("votes IMDb (log)", "IMDb votes (log)")
+    };
     s.charts.push(Chart {
         name: "popularity_importance_rating".into(),
-        svg: importance_chart(quality, lang, &format!("{} — {rating}", lang.pick("Poids des traits (|SHAP| moyen)", "Weight of each trait (mean |SHAP|)")), "#1f3b5b"),
+        svg: importance_chart(
+            quality,
+            lang,
+            &format!(
+                "{} — {rating}",
+                lang.pick("Poids des traits (|SHAP| moyen)", "Weight of each trait (mean |SHAP|)")
+            ),
+            "#1f3b5b",
+        ),
     });
     s.charts.push(Chart {
         name: "popularity_importance_audience".into(),
-        svg: importance_chart(audience, lang, &format!("{} — {audience_name}", lang.pick("Poids des traits (|SHAP| moyen)", "Weight of each trait (mean |SHAP|)")), "#b3261e"),
+        svg: importance_chart(
+            audience,
+            lang,
+            &format!(
+                "{} — {audience_name}",
+                lang.pick("Poids des traits (|SHAP| moyen)", "Weight of each trait (mean |SHAP|)")
+            ),
+            "#b3261e",
+        ),
     });
     for pd in &quality.partial_dependence {
         let label = feature_name(&pd.feature, lang);
@@ -159,7 +188,8 @@ pub(crate) fn section(m: &PopularityMetrics, lang: Lang) -> Option<Section> {
             points: pd.points.iter().map(|(x, y)| (*x as f64, *y as f64)).collect(),
             dashed: false,
         }];
-        let x_label = if pd.feature == "runtime" { lang.pick("Minutes", "Minutes") } else { lang.pick("Décennie", "Decade") };
+        let x_label =
+            if pd.feature == "runtime" { lang.pick("Minutes", "Minutes") } else { lang.pick("Décennie", "Decade") };
         s.charts.push(Chart {
             name: format!("popularity_dependence_{}", pd.feature),
             svg: svg::lines(
@@ -188,7 +218,10 @@ pub(crate) fn section(m: &PopularityMetrics, lang: Lang) -> Option<Section> {
         }
     }
     s.table = Some((
-        ["target", lang.pick("découpage", "split"), lang.pick("modèle", "model"), "R²", "RMSE", "MAE"].iter().map(|h| (*h).to_owned()).collect(),
+        ["target", lang.pick("découpage", "split"), lang.pick("modèle", "model"), "R²", "RMSE", "MAE"]
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect(),
         rows,
     ));
     s.method = lang
