@@ -191,10 +191,13 @@ impl StoredPopularity {
         let spec: Spec =
             serde_json::from_slice(&text).map_err(|source| ArtefactError::Json { path: spec_path.clone(), source })?;
         let width = spec.features.len();
-        let models = [
+        let mut models = [
             Trees::load(&dir.join(QUALITY_MODEL), width, Objective::Regression)?,
             Trees::load(&dir.join(AUDIENCE_MODEL), width, Objective::Regression)?,
         ];
+        for m in &mut models {
+            m.single_threaded()?;
+        }
         let people_path = dir.join(PEOPLE);
         let perr = |source| ArtefactError::Parquet { path: people_path.clone(), source };
         let df =

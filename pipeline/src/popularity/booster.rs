@@ -162,6 +162,12 @@ impl Trees {
         self.booster.save(path).map_err(fail(format!("write {}", path.display())))
     }
 
+    /// Predicts on one thread: for a single row, waking a thread pool costs more than the trees
+    /// (milliseconds on a busy machine).
+    pub fn single_threaded(&mut self) -> Result<(), BoosterError> {
+        self.booster.set_param("nthread", "1").map_err(fail("set nthread=1"))
+    }
+
     pub fn load(path: &Path, n_features: usize, objective: Objective) -> Result<Self, BoosterError> {
         let booster = Booster::load(path).map_err(fail(format!("read {}", path.display())))?;
         Ok(Self { booster, n_features, objective })

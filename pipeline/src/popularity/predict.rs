@@ -162,8 +162,11 @@ impl StoredPopularity {
         space.encode_into(&film, &self.tracks, None, &mut x);
         let q = self.models[0].predict(&x)?[0] as f64;
         let a = self.models[1].predict(&x)?[0] as f64;
-        let cq = self.models[0].contributions(&x)?;
-        let ca = self.models[1].contributions(&x)?;
+        let (cq, ca) = if top == 0 {
+            (vec![0.0; space.len() + 1], vec![0.0; space.len() + 1])
+        } else {
+            (self.models[0].contributions(&x)?, self.models[1].contributions(&x)?)
+        };
         let [(ql, qh), (al, ah)] = self.spec.intervals;
         let source = self.spec.source;
         let quality_scale = if source == Source::Imdb { (1.0, 10.0) } else { (0.0, 10.0) };
