@@ -167,6 +167,18 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The metrics of the latest trained popularity model, for the report's section on what drives popularity
+/// (none before the first `train`: the report then goes without it).
+fn latest_popularity(ctx: &Context) -> Option<cinepicks_pipeline::popularity::training::PopularityMetrics> {
+    use cinepicks_pipeline::popularity::artefacts;
+    let run = crate::predict::latest_run(&ctx.paths.models)?;
+    let path = run.join(artefacts::DIR).join(artefacts::MANIFEST);
+    let manifest: artefacts::Manifest = serde_json::from_slice(&std::fs::read(&path).ok()?)
+        .inspect_err(|e| tracing::warn!(path = %path.display(), error = %e, "unreadable popularity manifest"))
+        .ok()?;
+    Some(manifest.metrics)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,16 +197,4 @@ mod tests {
         let err = Config::load_from(Some(&file), Vec::new(), Some(dir.path())).unwrap_err();
         assert!(err.to_string().contains("analyze.prior_votes_quantile"), "{err}");
     }
-}
-
-/// The metrics of the latest trained popularity model, for the report's section on what drives popularity
-/// (none before the first `train`: the report then goes without it).
-fn latest_popularity(ctx: &Context) -> Option<cinepicks_pipeline::popularity::training::PopularityMetrics> {
-    use cinepicks_pipeline::popularity::artefacts;
-    let run = crate::predict::latest_run(&ctx.paths.models)?;
-    let path = run.join(artefacts::DIR).join(artefacts::MANIFEST);
-    let manifest: artefacts::Manifest = serde_json::from_slice(&std::fs::read(&path).ok()?)
-        .inspect_err(|e| tracing::warn!(path = %path.display(), error = %e, "unreadable popularity manifest"))
-        .ok()?;
-    Some(manifest.metrics)
 }

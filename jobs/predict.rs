@@ -150,7 +150,7 @@ pub fn render(p: &Prediction, lang: Lang) -> String {
         }
     }
     if !p.ignored.is_empty() {
-        out.push_str(&lang.pick("Ignorés (inconnus du modèle) : ", "Ignored (unknown to the model): ").to_owned());
+        out.push_str(lang.pick("Ignorés (inconnus du modèle) : ", "Ignored (unknown to the model): "));
         out.push_str(&p.ignored.join(", "));
         out.push('\n');
     }

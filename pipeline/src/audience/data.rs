@@ -159,10 +159,10 @@ pub fn load(lake: &Path) -> Result<Option<AudienceData>, LoadError> {
     let v = r.column(ml::RATING).and_then(|c| c.f64().cloned()).map_err(e(tables::ML_RATINGS))?;
     let mut ratings = Vec::with_capacity(r.height());
     for ((u, m), v) in u.iter().zip(m.iter()).zip(v.iter()) {
-        if let (Some(u), Some(&film), Some(v)) = (u, m.and_then(|m| index.get(&m)), v) {
-            if users.contains_key(&u) {
-                ratings.push((u, film, v as f32));
-            }
+        if let (Some(u), Some(&film), Some(v)) = (u, m.and_then(|m| index.get(&m)), v)
+            && users.contains_key(&u)
+        {
+            ratings.push((u, film, v as f32));
         }
     }
     ratings.sort_by_key(|r| (r.0, r.1));

@@ -164,6 +164,9 @@ pub struct TrainedAudience {
     pub metrics: AudienceMetrics,
 }
 
+/// A group of users: age band, female, occupation.
+type Segment = (usize, bool, String);
+
 fn argmax(p: &[f32]) -> Class {
     let i = p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i);
     Class::ALL[i]
@@ -259,8 +262,8 @@ pub fn train(
         let (band, female, occ) = data.users[&u].group();
         (band, female, occ.to_owned())
     };
-    let mut seg_film: HashMap<((usize, bool, String), u32), (f64, u32)> = HashMap::new();
-    let mut seg_all: HashMap<(usize, bool, String), (f64, u32)> = HashMap::new();
+    let mut seg_film: HashMap<(Segment, u32), (f64, u32)> = HashMap::new();
+    let mut seg_all: HashMap<Segment, (f64, u32)> = HashMap::new();
     for &(u, f, r) in &train {
         let s = segment(u);
         let e = seg_film.entry((s.clone(), f)).or_default();

@@ -135,9 +135,9 @@ pub fn write(
         let values: Vec<f32> = check.x.chunks(width).map(|r| r[f]).collect();
         columns.push(Column::new(name.as_str().into(), values));
     }
-    for t in 0..2 {
-        columns.push(Column::new(format!("truth_{}", targets[t]).into(), check.truth[t].clone()));
-        columns.push(Column::new(format!("predicted_{}", targets[t]).into(), check.predicted[t].clone()));
+    for (t, target) in targets.iter().enumerate() {
+        columns.push(Column::new(format!("truth_{target}").into(), check.truth[t].clone()));
+        columns.push(Column::new(format!("predicted_{target}").into(), check.predicted[t].clone()));
     }
     let mut df = DataFrame::new_infer_height(columns)
         .map_err(|source| ArtefactError::Parquet { path: dir.join(CHECK), source })?;

@@ -67,6 +67,9 @@ impl Track {
     }
 }
 
+/// A film's year and its two targets.
+type Dated = (i32, [f64; 2]);
+
 /// Every person's (or company's) films by year, with running sums, per role.
 #[derive(Debug, Clone, Default)]
 pub struct TrackRecords {
@@ -77,7 +80,7 @@ pub struct TrackRecords {
 impl TrackRecords {
     /// From the films whose targets are known (films without a year cannot be placed in time).
     pub fn from_films<'a>(films: impl IntoIterator<Item = &'a Film>) -> Self {
-        let mut raw: HashMap<(Role, String), Vec<(i32, [f64; 2])>> = HashMap::new();
+        let mut raw: HashMap<(Role, String), Vec<Dated>> = HashMap::new();
         for film in films {
             let Some(year) = film.year else { continue };
             if film.targets.iter().any(|t| !t.is_finite()) {

@@ -337,8 +337,8 @@ pub fn train(
         }
     }
     if !check_films.is_empty() {
-        for t in 0..2 {
-            check.predicted[t] = models[t].predict(&check.x)?;
+        for (predicted, model) in check.predicted.iter_mut().zip(&models) {
+            *predicted = model.predict(&check.x)?;
         }
     }
     let metrics = PopularityMetrics {
