@@ -1,7 +1,7 @@
 # cinepicks — the two commands of the README, plus the benchmarks.
 #   make demo   set up what is missing, build, run the whole pipeline on generated demo data
 #   make test   set up what is missing, then format check, clippy and every test
-.PHONY: deps demo test bench-ingest notebooks bench-analyze postgres bench-publish bench-recommend bench-notify
+.PHONY: deps demo test bench-ingest notebooks bench-analyze postgres bench-publish bench-recommend bench-notify bench-popularity
 
 deps:
 	@scripts/install-deps.sh
@@ -13,10 +13,12 @@ demo: deps
 postgres:
 	@scripts/postgres.sh
 
+# CINEPICKS_PYTHON: the project venv's Python (with the xgboost package), which the popularity tests use to
+# check that Python XGBoost loads the saved models and predicts exactly as cinepicks does.
 test: deps postgres
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo test --workspace
+	CINEPICKS_PYTHON="$$(scripts/python-env.sh)/bin/python" cargo test --workspace
 	scripts/run-notebooks.sh
 
 # Ingest speed and memory against Python polars on the same generated files (see README, Benchmarks).
@@ -42,3 +44,7 @@ bench-recommend: deps
 # Notifier speed: 100k subscribers to the file outboxes, and e-mails per second to a local SMTP server (see README).
 bench-notify: deps
 	scripts/bench-notify.sh $(SUBSCRIBERS) $(SMTP_MESSAGES)
+
+# Popularity model: XGBoost fit on the 1/10-scale IMDb-format lake and one prediction (see README, Benchmarks).
+bench-popularity: deps
+	scripts/bench-popularity.sh $(SCALE)

@@ -121,6 +121,7 @@ pub fn run(ctx: &Context, args: &AnalyzeArgs) -> Result<Metrics> {
         lake_tables: present.clone(),
         generated_at: ctx.clock.now().with_timezone(&ctx.config.timezone).format("%Y-%m-%d %H:%M").to_string(),
         params: params.clone(),
+        popularity: latest_popularity(ctx),
     };
     let rendered = report::render(&input, lang);
     let charts_dir = marts_dir.join(CHARTS);
@@ -164,6 +165,18 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("renaming {} into place", path.display()))?;
     Ok(())
+}
+
+/// The metrics of the latest trained popularity model, for the report's section on what drives popularity
+/// (none before the first `train`: the report then goes without it).
+fn latest_popularity(ctx: &Context) -> Option<cinepicks_pipeline::popularity::training::PopularityMetrics> {
+    use cinepicks_pipeline::popularity::artefacts;
+    let run = crate::predict::latest_run(&ctx.paths.models)?;
+    let path = run.join(artefacts::DIR).join(artefacts::MANIFEST);
+    let manifest: artefacts::Manifest = serde_json::from_slice(&std::fs::read(&path).ok()?)
+        .inspect_err(|e| tracing::warn!(path = %path.display(), error = %e, "unreadable popularity manifest"))
+        .ok()?;
+    Some(manifest.metrics)
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use crate::config::Config;
 use crate::context::{Context, Metrics};
 use crate::telemetry::LogFormat;
 use crate::{
-    analyze, customers, daemon, demo, evaluate, fetch, generate, ingest, notify, publish, recommend, status, train,
+    analyze, audience, customers, daemon, demo, evaluate, fetch, generate, ingest, notify, predict, publish, recommend,
+    status, suggest, train,
 };
 
 /// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
@@ -56,10 +57,16 @@ pub enum Command {
     Ingest(ingest::IngestArgs),
     /// Compute the marts answering the cinema's questions and the report, into <data-dir>/marts.
     Analyze(analyze::AnalyzeArgs),
-    /// Fit the models (recommender…) into a new run folder <data-dir>/models/<run-id>.
+    /// Fit the models (recommender, popularity…) into a new run folder <data-dir>/models/<run-id>.
     Train(train::TrainArgs),
     /// Five films like a title, or for several liked titles, with a reason for each.
     Recommend(recommend::RecommendArgs),
+    /// Predicted rating and audience of a film from its traits (genres, runtime, year, people…), with reasons.
+    Predict(predict::PredictArgs),
+    /// The groups (age band × gender × occupation) most likely to love a film, with their lift.
+    Audience(audience::AudienceArgs),
+    /// Films a fictitious profile (age, gender, occupation) would most likely love.
+    Suggest(suggest::SuggestArgs),
     /// Compare every recommender model and the popularity baseline offline on the MovieLens ratings.
     Evaluate(evaluate::EvaluateArgs),
     /// Generate a small dataset and run every stage on it, then say where the outputs are.
@@ -112,6 +119,9 @@ pub fn run(cli: Cli) -> Result<()> {
         | Command::Demo(_)
         | Command::Customers(_)
         | Command::Recommend(_)
+        | Command::Predict(_)
+        | Command::Audience(_)
+        | Command::Suggest(_)
         | Command::Evaluate(_)
         | Command::Daemon(_)
         | Command::Run(_)
@@ -134,6 +144,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Analyze(args) => ("analyze", analyze::run(&ctx, &args)?),
         Command::Train(args) => ("train", train::run(&ctx, &args)?),
         Command::Recommend(args) => ("recommend", recommend::run(&ctx, &args)?),
+        Command::Predict(args) => ("predict", predict::run(&ctx, &args)?),
+        Command::Audience(args) => ("audience", audience::run(&ctx, &args)?),
+        Command::Suggest(args) => ("suggest", suggest::run(&ctx, &args)?),
         Command::Evaluate(args) => ("evaluate", evaluate::run(&ctx, &args)?),
         Command::Demo(args) => ("demo", demo::run(&ctx, &args)?),
         Command::Publish(args) => ("publish", publish::run(&ctx, &args)?),

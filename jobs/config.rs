@@ -28,6 +28,8 @@ pub struct Config {
     pub ingest: IngestConfig,
     pub generate: GenerateConfig,
     pub recommend: RecommendConfig,
+    pub popularity: cinepicks_pipeline::popularity::training::PopularityParams,
+    pub audience: cinepicks_pipeline::audience::model::AudienceParams,
     pub schedule: ScheduleConfig,
     pub fetch: FetchConfig,
     pub analyze: AnalyzeConfig,

@@ -5,7 +5,9 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 
 use crate::context::{Context, Metrics};
-use crate::{analyze, customers, evaluate, generate, ingest, notify, publish, recommend, train};
+use crate::{
+    analyze, audience, customers, evaluate, generate, ingest, notify, predict, publish, recommend, suggest, train,
+};
 use cinepicks_pipeline::recommend::artefacts::{self, StoredRecommender};
 
 #[derive(Debug, Default, clap::Args)]
@@ -20,32 +22,34 @@ pub struct DemoArgs {
 
 pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
     let started = Instant::now();
-    println!("== 1/9 generate: synthetic IMDb, MovieLens and TMDB files (scale {})", args.scale);
+    println!("== 1/10 generate: synthetic IMDb, MovieLens and TMDB files (scale {})", args.scale);
     let generate_args = generate::GenerateArgs { scale: Some(args.scale), ..Default::default() };
     let generated = generate::run(ctx, &generate_args)?;
 
-    println!("\n== 2/9 ingest: raw dumps → typed Parquet lake");
+    println!("\n== 2/10 ingest: raw dumps → typed Parquet lake");
     let ingest_args = ingest::IngestArgs { force: true, ..Default::default() };
     let ingested = ingest::run(ctx, &ingest_args)?;
 
-    println!("\n== 3/9 analyze: lake → marts answering the cinema's questions, and the report");
-    let analyzed = analyze::run(ctx, &analyze::AnalyzeArgs::default())?;
-
-    println!("\n== 4/9 train: content, collaborative and hybrid neighbours of every catalogue film");
+    println!("\n== 3/10 train: recommender neighbours, popularity model (XGBoost), audience model (XGBoost)");
     let trained = train::run(ctx, &train::TrainArgs::default())?;
 
-    println!("\n== 5/9 evaluate: every model against the popularity baseline on the MovieLens ratings");
+    println!(
+        "\n== 4/10 analyze: lake → marts answering the cinema's questions, and the report (with what drives popularity)"
+    );
+    let analyzed = analyze::run(ctx, &analyze::AnalyzeArgs::default())?;
+
+    println!("\n== 5/10 evaluate: every model against the popularity baseline on the MovieLens ratings");
     let evaluated = evaluate::run(ctx, &evaluate::EvaluateArgs::default())?;
 
-    println!("\n== 6/9 publish: films, people and the latest model run (if any) → the store");
+    println!("\n== 6/10 publish: films, people and the latest model run (if any) → the store");
     let publish_args = publish::PublishArgs { allow_no_run: true, ..Default::default() };
     let published = publish::run(ctx, &publish_args)?;
 
-    println!("\n== 7/9 customers: a few demo customers (fake names) → the store");
+    println!("\n== 7/10 customers: a few demo customers (fake names) → the store");
     let customers_file = write_demo_customers(ctx)?;
     let imported = customers::import(ctx, &customers_file)?;
 
-    println!("\n== 8/9 recommend: five films like a well-known film of the demo data");
+    println!("\n== 8/10 recommend: five films like a well-known film of the demo data");
     let run_dir = artefacts::latest_run(&ctx.paths.models).context("the run just trained is missing")?;
     let model = StoredRecommender::load(&run_dir)?;
     let mut by_votes: Vec<u32> = (0..model.films.len() as u32).collect();
@@ -61,7 +65,28 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
         recommend::run(ctx, &recommend::RecommendArgs { title: Some(title), ..Default::default() })?;
     }
 
-    println!("\n== 9/9 notify: this week's five picks for the demo customers → the outbox (no mail server needed)");
+    println!("\n== 9/10 predict, audience, suggest: a film that does not exist yet, and who would love what");
+    if predict::latest_run(&ctx.paths.models).is_some() {
+        let genres = ["Drama".to_owned(), "Romance".to_owned()];
+        let args =
+            predict::PredictArgs { genres: genres.to_vec(), runtime: Some(110.0), reasons: 5, ..Default::default() };
+        // Generated data may lack these genres: fall back to no genre rather than stop the demo.
+        if predict::run(ctx, &args).is_err() {
+            predict::run(ctx, &predict::PredictArgs { runtime: Some(110.0), reasons: 5, ..Default::default() })?;
+        }
+    }
+    if let Some(run) = audience::latest_run(&ctx.paths.models) {
+        let stored = cinepicks_pipeline::audience::model::StoredAudience::load(&run)?;
+        if let Some(title) = stored.most_rated_title() {
+            audience::run(ctx, &audience::AudienceArgs { title, n: 5, ..Default::default() })?;
+        }
+        if let Some(occupation) = stored.spec.space.occupations.first().cloned() {
+            let args = suggest::SuggestArgs { age: 34, gender: "F".into(), occupation, n: 5, ..Default::default() };
+            suggest::run(ctx, &args)?;
+        }
+    }
+
+    println!("\n== 10/10 notify: this week's five picks for the demo customers → the outbox (no mail server needed)");
     let notified = notify::run(ctx, &notify::NotifyArgs::default())?;
     let week = notified.get("week").and_then(|w| w.as_str()).unwrap_or_default().to_owned();
     let email_dir = ctx.paths.outbox.join("email").join(&week);
@@ -77,7 +102,10 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
     println!("  marts         {}  (one Parquet table per question)", paths.marts.display());
     println!("  report        {}  (open it in a browser)", paths.marts.join(analyze::REPORT).display());
     println!("  run manifests {}", paths.runs.display());
-    println!("  models        {}  (similar_films.parquet, metrics.json, run.json)", run_dir.display());
+    println!(
+        "  models        {}  (similar_films.parquet, popularity/ and audience/ XGBoost JSON models, metrics.json, run.json)",
+        run_dir.display()
+    );
     println!("  evaluation    {}", evaluated.get("metrics_file").and_then(|v| v.as_str()).unwrap_or("-"));
     println!(
         "  store         {}  (SQLite: films, people, model runs, customers)",

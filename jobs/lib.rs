@@ -3,6 +3,7 @@
 //! Every job is `run(ctx, ..) -> Result<Metrics>`; `main.rs` only parses arguments and calls them.
 
 pub mod analyze;
+pub mod audience;
 pub mod backoff;
 pub mod cli;
 pub mod config;
@@ -15,10 +16,12 @@ pub mod fetch;
 pub mod generate;
 pub mod ingest;
 pub mod notify;
+pub mod predict;
 pub mod publish;
 pub mod recommend;
 pub mod status;
 pub mod store;
+pub mod suggest;
 pub mod telemetry;
 pub mod train;
 

@@ -1,8 +1,12 @@
 //! The train job: every trainer writes its artefacts into a new run folder `<data>/models/<run-id>/`,
 //! then `metrics.json`, then `run.json` last (a folder without it is an incomplete run, ignored by readers).
 //!
-//! Trainers are steps of one run: the recommender now, the popularity model later, each adding its kind,
-//! parameters, metrics, inputs and artefacts to the same run.
+//! Trainers are steps of one run (the recommender, the popularity model, the audience model), each adding its
+//! kind, parameters, metrics, inputs and artefacts to the same run. A trainer whose inputs are not in the lake
+//! is skipped with a message; the run fails only when no trainer had anything to learn from.
+
+mod audience;
+mod popularity;
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -28,6 +32,9 @@ pub struct TrainArgs {
     /// Say what would be trained and where, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Only these models (recommender, popularity, audience; repeatable); all by default.
+    #[arg(long, value_name = "KIND")]
+    pub only: Vec<String>,
 }
 
 /// What one trainer produced inside the run folder.
@@ -44,7 +51,8 @@ pub struct TrainerOutput {
 /// One step of `cinepicks train`.
 pub trait Trainer {
     fn kind(&self) -> &'static str;
-    fn train(&self, ctx: &Context, run_dir: &Path) -> Result<TrainerOutput>;
+    /// `Ok(None)` when the lake lacks what this model learns from (said on stdout).
+    fn train(&self, ctx: &Context, run_dir: &Path) -> Result<Option<TrainerOutput>>;
 }
 
 /// `run.json`: the manifest that makes a run complete.
@@ -62,14 +70,21 @@ pub struct RunManifest {
 
 /// The trainers of a run, in order. Another model kind is one more entry here.
 pub fn trainers() -> Vec<Box<dyn Trainer>> {
-    vec![Box::new(RecommenderTrainer)]
+    vec![Box::new(RecommenderTrainer), Box::new(popularity::PopularityTrainer), Box::new(audience::AudienceTrainer)]
 }
 
 pub fn run(ctx: &Context, args: &TrainArgs) -> Result<Metrics> {
     let created_at = ctx.clock.now();
     let run_id = created_at.format("%Y%m%dT%H%M%SZ").to_string();
     let run_dir = ctx.paths.models.join(&run_id);
-    let trainers = trainers();
+    let mut trainers = trainers();
+    if !args.only.is_empty() {
+        let known: Vec<&str> = trainers.iter().map(|t| t.kind()).collect();
+        if let Some(bad) = args.only.iter().find(|k| !known.contains(&k.as_str())) {
+            anyhow::bail!("unknown model kind {bad:?} in --only: one of {}", known.join(", "));
+        }
+        trainers.retain(|t| args.only.iter().any(|k| k == t.kind()));
+    }
     let mut metrics = Metrics::default();
     if ctx.dry_run || args.dry_run {
         println!(
@@ -100,7 +115,10 @@ pub fn run(ctx: &Context, args: &TrainArgs) -> Result<Metrics> {
     };
     for trainer in &trainers {
         tracing::info!(kind = trainer.kind(), run = %run_id, "training");
-        let out = trainer.train(ctx, &run_dir).with_context(|| format!("training the {}", trainer.kind()))?;
+        let Some(out) = trainer.train(ctx, &run_dir).with_context(|| format!("training the {}", trainer.kind()))?
+        else {
+            continue;
+        };
         manifest.kinds.push(out.kind);
         manifest.parameters.insert(out.kind, out.parameters);
         manifest.metrics.insert(out.kind, out.metrics);
@@ -112,6 +130,11 @@ pub fn run(ctx: &Context, args: &TrainArgs) -> Result<Metrics> {
             }
         }
     }
+    anyhow::ensure!(
+        !manifest.kinds.is_empty(),
+        "nothing to train in {}: ingest IMDb (titles and ratings), MovieLens or TMDB data first",
+        ctx.paths.lake.display()
+    );
     manifest.artefacts.insert("metrics".into(), artefacts::METRICS.into());
     write_json(&run_dir.join(artefacts::METRICS), &manifest.metrics)?;
     // Last: the run becomes visible to readers only now.
@@ -189,7 +212,11 @@ impl Trainer for RecommenderTrainer {
         "recommender"
     }
 
-    fn train(&self, ctx: &Context, run_dir: &Path) -> Result<TrainerOutput> {
+    fn train(&self, ctx: &Context, run_dir: &Path) -> Result<Option<TrainerOutput>> {
+        if !table_path(&ctx.paths.lake, tables::CATALOGUE).exists() {
+            println!("recommender: skipped (no catalogue in the lake: it needs IMDb titles)");
+            return Ok(None);
+        }
         let config = &ctx.config.recommend;
         let options = TrainOptions {
             neighbours: config.neighbours,
@@ -219,7 +246,7 @@ impl Trainer for RecommenderTrainer {
         let mut artefacts_map = BTreeMap::new();
         artefacts_map.insert("similar_films".to_owned(), artefacts::SIMILAR_FILMS.to_owned());
         artefacts_map.insert("films".to_owned(), artefacts::FILMS.to_owned());
-        Ok(TrainerOutput {
+        Ok(Some(TrainerOutput {
             kind: "recommender",
             parameters: serde_json::to_value(options)?,
             metrics: serde_json::to_value(m)?,
@@ -235,6 +262,6 @@ impl Trainer for RecommenderTrainer {
                 tables::PEOPLE,
                 tables::TMDB_MOVIES,
             ],
-        })
+        }))
     }
 }

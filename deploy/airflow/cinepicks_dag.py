@@ -24,7 +24,7 @@ with DAG(
     max_active_runs=1,  # no overlap
     default_args=DEFAULTS,
 ) as nightly:
-    stages = ["fetch", "ingest", "analyze", "train", "evaluate", "publish"]
+    stages = ["fetch", "ingest", "train", "analyze", "evaluate", "publish"]
     tasks = [
         BashOperator(task_id=stage, bash_command=f"{CINEPICKS} {stage}", execution_timeout=timedelta(hours=2))
         for stage in stages

@@ -45,7 +45,7 @@ impl ScheduledJob {
 /// Name of the nightly chain in job_runs and on the command line.
 pub const NIGHTLY: &str = "nightly";
 
-/// The nightly chain: fetch (when configured), ingest, analyze, train, evaluate, publish. A failed stage stops
+/// The nightly chain: fetch (when configured), ingest, train, analyze, evaluate, publish. A failed stage stops
 /// it, so publish, the last stage, only ever activates a model whose whole chain succeeded.
 pub fn nightly(ctx: &Context) -> ScheduledJob {
     let schedule = Schedule::new(&ctx.config.schedule.nightly, ctx.config.timezone);
@@ -56,8 +56,9 @@ pub fn nightly(ctx: &Context) -> ScheduledJob {
     stages.extend([
         // Unchanged inputs are skipped by ingest itself (it fingerprints them), so a quiet night costs little.
         Stage::new("ingest", |ctx, _| ingest::run(ctx, &ingest::IngestArgs::default())),
-        Stage::new("analyze", |ctx, _| analyze::run(ctx, &analyze::AnalyzeArgs::default())),
+        // Train before analyze: the report's "what drives popularity" section reads the model just trained.
         Stage::new("train", |ctx, _| train::run(ctx, &train::TrainArgs::default())),
+        Stage::new("analyze", |ctx, _| analyze::run(ctx, &analyze::AnalyzeArgs::default())),
         Stage::new("evaluate", |ctx, _| evaluate::run(ctx, &evaluate::EvaluateArgs::default())),
         Stage::new("publish", |ctx, _| publish::run(ctx, &publish::PublishArgs::default())),
     ]);

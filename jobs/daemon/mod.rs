@@ -32,7 +32,7 @@ pub struct DaemonArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// The job: `nightly` (fetch, ingest, analyze, train, evaluate, publish) or `weekly_notify`.
+    /// The job: `nightly` (fetch, ingest, train, analyze, evaluate, publish) or `weekly_notify`.
     pub job: String,
     /// Run it again even when its latest scheduled run already succeeded.
     #[arg(long)]

@@ -5,14 +5,18 @@
 //! - `recommend`: the recommendation models (content, item-kNN, EASE, latent factors, hybrid) behind one
 //!   trait, title search, reasons, and the artefacts of a trained run.
 //! - `evaluate`: splitters, metrics and the offline protocol comparing every model.
+//! - `popularity`: the XGBoost popularity model (features, leak-free track records, evaluation, prediction).
+//! - `audience`: the XGBoost audience model on MovieLens demographics (groups who love a film, suggestions).
 //! - `analyze`: one mart per question of the cinema (pure `LazyFrame → LazyFrame` functions) and their registry.
 //! - `report`: the self-contained HTML report with SVG charts, French or English, read from the marts.
 pub mod analyze;
+pub mod audience;
 pub mod domain;
 pub mod evaluate;
 pub mod generate;
 pub mod ingest;
 pub mod lake;
+pub mod popularity;
 pub mod recommend;
 pub mod report;
 pub mod sources;

@@ -2,6 +2,7 @@
 //! with a chart per question, a reading of each chart computed from the marts, and key figures.
 //! French by default, English on request.
 
+mod drivers;
 pub mod names;
 mod sections;
 pub mod svg;
@@ -88,6 +89,8 @@ pub struct ReportInput<'a> {
     /// When the report was made, in the cinema's timezone (the pipeline reads no clock).
     pub generated_at: String,
     pub params: AnalyzeParams,
+    /// Figures of the latest trained popularity model, for the section on what drives popularity.
+    pub popularity: Option<crate::popularity::training::PopularityMetrics>,
 }
 
 impl ReportInput<'_> {
@@ -135,7 +138,10 @@ pub(crate) struct KeyFigure {
 
 /// Renders the report in `lang`.
 pub fn render(input: &ReportInput, lang: Lang) -> Rendered {
-    let sections = sections::all(input, lang);
+    let mut sections = sections::all(input, lang);
+    if let Some(section) = input.popularity.as_ref().and_then(|m| drivers::section(m, lang)) {
+        sections.push(section);
+    }
     let figures = sections::key_figures(input, lang);
     let mut notes = Vec::new();
     for (mart, _) in &input.marts {
@@ -323,6 +329,7 @@ mod tests {
             lake_tables: tables,
             generated_at: "2026-01-01 10:00".into(),
             params: AnalyzeParams::default(),
+            popularity: None,
         };
         render(&input, lang)
     }

@@ -10,7 +10,7 @@
 //! Each is averaged over the users that have at least one relevant item. Catalogue coverage =
 //! distinct items recommended to anyone / items in training (`catalog_coverage`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Running sums of the per-user ranking metrics.
 #[derive(Debug, Clone, Default)]
@@ -25,7 +25,7 @@ pub struct RankingAccumulator {
 }
 
 /// Averages of the ranking metrics.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
 pub struct RankingMetrics {
     pub k: usize,
     pub users: usize,

@@ -1,0 +1,223 @@
+//! The predict job: how a film that does not exist yet would do (its rating and audience, with an interval)
+//! and the traits that weigh most, from the popularity model of the latest run that has one.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use cinepicks_pipeline::popularity::artefacts::{self, StoredPopularity};
+use cinepicks_pipeline::popularity::dataset::Source;
+use cinepicks_pipeline::popularity::predict::{self, Prediction, Query};
+use cinepicks_pipeline::report::Lang;
+
+use crate::config::Locale;
+use crate::context::{Context, Metrics};
+
+#[derive(Debug, Default, clap::Args)]
+pub struct PredictArgs {
+    /// A genre (repeat for several): --genre Drama --genre Romance.
+    #[arg(long = "genre", value_name = "GENRE")]
+    pub genres: Vec<String>,
+    /// Runtime in minutes.
+    #[arg(long)]
+    pub runtime: Option<f32>,
+    /// Release year [default: this year].
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// A director, by name or IMDb id (repeatable).
+    #[arg(long = "director", value_name = "NAME")]
+    pub directors: Vec<String>,
+    /// A writer (repeatable).
+    #[arg(long = "writer", value_name = "NAME")]
+    pub writers: Vec<String>,
+    /// A lead actor or actress (repeatable; the first three count).
+    #[arg(long = "actor", value_name = "NAME")]
+    pub actors: Vec<String>,
+    /// A production company, as TMDB names it (repeatable).
+    #[arg(long = "company", value_name = "NAME")]
+    pub companies: Vec<String>,
+    /// Budget in US dollars.
+    #[arg(long)]
+    pub budget: Option<f64>,
+    /// A production country, ISO code such as FR (repeatable).
+    #[arg(long = "country", value_name = "CODE")]
+    pub countries: Vec<String>,
+    /// Original language, ISO 639-1 code such as fr.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// A TMDB keyword (repeatable).
+    #[arg(long = "keyword", value_name = "WORD")]
+    pub keywords: Vec<String>,
+    /// IMDb title type [default: movie].
+    #[arg(long)]
+    pub title_type: Option<String>,
+    /// Reasons shown.
+    #[arg(long, default_value_t = 5)]
+    pub reasons: usize,
+    /// Language of the output [default: locale].
+    #[arg(long, value_enum)]
+    pub locale: Option<Locale>,
+    /// Print the prediction as JSON instead of sentences.
+    #[arg(long)]
+    pub json: bool,
+    /// Use this run folder instead of the latest run with a popularity model.
+    #[arg(long, value_name = "DIR")]
+    pub run: Option<PathBuf>,
+}
+
+/// The newest complete run (with `run.json`) that holds a popularity model.
+pub fn latest_run(models: &Path) -> Option<PathBuf> {
+    let mut runs: Vec<PathBuf> = std::fs::read_dir(models)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("run.json").exists() && p.join(artefacts::DIR).join(artefacts::SPEC).exists())
+        .collect();
+    runs.sort();
+    runs.pop()
+}
+
+pub fn run(ctx: &Context, args: &PredictArgs) -> Result<Metrics> {
+    let lang = match args.locale.unwrap_or(ctx.config.locale) {
+        Locale::Fr => Lang::Fr,
+        Locale::En => Lang::En,
+    };
+    let run_dir = match &args.run {
+        Some(dir) => dir.clone(),
+        None => latest_run(&ctx.paths.models).with_context(|| {
+            format!(
+                "no trained popularity model in {}: run `cinepicks train` after ingesting IMDb or TMDB data",
+                ctx.paths.models.display()
+            )
+        })?,
+    };
+    let model = StoredPopularity::load(&run_dir)?;
+    let query = Query {
+        genres: args.genres.clone(),
+        runtime: args.runtime,
+        year: args.year.unwrap_or_else(|| chrono::Datelike::year(&ctx.clock.now())),
+        title_type: args.title_type.clone(),
+        directors: args.directors.clone(),
+        writers: args.writers.clone(),
+        actors: args.actors.clone(),
+        companies: args.companies.clone(),
+        budget: args.budget,
+        countries: args.countries.clone(),
+        language: args.language.clone(),
+        keywords: args.keywords.clone(),
+    };
+    let started = std::time::Instant::now();
+    let prediction = model.predict(&query, args.reasons)?;
+    let seconds = started.elapsed().as_secs_f64();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&prediction)?);
+    } else {
+        print!("{}", render(&prediction, lang));
+    }
+    let mut metrics = Metrics::default();
+    metrics.insert("quality", prediction.quality.value);
+    metrics.insert("audience", prediction.audience.value);
+    metrics.insert("seconds", seconds);
+    metrics.insert("run", run_dir.display().to_string());
+    Ok(metrics)
+}
+
+/// The prediction in sentences.
+pub fn render(p: &Prediction, lang: Lang) -> String {
+    let mut out = String::new();
+    for person in &p.people {
+        match &person.found {
+            Some((name, id, films, mean)) => out.push_str(&match lang {
+                Lang::Fr => format!(
+                    "{name} ({id}) : {films} film(s) connus, note moyenne {}\n",
+                    mean.map_or("—".into(), |m| lang.num(m, 1))
+                ),
+                Lang::En => format!(
+                    "{name} ({id}): {films} known film(s), mean rating {}\n",
+                    mean.map_or("—".into(), |m| lang.num(m, 1))
+                ),
+            }),
+            None => out.push_str(&match lang {
+                Lang::Fr => format!(
+                    "« {} » est inconnu(e) des données : traité(e) comme un premier film ({}), sans antécédents.\n",
+                    person.asked, person.role
+                ),
+                Lang::En => format!(
+                    "\"{}\" is not in the data: treated as a first film ({}), with no track record.\n",
+                    person.asked, person.role
+                ),
+            }),
+        }
+    }
+    if !p.ignored.is_empty() {
+        out.push_str(lang.pick("Ignorés (inconnus du modèle) : ", "Ignored (unknown to the model): "));
+        out.push_str(&p.ignored.join(", "));
+        out.push('\n');
+    }
+    let pct = lang.pct(p.interval_coverage, 0);
+    let (q, a) = (p.quality, p.audience);
+    let (rating_name, audience_line) = match (p.source, lang) {
+        (Source::Imdb, Lang::Fr) => (
+            "Note IMDb prévue",
+            format!(
+                "Nombre de votes IMDb prévu : {} (intervalle à {pct} : {} – {})",
+                lang.num(a.value, 0),
+                lang.num(a.low, 0),
+                lang.num(a.high, 0)
+            ),
+        ),
+        (Source::Imdb, Lang::En) => (
+            "Predicted IMDb rating",
+            format!(
+                "Predicted number of IMDb votes: {} ({pct} interval: {} – {})",
+                lang.num(a.value, 0),
+                lang.num(a.low, 0),
+                lang.num(a.high, 0)
+            ),
+        ),
+        (Source::Tmdb, Lang::Fr) => (
+            "Note TMDB prévue",
+            format!(
+                "Popularité TMDB prévue : {} (intervalle à {pct} : {} – {})",
+                lang.num(a.value, 1),
+                lang.num(a.low, 1),
+                lang.num(a.high, 1)
+            ),
+        ),
+        (Source::Tmdb, Lang::En) => (
+            "Predicted TMDB rating",
+            format!(
+                "Predicted TMDB popularity: {} ({pct} interval: {} – {})",
+                lang.num(a.value, 1),
+                lang.num(a.low, 1),
+                lang.num(a.high, 1)
+            ),
+        ),
+    };
+    out.push_str(&format!(
+        "{rating_name}{} {} / 10 ({} {pct} : {} – {})\n",
+        lang.pick(" :", ":"),
+        lang.num(q.value, 1),
+        lang.pick("intervalle à", "interval"),
+        lang.num(q.low, 1),
+        lang.num(q.high, 1)
+    ));
+    out.push_str(&audience_line);
+    out.push('\n');
+    out.push_str(lang.pick("Principales raisons :\n", "Main reasons:\n"));
+    for r in &p.reasons {
+        // SHAP on ln(audience) is a multiplicative effect on the audience itself.
+        let audience_change = (r.audience as f64).exp() - 1.0;
+        out.push_str(&format!(
+            "  - {}{} {} {}, {}{} {}\n",
+            predict::describe(r, lang),
+            lang.pick(" :", ":"),
+            lang.signed(r.quality as f64, 2),
+            lang.pick("point(s) de note", "rating point(s)"),
+            lang.signed(audience_change * 100.0, 0),
+            lang.pick("\u{a0}%", "%"),
+            lang.pick("d'audience", "audience"),
+        ));
+    }
+    out
+}

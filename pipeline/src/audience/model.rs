@@ -1,0 +1,620 @@
+//! The audience model: XGBoost multi-class (detested, disliked, liked, loved) on user group × film features,
+//! judged on held-out users against majority-class and per-segment-mean baselines; served as the groups
+//! most likely to love a film (with their lift) and the films most likely loved by a profile.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+
+use super::data::{AGE_BANDS, AudienceData, Class, FilmStats, MlFilm, Profile, age_band, film_stats};
+use crate::evaluate::metrics::{RankingAccumulator, RankingMetrics};
+use crate::popularity::booster::{BoostParams, BoosterError, Objective, Trees};
+use crate::recommend::title_search::normalize;
+
+/// `audience:` in the configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudienceParams {
+    /// Share of users held out for evaluation.
+    pub test_users: f64,
+    /// Films with fewer training ratings get no mean (NaN) and are never suggested.
+    pub min_ratings: u32,
+    /// Groups with fewer users than this in the data are not listed by `audience`.
+    pub min_group_users: usize,
+    pub seed: u64,
+    pub trees: BoostParams,
+}
+
+impl Default for AudienceParams {
+    fn default() -> Self {
+        Self {
+            test_users: 0.2,
+            min_ratings: 5,
+            min_group_users: 3,
+            seed: 42,
+            trees: BoostParams { rounds: 150, learning_rate: 0.1, max_depth: 6, ..Default::default() },
+        }
+    }
+}
+
+/// The columns of a (profile, film) row.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AudienceSpace {
+    pub names: Vec<String>,
+    pub occupations: Vec<String>,
+    pub genres: Vec<String>,
+    pub min_ratings: u32,
+}
+
+impl AudienceSpace {
+    pub fn new(data: &AudienceData, min_ratings: u32) -> Self {
+        let mut occupations: Vec<String> = data.users.values().map(|p| p.occupation.clone()).collect();
+        occupations.sort();
+        occupations.dedup();
+        let mut genres: Vec<String> = data.films.iter().flat_map(|f| f.genres.iter().cloned()).collect();
+        genres.sort();
+        genres.dedup();
+        let mut names: Vec<String> = ["age", "female"].iter().map(|s| (*s).to_owned()).collect();
+        names.extend(
+            occupations.iter().map(|o| format!("occupation:{}", o.replace(|c: char| !c.is_alphanumeric(), "_"))),
+        );
+        names.extend(
+            [
+                "film_year",
+                "film_log_ratings",
+                "film_mean",
+                "film_loved_share",
+                "film_mean_same_gender",
+                "film_mean_same_age",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned()),
+        );
+        names.extend(genres.iter().map(|g| format!("genre:{}", g.replace(|c: char| !c.is_alphanumeric(), "_"))));
+        Self { names, occupations, genres, min_ratings }
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// One row; `own` is the row's own rating, left out of the film's statistics (training rows).
+    pub fn encode_into(&self, p: &Profile, film: &MlFilm, stats: &FilmStats, own: Option<f32>, out: &mut Vec<f32>) {
+        out.push(p.age as f32);
+        out.push(if p.gender == "F" { 1.0 } else { 0.0 });
+        let base = out.len();
+        out.resize(base + self.occupations.len(), 0.0);
+        if let Some(i) = self.occupations.iter().position(|o| *o == p.occupation) {
+            out[base + i] = 1.0;
+        }
+        let min = self.min_ratings;
+        let n = stats.all.n - u32::from(own.is_some());
+        out.push(film.year.map_or(f32::NAN, |y| y as f32));
+        out.push((n as f32).ln_1p());
+        out.push(stats.all.mean_without(own, min));
+        out.push(if n < min { f32::NAN } else { stats.all.loved_share_without(own) });
+        // The own rating only counts in the tallies of the user's own gender and age band.
+        out.push(stats.gender[usize::from(p.gender != "F")].mean_without(own, min));
+        out.push(stats.age[age_band(p.age)].mean_without(own, min));
+        let base = out.len();
+        out.resize(base + self.genres.len(), 0.0);
+        for g in &film.genres {
+            if let Some(i) = self.genres.iter().position(|x| x == g) {
+                out[base + i] = 1.0;
+            }
+        }
+    }
+}
+
+/// Accuracy and macro-F1 of class predictions.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct ClassScores {
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub n: usize,
+}
+
+impl ClassScores {
+    /// Macro-F1 averages the F1 of the four classes (a class never predicted nor present scores 0).
+    pub fn of(truth: &[Class], predicted: &[Class]) -> Self {
+        let n = truth.len();
+        let correct = truth.iter().zip(predicted).filter(|(a, b)| a == b).count();
+        let mut f1 = 0.0;
+        for c in Class::ALL {
+            let tp = truth.iter().zip(predicted).filter(|(t, p)| **t == c && **p == c).count() as f64;
+            let fp = truth.iter().zip(predicted).filter(|(t, p)| **t != c && **p == c).count() as f64;
+            let fneg = truth.iter().zip(predicted).filter(|(t, p)| **t == c && **p != c).count() as f64;
+            if tp > 0.0 {
+                f1 += 2.0 * tp / (2.0 * tp + fp + fneg);
+            }
+        }
+        Self { accuracy: correct as f64 / n.max(1) as f64, macro_f1: f1 / 4.0, n }
+    }
+}
+
+/// Figures of the audience model, in metrics.json.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AudienceMetrics {
+    pub users: usize,
+    pub test_users: usize,
+    pub films: usize,
+    pub ratings: usize,
+    pub class_shares: BTreeMap<String, f64>,
+    /// Model → accuracy and macro-F1 on the held-out users' ratings.
+    pub classification: Vec<(String, ClassScores)>,
+    /// Model → NDCG@10 (and the other ranking metrics) of suggestions against held-out users' loved films.
+    pub suggestions: Vec<(String, RankingMetrics)>,
+    pub seconds: f64,
+}
+
+/// The trained model and what serving needs.
+pub struct TrainedAudience {
+    pub space: AudienceSpace,
+    pub trees: Trees,
+    pub films: Vec<MlFilm>,
+    pub stats: Vec<FilmStats>,
+    pub profiles: Vec<Profile>,
+    pub metrics: AudienceMetrics,
+}
+
+/// A group of users: age band, female, occupation.
+type Segment = (usize, bool, String);
+
+fn argmax(p: &[f32]) -> Class {
+    let i = p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i);
+    Class::ALL[i]
+}
+
+fn rows(
+    space: &AudienceSpace,
+    data: &AudienceData,
+    ratings: &[(i32, u32, f32)],
+    stats: &[FilmStats],
+    loo: bool,
+) -> (Vec<f32>, Vec<f32>) {
+    let mut x = Vec::with_capacity(ratings.len() * space.len());
+    let mut y = Vec::with_capacity(ratings.len());
+    for &(u, f, r) in ratings {
+        space.encode_into(&data.users[&u], &data.films[f as usize], &stats[f as usize], loo.then_some(r), &mut x);
+        y.push(Class::of(r) as u8 as f32);
+    }
+    (x, y)
+}
+
+/// Scores of every film for one profile: P(loved) per candidate film (films under `min_ratings` get none).
+pub fn loved_probabilities(
+    trees: &Trees,
+    space: &AudienceSpace,
+    films: &[MlFilm],
+    stats: &[FilmStats],
+    p: &Profile,
+) -> Result<Vec<Option<f32>>, BoosterError> {
+    let candidates: Vec<usize> = (0..films.len()).filter(|&f| stats[f].all.n >= space.min_ratings).collect();
+    let mut out = vec![None; films.len()];
+    if candidates.is_empty() {
+        return Ok(out);
+    }
+    let mut x = Vec::with_capacity(candidates.len() * space.len());
+    for &f in &candidates {
+        space.encode_into(p, &films[f], &stats[f], None, &mut x);
+    }
+    let probs = trees.predict(&x)?;
+    for (k, &f) in candidates.iter().enumerate() {
+        out[f] = Some(probs[k * 4 + Class::Loved as usize]);
+    }
+    Ok(out)
+}
+
+/// Ranks films by score, best first.
+fn top(scores: &[Option<f32>], k: usize) -> Vec<u32> {
+    let mut v: Vec<(u32, f32)> = scores.iter().enumerate().filter_map(|(i, s)| s.map(|s| (i as u32, s))).collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.into_iter().take(k).map(|(i, _)| i).collect()
+}
+
+/// Suggestion score: the chance the profile loves the film times how many people rated it (an expected
+/// number of "loved"), so that a film must be both to the group's taste and seen.
+fn suggestion_scores(p_loved: &[Option<f32>], stats: &[FilmStats]) -> Vec<Option<f32>> {
+    p_loved.iter().zip(stats).map(|(p, s)| p.map(|p| p * (s.all.n as f32).ln_1p())).collect()
+}
+
+pub fn train(
+    data: &AudienceData,
+    params: &AudienceParams,
+    mut progress: impl FnMut(&str),
+) -> Result<TrainedAudience, BoosterError> {
+    let started = std::time::Instant::now();
+    let space = AudienceSpace::new(data, params.min_ratings);
+    let mut users: Vec<i32> = data.users.keys().copied().collect();
+    users.sort_unstable();
+    users.shuffle(&mut rand_pcg::Pcg64::seed_from_u64(params.seed));
+    let n_test = ((users.len() as f64) * params.test_users).round() as usize;
+    let test_users: std::collections::HashSet<i32> = users[..n_test].iter().copied().collect();
+    let (test, train): (Vec<_>, Vec<_>) = data.ratings.iter().copied().partition(|r| test_users.contains(&r.0));
+    let stats_train = film_stats(data, &train);
+    progress("audience: fitting on training users");
+    let (x_train, y_train) = rows(&space, data, &train, &stats_train, true);
+    let trees = Trees::fit(&x_train, &space.names, &y_train, Objective::MultiClass(4), &params.trees, |_| {})?;
+    let (x_test, y_test) = rows(&space, data, &test, &stats_train, false);
+    let truth: Vec<Class> = y_test.iter().map(|&c| Class::ALL[c as usize]).collect();
+    let mut classification = Vec::new();
+    if !test.is_empty() {
+        let probs = trees.predict(&x_test)?;
+        let predicted: Vec<Class> = probs.chunks(4).map(argmax).collect();
+        classification.push(("xgboost".to_owned(), ClassScores::of(&truth, &predicted)));
+    }
+    // Majority class of the training ratings.
+    let mut counts = [0usize; 4];
+    for &c in &y_train {
+        counts[c as usize] += 1;
+    }
+    let majority = Class::ALL[(0..4).max_by_key(|&i| counts[i]).unwrap_or(0)];
+    classification.push(("majority_class".to_owned(), ClassScores::of(&truth, &vec![majority; truth.len()])));
+    // Per-segment mean: the segment's mean rating of the film (≥ 3 ratings), else the film's, else the segment's.
+    let segment = |u: i32| {
+        let (band, female, occ) = data.users[&u].group();
+        (band, female, occ.to_owned())
+    };
+    let mut seg_film: HashMap<(Segment, u32), (f64, u32)> = HashMap::new();
+    let mut seg_all: HashMap<Segment, (f64, u32)> = HashMap::new();
+    for &(u, f, r) in &train {
+        let s = segment(u);
+        let e = seg_film.entry((s.clone(), f)).or_default();
+        e.0 += r as f64;
+        e.1 += 1;
+        let e = seg_all.entry(s).or_default();
+        e.0 += r as f64;
+        e.1 += 1;
+    }
+    let global = train.iter().map(|r| r.2 as f64).sum::<f64>() / train.len().max(1) as f64;
+    let segment_pred: Vec<Class> = test
+        .iter()
+        .map(|&(u, f, _)| {
+            let s = segment(u);
+            let mean = match seg_film.get(&(s.clone(), f)) {
+                Some((sum, n)) if *n >= 3 => sum / *n as f64,
+                _ if stats_train[f as usize].all.n > 0 => {
+                    stats_train[f as usize].all.sum / stats_train[f as usize].all.n as f64
+                }
+                _ => seg_all.get(&s).map_or(global, |(sum, n)| sum / *n as f64),
+            };
+            Class::of(mean as f32)
+        })
+        .collect();
+    classification.push(("segment_mean".to_owned(), ClassScores::of(&truth, &segment_pred)));
+
+    progress("audience: suggestions for held-out users");
+    let k = 10;
+    let mut loved_test: BTreeMap<i32, Vec<u32>> = BTreeMap::new();
+    for &(u, f, r) in &test {
+        if Class::of(r) == Class::Loved && stats_train[f as usize].all.n >= params.min_ratings {
+            loved_test.entry(u).or_default().push(f);
+        }
+    }
+    let mut acc_model = RankingAccumulator::new(k, data.films.len());
+    let mut acc_prob = RankingAccumulator::new(k, data.films.len());
+    let mut acc_pop = RankingAccumulator::new(k, data.films.len());
+    let popular: Vec<Option<f32>> =
+        stats_train.iter().map(|s| (s.all.n >= params.min_ratings).then_some(s.all.loved as f32)).collect();
+    let pop_list = top(&popular, k);
+    let mut by_group: HashMap<(usize, bool, String), Vec<Option<f32>>> = HashMap::new();
+    for (&u, relevant) in &loved_test {
+        let mut relevant = relevant.clone();
+        relevant.sort_unstable();
+        let p = &data.users[&u];
+        let probs = match by_group.get(&segment(u)) {
+            Some(v) => v.clone(),
+            None => {
+                let v = loved_probabilities(&trees, &space, &data.films, &stats_train, p)?;
+                by_group.insert(segment(u), v.clone());
+                v
+            }
+        };
+        acc_prob.add(&top(&probs, k), &relevant);
+        acc_model.add(&top(&suggestion_scores(&probs, &stats_train), k), &relevant);
+        acc_pop.add(&pop_list, &relevant);
+    }
+    let catalogue = stats_train.iter().filter(|s| s.all.n >= params.min_ratings).count();
+    let suggestions = vec![
+        ("xgboost_expected_loves".to_owned(), acc_model.finish(catalogue)),
+        ("xgboost_p_loved".to_owned(), acc_prob.finish(catalogue)),
+        ("popularity".to_owned(), acc_pop.finish(catalogue)),
+    ];
+
+    progress("audience: final model on every user");
+    let stats_all = film_stats(data, &data.ratings);
+    let (x_all, y_all) = rows(&space, data, &data.ratings, &stats_all, true);
+    let trees = Trees::fit(&x_all, &space.names, &y_all, Objective::MultiClass(4), &params.trees, |_| {})?;
+    let mut shares = BTreeMap::new();
+    for c in Class::ALL {
+        let n = y_all.iter().filter(|&&y| y as usize == c as usize).count();
+        shares.insert(c.name().to_owned(), n as f64 / y_all.len().max(1) as f64);
+    }
+    let mut profiles: Vec<(i32, Profile)> = data.users.iter().map(|(u, p)| (*u, p.clone())).collect();
+    profiles.sort_by_key(|(u, _)| *u);
+    let metrics = AudienceMetrics {
+        users: data.users.len(),
+        test_users: loved_test.len(),
+        films: data.films.len(),
+        ratings: data.ratings.len(),
+        class_shares: shares,
+        classification,
+        suggestions,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    Ok(TrainedAudience {
+        space,
+        trees,
+        films: data.films.clone(),
+        stats: stats_all,
+        profiles: profiles.into_iter().map(|(_, p)| p).collect(),
+        metrics,
+    })
+}
+
+/// Folder, model and spec files of the audience model in a run.
+pub const DIR: &str = "audience";
+pub const MODEL: &str = "model.json";
+pub const SPEC: &str = "spec.json";
+
+/// A film as the stored model knows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredFilm {
+    pub movie_id: i32,
+    pub title: String,
+    pub year: Option<i32>,
+    pub genres: Vec<String>,
+    pub stats: FilmStats,
+}
+
+/// `spec.json`: the columns, the films with their statistics and the users' profiles (for lifts and support).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AudienceSpec {
+    pub space: AudienceSpace,
+    pub classes: Vec<String>,
+    pub films: Vec<StoredFilm>,
+    pub profiles: Vec<Profile>,
+    pub metrics: AudienceMetrics,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AudienceError {
+    #[error(transparent)]
+    Booster(#[from] BoosterError),
+    #[error("cannot write or read {path}: {detail}")]
+    File { path: PathBuf, detail: String },
+    #[error("no film titled {title:?} among the MovieLens films{suggestions}")]
+    UnknownFilm { title: String, suggestions: String },
+    #[error("unknown occupation {occupation:?}: one of {known}")]
+    UnknownOccupation { occupation: String, known: String },
+    #[error("gender must be F or M, not {0:?}")]
+    BadGender(String),
+}
+
+impl TrainedAudience {
+    pub fn write(&self, run_dir: &Path) -> Result<PathBuf, AudienceError> {
+        let dir = run_dir.join(DIR);
+        std::fs::create_dir_all(&dir).map_err(|e| AudienceError::File { path: dir.clone(), detail: e.to_string() })?;
+        self.trees.save_json(&dir.join(MODEL))?;
+        let spec = AudienceSpec {
+            space: self.space.clone(),
+            classes: Class::ALL.iter().map(|c| c.name().to_owned()).collect(),
+            films: self
+                .films
+                .iter()
+                .zip(&self.stats)
+                .map(|(f, s)| StoredFilm {
+                    movie_id: f.movie_id,
+                    title: f.title.clone(),
+                    year: f.year,
+                    genres: f.genres.clone(),
+                    stats: s.clone(),
+                })
+                .collect(),
+            profiles: self.profiles.clone(),
+            metrics: self.metrics.clone(),
+        };
+        let path = dir.join(SPEC);
+        let text =
+            serde_json::to_vec(&spec).map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
+        std::fs::write(&path, text).map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
+        Ok(dir)
+    }
+}
+
+/// A group's appetite for a film.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupLift {
+    pub age_band: &'static str,
+    pub gender: &'static str,
+    pub occupation: String,
+    pub users: usize,
+    pub p_loved: f32,
+    /// P(loved | group) / mean P(loved) over every user of the data.
+    pub lift: f32,
+}
+
+/// A suggested film for a profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    pub title: String,
+    pub year: Option<i32>,
+    pub genres: Vec<String>,
+    pub p_loved: f32,
+    pub ratings: u32,
+}
+
+/// The stored audience model.
+pub struct StoredAudience {
+    pub spec: AudienceSpec,
+    pub trees: Trees,
+    films: Vec<MlFilm>,
+    stats: Vec<FilmStats>,
+}
+
+/// A representative age for each band (its middle).
+const BAND_AGES: [i32; 7] = [15, 21, 30, 40, 47, 52, 60];
+
+impl StoredAudience {
+    pub fn load(run_dir: &Path) -> Result<Self, AudienceError> {
+        let dir = run_dir.join(DIR);
+        let path = dir.join(SPEC);
+        let text =
+            std::fs::read(&path).map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
+        let spec: AudienceSpec = serde_json::from_slice(&text)
+            .map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
+        let trees = Trees::load(&dir.join(MODEL), spec.space.len(), Objective::MultiClass(4))?;
+        let films = spec
+            .films
+            .iter()
+            .map(|f| MlFilm { movie_id: f.movie_id, title: f.title.clone(), year: f.year, genres: f.genres.clone() })
+            .collect();
+        let stats = spec.films.iter().map(|f| f.stats.clone()).collect();
+        Ok(Self { spec, trees, films, stats })
+    }
+
+    /// The film of a title ("Toy Story", "toy story (1995)"), the most rated when several match.
+    pub fn find(&self, title: &str) -> Result<usize, AudienceError> {
+        let wanted = normalize(title);
+        let bare = |t: &str| normalize(t.rsplit_once(" (").map_or(t, |(a, _)| a));
+        let mut hits: Vec<usize> = (0..self.films.len())
+            .filter(|&i| normalize(&self.films[i].title) == wanted || bare(&self.films[i].title) == wanted)
+            .collect();
+        if hits.is_empty() {
+            hits = (0..self.films.len()).filter(|&i| normalize(&self.films[i].title).contains(&wanted)).collect();
+        }
+        hits.sort_by_key(|&i| std::cmp::Reverse(self.stats[i].all.n));
+        hits.first().copied().ok_or_else(|| {
+            let mut close: Vec<(f64, &str)> =
+                self.films.iter().map(|f| (strsim::jaro_winkler(&bare(&f.title), &wanted), f.title.as_str())).collect();
+            close.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let list: Vec<&str> = close.iter().take(3).map(|c| c.1).collect();
+            AudienceError::UnknownFilm {
+                title: title.to_owned(),
+                suggestions: format!("; did you mean: {}?", list.join(", ")),
+            }
+        })
+    }
+
+    /// The title of the film with the most ratings.
+    pub fn most_rated_title(&self) -> Option<String> {
+        (0..self.films.len()).max_by_key(|&i| self.stats[i].all.n).map(|i| self.films[i].title.clone())
+    }
+
+    pub fn film_title(&self, film: usize) -> &str {
+        &self.films[film].title
+    }
+
+    fn p_loved(&self, profiles: &[Profile], film: usize) -> Result<Vec<f32>, AudienceError> {
+        let mut x = Vec::with_capacity(profiles.len() * self.spec.space.len());
+        for p in profiles {
+            self.spec.space.encode_into(p, &self.films[film], &self.stats[film], None, &mut x);
+        }
+        Ok(self.trees.predict(&x)?.chunks(4).map(|c| c[Class::Loved as usize]).collect())
+    }
+
+    /// The groups most likely to love `film`, best first, with their lift over every user's mean.
+    pub fn audience(
+        &self,
+        film: usize,
+        n: usize,
+        min_group_users: usize,
+    ) -> Result<(f32, Vec<GroupLift>), AudienceError> {
+        let everyone = self.p_loved(&self.spec.profiles, film)?;
+        let baseline = everyone.iter().sum::<f32>() / everyone.len().max(1) as f32;
+        let mut support: HashMap<(usize, bool, &str), usize> = HashMap::new();
+        for p in &self.spec.profiles {
+            *support.entry(p.group()).or_default() += 1;
+        }
+        let mut groups = Vec::new();
+        let mut profiles = Vec::new();
+        for (band, (name, _, _)) in AGE_BANDS.iter().enumerate() {
+            for (female, gender) in [(true, "F"), (false, "M")] {
+                for occ in &self.spec.space.occupations {
+                    let users = support.get(&(band, female, occ.as_str())).copied().unwrap_or(0);
+                    if users < min_group_users {
+                        continue;
+                    }
+                    groups.push((*name, gender, occ.clone(), users));
+                    profiles.push(Profile { age: BAND_AGES[band], gender: gender.to_owned(), occupation: occ.clone() });
+                }
+            }
+        }
+        let p = if profiles.is_empty() { Vec::new() } else { self.p_loved(&profiles, film)? };
+        let mut lifts: Vec<GroupLift> = groups
+            .into_iter()
+            .zip(p)
+            .map(|((age_band, gender, occupation, users), p)| GroupLift {
+                age_band,
+                gender,
+                occupation,
+                users,
+                p_loved: p,
+                lift: if baseline > 0.0 { p / baseline } else { f32::NAN },
+            })
+            .collect();
+        lifts.sort_by(|a, b| b.p_loved.total_cmp(&a.p_loved));
+        lifts.truncate(n);
+        Ok((baseline, lifts))
+    }
+
+    /// Checks a profile typed by a person.
+    pub fn profile(&self, age: i32, gender: &str, occupation: &str) -> Result<Profile, AudienceError> {
+        let gender = match gender.trim().to_uppercase().as_str() {
+            "F" | "W" | "FEMALE" | "FEMME" => "F",
+            "M" | "H" | "MALE" | "HOMME" => "M",
+            other => return Err(AudienceError::BadGender(other.to_owned())),
+        };
+        let occ =
+            self.spec.space.occupations.iter().find(|o| normalize(o) == normalize(occupation)).cloned().ok_or_else(
+                || AudienceError::UnknownOccupation {
+                    occupation: occupation.to_owned(),
+                    known: self.spec.space.occupations.join(", "),
+                },
+            )?;
+        Ok(Profile { age, gender: gender.to_owned(), occupation: occ })
+    }
+
+    /// The `n` films a profile most likely loves among films it would have a chance to see.
+    pub fn suggest(&self, profile: &Profile, n: usize) -> Result<Vec<Suggestion>, AudienceError> {
+        let probs = loved_probabilities(&self.trees, &self.spec.space, &self.films, &self.stats, profile)?;
+        let scores = suggestion_scores(&probs, &self.stats);
+        Ok(top(&scores, n)
+            .into_iter()
+            .map(|i| {
+                let f = &self.films[i as usize];
+                Suggestion {
+                    title: f.title.clone(),
+                    year: f.year,
+                    genres: f.genres.clone(),
+                    p_loved: probs[i as usize].unwrap_or(f32::NAN),
+                    ratings: self.stats[i as usize].all.n,
+                }
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macro_f1_averages_the_four_classes() {
+        use Class::*;
+        let truth = [Loved, Loved, Liked, Disliked];
+        let s = ClassScores::of(&truth, &truth);
+        assert_eq!(s.accuracy, 1.0);
+        assert!((s.macro_f1 - 0.75).abs() < 1e-12, "a class absent from both scores 0");
+        let s = ClassScores::of(&truth, &[Loved; 4]);
+        assert_eq!(s.accuracy, 0.5);
+        assert!((s.macro_f1 - (2.0 / 3.0) / 4.0).abs() < 1e-12);
+    }
+}

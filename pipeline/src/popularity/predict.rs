@@ -1,0 +1,255 @@
+//! Predicting a film that does not exist yet: its traits become a feature row (people found by name, their
+//! whole track record), both models predict with an interval, and SHAP contributions give the main reasons.
+
+use serde::Serialize;
+
+use super::artefacts::{ArtefactError, KnownPerson, StoredPopularity};
+use super::dataset::{Film, Source};
+use super::features::Role;
+use crate::recommend::title_search::normalize;
+use crate::report::Lang;
+
+/// The traits of a film to predict, as a programmer types them.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub genres: Vec<String>,
+    pub runtime: Option<f32>,
+    pub year: i32,
+    pub title_type: Option<String>,
+    pub directors: Vec<String>,
+    pub writers: Vec<String>,
+    pub actors: Vec<String>,
+    pub companies: Vec<String>,
+    pub budget: Option<f64>,
+    pub countries: Vec<String>,
+    pub language: Option<String>,
+    pub keywords: Vec<String>,
+}
+
+/// A predicted value and its interval.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Estimate {
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// One reason: a feature and how much it moves each target (SHAP, in the target's units; audience in log units).
+#[derive(Debug, Clone, Serialize)]
+pub struct Reason {
+    pub feature: String,
+    pub value: f32,
+    pub quality: f32,
+    pub audience: f32,
+}
+
+/// A person named in the query and what the model knows of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonMatch {
+    pub asked: String,
+    pub role: &'static str,
+    /// Name, id, earlier films and their mean quality, when found.
+    pub found: Option<(String, String, u32, Option<f64>)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Prediction {
+    pub source: Source,
+    pub quality: Estimate,
+    /// Audience size on its natural scale (IMDb votes, or TMDB popularity).
+    pub audience: Estimate,
+    pub interval_coverage: f64,
+    pub reasons: Vec<Reason>,
+    pub people: Vec<PersonMatch>,
+    /// Genres, countries… of the query that the model has no column for.
+    pub ignored: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PredictError {
+    #[error(transparent)]
+    Model(#[from] ArtefactError),
+    #[error(transparent)]
+    Booster(#[from] super::booster::BoosterError),
+    #[error("unknown genre {genre:?}: the model knows {known}")]
+    UnknownGenre { genre: String, known: String },
+}
+
+impl StoredPopularity {
+    /// The person of that name (or id) in that role with the most films; accents and case are ignored.
+    pub fn find_person(&self, role: Role, name: &str) -> Option<&KnownPerson> {
+        let hits =
+            self.index.get(&(role, normalize(name))).or_else(|| self.index.get(&(role, name.trim().to_lowercase())))?;
+        hits.iter().map(|&i| &self.people[i]).max_by_key(|p| p.track.films)
+    }
+
+    /// Predicts both targets for `query`, with `top` reasons.
+    pub fn predict(&self, query: &Query, top: usize) -> Result<Prediction, PredictError> {
+        let space = &self.spec.features;
+        let mut ignored = Vec::new();
+        let mut genres = Vec::new();
+        for g in &query.genres {
+            match space.genres.iter().find(|k| normalize(k) == normalize(g)) {
+                Some(k) => genres.push(k.clone()),
+                None => {
+                    return Err(PredictError::UnknownGenre { genre: g.clone(), known: space.genres.join(", ") });
+                }
+            }
+        }
+        let match_vocab = |values: &[String], vocab: &[String], ignored: &mut Vec<String>| -> Vec<String> {
+            values
+                .iter()
+                .filter_map(|v| {
+                    let hit = vocab.iter().find(|k| normalize(k) == normalize(v)).cloned();
+                    if hit.is_none() {
+                        ignored.push(v.clone());
+                    }
+                    hit
+                })
+                .collect()
+        };
+        let countries = match_vocab(&query.countries, &space.countries, &mut ignored);
+        // A keyword counts through its column when it has one, and through its track record when known.
+        let mut keywords = Vec::new();
+        for k in &query.keywords {
+            match space.keywords.iter().find(|v| normalize(v) == normalize(k)) {
+                Some(v) => keywords.push(v.clone()),
+                None if self.tracks.is_known(Role::Keyword, k) => keywords.push(k.clone()),
+                None => ignored.push(k.clone()),
+            }
+        }
+        let language = query
+            .language
+            .as_ref()
+            .and_then(|l| match_vocab(std::slice::from_ref(l), &space.languages, &mut ignored).pop());
+        let mut people = Vec::new();
+        let mut resolve = |role: Role, names: &[String]| -> Vec<String> {
+            let mut ids = Vec::new();
+            for name in names {
+                let found = self.find_person(role, name);
+                people.push(PersonMatch {
+                    asked: name.clone(),
+                    role: role.name(),
+                    found: found.map(|p| (p.name.clone(), p.id.clone(), p.track.films, p.track.mean(0))),
+                });
+                if let Some(p) = found {
+                    ids.push(p.id.clone());
+                }
+            }
+            ids
+        };
+        let film = Film {
+            film_id: "query".into(),
+            title: String::new(),
+            year: Some(query.year),
+            title_type: query.title_type.clone().or_else(|| space.title_types.iter().find(|t| *t == "movie").cloned()),
+            runtime: query.runtime,
+            genres,
+            directors: resolve(Role::Director, &query.directors),
+            writers: resolve(Role::Writer, &query.writers),
+            leads: resolve(Role::Lead, &query.actors),
+            companies: resolve(Role::Company, &query.companies),
+            credited: None,
+            budget: query.budget,
+            countries,
+            language,
+            keywords,
+            targets: [f32::NAN; 2],
+        };
+        // Unknown people count as debutants (a track record of 0 earlier films, as for every first film the
+        // model learnt from), which is the prior the message to the user names.
+        let mut x = Vec::with_capacity(space.len());
+        space.encode_into(&film, &self.tracks, None, &mut x);
+        let q = self.models[0].predict(&x)?[0] as f64;
+        let a = self.models[1].predict(&x)?[0] as f64;
+        let (cq, ca) = if top == 0 {
+            (vec![0.0; space.len() + 1], vec![0.0; space.len() + 1])
+        } else {
+            (self.models[0].contributions(&x)?, self.models[1].contributions(&x)?)
+        };
+        let [(ql, qh), (al, ah)] = self.spec.intervals;
+        let source = self.spec.source;
+        let quality_scale = if source == Source::Imdb { (1.0, 10.0) } else { (0.0, 10.0) };
+        let clamp = |v: f64| v.clamp(quality_scale.0, quality_scale.1);
+        let quality = Estimate { value: clamp(q), low: clamp(q + ql as f64), high: clamp(q + qh as f64) };
+        let audience = Estimate {
+            value: source.audience_from_log(a),
+            low: source.audience_from_log(a + al as f64),
+            high: source.audience_from_log(a + ah as f64),
+        };
+        let mut reasons: Vec<Reason> = space
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Reason { feature: name.clone(), value: x[i], quality: cq[i], audience: ca[i] })
+            .filter(|r| r.quality != 0.0 || r.audience != 0.0)
+            .collect();
+        // Ranked by their weight on quality and audience together, each relative to its target's spread.
+        let spread = |t: usize| self.spec.intervals[t].1 - self.spec.intervals[t].0;
+        let (sq, sa) = (spread(0).max(1e-6), spread(1).max(1e-6));
+        reasons.sort_by(|a, b| {
+            (b.quality.abs() / sq + b.audience.abs() / sa).total_cmp(&(a.quality.abs() / sq + a.audience.abs() / sa))
+        });
+        reasons.truncate(top);
+        Ok(Prediction {
+            source,
+            quality,
+            audience,
+            interval_coverage: self.spec.interval_coverage,
+            reasons,
+            people,
+            ignored,
+        })
+    }
+}
+
+/// A feature in words: `runtime` → "durée (110 min)".
+pub fn describe(reason: &Reason, lang: Lang) -> String {
+    let v = reason.value;
+    let (prefix, rest) = reason.feature.split_once(':').unwrap_or(("", reason.feature.as_str()));
+    let known = !v.is_nan();
+    match (prefix, rest) {
+        ("genre", g) => format!(
+            "{} {g}",
+            lang.pick(if v > 0.0 { "genre" } else { "pas de genre" }, if v > 0.0 { "genre" } else { "not" })
+        ),
+        ("keyword", k) => format!("{} « {} »", lang.pick("mot-clé", "keyword"), k.replace('_', " ")),
+        ("country", c) => format!("{} {c}", lang.pick("pays", "country")),
+        ("language", l) => format!("{} {l}", lang.pick("langue originale", "original language")),
+        ("type", t) => format!("{} {t}", lang.pick("type", "type")),
+        (_, "runtime") if known => format!("{} ({} min)", lang.pick("durée", "runtime"), v.round()),
+        (_, "year") if known => format!("{} {}", lang.pick("année", "year"), v),
+        (_, "decade") if known => format!("{} {}", lang.pick("décennie", "decade"), v),
+        (_, "log_budget") if known => format!("{} ({})", lang.pick("budget", "budget"), lang.num(v.exp() as f64, 0)),
+        (_, "genre_count") => format!("{} ({v})", lang.pick("nombre de genres", "number of genres")),
+        (_, "keyword_count") => format!("{} ({v})", lang.pick("nombre de mots-clés", "number of keywords")),
+        (_, "credited_people") if known => format!("{} ({v})", lang.pick("personnes créditées", "credited people")),
+        (_, name) => {
+            for role in Role::ALL {
+                if let Some(stat) = name.strip_prefix(role.name()).and_then(|s| s.strip_prefix('_')) {
+                    let who = match role {
+                        Role::Director => lang.pick("réalisation", "director"),
+                        Role::Writer => lang.pick("scénario", "writer"),
+                        Role::Lead => lang.pick("têtes d'affiche", "lead cast"),
+                        Role::Company => lang.pick("société de production", "production company"),
+                        Role::Keyword => lang.pick("mots-clés", "keywords"),
+                    };
+                    return match stat {
+                        "prev_films" => format!("{who} : {} {}", v, lang.pick("films antérieurs", "earlier films")),
+                        "prev_quality" if known => format!(
+                            "{who} : {} {}",
+                            lang.num(v as f64, 1),
+                            lang.pick("de note moyenne antérieure", "mean earlier rating")
+                        ),
+                        "prev_audience" if known => format!(
+                            "{who} : {}",
+                            lang.pick("audience de ses films antérieurs", "audience of earlier films")
+                        ),
+                        _ => format!("{who} : {}", lang.pick("aucun film antérieur connu", "no earlier film known")),
+                    };
+                }
+            }
+            format!("{name} ({})", if known { v.to_string() } else { lang.pick("inconnu", "unknown").to_owned() })
+        }
+    }
+}
