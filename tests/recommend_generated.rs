@@ -40,7 +40,10 @@ fn training_writes_a_complete_run_with_neighbours_for_every_catalogue_film() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
     assert_eq!(manifest["status"], "succeeded");
-    assert_eq!(manifest["kinds"], serde_json::json!(["recommender"]));
+    // Generated data has IMDb ratings and MovieLens demographics, so both XGBoost models train beside the recommender.
+    assert_eq!(manifest["kinds"], serde_json::json!(["recommender", "popularity", "audience"]));
+    assert!(run.join("popularity").join("manifest.json").exists());
+    assert!(run.join("audience").join("model.json").exists());
     assert_eq!(manifest["artefacts"]["similar_films"], "similar_films.parquet");
     assert!(manifest["data_hashes"]["catalogue"].as_str().unwrap().starts_with("sha256:"));
     assert!(manifest["created_at"].as_str().unwrap().contains('T'));
