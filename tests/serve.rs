@@ -28,7 +28,7 @@ struct Server {
 
 impl Server {
     /// Starts `cinepicks <args>` on a free port and waits (up to `wait`) for the URL on stdout.
-    fn start(data: &Path, database_url: Option<&str>, args: &[&str], wait: Duration) -> Self {
+    fn start(data: &Path, env: &[(&str, &str)], args: &[&str], wait: Duration) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_cinepicks"));
         command
             .arg("--data-dir")
@@ -39,9 +39,7 @@ impl Server {
             .env("CINEPICKS_UNSUBSCRIBE_SECRET", SECRET)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped());
-        if let Some(url) = database_url {
-            command.env("CINEPICKS__DATABASE__URL", url);
-        }
+        command.envs(env.iter().copied());
         let mut child = command.spawn().expect("starting cinepicks");
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
@@ -138,6 +136,11 @@ async fn post_json(server: &Server, path: &str, body: &Value) -> Answer {
 /// A published catalogue of 41 films (the fixture's, with Amélie, Matrix, two "Les Diaboliques" and a film
 /// titled like a script) with ten neighbours each, and three customers; then the server on it.
 fn shop(db: &TestDb) -> Server {
+    shop_with(db, &[])
+}
+
+/// [`shop`] with more environment for the server.
+fn shop_with(db: &TestDb, env: &[(&str, &str)]) -> Server {
     let data = db.data_dir();
     let mut films = fixture_films(40);
     films.push(FixtureFilm {
@@ -172,7 +175,9 @@ fn shop(db: &TestDb) -> Server {
     )
     .unwrap();
     cli(&["customers", "import", csv.to_str().unwrap()]);
-    Server::start(&data, Some(&db.url), &["serve"], Duration::from_secs(60))
+    let mut env = env.to_vec();
+    env.push(("CINEPICKS__DATABASE__URL", &db.url));
+    Server::start(&data, &env, &["serve"], Duration::from_secs(60))
 }
 
 async fn search_finds_films_by_title_without_accents_and_details_them(db: TestDb) {
@@ -427,7 +432,27 @@ async fn one_click_unsubscribe_stops_a_genuine_token_and_refuses_a_forged_one(db
     );
 }
 
+async fn a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded_header(db: TestDb) {
+    let server = shop_with(&db, &[("CINEPICKS__SERVE__RATE_LIMIT_PER_MINUTE", "3")]);
+    for _ in 0..3 {
+        assert_eq!(get(&server, "/api/v1/films/search?q=matrix").await.status, 200);
+    }
+    let limited = get(&server, "/api/v1/films/tt0133093").await;
+    limited.assert_problem(429, None);
+    let retry: u64 = limited.header("retry-after").parse().expect("Retry-After in seconds");
+    assert!((1..=20).contains(&retry), "one request every 20 s: {retry}");
+    // Without serve.behind_proxy the header is the client's word, not its address.
+    let spoofed =
+        answer(client().get(server.url("/api/v1/films/search?q=matrix")).header("x-forwarded-for", "203.0.113.9"))
+            .await;
+    spoofed.assert_problem(429, None);
+    // Monitoring and pages are not limited.
+    assert_eq!(get(&server, "/api/v1/health").await.status, 200);
+    assert_eq!(get(&server, "/films/tt0133093").await.status, 200);
+}
+
 on_both_backends!(
+    a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded_header,
     search_finds_films_by_title_without_accents_and_details_them,
     similar_films_are_five_with_their_reasons,
     bad_input_gets_a_problem_naming_the_field,
@@ -439,7 +464,7 @@ on_both_backends!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_model() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), None, &["demo", "--scale", "0.002", "--serve"], Duration::from_secs(900));
+    let server = Server::start(dir.path(), &[], &["demo", "--scale", "0.002", "--serve"], Duration::from_secs(900));
     let health = get(&server, "/api/v1/health").await.json();
     assert_eq!(health["popularity_model"], true, "{health}");
     assert!(health["films"].as_u64().unwrap() > 10, "{health}");

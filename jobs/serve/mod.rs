@@ -4,7 +4,7 @@
 //!   run is published; `language`: French or English per request;
 //! - `api`: `/api/v1` in JSON; `problem`: RFC 9457 errors; `openapi`: the API's document and docs page;
 //! - `pages`: the HTML pages; `assets`: the stylesheet, placeholder poster and search suggestions script;
-//! - `subscriptions`: one-click unsubscribe, shared by the page and the API.
+//! - `subscriptions`: one-click unsubscribe, shared by the page and the API; `rate_limit`: requests per client.
 
 pub mod api;
 pub mod assets;
@@ -13,6 +13,7 @@ pub mod language;
 pub mod openapi;
 pub mod pages;
 pub mod problem;
+pub mod rate_limit;
 pub mod subscriptions;
 
 use std::net::SocketAddr;
@@ -34,6 +35,7 @@ use cinepicks_store::Store;
 use crate::context::{Context, Metrics};
 use crate::notify::links::LinkSigner;
 use catalogue::Catalogue;
+use rate_limit::RateLimiter;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -48,6 +50,10 @@ pub struct ServeConfig {
     pub reload_secs: u64,
     /// Films on the home page.
     pub home_films: usize,
+    /// Requests a minute one client may make to the API (0: no limit).
+    pub rate_limit_per_minute: u32,
+    /// Behind a reverse proxy: the client is the last address of `X-Forwarded-For`, not the connection's peer.
+    pub behind_proxy: bool,
 }
 
 impl ServeConfig {
@@ -91,6 +97,7 @@ pub struct Shared {
     catalogue: RwLock<Arc<Catalogue>>,
     popularity: RwLock<Option<Arc<Popularity>>>,
     pub signer: LinkSigner,
+    pub rate_limiter: RateLimiter,
 }
 
 pub type AppState = Arc<Shared>;
@@ -153,6 +160,7 @@ pub async fn state(ctx: &Context) -> Result<AppState> {
         catalogue: RwLock::new(Arc::new(catalogue)),
         popularity: RwLock::new(popularity),
         signer,
+        rate_limiter: RateLimiter::new(ctx.config.serve.rate_limit_per_minute),
     }))
 }
 
@@ -175,7 +183,13 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(pages::routes())
         .merge(assets::routes())
-        .nest("/api", api::routes().merge(openapi::routes()).fallback(api::unknown_endpoint))
+        .nest(
+            "/api",
+            api::routes()
+                .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit::limit))
+                .merge(openapi::routes())
+                .fallback(api::unknown_endpoint),
+        )
         .fallback(pages::not_found)
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
@@ -215,6 +229,8 @@ async fn serve(ctx: &Context, addr: SocketAddr) -> Result<Metrics> {
 
     let watcher = tokio::spawn(watch(state.clone()));
     let app = router(state);
+    // The peer's address feeds the rate limit.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app).with_graceful_shutdown(async {
         let signal = crate::daemon::shutdown_signal().await;
         tracing::info!(signal, "stopping: finishing the requests in flight");
