@@ -139,9 +139,8 @@ fn shop(db: &TestDb) -> Server {
     shop_with(db, &[])
 }
 
-/// [`shop`] with more environment for the server.
-fn shop_with(db: &TestDb, env: &[(&str, &str)]) -> Server {
-    let data = db.data_dir();
+/// The fixture's films and the hostile one.
+fn films() -> Vec<FixtureFilm> {
     let mut films = fixture_films(40);
     films.push(FixtureFilm {
         id: HOSTILE_ID.into(),
@@ -150,22 +149,31 @@ fn shop_with(db: &TestDb, env: &[(&str, &str)]) -> Server {
         genres: vec!["Drama"],
         director: None,
     });
+    films
+}
+
+/// Runs a `cinepicks` command on the test's store, which must succeed.
+fn cli(db: &TestDb, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cinepicks"))
+        .arg("--data-dir")
+        .arg(db.data_dir())
+        .args(args)
+        .env_remove("CINEPICKS_CONFIG")
+        .env("CINEPICKS__DATABASE__URL", &db.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cinepicks {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// [`shop`] with more environment for the server.
+fn shop_with(db: &TestDb, env: &[(&str, &str)]) -> Server {
+    let data = db.data_dir();
+    let films = films();
     write_lake(&data, &films);
     let ids: Vec<String> = films.iter().map(|f| f.id.clone()).collect();
     write_run(&data, "20261121T080000Z", &neighbours(&ids, 10, 0), false);
-    let cli = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_cinepicks"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(args)
-            .env_remove("CINEPICKS_CONFIG")
-            .env("CINEPICKS__DATABASE__URL", &db.url)
-            .env("RUST_LOG", "warn")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "cinepicks {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
-    cli(&["publish"]);
+    cli(db, &["publish"]);
     let csv = db.dir.path().join("customers.csv");
     std::fs::write(
         &csv,
@@ -174,7 +182,7 @@ fn shop_with(db: &TestDb, env: &[(&str, &str)]) -> Server {
          Hugo Thomas,hugo@example.org,,en,tt0133093,email,\n",
     )
     .unwrap();
-    cli(&["customers", "import", csv.to_str().unwrap()]);
+    cli(db, &["customers", "import", csv.to_str().unwrap()]);
     let mut env = env.to_vec();
     env.push(("CINEPICKS__DATABASE__URL", &db.url));
     Server::start(&data, &env, &["serve"], Duration::from_secs(60))
@@ -451,7 +459,31 @@ async fn a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded
     assert_eq!(get(&server, "/films/tt0133093").await.status, 200);
 }
 
+async fn a_newly_published_run_replaces_the_served_neighbours(db: TestDb) {
+    let server = shop_with(&db, &[("CINEPICKS__SERVE__RELOAD_SECS", "1")]);
+    let neighbour_ids = |similar: &Value| -> Vec<String> {
+        similar["similar"].as_array().unwrap().iter().map(|s| s["film"]["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let before = neighbour_ids(&get(&server, "/api/v1/films/tt0211915/similar").await.json());
+    let ids: Vec<String> = films().iter().map(|f| f.id.clone()).collect();
+    write_run(&db.data_dir(), "20261122T080000Z", &neighbours(&ids, 10, 3), false);
+    cli(&db, &["publish"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let health = get(&server, "/api/v1/health").await.json();
+        if health["active_run"] == "20261122T080000Z" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the server still serves the old run: {health}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let after = neighbour_ids(&get(&server, "/api/v1/films/tt0211915/similar").await.json());
+    assert_eq!(after.len(), 5);
+    assert_ne!(before, after, "the neighbours of the new run are served");
+}
+
 on_both_backends!(
+    a_newly_published_run_replaces_the_served_neighbours,
     a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded_header,
     search_finds_films_by_title_without_accents_and_details_them,
     similar_films_are_five_with_their_reasons,
