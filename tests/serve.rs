@@ -379,6 +379,15 @@ async fn pages_escape_titles_speak_french_or_english_and_send_security_headers(d
     assert_eq!(vague.status, 200);
     assert!(vague.body.contains("/films/tt0046911") && vague.body.contains("/films/tt0117998"), "{}", vague.body);
 
+    // My picks: liked films typed one per line, five films out with their reasons; an unknown one is named.
+    let picks = get(&server, "/picks?likes=Matrix%0Ale%20fabuleux%20destin%20d%27amelie%20poulain").await;
+    assert_eq!(picks.status, 200, "{}", picks.body);
+    assert_eq!(picks.body.matches(r#"<span class="reason">"#).count(), 5, "{}", picks.body);
+    assert!(!picks.body.contains(r#"href="/films/tt0133093"#), "a liked film was proposed");
+    let unknown = get(&server, "/picks?likes=Zzyzx%20Qqwv%20Blorp").await;
+    assert_eq!(unknown.status, 422);
+    assert!(unknown.body.contains("aucun film ne correspond à « Zzyzx Qqwv Blorp »"), "{}", unknown.body);
+
     let missing = get(&server, "/films/tt0000001").await;
     assert_eq!(missing.status, 404);
     assert!(missing.header("content-type").starts_with("text/html"));

@@ -179,7 +179,7 @@ pub struct UnsubscribeOutcome {
 
 // ---- Request types ----
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecommendationRequest {
     /// Films the person liked: IMDb ids or titles (French or original, accents optional, `"Dune (2021)"`).
@@ -474,17 +474,26 @@ pub async fn recommendations(
     check_list("likes", &request.likes)?;
     check_list("genres", &request.genres)?;
     check_list("exclude", &request.exclude)?;
+    Ok(Json(recommend(&state.catalogue(), &request, language)?))
+}
+
+/// The picks for a request, as the API and the "my picks" page show them: liked and excluded films resolved
+/// (a 422 naming the one that is not found), then the weekly picks' rules without a programme.
+pub fn recommend(
+    catalogue: &Catalogue,
+    request: &RecommendationRequest,
+    language: Language,
+) -> Result<Recommendations, Problem> {
     if request.likes.is_empty() && request.genres.is_empty() {
         return Err(Problem::invalid("likes", "give at least one liked film (or a genre in `genres`)"));
     }
-    let catalogue = state.catalogue();
     let mut liked = Vec::new();
     for (i, reference) in request.likes.iter().enumerate() {
-        liked.push(resolve(&catalogue, &format!("likes[{i}]"), reference, language)?);
+        liked.push(resolve(catalogue, &format!("likes[{i}]"), reference, language)?);
     }
     let mut excluded = Vec::new();
     for (i, reference) in request.exclude.iter().enumerate() {
-        excluded.push(resolve(&catalogue, &format!("exclude[{i}]"), reference, language)?.film_id.clone());
+        excluded.push(resolve(catalogue, &format!("exclude[{i}]"), reference, language)?.film_id.clone());
     }
     let plan = WeekPlan::new(&catalogue.picks, None, ProgrammeMode::Boost, 0.0);
     let like_ids: Vec<String> = liked.iter().map(|f| f.film_id.clone()).collect();
@@ -495,7 +504,7 @@ pub async fn recommendations(
     })?;
     let title_of = |id: &str| catalogue.film(id).map(|f| label(f, language));
     let mut seen = HashSet::new();
-    Ok(Json(Recommendations {
+    Ok(Recommendations {
         liked: liked.iter().filter(|f| seen.insert(&f.film_id)).map(|f| summary(f, language)).collect(),
         picks: picks
             .films()
@@ -509,7 +518,7 @@ pub async fn recommendations(
                 })
             })
             .collect(),
-    }))
+    })
 }
 
 fn reason_kind(reason: &cinepicks_pipeline::recommend::picks::PickReason) -> String {

@@ -46,13 +46,15 @@ main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.6rem; margin: .5rem 0 1rem; } h2 { font-size: 1.25rem; margin-top: 2rem; }
 form.search { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: 1rem 0; }
 form.search label { width: 100%; font-weight: 600; }
+form.search textarea { flex: 1 1 16rem; font: inherit; padding: .6rem; border: 1px solid var(--muted); border-radius: 4px; }
 form.search input[type=search] { flex: 1 1 16rem; font-size: 1rem; padding: .6rem; border: 1px solid var(--muted); border-radius: 4px; }
 button { font-size: 1rem; padding: .6rem 1.1rem; border: 0; border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
 ul.films { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 1rem; }
 ul.films li { background: var(--card); border-radius: 6px; box-shadow: 0 1px 3px rgba(0,0,0,.12); overflow: hidden; }
 ul.films a { text-decoration: none; color: inherit; display: block; }
 ul.films .text { padding: .5rem .6rem .7rem; }
-ul.films .title { font-weight: 600; display: block; } ul.films .meta, .reason { color: var(--muted); font-size: .9rem; }
+ul.films .title, ul.films .meta, ul.films .reason { display: block; } ul.films .title { font-weight: 600; }
+ul.films .meta, .reason { color: var(--muted); font-size: .9rem; } ul.films .reason { margin-top: .35rem; font-style: italic; }
 .poster { display: block; aspect-ratio: 2 / 3; width: 100%; background: #2b2d42 url(/assets/poster-placeholder.svg) center / cover no-repeat; }
 .poster img { display: block; width: 100%; height: 100%; object-fit: cover; color: #edf2f4; font-size: .8rem; }
 .film { display: grid; grid-template-columns: minmax(10rem, 16rem) 1fr; gap: 1.5rem; align-items: start; }

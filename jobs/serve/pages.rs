@@ -1,6 +1,6 @@
 //! The customers' pages, rendered on the server with maud (every interpolated value is HTML-escaped): home (the
-//! week's programme and the best films), search with suggestions, a film with its five similar films, and the
-//! unsubscribe confirmation. French by default, English with `?lang=en` or the browser's language.
+//! week's programme and the best films), search with suggestions, a film with its five similar films, "my picks"
+//! (several liked films in, five films out), and the unsubscribe confirmation. French by default, English with `?lang=en` or the browser's language.
 
 use std::collections::HashMap;
 
@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/search", get(search))
         .route("/films/{id}", get(film_page))
+        .route("/picks", get(my_picks))
         .route("/unsubscribe", get(unsubscribe_page).post(unsubscribe_now))
 }
 
@@ -74,7 +75,8 @@ fn layout(state: &AppState, language: Language, uri: &axum::http::Uri, title: &s
                 a.skip href="#content" { (t(language, "Aller au contenu", "Skip to content")) }
                 header.site {
                     a href=(link("/", language)) { (cinema) }
-                    nav aria-label=(t(language, "Langue", "Language")) {
+                    nav aria-label=(t(language, "Navigation", "Navigation")) {
+                        a href=(link("/picks", language)) { (t(language, "Mes films", "My picks")) }
                         a href=(other_href) lang=(code(other)) hreflang=(code(other)) {
                             (t(language, "English", "Français"))
                         }
@@ -271,6 +273,54 @@ async fn film_page(
         }
     };
     layout(&state, language, &uri, title, body).into_response()
+}
+
+/// "My picks": liked films typed one per line (or separated by ";") in, five films with their reasons out.
+async fn my_picks(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+    uri: axum::http::Uri,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let typed = params.get("likes").map(String::as_str).unwrap_or("").trim().to_owned();
+    let likes: Vec<String> =
+        typed.split(['\n', ';']).map(str::trim).filter(|l| !l.is_empty()).take(20).map(str::to_owned).collect();
+    let catalogue = state.catalogue();
+    let outcome = (!likes.is_empty()).then(|| {
+        let request = api::RecommendationRequest { likes, ..Default::default() };
+        api::recommend(&catalogue, &request, language)
+    });
+    let title = t(language, "Mes cinq films", "My five films");
+    let body = html! {
+        h1 { (title) }
+        form.search action="/picks" method="get" {
+            label for="likes" { (t(language, "Des films que vous avez aimés, un par ligne", "Films you liked, one per line")) }
+            textarea #likes name="likes" rows="4" cols="40" required
+                placeholder=(t(language, "ex. Amélie\nLe Parrain", "e.g. Amélie\nThe Godfather")) { (typed) }
+            input type="hidden" name="lang" value=(code(language));
+            button type="submit" { (t(language, "Proposez-moi cinq films", "Suggest five films")) }
+        }
+        @match &outcome {
+            Some(Ok(found)) => {
+                h2 { (t(language, "Pour vous", "For you")) }
+                ul.films {
+                    @for pick in &found.picks {
+                        @if let Some(film) = catalogue.film(&pick.film.id) { (film_card(film, language, Some(&pick.reason))) }
+                    }
+                }
+            }
+            Some(Err(problem)) => {
+                // The detail starts with the field (`likes[1]: `), which means nothing on a page.
+                p.notice role="alert" { (problem.detail.split_once(": ").map_or(problem.detail.as_str(), |(_, why)| why)) }
+            }
+            None => {}
+        }
+    };
+    let status = match &outcome {
+        Some(Err(problem)) => problem.status(),
+        _ => StatusCode::OK,
+    };
+    (status, layout(&state, language, &uri, title, body)).into_response()
 }
 
 fn not_found_page(state: &AppState, language: Language, uri: &axum::http::Uri) -> Response {
