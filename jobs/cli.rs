@@ -10,7 +10,7 @@ use crate::context::{Context, Metrics};
 use crate::telemetry::LogFormat;
 use crate::{
     analyze, audience, customers, daemon, demo, evaluate, fetch, generate, ingest, notify, predict, publish, recommend,
-    status, suggest, train,
+    serve, status, suggest, train,
 };
 
 /// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
@@ -87,6 +87,8 @@ pub enum Command {
     Programme(notify::ProgrammeArgs),
     /// Stop sending to the subscription of a one-click unsubscribe link's token.
     Unsubscribe(notify::UnsubscribeArgs),
+    /// Serve the customers' web site and the REST API (/api/v1) from the published store.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -127,7 +129,8 @@ pub fn run(cli: Cli) -> Result<()> {
         | Command::Run(_)
         | Command::Status(_)
         | Command::Programme(_)
-        | Command::Unsubscribe(_) => false,
+        | Command::Unsubscribe(_)
+        | Command::Serve(_) => false,
     };
     let mut ctx = Context::new(config, dry_run);
     // Replays and end-to-end tests pin "now" (quiet hours, "this week") with an RFC 3339 instant.
@@ -157,6 +160,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Notify(args) => ("notify", notify::run(&ctx, &args)?),
         Command::Programme(args) => ("programme", notify::programme(&ctx, &args)?),
         Command::Unsubscribe(args) => ("unsubscribe", notify::unsubscribe(&ctx, &args)?),
+        Command::Serve(args) => ("serve", serve::run(&ctx, &args)?),
     };
     tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");
     Ok(())

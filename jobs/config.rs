@@ -35,6 +35,7 @@ pub struct Config {
     pub analyze: AnalyzeConfig,
     pub database: DatabaseConfig,
     pub notify: crate::notify::NotifyConfig,
+    pub serve: crate::serve::ServeConfig,
 }
 
 /// Language of output meant for people.
@@ -328,6 +329,10 @@ impl Config {
         self.notify.validate().map_err(|message| match message.split_once(": ") {
             Some((key, rest)) => ConfigError::invalid(key, rest),
             None => ConfigError::invalid("notify", message),
+        })?;
+        self.serve.validate().map_err(|message| match message.split_once(": ") {
+            Some((key, rest)) => ConfigError::invalid(key, rest),
+            None => ConfigError::invalid("serve", message),
         })?;
         Ok(())
     }

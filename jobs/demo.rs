@@ -16,8 +16,11 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 0.01)]
     pub scale: f64,
     /// Then start the daemon: it runs the nightly chain once (catch-up) and waits for the next tick (Ctrl-C stops).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "serve")]
     pub daemon: bool,
+    /// Then serve the web site and the REST API on `serve.addr` and print its URL (Ctrl-C stops).
+    #[arg(long)]
+    pub serve: bool,
 }
 
 pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
@@ -131,6 +134,11 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<Metrics> {
         println!("\n== daemon: the nightly chain runs once now (catch-up), then waits for the next tick; Ctrl-C stops");
         let daemon = crate::daemon::run(ctx, &crate::daemon::DaemonArgs::default())?;
         metrics.0.extend(daemon.0);
+    }
+    if args.serve {
+        println!("\n== serve: the customers' site and the REST API on the demo store; Ctrl-C stops");
+        let served = crate::serve::run(ctx, &crate::serve::ServeArgs::default())?;
+        metrics.0.extend(served.0);
     }
     Ok(metrics)
 }

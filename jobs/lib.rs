@@ -19,6 +19,7 @@ pub mod notify;
 pub mod predict;
 pub mod publish;
 pub mod recommend;
+pub mod serve;
 pub mod status;
 pub mod store;
 pub mod suggest;

@@ -317,10 +317,12 @@ fn the_deployment_examples_call_commands_the_cli_accepts() {
     }
     assert_eq!(commands, 2, "the nightly chain and the weekly send");
 
-    let unit = std::fs::read_to_string(root.join("deploy/systemd/cinepicks.service")).unwrap();
-    let exec = unit.lines().find_map(|l| l.strip_prefix("ExecStart=")).unwrap();
-    cinepicks::cli::Cli::try_parse_from(exec.split_whitespace().map(|a| a.rsplit('/').next().unwrap()))
-        .unwrap_or_else(|e| panic!("{exec}: {e}"));
+    for unit in ["cinepicks.service", "cinepicks-web.service"] {
+        let unit = std::fs::read_to_string(root.join("deploy/systemd").join(unit)).unwrap();
+        let exec = unit.lines().find_map(|l| l.strip_prefix("ExecStart=")).unwrap();
+        cinepicks::cli::Cli::try_parse_from(exec.split_whitespace().map(|a| a.rsplit('/').next().unwrap()))
+            .unwrap_or_else(|e| panic!("{exec}: {e}"));
+    }
 
     let dag = root.join("deploy/airflow/cinepicks_dag.py");
     let parse = "import ast, sys; ast.parse(open(sys.argv[1]).read())";

@@ -139,7 +139,7 @@ pub fn week_of(ctx: &Context, arg: Option<&str>) -> Result<IsoWeek> {
 
 /// The signer of links; without the secret in the environment only the file outboxes may be used (links in
 /// demo messages are then signed with a fixed, public demo key, and a warning says so).
-fn link_signer(ctx: &Context) -> Result<LinkSigner> {
+pub(crate) fn link_signer(ctx: &Context) -> Result<LinkSigner> {
     let config = &ctx.config.notify;
     match std::env::var(&config.unsubscribe_secret_env) {
         Ok(secret) if secret.len() >= 16 => Ok(LinkSigner::new(secret.as_bytes(), &config.site_url)),

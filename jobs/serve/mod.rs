@@ -1,0 +1,256 @@
+//! `cinepicks serve`: the customers' web site and the REST API, on axum, read from the published store.
+//!
+//! - `catalogue`: the snapshot of the store that requests read (films, titles, neighbours), swapped when a newer
+//!   run is published; `language`: French or English per request;
+//! - `api`: `/api/v1` in JSON; `problem`: RFC 9457 errors; `openapi`: the API's document and docs page;
+//! - `pages`: the HTML pages; `assets`: the stylesheet, placeholder poster and search suggestions script;
+//! - `subscriptions`: one-click unsubscribe, shared by the page and the API; `rate_limit`: requests per client.
+
+pub mod api;
+pub mod assets;
+pub mod catalogue;
+pub mod language;
+pub mod openapi;
+pub mod pages;
+pub mod problem;
+pub mod rate_limit;
+pub mod subscriptions;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use serde::{Deserialize, Serialize};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use cinepicks_pipeline::popularity::artefacts::StoredPopularity;
+use cinepicks_store::Store;
+
+use crate::context::{Context, Metrics};
+use crate::notify::links::LinkSigner;
+use catalogue::Catalogue;
+use rate_limit::RateLimiter;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeConfig {
+    /// Address and port to listen on.
+    pub addr: String,
+    /// A request still running after this is answered 503.
+    pub request_timeout_secs: u64,
+    /// Largest request body accepted.
+    pub body_limit_bytes: usize,
+    /// Seconds between two checks for a newly published run.
+    pub reload_secs: u64,
+    /// Films on the home page.
+    pub home_films: usize,
+    /// Requests a minute one client may make to the API (0: no limit).
+    pub rate_limit_per_minute: u32,
+    /// Behind a reverse proxy: the client is the last address of `X-Forwarded-For`, not the connection's peer.
+    pub behind_proxy: bool,
+}
+
+impl ServeConfig {
+    pub fn validate(&self) -> Result<(), String> {
+        self.addr.parse::<SocketAddr>().map_err(|e| {
+            format!("serve.addr: {:?} is not an address and port such as 127.0.0.1:8080 ({e})", self.addr)
+        })?;
+        if !(1..=300).contains(&self.request_timeout_secs) {
+            return Err("serve.request_timeout_secs: must be between 1 and 300".into());
+        }
+        if !(1024..=10 << 20).contains(&self.body_limit_bytes) {
+            return Err("serve.body_limit_bytes: must be between 1024 and 10485760".into());
+        }
+        if self.reload_secs == 0 {
+            return Err("serve.reload_secs: must be at least 1".into());
+        }
+        if !(1..=100).contains(&self.home_films) {
+            return Err("serve.home_films: must be between 1 and 100".into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on [default: serve.addr]; port 0 picks a free port (printed at start).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<SocketAddr>,
+}
+
+/// The popularity model of the latest run that has one, loaded once; XGBoost predicts one row at a time.
+pub struct Popularity {
+    pub run: PathBuf,
+    pub model: Mutex<StoredPopularity>,
+}
+
+/// What every request shares.
+pub struct Shared {
+    pub ctx: Context,
+    pub store: Store,
+    catalogue: RwLock<Arc<Catalogue>>,
+    popularity: RwLock<Option<Arc<Popularity>>>,
+    pub signer: LinkSigner,
+    pub rate_limiter: RateLimiter,
+}
+
+pub type AppState = Arc<Shared>;
+
+impl Shared {
+    /// The current snapshot; a reload swaps it without disturbing requests holding the previous one.
+    pub fn catalogue(&self) -> Arc<Catalogue> {
+        self.catalogue.read().expect("catalogue lock").clone()
+    }
+
+    pub fn popularity(&self) -> Option<Arc<Popularity>> {
+        self.popularity.read().expect("popularity lock").clone()
+    }
+
+    /// Reloads the snapshot when the active run or the number of films changed; true when it did.
+    async fn refresh(&self) -> Result<bool> {
+        let current = self.catalogue();
+        let active = self.store.active_run().await?.map(|r| r.run_id);
+        let films = self.store.film_count().await?;
+        if active == current.run_id && films == current.films.len() as u64 {
+            return Ok(false);
+        }
+        let fresh = Catalogue::load(&self.store).await?;
+        tracing::info!(run = ?fresh.run_id, films = fresh.films.len(), "published catalogue reloaded");
+        *self.catalogue.write().expect("catalogue lock") = Arc::new(fresh);
+        let popularity = load_popularity(&self.ctx).await;
+        *self.popularity.write().expect("popularity lock") = popularity;
+        Ok(true)
+    }
+}
+
+async fn load_popularity(ctx: &Context) -> Option<Arc<Popularity>> {
+    let run = crate::predict::latest_run(&ctx.paths.models)?;
+    let dir = run.clone();
+    match tokio::task::spawn_blocking(move || StoredPopularity::load(&dir)).await {
+        Ok(Ok(model)) => Some(Arc::new(Popularity { run, model: Mutex::new(model) })),
+        Ok(Err(err)) => {
+            tracing::warn!(run = %run.display(), error = %err, "popularity model not loaded: /popularity/predict is off");
+            None
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "loading the popularity model panicked");
+            None
+        }
+    }
+}
+
+/// Opens the store, loads the snapshot and the models.
+pub async fn state(ctx: &Context) -> Result<AppState> {
+    let store = crate::store::open(ctx).await?;
+    let catalogue = Catalogue::load(&store).await.context("reading the published catalogue")?;
+    if catalogue.films.is_empty() {
+        tracing::warn!("the store has no films yet: run `cinepicks publish` (or the demo); the site will be empty");
+    }
+    let popularity = load_popularity(ctx).await;
+    let signer = crate::notify::link_signer(ctx)?;
+    Ok(Arc::new(Shared {
+        ctx: ctx.clone(),
+        store,
+        catalogue: RwLock::new(Arc::new(catalogue)),
+        popularity: RwLock::new(popularity),
+        signer,
+        rate_limiter: RateLimiter::new(ctx.config.serve.rate_limit_per_minute),
+    }))
+}
+
+/// Headers of every response: no script or style from elsewhere (posters may come from any HTTPS host), no
+/// MIME sniffing, no referrer (unsubscribe URLs carry a token), no framing.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; \
+     script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The whole application: pages, assets and the API, with limits and security headers.
+pub fn router(state: AppState) -> Router {
+    let config = &state.ctx.config.serve;
+    let timeout = Duration::from_secs(config.request_timeout_secs);
+    let body_limit = config.body_limit_bytes;
+    let security_headers = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    let mut app = Router::new()
+        .merge(pages::routes())
+        .merge(assets::routes())
+        .nest(
+            "/api",
+            api::routes()
+                .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit::limit))
+                .merge(openapi::routes())
+                .fallback(api::unknown_endpoint),
+        )
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        // Outside the limits, so that their bare 413 and 503 become problems on /api too.
+        .layer(axum::middleware::from_fn(problem::ensure_problem));
+    for (name, value) in security_headers {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+    }
+    app.layer(SetResponseHeaderLayer::if_not_present(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    ))
+}
+
+/// `cinepicks serve`: serves until SIGINT or SIGTERM, then finishes the requests in flight.
+pub fn run(ctx: &Context, args: &ServeArgs) -> Result<Metrics> {
+    let addr = match args.addr {
+        Some(addr) => addr,
+        None => ctx.config.serve.addr.parse().context("serve.addr")?,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(serve(ctx, addr))
+}
+
+async fn serve(ctx: &Context, addr: SocketAddr) -> Result<Metrics> {
+    let state = state(ctx).await?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr} (serve.addr)"))?;
+    let local = listener.local_addr()?;
+    let films = state.catalogue().films.len();
+    // The first line of stdout is the URL: scripts and tests started with port 0 read the real port there.
+    println!("Serving the site on http://{local}/ (API docs: http://{local}/api/docs); Ctrl-C stops.");
+    println!("  {films} films, popularity model: {}", if state.popularity().is_some() { "yes" } else { "no" });
+    use std::io::Write as _;
+    std::io::stdout().flush().ok();
+
+    let watcher = tokio::spawn(watch(state.clone()));
+    let app = router(state);
+    // The peer's address feeds the rate limit.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app).with_graceful_shutdown(async {
+        let signal = crate::daemon::shutdown_signal().await;
+        tracing::info!(signal, "stopping: finishing the requests in flight");
+    });
+    let outcome = result.await.context("serving HTTP");
+    watcher.abort();
+    outcome?;
+    let mut metrics = Metrics::default();
+    metrics.insert("addr", local.to_string());
+    Ok(metrics)
+}
+
+/// Checks for a newly published run every `serve.reload_secs`; a failed check is logged and retried.
+async fn watch(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(state.ctx.config.serve.reload_secs));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        if let Err(err) = state.refresh().await {
+            tracing::warn!(error = %format!("{err:#}"), "checking for a new published run failed");
+        }
+    }
+}

@@ -1,0 +1,530 @@
+//! `cinepicks serve` over real HTTP: the binary serves a store published from fixture lake files and a model
+//! run (on SQLite and PostgreSQL), on a random port; the API's answers, problems and OpenAPI document, the
+//! pages' escaping, languages and headers, and one-click unsubscribe are checked from the outside. The last test
+//! runs `demo --serve` on generated data, with the trained popularity model.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use cinepicks::notify::links::LinkSigner;
+use common::store::{FixtureFilm, TestDb, fixture_films, neighbours, write_lake, write_run};
+use serde_json::{Value, json};
+
+const SECRET: &str = "a test secret long enough";
+/// A title that would run a script if a page printed it unescaped.
+const HOSTILE_TITLE: &str = "<script>alert(1)</script> & Co";
+const HOSTILE_ID: &str = "tt9999999";
+
+/// A running `cinepicks` whose first lines printed the URL it serves; killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    /// Starts `cinepicks <args>` on a free port and waits (up to `wait`) for the URL on stdout.
+    fn start(data: &Path, env: &[(&str, &str)], args: &[&str], wait: Duration) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cinepicks"));
+        command
+            .arg("--data-dir")
+            .arg(data)
+            .args(args)
+            .env_remove("CINEPICKS_CONFIG")
+            .env("CINEPICKS__SERVE__ADDR", "127.0.0.1:0")
+            .env("CINEPICKS_UNSUBSCRIBE_SECRET", SECRET)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped());
+        command.envs(env.iter().copied());
+        let mut child = command.spawn().expect("starting cinepicks");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        // Read every line (the pipe must never fill), passing on the one with the URL.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("Serving the site on ").nth(1) {
+                    let url = rest.split_whitespace().next().unwrap_or("").trim_end_matches('/').to_owned();
+                    let _ = tx.send(url);
+                }
+            }
+        });
+        match rx.recv_timeout(wait) {
+            Ok(base) => Self { child, base },
+            Err(_) => {
+                let _ = child.kill();
+                let status = child.wait().unwrap();
+                panic!("cinepicks {args:?} printed no URL within {wait:?} (exit status {status})");
+            }
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A response read whole.
+struct Answer {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// A problem detail with this status naming this field.
+    fn assert_problem(&self, status: u16, field: Option<&str>) -> Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(self.header("content-type"), "application/problem+json", "{}", self.body);
+        let problem = self.json();
+        assert_eq!(problem["status"], status, "{problem}");
+        assert_eq!(problem["type"], "about:blank");
+        assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()), "{problem}");
+        assert_eq!(problem["field"].as_str(), field, "{problem}");
+        if let Some(field) = field {
+            assert!(problem["detail"].as_str().unwrap().starts_with(field), "the detail names the field: {problem}");
+        }
+        problem
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+async fn answer(request: reqwest::RequestBuilder) -> Answer {
+    let response = request.send().await.expect("the server answers");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    Answer { status, headers, body: response.text().await.unwrap() }
+}
+
+async fn get(server: &Server, path: &str) -> Answer {
+    answer(client().get(server.url(path))).await
+}
+
+async fn post_json(server: &Server, path: &str, body: &Value) -> Answer {
+    let request = client()
+        .post(server.url(path))
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(body).unwrap());
+    answer(request).await
+}
+
+/// A published catalogue of 41 films (the fixture's, with Amélie, Matrix, two "Les Diaboliques" and a film
+/// titled like a script) with ten neighbours each, and three customers; then the server on it.
+fn shop(db: &TestDb) -> Server {
+    shop_with(db, &[])
+}
+
+/// The fixture's films and the hostile one.
+fn films() -> Vec<FixtureFilm> {
+    let mut films = fixture_films(40);
+    films.push(FixtureFilm {
+        id: HOSTILE_ID.into(),
+        title: HOSTILE_TITLE.into(),
+        year: 2020,
+        genres: vec!["Drama"],
+        director: None,
+    });
+    films
+}
+
+/// Runs a `cinepicks` command on the test's store, which must succeed.
+fn cli(db: &TestDb, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cinepicks"))
+        .arg("--data-dir")
+        .arg(db.data_dir())
+        .args(args)
+        .env_remove("CINEPICKS_CONFIG")
+        .env("CINEPICKS__DATABASE__URL", &db.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cinepicks {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// [`shop`] with more environment for the server.
+fn shop_with(db: &TestDb, env: &[(&str, &str)]) -> Server {
+    let data = db.data_dir();
+    let films = films();
+    write_lake(&data, &films);
+    let ids: Vec<String> = films.iter().map(|f| f.id.clone()).collect();
+    write_run(&data, "20261121T080000Z", &neighbours(&ids, 10, 0), false);
+    cli(db, &["publish"]);
+    let csv = db.dir.path().join("customers.csv");
+    std::fs::write(
+        &csv,
+        "name,email,phone,locale,likes,consent,genres\n\
+         Camille Martin,camille@example.org,06 00 00 00 01,fr,tt0211915,email+sms,\n\
+         Hugo Thomas,hugo@example.org,,en,tt0133093,email,\n",
+    )
+    .unwrap();
+    cli(db, &["customers", "import", csv.to_str().unwrap()]);
+    let mut env = env.to_vec();
+    env.push(("CINEPICKS__DATABASE__URL", &db.url));
+    Server::start(&data, &env, &["serve"], Duration::from_secs(60))
+}
+
+async fn search_finds_films_by_title_without_accents_and_details_them(db: TestDb) {
+    let server = shop(&db);
+    let health = get(&server, "/api/v1/health").await;
+    assert_eq!(health.status, 200, "{}", health.body);
+    let health = health.json();
+    assert_eq!((health["status"].as_str(), health["films"].as_u64()), (Some("ok"), Some(41)), "{health}");
+    assert_eq!(health["active_run"], "20261121T080000Z");
+    assert_eq!(health["popularity_model"], false);
+
+    // The whole title without its accent and apostrophe is the film meant.
+    let exact = get(&server, "/api/v1/films/search?q=le%20fabuleux%20destin%20d%20amelie%20poulain").await.json();
+    assert_eq!(exact["match"], "found", "{exact}");
+    assert_eq!(exact["films"][0]["id"], "tt0211915", "{exact}");
+    assert_eq!(exact["films"][0]["title"], "Le Fabuleux Destin d'Amélie Poulain");
+    assert_eq!(exact["films"][0]["page"], "/films/tt0211915");
+    // Part of it, as typed in a search box, finds it among the suggestions.
+    let typed = get(&server, "/api/v1/films/search?q=AMELIE").await.json();
+    let ids: Vec<&str> = typed["films"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"tt0211915"), "{typed}");
+    // Homonyms: the year chooses.
+    let dated = get(&server, "/api/v1/films/search?q=les%20diaboliques%20(1996)").await.json();
+    assert_eq!(dated["films"][0]["id"], "tt0117998", "{dated}");
+    assert_eq!(dated["films"][1]["id"], "tt0046911", "the homonym follows: {dated}");
+
+    let details = get(&server, "/api/v1/films/tt0133093?lang=en").await;
+    assert_eq!(details.status, 200);
+    let details = details.json();
+    assert_eq!((details["id"].as_str(), details["year"].as_i64()), (Some("tt0133093"), Some(1999)));
+    assert_eq!(details["genres"], json!(["Action", "Sci-Fi"]));
+    assert_eq!(details["runtime_minutes"], 100);
+    assert!(details["poster_url"].is_null(), "no poster is known: {details}");
+}
+
+async fn similar_films_are_five_with_their_reasons(db: TestDb) {
+    let server = shop(&db);
+    let similar = get(&server, "/api/v1/films/tt0211915/similar").await;
+    assert_eq!(similar.status, 200, "{}", similar.body);
+    let similar = similar.json();
+    let list = similar["similar"].as_array().unwrap();
+    assert_eq!(list.len(), 5, "{similar}");
+    let mut ids = std::collections::HashSet::new();
+    for s in list {
+        assert!(ids.insert(s["film"]["id"].as_str().unwrap()), "twice: {similar}");
+        assert_ne!(s["film"]["id"], "tt0211915");
+        assert!(["similar_genres", "co_liked"].contains(&s["reason_kind"].as_str().unwrap()), "{s}");
+        assert!(s["reason"].as_str().is_some_and(|r| r.len() > 5), "{s}");
+    }
+    // The fixture's rank 2 is a co_liked neighbour: the reason names the other film by its title, in French.
+    assert_eq!(list[1]["reason_kind"], "co_liked");
+    assert!(list[1]["reason"].as_str().unwrap().starts_with("Ceux qui ont aimé « "), "{}", list[1]);
+    let english = get(&server, "/api/v1/films/tt0211915/similar?lang=en").await.json();
+    assert!(english["similar"][1]["reason"].as_str().unwrap().starts_with("People who liked \""), "{english}");
+
+    // Several liked films, one by title without accents: five distinct picks, none of them liked.
+    let picks = post_json(
+        &server,
+        "/api/v1/recommendations",
+        &json!({"likes": ["le fabuleux destin d'amelie poulain", "tt0133093"]}),
+    )
+    .await;
+    assert_eq!(picks.status, 200, "{}", picks.body);
+    let picks = picks.json();
+    assert_eq!(picks["liked"][0]["id"], "tt0211915", "{picks}");
+    let picked: std::collections::HashSet<&str> =
+        picks["picks"].as_array().unwrap().iter().map(|p| p["film"]["id"].as_str().unwrap()).collect();
+    assert_eq!(picked.len(), 5, "{picks}");
+    assert!(!picked.contains("tt0211915") && !picked.contains("tt0133093"), "a liked film was proposed: {picks}");
+    assert!(picks["picks"].as_array().unwrap().iter().all(|p| !p["reason"].as_str().unwrap().is_empty()));
+}
+
+async fn bad_input_gets_a_problem_naming_the_field(db: TestDb) {
+    let server = shop(&db);
+    get(&server, "/api/v1/films/search").await.assert_problem(422, Some("q"));
+    get(&server, "/api/v1/films/search?q=matrix&limit=500").await.assert_problem(422, Some("limit"));
+    get(&server, "/api/v1/films/search?q=matrix&lang=de").await.assert_problem(422, Some("lang"));
+    get(&server, "/api/v1/films/not-an-id/similar").await.assert_problem(422, Some("id"));
+    let unknown = get(&server, "/api/v1/films/tt0000001").await.assert_problem(404, None);
+    assert!(unknown["detail"].as_str().unwrap().contains("tt0000001"), "{unknown}");
+    get(&server, "/api/v1/films/tt0000001/similar").await.assert_problem(404, None);
+    get(&server, "/api/v1/no-such-endpoint").await.assert_problem(404, None);
+    let wrong_method = answer(client().delete(server.url("/api/v1/health"))).await;
+    wrong_method.assert_problem(405, None);
+
+    let recommend = |body: Value| {
+        let server = &server;
+        async move { post_json(server, "/api/v1/recommendations", &body).await }
+    };
+    recommend(json!({"likes": ["amelie", 3]})).await.assert_problem(422, Some("likes[1]"));
+    recommend(json!({})).await.assert_problem(422, Some("likes"));
+    recommend(json!({"likes": []})).await.assert_problem(422, Some("likes"));
+    recommend(json!({"likes": ["Matrix"], "colour": "red"})).await.assert_problem(422, Some("colour"));
+    let unknown =
+        recommend(json!({"likes": ["Matrix", "Zzyzx Qqwv Blorp"]})).await.assert_problem(422, Some("likes[1]"));
+    assert!(unknown["detail"].as_str().unwrap().contains("Zzyzx Qqwv Blorp"), "{unknown}");
+    let not_json = answer(
+        client().post(server.url("/api/v1/recommendations")).header("content-type", "application/json").body("{"),
+    )
+    .await;
+    not_json.assert_problem(400, None);
+    let form = answer(client().post(server.url("/api/v1/recommendations")).body("likes=Matrix")).await;
+    form.assert_problem(415, None);
+    // Over serve.body_limit_bytes (64 KiB by default).
+    let huge = json!({"likes": vec!["Matrix"; 20_000]});
+    post_json(&server, "/api/v1/recommendations", &huge).await.assert_problem(413, None);
+
+    post_json(&server, "/api/v1/popularity/predict", &json!({"runtime": 0})).await.assert_problem(422, Some("runtime"));
+    post_json(&server, "/api/v1/popularity/predict", &json!({"year": 1200})).await.assert_problem(422, Some("year"));
+    // Valid, but no popularity model was trained for this store.
+    post_json(&server, "/api/v1/popularity/predict", &json!({"genres": ["Drama"]})).await.assert_problem(503, None);
+    post_json(&server, "/api/v1/unsubscribe", &json!({"token": ""})).await.assert_problem(422, Some("token"));
+    post_json(&server, "/api/v1/unsubscribe", &json!({})).await.assert_problem(422, Some("token"));
+}
+
+async fn the_openapi_document_parses_and_lists_every_endpoint(db: TestDb) {
+    let server = shop(&db);
+    let doc = get(&server, "/api/openapi.json").await;
+    assert_eq!(doc.status, 200);
+    assert!(doc.header("content-type").starts_with("application/json"));
+    let doc = doc.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/health", "get"),
+        ("/api/v1/films/search", "get"),
+        ("/api/v1/films/{id}", "get"),
+        ("/api/v1/films/{id}/similar", "get"),
+        ("/api/v1/recommendations", "post"),
+        ("/api/v1/popularity/predict", "post"),
+        ("/api/v1/unsubscribe", "post"),
+    ] {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
+    }
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for schema in ["Problem", "FilmSummary", "SimilarFilms", "RecommendationRequest"] {
+        assert!(schemas.contains_key(schema), "schema {schema} missing");
+    }
+    let problem = &paths["/api/v1/films/{id}"]["get"]["responses"]["404"]["content"];
+    assert!(problem.get("application/problem+json").is_some(), "{problem}");
+
+    let docs = get(&server, "/api/docs").await;
+    assert_eq!(docs.status, 200);
+    assert!(docs.body.contains("/api/v1/films/{id}/similar") && docs.body.contains("/api/openapi.json"));
+}
+
+async fn pages_escape_titles_speak_french_or_english_and_send_security_headers(db: TestDb) {
+    let server = shop(&db);
+    let home = get(&server, "/").await;
+    assert_eq!(home.status, 200);
+    assert!(home.header("content-type").starts_with("text/html"));
+    assert!(home.body.contains(r#"<html lang="fr">"#), "French by default");
+    assert!(home.body.contains(r#"<label for="q">"#) && home.body.contains(r#"id="q""#), "the search box has a label");
+    assert!(home.body.contains("Les films les mieux notés"));
+    // No poster is known: the placeholder, with alt text naming the film.
+    assert!(home.body.contains(r#"src="/assets/poster-placeholder.svg" alt="Pas d"#), "{}", home.body);
+    for (name, expected) in
+        [("x-content-type-options", "nosniff"), ("referrer-policy", "no-referrer"), ("x-frame-options", "DENY")]
+    {
+        assert_eq!(home.header(name), expected, "{name}");
+    }
+    let csp = home.header("content-security-policy");
+    assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'self'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(!home.body.contains("<script>"), "no inline script");
+    let api = get(&server, "/api/v1/health").await;
+    assert_eq!(api.header("x-content-type-options"), "nosniff");
+
+    // The hostile title is shown as text, never as markup.
+    let hostile = get(&server, &format!("/films/{HOSTILE_ID}")).await;
+    assert_eq!(hostile.status, 200);
+    assert!(hostile.body.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"), "{}", hostile.body);
+    assert!(!hostile.body.contains("<script>alert(1)"), "a title was rendered as markup");
+
+    let film = get(&server, "/films/tt0211915").await;
+    assert_eq!(film.status, 200);
+    assert!(film.body.contains("<h1>Le Fabuleux Destin d") && film.body.contains("Amélie Poulain (2001)</h1>"));
+    assert!(film.body.contains("Cinq films proches"));
+    assert_eq!(film.body.matches(r#"<span class="reason">"#).count(), 5, "five similar films with reasons");
+    let english =
+        answer(client().get(server.url("/films/tt0211915")).header("accept-language", "en-GB,en;q=0.9")).await;
+    assert!(english.body.contains(r#"<html lang="en">"#) && english.body.contains("Five similar films"));
+    let explicit = get(&server, "/films/tt0211915?lang=en").await;
+    assert!(explicit.body.contains("Five similar films") && explicit.body.contains("People who liked"));
+
+    // The search box: a precise title goes to the film, a vague one lists suggestions.
+    let precise = get(&server, "/search?q=matrix").await;
+    assert_eq!(precise.status, 303);
+    assert_eq!(precise.header("location"), "/films/tt0133093?lang=fr");
+    let vague = get(&server, "/search?q=diaboliques").await;
+    assert_eq!(vague.status, 200);
+    assert!(vague.body.contains("/films/tt0046911") && vague.body.contains("/films/tt0117998"), "{}", vague.body);
+
+    // My picks: liked films typed one per line, five films out with their reasons; an unknown one is named.
+    let picks = get(&server, "/picks?likes=Matrix%0Ale%20fabuleux%20destin%20d%27amelie%20poulain").await;
+    assert_eq!(picks.status, 200, "{}", picks.body);
+    assert_eq!(picks.body.matches(r#"<span class="reason">"#).count(), 5, "{}", picks.body);
+    assert!(!picks.body.contains(r#"href="/films/tt0133093"#), "a liked film was proposed");
+    let unknown = get(&server, "/picks?likes=Zzyzx%20Qqwv%20Blorp").await;
+    assert_eq!(unknown.status, 422);
+    assert!(unknown.body.contains("aucun film ne correspond à « Zzyzx Qqwv Blorp »"), "{}", unknown.body);
+
+    let missing = get(&server, "/films/tt0000001").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.header("content-type").starts_with("text/html"));
+    let placeholder = get(&server, "/assets/poster-placeholder.svg").await;
+    assert_eq!((placeholder.status, placeholder.header("content-type")), (200, "image/svg+xml"));
+    assert!(placeholder.body.starts_with("<svg"));
+}
+
+async fn one_click_unsubscribe_stops_a_genuine_token_and_refuses_a_forged_one(db: TestDb) {
+    let server = shop(&db);
+    let subscriptions = db.store.all_subscriptions().await.unwrap();
+    let camille_email = subscriptions.iter().find(|s| s.address == "camille@example.org").unwrap().id;
+    let hugo = subscriptions.iter().find(|s| s.address == "hugo@example.org").unwrap().id;
+    let signer = LinkSigner::new(SECRET.as_bytes(), "https://cinema.example.org");
+    let token = signer.unsubscribe_token(camille_email);
+    let stopped = |id: i32| {
+        let store = &db.store;
+        async move { store.subscription(id).await.unwrap().unwrap().unsubscribed_at.is_some() }
+    };
+
+    // Opening the link (or a mail scanner prefetching it) changes nothing: it asks for confirmation.
+    let page = get(&server, &format!("/unsubscribe?token={token}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(r#"method="post""#), "{}", page.body);
+    assert!(!stopped(camille_email).await, "a GET must not unsubscribe");
+
+    // A forged token (another subscription's id with this one's signature) is refused, by the page and the API.
+    let forged = token.replacen(&format!("{camille_email}."), &format!("{hugo}."), 1);
+    let refused = answer(
+        client()
+            .post(server.url(&format!("/unsubscribe?token={forged}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click"),
+    )
+    .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    post_json(&server, "/api/v1/unsubscribe", &json!({"token": forged})).await.assert_problem(422, Some("token"));
+    assert!(!stopped(hugo).await, "a forged token stopped a subscription");
+
+    // RFC 8058: the mail client's POST to the link unsubscribes at once.
+    let done = answer(
+        client()
+            .post(server.url(&format!("/unsubscribe?token={token}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click"),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("c•••@example.org"), "the address is shown partly hidden: {}", done.body);
+    assert!(!done.body.contains("camille@example.org"));
+    assert!(stopped(camille_email).await);
+    // The other subscriptions are untouched, and the API says a second click changes nothing.
+    assert_eq!(db.store.active_subscriptions(None).await.unwrap().len(), subscriptions.len() - 1);
+    let again = post_json(&server, "/api/v1/unsubscribe", &json!({"token": token})).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(
+        again.json(),
+        json!({"unsubscribed": true, "changed": false, "channel": "email", "address": "c•••@example.org"})
+    );
+}
+
+async fn a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded_header(db: TestDb) {
+    let server = shop_with(&db, &[("CINEPICKS__SERVE__RATE_LIMIT_PER_MINUTE", "3")]);
+    for _ in 0..3 {
+        assert_eq!(get(&server, "/api/v1/films/search?q=matrix").await.status, 200);
+    }
+    let limited = get(&server, "/api/v1/films/tt0133093").await;
+    limited.assert_problem(429, None);
+    let retry: u64 = limited.header("retry-after").parse().expect("Retry-After in seconds");
+    assert!((1..=20).contains(&retry), "one request every 20 s: {retry}");
+    // Without serve.behind_proxy the header is the client's word, not its address.
+    let spoofed =
+        answer(client().get(server.url("/api/v1/films/search?q=matrix")).header("x-forwarded-for", "203.0.113.9"))
+            .await;
+    spoofed.assert_problem(429, None);
+    // Monitoring and pages are not limited.
+    assert_eq!(get(&server, "/api/v1/health").await.status, 200);
+    assert_eq!(get(&server, "/films/tt0133093").await.status, 200);
+}
+
+async fn a_newly_published_run_replaces_the_served_neighbours(db: TestDb) {
+    let server = shop_with(&db, &[("CINEPICKS__SERVE__RELOAD_SECS", "1")]);
+    let neighbour_ids = |similar: &Value| -> Vec<String> {
+        similar["similar"].as_array().unwrap().iter().map(|s| s["film"]["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let before = neighbour_ids(&get(&server, "/api/v1/films/tt0211915/similar").await.json());
+    let ids: Vec<String> = films().iter().map(|f| f.id.clone()).collect();
+    write_run(&db.data_dir(), "20261122T080000Z", &neighbours(&ids, 10, 3), false);
+    cli(&db, &["publish"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let health = get(&server, "/api/v1/health").await.json();
+        if health["active_run"] == "20261122T080000Z" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the server still serves the old run: {health}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let after = neighbour_ids(&get(&server, "/api/v1/films/tt0211915/similar").await.json());
+    assert_eq!(after.len(), 5);
+    assert_ne!(before, after, "the neighbours of the new run are served");
+}
+
+on_both_backends!(
+    a_newly_published_run_replaces_the_served_neighbours,
+    a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded_header,
+    search_finds_films_by_title_without_accents_and_details_them,
+    similar_films_are_five_with_their_reasons,
+    bad_input_gets_a_problem_naming_the_field,
+    the_openapi_document_parses_and_lists_every_endpoint,
+    pages_escape_titles_speak_french_or_english_and_send_security_headers,
+    one_click_unsubscribe_stops_a_genuine_token_and_refuses_a_forged_one,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[], &["demo", "--scale", "0.002", "--serve"], Duration::from_secs(900));
+    let health = get(&server, "/api/v1/health").await.json();
+    assert_eq!(health["popularity_model"], true, "{health}");
+    assert!(health["films"].as_u64().unwrap() > 10, "{health}");
+
+    let prediction = post_json(&server, "/api/v1/popularity/predict", &json!({"runtime": 110, "year": 2026})).await;
+    assert_eq!(prediction.status, 200, "{}", prediction.body);
+    let prediction = prediction.json();
+    let rating = &prediction["rating"];
+    let value = rating["value"].as_f64().unwrap();
+    assert!(rating["low"].as_f64().unwrap() <= value && value <= rating["high"].as_f64().unwrap(), "{prediction}");
+    assert!(!prediction["reasons"].as_array().unwrap().is_empty(), "{prediction}");
+    let unknown_genre = post_json(&server, "/api/v1/popularity/predict", &json!({"genres": ["Western", "Nope"]})).await;
+    let problem = unknown_genre.json();
+    assert_eq!(unknown_genre.status, 422, "{problem}");
+    assert!(problem["field"].as_str().unwrap().starts_with("genres["), "{problem}");
+
+    // The home page lists the generated films, each page shows its similar films.
+    let home = get(&server, "/").await;
+    let first = home.body.split(r#"href="/films/"#).nth(1).and_then(|rest| rest.split('?').next()).unwrap();
+    let similar = get(&server, &format!("/api/v1/films/{first}/similar")).await.json();
+    assert!(!similar["similar"].as_array().unwrap().is_empty(), "{similar}");
+}
