@@ -8,7 +8,8 @@ scale="${1:-0.1}"
 bench="${BENCH_DIR:-$HOME/.cache/cinepicks/bench}/analyze-$scale"
 
 cargo build --release -q
-cargo build --release -q -p cinepicks-pipeline --example popularity_timing
+# --workspace, not -p: building one package unifies features differently and rebuilds polars.
+cargo build --release -q --workspace --example popularity_timing
 bin="${CARGO_TARGET_DIR:-target}/release/cinepicks"
 timing="${CARGO_TARGET_DIR:-target}/release/examples/popularity_timing"
 if [ ! -f "$bench/lake/_manifest.json" ]; then

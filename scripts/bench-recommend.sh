@@ -14,7 +14,8 @@ shared="$(cd .. && pwd)/shared/data"
 mkdir -p "$bench"
 
 cargo build --release -q
-cargo build --release -q -p cinepicks-pipeline --example recommend_timing
+# --workspace, not -p: building one package unifies features differently and rebuilds polars.
+cargo build --release -q --workspace --example recommend_timing
 bin="$target/release/cinepicks"
 timing="$target/release/examples/recommend_timing"
 
