@@ -29,14 +29,7 @@ pub struct AudienceArgs {
 
 /// The newest complete run that holds an audience model.
 pub fn latest_run(models: &Path) -> Option<PathBuf> {
-    let mut runs: Vec<PathBuf> = std::fs::read_dir(models)
-        .ok()?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("run.json").exists() && p.join(model::DIR).join(model::SPEC).exists())
-        .collect();
-    runs.sort();
-    runs.pop()
+    cinepicks_pipeline::recommend::artefacts::newest_run(models, |p| p.join(model::DIR).join(model::SPEC).exists())
 }
 
 pub fn lang(ctx: &Context, locale: Option<Locale>) -> Lang {

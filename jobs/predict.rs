@@ -67,14 +67,9 @@ pub struct PredictArgs {
 
 /// The newest complete run (with `run.json`) that holds a popularity model.
 pub fn latest_run(models: &Path) -> Option<PathBuf> {
-    let mut runs: Vec<PathBuf> = std::fs::read_dir(models)
-        .ok()?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("run.json").exists() && p.join(artefacts::DIR).join(artefacts::SPEC).exists())
-        .collect();
-    runs.sort();
-    runs.pop()
+    cinepicks_pipeline::recommend::artefacts::newest_run(models, |p| {
+        p.join(artefacts::DIR).join(artefacts::SPEC).exists()
+    })
 }
 
 pub fn run(ctx: &Context, args: &PredictArgs) -> Result<Metrics> {

@@ -110,18 +110,24 @@ pub fn write(dir: &Path, trained: &TrainedRecommender) -> Result<Vec<(&'static s
 /// The newest complete recommender run under `models`: a folder whose `run.json` says
 /// `"status": "succeeded"` and lists the `recommender` kind. Run ids sort by time.
 pub fn latest_run(models: &Path) -> Option<PathBuf> {
+    newest_run(models, |p| {
+        let Ok(text) = std::fs::read_to_string(p.join(RUN)) else { return false };
+        let Ok(run) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
+        run["status"] == "succeeded"
+            && run["kinds"].as_array().is_some_and(|k| k.iter().any(|k| k == "recommender"))
+            && p.join(SIMILAR_FILMS).exists()
+            && p.join(FILMS).exists()
+    })
+}
+
+/// The newest run folder under `models` that has its `run.json` (written last, so the run is complete) and
+/// passes `holds`, the check of the model a caller needs. Run ids sort by time.
+pub fn newest_run(models: &Path, holds: impl Fn(&Path) -> bool) -> Option<PathBuf> {
     let mut runs: Vec<PathBuf> = std::fs::read_dir(models)
         .ok()?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
-            let Ok(text) = std::fs::read_to_string(p.join(RUN)) else { return false };
-            let Ok(run) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
-            run["status"] == "succeeded"
-                && run["kinds"].as_array().is_some_and(|k| k.iter().any(|k| k == "recommender"))
-                && p.join(SIMILAR_FILMS).exists()
-                && p.join(FILMS).exists()
-        })
+        .filter(|p| p.join(RUN).exists() && holds(p))
         .collect();
     runs.sort();
     runs.pop()
