@@ -1,6 +1,8 @@
 //! A local SMTP server that accepts and counts messages, for `scripts/bench-notify.sh` (the same server the
 //! end-to-end tests start). Prints its port, then the count every second; stops after `--seconds` or on kill.
 
+#[path = "../tests/common/loopback.rs"]
+mod loopback;
 #[path = "../tests/common/smtp.rs"]
 mod smtp;
 

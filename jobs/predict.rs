@@ -151,54 +151,30 @@ pub fn render(p: &Prediction, lang: Lang) -> String {
     }
     let pct = lang.pct(p.interval_coverage, 0);
     let (q, a) = (p.quality, p.audience);
-    let (rating_name, audience_line) = match (p.source, lang) {
-        (Source::Imdb, Lang::Fr) => (
-            "Note IMDb prévue",
-            format!(
-                "Nombre de votes IMDb prévu : {} (intervalle à {pct} : {} – {})",
-                lang.num(a.value, 0),
-                lang.num(a.low, 0),
-                lang.num(a.high, 0)
-            ),
+    // IMDb audiences are vote counts (whole numbers); TMDB's is a popularity score (one decimal).
+    let (rating_name, audience_name, audience_decimals) = match p.source {
+        Source::Imdb => (
+            lang.pick("Note IMDb prévue", "Predicted IMDb rating"),
+            lang.pick("Nombre de votes IMDb prévu", "Predicted number of IMDb votes"),
+            0,
         ),
-        (Source::Imdb, Lang::En) => (
-            "Predicted IMDb rating",
-            format!(
-                "Predicted number of IMDb votes: {} ({pct} interval: {} – {})",
-                lang.num(a.value, 0),
-                lang.num(a.low, 0),
-                lang.num(a.high, 0)
-            ),
-        ),
-        (Source::Tmdb, Lang::Fr) => (
-            "Note TMDB prévue",
-            format!(
-                "Popularité TMDB prévue : {} (intervalle à {pct} : {} – {})",
-                lang.num(a.value, 1),
-                lang.num(a.low, 1),
-                lang.num(a.high, 1)
-            ),
-        ),
-        (Source::Tmdb, Lang::En) => (
-            "Predicted TMDB rating",
-            format!(
-                "Predicted TMDB popularity: {} ({pct} interval: {} – {})",
-                lang.num(a.value, 1),
-                lang.num(a.low, 1),
-                lang.num(a.high, 1)
-            ),
+        Source::Tmdb => (
+            lang.pick("Note TMDB prévue", "Predicted TMDB rating"),
+            lang.pick("Popularité TMDB prévue", "Predicted TMDB popularity"),
+            1,
         ),
     };
+    let colon = lang.pick(" :", ":");
+    let interval = |low: f64, high: f64, decimals: usize| match lang {
+        Lang::Fr => format!("(intervalle à {pct} : {} – {})", lang.num(low, decimals), lang.num(high, decimals)),
+        Lang::En => format!("({pct} interval: {} – {})", lang.num(low, decimals), lang.num(high, decimals)),
+    };
+    out.push_str(&format!("{rating_name}{colon} {} / 10 {}\n", lang.num(q.value, 1), interval(q.low, q.high, 1)));
     out.push_str(&format!(
-        "{rating_name}{} {} / 10 ({} {pct} : {} – {})\n",
-        lang.pick(" :", ":"),
-        lang.num(q.value, 1),
-        lang.pick("intervalle à", "interval"),
-        lang.num(q.low, 1),
-        lang.num(q.high, 1)
+        "{audience_name}{colon} {} {}\n",
+        lang.num(a.value, audience_decimals),
+        interval(a.low, a.high, audience_decimals)
     ));
-    out.push_str(&audience_line);
-    out.push('\n');
     out.push_str(lang.pick("Principales raisons :\n", "Main reasons:\n"));
     for r in &p.reasons {
         // SHAP on ln(audience) is a multiplicative effect on the audience itself.

@@ -1,6 +1,8 @@
 //! What one weekly message says, independent of the channel: the films as cards (title, facts, poster,
 //! reason), greetings and legal lines in French or English, the links.
 
+use chrono::Datelike;
+
 use cinepicks_pipeline::domain::IsoWeek;
 use cinepicks_pipeline::recommend::picks::{PickReason, WeeklyPicks};
 use cinepicks_pipeline::recommend::reasons::{self, Language};
@@ -90,20 +92,6 @@ const MONTHS_FR: [&str; 12] = [
     "novembre",
     "décembre",
 ];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 impl Letter {
     pub fn french(&self) -> bool {
@@ -116,12 +104,13 @@ impl Letter {
 
     pub fn subject(&self) -> String {
         let monday = self.week.monday();
-        let (day, month) = (chrono::Datelike::day(&monday), chrono::Datelike::month0(&monday) as usize);
+        let (day, month) = (monday.day(), monday.month0() as usize);
         if self.french() {
             let day = if day == 1 { "1er".to_owned() } else { day.to_string() };
             format!("Vos 5 films de la semaine du {day} {}", MONTHS_FR[month])
         } else {
-            format!("Your 5 films for the week of {day} {}", MONTHS_EN[month])
+            let month = chrono::Month::try_from(monday.month() as u8).map_or("", |m| m.name());
+            format!("Your 5 films for the week of {day} {month}")
         }
     }
 

@@ -101,6 +101,7 @@ pub fn assert_nothing_lost(data: &Path, manifest: &serde_json::Value) {
     }
 }
 
+pub mod loopback;
 pub mod sms_gateway;
 pub mod smtp;
 pub mod store;

@@ -6,7 +6,7 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
+use tokio::net::TcpStream;
 
 /// One request the gateway received.
 #[derive(Debug, Clone)]
@@ -50,23 +50,9 @@ impl SmsGateway {
             invalid: invalid.iter().map(|s| s.to_string()).collect(),
             requests: Vec::new(),
         }));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let shared = state.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-            rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap().port()).unwrap();
-                loop {
-                    let Ok((socket, _)) = listener.accept().await else { continue };
-                    let state = shared.clone();
-                    tokio::spawn(async move {
-                        let _ = handle(socket, state).await;
-                    });
-                }
-            });
+        let port = super::loopback::serve(state.clone(), |socket, state| async move {
+            let _ = handle(socket, state).await;
         });
-        let port = rx.recv().expect("the SMS gateway started");
         Self { port, state }
     }
 
@@ -79,7 +65,7 @@ impl SmsGateway {
     }
 }
 
-async fn handle(socket: tokio::net::TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
+async fn handle(socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut reader = BufReader::new(read);
     loop {

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// How the server answers.
 #[derive(Debug, Clone, Default)]
@@ -99,23 +99,9 @@ impl SmtpServer {
     /// Starts listening on a free port of 127.0.0.1, on a thread of its own (usable from sync and async tests).
     pub fn start(behaviour: Behaviour) -> Self {
         let state = Arc::new(Mutex::new(State { behaviour, ..Default::default() }));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let shared = state.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-            rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap().port()).unwrap();
-                loop {
-                    let Ok((socket, _)) = listener.accept().await else { continue };
-                    let state = shared.clone();
-                    tokio::spawn(async move {
-                        let _ = session(socket, state).await;
-                    });
-                }
-            });
+        let port = super::loopback::serve(state.clone(), |socket, state| async move {
+            let _ = session(socket, state).await;
         });
-        let port = rx.recv().expect("the SMTP server started");
         Self { port, state }
     }
 
