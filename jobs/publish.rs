@@ -1,17 +1,14 @@
 //! The publish job: load the latest successful model run (and the catalogue's display data from the lake)
 //! into the store in one transaction, switch the active run, prune old runs.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
-use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde::Deserialize;
 
-use cinepicks_pipeline::lake::{table_path, tables};
+use cinepicks_pipeline::lake::{read_batches, table_path, tables};
 use cinepicks_store::Store;
 use cinepicks_store::arrow::record_batch::RecordBatch;
 use cinepicks_store::queries::job_runs::JobStatus;
@@ -21,9 +18,6 @@ use crate::context::{Context, Metrics};
 
 /// Written last by training (temp file + rename): a run folder without it is incomplete.
 pub const RUN_MANIFEST: &str = "run.json";
-
-/// Rows per Arrow batch read from Parquet: bounds memory whatever the file size.
-const BATCH_ROWS: usize = 64 * 1024;
 
 #[derive(Debug, Default, clap::Args)]
 pub struct PublishArgs {
@@ -242,21 +236,9 @@ async fn load_people(publisher: &mut Publisher, lake: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Streams a Parquet file as Arrow record batches (arrow-rs), reading only `columns` when given.
+/// Streams a lake table as Arrow record batches, reading only `columns` when given.
 fn batches(path: &Path, columns: Option<&[&str]>) -> Result<impl Iterator<Item = Result<RecordBatch>> + use<>> {
-    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let mut builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .with_context(|| format!("{} is not a readable Parquet file", path.display()))?
-        .with_batch_size(BATCH_ROWS);
-    if let Some(names) = columns {
-        let schema = builder.schema().clone();
-        let roots: Vec<usize> = names.iter().filter_map(|n| schema.index_of(n).ok()).collect();
-        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-        builder = builder.with_projection(mask);
-    }
-    let reader = builder.build().with_context(|| format!("reading {}", path.display()))?;
-    let shown = path.display().to_string();
-    Ok(reader.map(move |batch| batch.with_context(|| format!("reading a batch of {shown}"))))
+    Ok(read_batches(path, columns)?.map(|batch| Ok(batch?)))
 }
 
 /// Reads and checks one run folder.

@@ -4,9 +4,11 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
+use arrow::array::BooleanArray;
 use arrow::datatypes::{DataType as ArrowType, SchemaRef};
 use arrow::record_batch::RecordBatch;
-use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::{ArrowPredicateFn, ParquetRecordBatchReaderBuilder, RowFilter};
+use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
@@ -66,6 +68,10 @@ pub enum LakeError {
     Parquet { path: PathBuf, source: parquet::errors::ParquetError },
     #[error("cannot build the rows of {path}: {source}")]
     Arrow { path: PathBuf, source: arrow::error::ArrowError },
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: parquet::errors::ParquetError },
+    #[error("{path} has no column {column} of the expected type")]
+    Column { path: PathBuf, column: String },
 }
 
 /// Streams polars frames (derived tables, marts) into `<dest>` through a temporary file, renamed into
@@ -243,6 +249,97 @@ impl Drop for StagedFile {
 pub fn temp_path(dest: &Path) -> PathBuf {
     let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     dest.with_file_name(format!(".{name}.tmp"))
+}
+
+/// Rows per Arrow batch read from Parquet: bounds memory whatever the file size.
+pub const READ_BATCH_ROWS: usize = 64 * 1024;
+
+/// A row filter of [`read_batches_where`]: sees the filter columns of a batch, says which rows to keep.
+pub type KeepRows = Box<dyn FnMut(&RecordBatch) -> Result<BooleanArray, arrow::error::ArrowError> + Send>;
+
+/// One of `of` contiguous runs of a Parquet file's row groups, so that several threads can share a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    pub index: usize,
+    pub of: usize,
+}
+
+impl Part {
+    pub const WHOLE: Part = Part { index: 0, of: 1 };
+
+    /// The parts to read a table with, one per thread of the pool.
+    pub fn per_thread() -> impl Iterator<Item = Part> {
+        let of = rayon::current_num_threads().max(1);
+        (0..of).map(move |index| Part { index, of })
+    }
+
+    fn row_groups(self, total: usize) -> Vec<usize> {
+        (total * self.index / self.of..total * (self.index + 1) / self.of).collect()
+    }
+}
+
+/// Streams a Parquet file as Arrow record batches (arrow-rs), reading only `columns` when given. Unlike a
+/// polars scan, which decodes large stretches of a file at once, memory holds one batch at a time.
+pub fn read_batches(
+    path: &Path,
+    columns: Option<&[&str]>,
+) -> Result<impl Iterator<Item = Result<RecordBatch, LakeError>> + use<>, LakeError> {
+    read_part(path, columns, None, Part::WHOLE)
+}
+
+/// Like [`read_batches`], for one part of the file, keeping only the rows for which `keep` says true.
+/// `keep` sees `filter_columns` only; the other columns are then decoded for the rows kept (a few thousand
+/// French titles of the programmable films, out of IMDb's 50 million akas).
+pub fn read_batches_where(
+    path: &Path,
+    columns: &[&str],
+    filter_columns: &[&str],
+    keep: KeepRows,
+    part: Part,
+) -> Result<impl Iterator<Item = Result<RecordBatch, LakeError>> + use<>, LakeError> {
+    read_part(path, Some(columns), Some((filter_columns, keep)), part)
+}
+
+/// [`read_batches`] for one part of the file.
+pub fn read_part(
+    path: &Path,
+    columns: Option<&[&str]>,
+    filter: Option<(&[&str], KeepRows)>,
+    part: Part,
+) -> Result<impl Iterator<Item = Result<RecordBatch, LakeError>> + use<>, LakeError> {
+    let read_error = |source| LakeError::Read { path: path.to_path_buf(), source };
+    let file = File::open(path).map_err(|source| LakeError::Io { path: path.to_path_buf(), source })?;
+    let mut builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(read_error)?.with_batch_size(READ_BATCH_ROWS);
+    let schema = builder.schema().clone();
+    let root = |name: &str| {
+        schema.index_of(name).map_err(|_| LakeError::Column { path: path.to_path_buf(), column: name.to_owned() })
+    };
+    // Missing columns are left to the caller, who names the one it needed.
+    let projection = columns
+        .map(|names| ProjectionMask::roots(builder.parquet_schema(), names.iter().filter_map(|name| root(name).ok())));
+    let filter = match filter {
+        Some((names, mut keep)) => {
+            let roots = names.iter().map(|name| root(name)).collect::<Result<Vec<_>, _>>()?;
+            let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+            let predicate = ArrowPredicateFn::new(mask, move |batch: RecordBatch| keep(&batch));
+            Some(RowFilter::new(vec![Box::new(predicate)]))
+        }
+        None => None,
+    };
+    if let Some(mask) = projection {
+        builder = builder.with_projection(mask);
+    }
+    if let Some(filter) = filter {
+        builder = builder.with_row_filter(filter);
+    }
+    if part != Part::WHOLE {
+        let row_groups = part.row_groups(builder.metadata().num_row_groups());
+        builder = builder.with_row_groups(row_groups);
+    }
+    let reader = builder.build().map_err(read_error)?;
+    let path = path.to_path_buf();
+    Ok(reader.map(move |batch| batch.map_err(|e| LakeError::Read { path: path.clone(), source: e.into() })))
 }
 
 /// Writes a whole frame to `dest` atomically (small tables, marts).
