@@ -328,34 +328,51 @@ pub fn cross_validate_ratings(
     seed: u64,
 ) -> Result<(RatingReport, RatingReport, MfParams), RecommendError> {
     let splits = k_folds(ratings, folds, seed);
-    let mut mf_folds = Vec::new();
-    let mut base_folds = Vec::new();
-    let mut chosen = Vec::new();
-    for (f, split) in splits.iter().enumerate() {
-        let inner = holdout(&split.train, 0.1, seed.wrapping_add(100 + f as u64));
-        let candidates: Vec<Result<(MfParams, usize, f64), RecommendError>> = mf_grid()
-            .into_par_iter()
-            .map(|p| early_stopped(p, &inner.train, &inner.test).map(|(epochs, rmse)| (p, epochs, rmse)))
-            .collect();
-        let mut best: Option<(MfParams, usize, f64)> = None;
-        for c in candidates {
-            let c = c?;
-            if best.as_ref().is_none_or(|b| c.2 < b.2) {
-                best = Some(c);
+    let inner: Vec<Split> = splits
+        .iter()
+        .enumerate()
+        .map(|(f, split)| holdout(&split.train, 0.1, seed.wrapping_add(100 + f as u64)))
+        .collect();
+    // Every (fold, setting) pair is one task, so that both cores stay busy (a grid of three settings
+    // per fold left one idle a third of the time).
+    let tasks: Vec<(usize, MfParams)> =
+        (0..splits.len()).flat_map(|f| mf_grid().into_iter().map(move |p| (f, p))).collect();
+    let tried: Vec<(usize, MfParams, usize, f64)> = tasks
+        .into_par_iter()
+        .map(|(f, p)| early_stopped(p, &inner[f].train, &inner[f].test).map(|(epochs, rmse)| (f, p, epochs, rmse)))
+        .collect::<Result<_, _>>()?;
+    let chosen: Vec<MfParams> = (0..splits.len())
+        .map(|f| {
+            // The first setting of the grid wins ties, as in a sequential search.
+            let mut best: Option<&(usize, MfParams, usize, f64)> = None;
+            for t in tried.iter().filter(|t| t.0 == f) {
+                if best.is_none_or(|b| t.3 < b.3) {
+                    best = Some(t);
+                }
             }
-        }
-        let (mut params, epochs, _) = best.expect("a non-empty grid");
-        params.epochs = epochs.max(1);
-        let test: Vec<(u32, u32, f32)> =
-            (0..split.test.n_rows).flat_map(|u| split.test.row_pairs(u).map(move |(i, r)| (u as u32, i, r))).collect();
-        let mut mf = BiasedMf::new(params);
-        mf.fit(&split.train)?;
-        mf_folds.push(errors(test.iter().map(|&(u, i, r)| (mf.predict(u, i), r))));
-        let mut base = Baseline::new();
-        base.fit(&split.train)?;
-        base_folds.push(errors(test.iter().map(|&(u, i, r)| (base.predict(u, i), r))));
-        chosen.push(params);
-    }
+            let &(_, mut params, epochs, _) = best.expect("a non-empty grid");
+            params.epochs = epochs.max(1);
+            params
+        })
+        .collect();
+    let scored: Vec<(ErrorMetrics, ErrorMetrics)> = splits
+        .par_iter()
+        .zip(chosen.par_iter())
+        .map(|(split, &params)| -> Result<_, RecommendError> {
+            let test: Vec<(u32, u32, f32)> = (0..split.test.n_rows)
+                .flat_map(|u| split.test.row_pairs(u).map(move |(i, r)| (u as u32, i, r)))
+                .collect();
+            let mut mf = BiasedMf::new(params);
+            mf.fit(&split.train)?;
+            let mut base = Baseline::new();
+            base.fit(&split.train)?;
+            Ok((
+                errors(test.iter().map(|&(u, i, r)| (mf.predict(u, i), r))),
+                errors(test.iter().map(|&(u, i, r)| (base.predict(u, i), r))),
+            ))
+        })
+        .collect::<Result<_, _>>()?;
+    let (mf_folds, base_folds): (Vec<_>, Vec<_>) = scored.into_iter().unzip();
     let summary = |model: &str, folds: Vec<ErrorMetrics>, params: Vec<serde_json::Value>| {
         let n = folds.len().max(1) as f64;
         let rmse = folds.iter().map(|e| e.rmse).sum::<f64>() / n;
