@@ -254,7 +254,7 @@ pub fn temp_path(dest: &Path) -> PathBuf {
 /// Rows per Arrow batch read from Parquet: bounds memory whatever the file size.
 pub const READ_BATCH_ROWS: usize = 64 * 1024;
 
-/// A row filter of [`read_batches_where`]: sees the filter columns of a batch, says which rows to keep.
+/// A row filter of [`read_part`]: sees the filter columns of a batch, says which rows to keep.
 pub type KeepRows = Box<dyn FnMut(&RecordBatch) -> Result<BooleanArray, arrow::error::ArrowError> + Send>;
 
 /// One of `of` contiguous runs of a Parquet file's row groups, so that several threads can share a table.
@@ -287,20 +287,9 @@ pub fn read_batches(
     read_part(path, columns, None, Part::WHOLE)
 }
 
-/// Like [`read_batches`], for one part of the file, keeping only the rows for which `keep` says true.
-/// `keep` sees `filter_columns` only; the other columns are then decoded for the rows kept (a few thousand
-/// French titles of the programmable films, out of IMDb's 50 million akas).
-pub fn read_batches_where(
-    path: &Path,
-    columns: &[&str],
-    filter_columns: &[&str],
-    keep: KeepRows,
-    part: Part,
-) -> Result<impl Iterator<Item = Result<RecordBatch, LakeError>> + use<>, LakeError> {
-    read_part(path, Some(columns), Some((filter_columns, keep)), part)
-}
-
-/// [`read_batches`] for one part of the file.
+/// [`read_batches`] for one part of the file, keeping only the rows for which a filter says true when one
+/// is given. The filter sees its own columns only; the other columns are then decoded for the rows kept
+/// (a few thousand French titles of the programmable films, out of IMDb's 50 million akas).
 pub fn read_part(
     path: &Path,
     columns: Option<&[&str]>,

@@ -93,14 +93,14 @@ pub fn write(
     dest: &Path,
 ) -> Result<StagedFile, LakeError> {
     let ratings = ratings.map(|path| read_ratings(path, rules.min_votes)).transpose()?;
-    if ratings.is_none() && rules.min_votes > 0 {
-        let mut sink = BatchSink::create(dest, schema_of(COLUMNS))?;
-        sink.write(&to_batch(&[], dest)?)?;
-        return sink.finish();
-    }
-    let mut films = read_films(titles, ratings.as_ref(), rules)?;
+    let mut films = match ratings {
+        None if rules.min_votes > 0 => Vec::new(),
+        _ => read_films(titles, ratings.as_ref(), rules)?,
+    };
     films.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    if let Some(akas) = akas {
+    if let Some(akas) = akas
+        && !films.is_empty()
+    {
         attach_french_titles(akas, &mut films)?;
     }
     let mut sink = BatchSink::create(dest, schema_of(COLUMNS))?;
@@ -232,7 +232,8 @@ fn french_titles_part(path: &Path, ids: &Arc<Vec<String>>, part: Part) -> Result
     });
     let wanted = [c::TITLE_ID, c::ORDERING, c::TITLE, c::TYPES];
     let mut found = Vec::new();
-    for batch in lake::read_batches_where(path, &wanted, &[c::TITLE_ID, c::REGION], of_films_in_france, part)? {
+    let filter = (&[c::TITLE_ID, c::REGION][..], of_films_in_france);
+    for batch in lake::read_part(path, Some(&wanted), Some(filter), part)? {
         let batch = batch?;
         let title_ids = strings(&batch, c::TITLE_ID, path)?;
         let orderings = i32s(&batch, c::ORDERING, path)?;
