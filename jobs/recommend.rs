@@ -143,12 +143,9 @@ pub fn run(ctx: &Context, args: &RecommendArgs) -> Result<Metrics> {
     print_picks(&model, &picks, language);
     if picks.len() < n {
         if fr {
-            println!("({} film(s) seulement : les autres voisins connus sont exclus ou hors programme.)", picks.len());
+            println!("({} film(s) seulement : tous les autres sont exclus ou hors programme.)", picks.len());
         } else {
-            println!(
-                "(only {} film(s): the other known neighbours are excluded or outside the programme.)",
-                picks.len()
-            );
+            println!("(only {} film(s): every other film is excluded or outside the programme.)", picks.len());
         }
     }
     let mut metrics = Metrics::default();

@@ -161,12 +161,37 @@ fn a_programme_restricts_the_films_proposed() {
         .flatten()
         .map(str::to_owned)
         .collect();
+    // Two neighbours of the film and four films that are not: the neighbours come first, in their order,
+    // and the others complete the five picks, each with a reason.
+    let films = read_parquet(&run.join("films.parquet"));
+    let others: Vec<String> = films
+        .column("film_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .filter(|id| *id != film && !mine.iter().any(|m| m == id))
+        .take(4)
+        .map(str::to_owned)
+        .collect();
     let programme = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(programme.path(), format!("{}\n{}\n", mine[3], mine[7])).unwrap();
+    let list: Vec<&str> = [&mine[3], &mine[7]].into_iter().chain(&others).map(String::as_str).collect();
+    std::fs::write(programme.path(), list.join("\n")).unwrap();
     let out = cinepicks_ok(data, &["recommend", &film, "--candidates", programme.path().to_str().unwrap()]);
     let picks: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with(char::is_numeric)).collect();
-    assert_eq!(picks.len(), 2, "{out}");
+    assert_eq!(picks.len(), 5, "{out}");
     assert!(picks[0].contains(&mine[3]) && picks[1].contains(&mine[7]), "programme films in neighbour order: {out}");
+    for pick in &picks[2..] {
+        assert!(others.iter().any(|o| pick.contains(o.as_str())), "only programme films: {out}");
+        assert!(pick.contains("dans l'esprit de") || pick.contains("les plus appréciés"), "{out}");
+    }
+
+    // A programme of two films gives two picks, and says why there are no more.
+    std::fs::write(programme.path(), format!("{}\n{}\n", mine[3], mine[7])).unwrap();
+    let out = cinepicks_ok(data, &["recommend", &film, "--candidates", programme.path().to_str().unwrap()]);
+    assert_eq!(out.lines().filter(|l| l.trim_start().starts_with(char::is_numeric)).count(), 2, "{out}");
+    assert!(out.contains("2 film(s) seulement"), "{out}");
 }
 
 #[test]

@@ -179,7 +179,14 @@ pub struct StoredRecommender {
     pub films: Vec<StoredFilm>,
     index_of: HashMap<String, u32>,
     neighbours: Vec<Vec<StoredNeighbour>>,
+    /// Every film, most votes first: the last resort of [`StoredRecommender::for_likes`].
+    by_votes: Vec<u32>,
     titles: TitleIndex,
+}
+
+/// Best score first; ties broken by item so that answers are reproducible.
+fn sort_picks(picks: &mut [Pick]) {
+    picks.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item)));
 }
 
 fn str_col(df: &DataFrame, name: &str, path: &Path) -> Result<StringChunked, ArtefactError> {
@@ -255,7 +262,9 @@ impl StoredRecommender {
         for list in &mut neighbours {
             list.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item)));
         }
-        Ok(Self { films, index_of, neighbours, titles })
+        let mut by_votes: Vec<u32> = (0..films.len() as u32).collect();
+        by_votes.sort_by_key(|&i| (std::cmp::Reverse(films[i as usize].num_votes), i));
+        Ok(Self { films, index_of, neighbours, by_votes, titles })
     }
 
     pub fn film(&self, item: u32) -> &StoredFilm {
@@ -311,8 +320,58 @@ impl StoredRecommender {
             }
         }
         let mut picks: Vec<Pick> = acc.into_values().collect();
-        picks.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.item.cmp(&b.item)));
+        sort_picks(&mut picks);
         picks.truncate(n);
+        if picks.len() < n {
+            self.fill(likes, n, exclude, candidates, &mut picks);
+        }
         picks
+    }
+
+    /// Completes `picks` up to `n` when too few stored neighbours pass the filters (a small programme, a
+    /// long exclusion list): films close to a neighbour come next, scored by the product of both links,
+    /// then the most-voted allowed films, so `n` films are proposed whenever `n` are allowed.
+    fn fill(
+        &self,
+        likes: &[u32],
+        n: usize,
+        exclude: &HashSet<u32>,
+        candidates: Option<&HashSet<u32>>,
+        picks: &mut Vec<Pick>,
+    ) {
+        let mut taken: HashSet<u32> = picks.iter().map(|p| p.item).chain(likes.iter().copied()).collect();
+        let allowed = |item: u32, taken: &HashSet<u32>| {
+            !taken.contains(&item) && !exclude.contains(&item) && candidates.is_none_or(|c| c.contains(&item))
+        };
+        let neighbours = |item: u32| self.neighbours.get(item as usize).map(Vec::as_slice).unwrap_or(&[]);
+        let mut second: HashMap<u32, Pick> = HashMap::new();
+        for &liked in likes {
+            for via in neighbours(liked) {
+                for nb in neighbours(via.item).iter().filter(|nb| allowed(nb.item, &taken)) {
+                    let detail = Some(self.film(via.item).film_id.clone());
+                    let reason = Reason { kind: ReasonKind::CloseTo, detail };
+                    let pick = Pick { item: nb.item, score: via.score * nb.score, reason, because_of: liked };
+                    if second.get(&nb.item).is_none_or(|p| pick.score > p.score) {
+                        second.insert(nb.item, pick);
+                    }
+                }
+            }
+        }
+        let mut second: Vec<Pick> = second.into_values().collect();
+        sort_picks(&mut second);
+        for pick in second.into_iter().take(n - picks.len()) {
+            taken.insert(pick.item);
+            picks.push(pick);
+        }
+        let because_of = likes.first().copied().unwrap_or(0);
+        for &item in &self.by_votes {
+            if picks.len() >= n {
+                break;
+            }
+            if allowed(item, &taken) {
+                let reason = Reason { kind: ReasonKind::Popular, detail: None };
+                picks.push(Pick { item, score: 0.0, reason, because_of });
+            }
+        }
     }
 }

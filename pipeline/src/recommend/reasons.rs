@@ -16,16 +16,22 @@ pub enum ReasonKind {
     CoLiked,
     SharedKeywords,
     SimilarGenres,
+    /// Close to the detail film, itself close to a liked one (proposed when direct neighbours run out).
+    CloseTo,
+    /// Among the most-voted films (the last resort when no neighbour is allowed).
+    Popular,
 }
 
 impl ReasonKind {
-    pub const ALL: [ReasonKind; 6] = [
+    pub const ALL: [ReasonKind; 8] = [
         ReasonKind::SameDirector,
         ReasonKind::SharedCast,
         ReasonKind::SharedWriter,
         ReasonKind::CoLiked,
         ReasonKind::SharedKeywords,
         ReasonKind::SimilarGenres,
+        ReasonKind::CloseTo,
+        ReasonKind::Popular,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +42,8 @@ impl ReasonKind {
             ReasonKind::CoLiked => "co_liked",
             ReasonKind::SharedKeywords => "shared_keywords",
             ReasonKind::SimilarGenres => "similar_genres",
+            ReasonKind::CloseTo => "close_to",
+            ReasonKind::Popular => "popular",
         }
     }
 
@@ -131,6 +139,15 @@ pub fn render(
                 Language::En => format!("people who liked \"{title}\" also liked it"),
             }
         }
+        (language, ReasonKind::CloseTo) => {
+            let title = detail.and_then(&title_of).unwrap_or_else(|| d.to_owned());
+            match language {
+                Language::Fr => format!("dans l'esprit de « {title} »"),
+                Language::En => format!("in the spirit of \"{title}\""),
+            }
+        }
+        (Language::Fr, ReasonKind::Popular) => "l'un des films les plus appréciés du public".to_owned(),
+        (Language::En, ReasonKind::Popular) => "one of the audience's favourites".to_owned(),
         (Language::Fr, ReasonKind::SharedKeywords) => format!("thèmes communs : {d}"),
         (Language::En, ReasonKind::SharedKeywords) => format!("shared themes: {d}"),
         (Language::Fr, ReasonKind::SimilarGenres) if d.is_empty() => "un film proche".to_owned(),
