@@ -1,9 +1,11 @@
 //! What every job receives: validated configuration, the data folders, the clock and the dry-run flag.
 
 use std::collections::BTreeMap;
+use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -57,6 +59,24 @@ impl DataPaths {
             outbox: root.join("outbox"),
             runs: root.join("runs"),
         }
+    }
+
+    /// Takes `runs/<name>.lock`, which keeps two processes (the daemon and a command) from running the same
+    /// job on this data folder at once; `None` when another process holds it. The OS releases it when the
+    /// returned file closes, even if the process is killed.
+    pub fn try_lock(&self, name: &str) -> anyhow::Result<Option<File>> {
+        std::fs::create_dir_all(&self.runs).with_context(|| format!("creating {}", self.runs.display()))?;
+        let path = self.lock_path(name);
+        let file = File::create(&path).with_context(|| format!("opening the lock file {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(file)),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(err)) => Err(err).with_context(|| format!("locking {}", path.display())),
+        }
+    }
+
+    pub fn lock_path(&self, name: &str) -> PathBuf {
+        self.runs.join(format!("{name}.lock"))
     }
 }
 

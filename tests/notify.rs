@@ -253,6 +253,33 @@ async fn killing_a_run_mid_way_loses_nothing_and_duplicates_at_most_the_in_fligh
     assert!(rows.iter().all(|r| r.status == status::SENT), "{rows:#?}");
 }
 
+async fn a_second_run_started_while_one_sends_refuses_instead_of_sending_twice(db: TestDb) {
+    const CUSTOMERS: usize = 20;
+    shop(&db, &email_customers(CUSTOMERS));
+    let server = SmtpServer::start(Behaviour { delay_per_message: Duration::from_millis(60), ..Default::default() });
+    let mut env = smtp_env(&server);
+    env.push(("CINEPICKS__NOTIFY__EMAIL__CONCURRENCY", "2".to_owned()));
+    let mut first = command(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.count() < 2 {
+        assert!(Instant::now() < deadline, "the first run sent nothing");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let second = run(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK]);
+    assert!(first.wait().unwrap().success());
+    assert!(!second.status.success(), "the second run should have refused");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("another notify run") && stderr.contains("notify.lock"), "{stderr}");
+    assert_eq!(server.count(), CUSTOMERS, "every subscriber exactly once");
+    // Once the first run is over, the lock is free again: a re-run finds nothing left to send.
+    ok(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK]);
+    assert_eq!(server.count(), CUSTOMERS);
+}
+
 async fn sms_go_through_the_http_gateway_with_retries_and_refused_numbers_recorded(db: TestDb) {
     let csv = format!(
         "{HEADER}Chloé Dubois,,06 00 00 00 03,fr,tt9000005,sms,\n\
@@ -392,6 +419,7 @@ mod sqlite_only {
         transient_failures_are_retried_and_permanent_ones_bounce_and_flag,
         a_server_answering_451_or_nothing_ends_in_failed_after_the_last_attempt,
         killing_a_run_mid_way_loses_nothing_and_duplicates_at_most_the_in_flight_messages,
+        a_second_run_started_while_one_sends_refuses_instead_of_sending_twice,
         sms_go_through_the_http_gateway_with_retries_and_refused_numbers_recorded,
         quiet_hours_defer_sms_to_the_next_allowed_morning_and_send_them_then,
         the_unsubscribe_link_of_an_email_stops_the_next_weeks,

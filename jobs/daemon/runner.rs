@@ -1,12 +1,12 @@
 //! Runs one logical run of a scheduled job: no overlap, one job_runs row, stages on the blocking pool in order.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::{File, TryLockError};
+use std::fs::File;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
 use cinepicks_store::Store;
 use cinepicks_store::queries::job_runs::JobStatus;
@@ -88,19 +88,9 @@ impl Runner {
         Ok(self.store.fail_abandoned_runs(job.name, reason, self.ctx.clock.now()).await?)
     }
 
-    /// Takes `<data>/runs/<job>.lock`, which keeps two processes (the daemon and a `cinepicks run`) from running
-    /// the same job at once; `None` when another process holds it. The OS releases it when the file closes, even
-    /// if the process is killed.
+    /// Takes `<data>/runs/<job>.lock` (see [`crate::context::DataPaths::try_lock`]).
     fn lock_file(&self, job: &ScheduledJob) -> Result<Option<File>> {
-        let dir = &self.ctx.paths.runs;
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let path = dir.join(format!("{}.lock", job.name));
-        let file = File::create(&path).with_context(|| format!("opening the lock file {}", path.display()))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Some(file)),
-            Err(TryLockError::WouldBlock) => Ok(None),
-            Err(TryLockError::Error(err)) => Err(err).with_context(|| format!("locking {}", path.display())),
-        }
+        self.ctx.paths.try_lock(job.name)
     }
 
     /// Runs `job` for the slot fired at `slot`, unless its previous run is still going, here or in another

@@ -16,7 +16,7 @@ pub mod outbox;
 pub mod quiet_hours;
 pub mod sms;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context as _, Result, bail};
@@ -163,10 +163,23 @@ pub(crate) fn link_signer(ctx: &Context) -> Result<LinkSigner> {
     }
 }
 
+/// Name of the lock file (under `runs/`) held while a run sends.
+const LOCK: &str = "notify";
+
 /// Signs links of outbox-only runs when no secret is set (demo, tests); real transports refuse to run with it.
 const DEMO_SECRET: &[u8] = b"cinepicks demo key - not a secret";
 
 pub fn run(ctx: &Context, args: &NotifyArgs) -> Result<Metrics> {
+    // Two senders would page through the same due rows and send them twice; a dry run sends nothing.
+    let _lock = match args.dry_run || ctx.dry_run {
+        true => None,
+        false => Some(ctx.paths.try_lock(LOCK)?.with_context(|| {
+            format!(
+                "another notify run is sending from this data folder (it holds {}): wait for it to end",
+                ctx.paths.lock_path(LOCK).display()
+            )
+        })?),
+    };
     let rt = crate::store::runtime()?;
     rt.block_on(async {
         let store = crate::store::open(ctx).await?;
@@ -282,7 +295,7 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
     let subscriptions = store.active_subscriptions(customer).await?;
     let existing = store.delivery_keys(&week_key).await?;
     let mut seen = std::collections::HashSet::new();
-    let todo: Vec<&subscription::Model> = subscriptions
+    let mut todo: Vec<&subscription::Model> = subscriptions
         .iter()
         .filter(|s| !existing.contains(&(s.customer_id, s.channel.clone())))
         .filter(|s| seen.insert((s.customer_id, s.channel.clone())))
@@ -307,45 +320,65 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
     let sent = store.films_sent_in(&previous).await?;
     let customers = store.customers_by_id().await?;
 
+    // One customer's subscriptions are adjacent, so their channels share one computation of the picks; rows
+    // are written a batch at a time, so memory does not grow with the number of subscribers and a stopped
+    // planning keeps what it wrote (the next run plans only the rest).
+    todo.sort_by_key(|s| (s.customer_id, s.id));
     let none = Vec::new();
-    let mut by_customer: HashMap<i32, Option<serde_json::Value>> = HashMap::new();
-    let mut rows = Vec::with_capacity(todo.len());
-    let mut without_picks = 0;
-    for sub in &todo {
-        let picks = by_customer.entry(sub.customer_id).or_insert_with(|| {
-            let genres: Vec<String> = customers
-                .get(&sub.customer_id)
-                .and_then(|c| c.genres.as_deref())
-                .map(|g| g.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
-                .unwrap_or_default();
-            let liked = likes.get(&sub.customer_id).unwrap_or(&none);
-            let recent = sent.get(&sub.customer_id).unwrap_or(&none);
-            match plan.picks(liked, recent, &genres) {
-                Ok(picks) => Some(serde_json::to_value(&picks).expect("picks serialise")),
-                Err(e) => {
-                    tracing::warn!(customer = sub.customer_id, error = %e, "no picks this week");
-                    None
-                }
+    let mut batch = Vec::with_capacity(PLAN_BATCH);
+    let mut per_channel: BTreeMap<String, usize> = BTreeMap::new();
+    let mut sample = Vec::new();
+    let (mut created, mut without_picks) = (0, 0);
+    for group in todo.chunk_by(|a, b| a.customer_id == b.customer_id) {
+        let customer_id = group[0].customer_id;
+        let genres: Vec<String> = customers
+            .get(&customer_id)
+            .and_then(|c| c.genres.as_deref())
+            .map(|g| g.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default();
+        let liked = likes.get(&customer_id).unwrap_or(&none);
+        let recent = sent.get(&customer_id).unwrap_or(&none);
+        let picks = match plan.picks(liked, recent, &genres) {
+            Ok(picks) => serde_json::to_value(&picks).expect("picks serialise"),
+            Err(e) => {
+                tracing::warn!(customer = customer_id, error = %e, "no picks this week");
+                without_picks += group.len();
+                continue;
             }
-        });
-        match picks {
-            Some(p) => rows.push(NewDelivery {
-                customer_id: sub.customer_id,
+        };
+        for sub in group {
+            *per_channel.entry(sub.channel.clone()).or_default() += 1;
+            let row = NewDelivery {
+                customer_id,
                 subscription_id: sub.id,
                 channel: sub.channel.clone(),
-                picks: p.clone(),
-            }),
-            None => without_picks += 1,
+                picks: picks.clone(),
+            };
+            match dry_run {
+                true if sample.len() < DRY_RUN_SHOWN => sample.push(row),
+                true => {}
+                false => batch.push(row),
+            }
+        }
+        if batch.len() >= PLAN_BATCH {
+            created += store.create_deliveries(&week_key, &batch).await?;
+            batch.clear();
         }
     }
     if dry_run {
-        print_dry_run(store, &week_key, &rows, &customers).await?;
+        print_dry_run(store, &week_key, &per_channel, &sample, &customers).await?;
         return Ok(Planned { considered: todo.len(), created: 0, without_picks });
     }
-    let created = store.create_deliveries(&week_key, &rows).await?;
+    created += store.create_deliveries(&week_key, &batch).await?;
     tracing::info!(week = %week_key, created, without_picks, "delivery rows created");
     Ok(Planned { considered: todo.len(), created, without_picks })
 }
+
+/// Delivery rows planned between two writes.
+const PLAN_BATCH: usize = 2_000;
+
+/// A dry run lists each planned message when there are at most this many.
+const DRY_RUN_SHOWN: usize = 20;
 
 /// The store's films and the active run's neighbours, as the picks need them.
 async fn load_catalogue(store: &Store, model: &str) -> Result<Catalogue> {
@@ -377,18 +410,16 @@ async fn load_catalogue(store: &Store, model: &str) -> Result<Catalogue> {
 async fn print_dry_run(
     store: &Store,
     week: &str,
-    rows: &[NewDelivery],
+    per_channel: &BTreeMap<String, usize>,
+    sample: &[NewDelivery],
     customers: &HashMap<i32, customer::Model>,
 ) -> Result<()> {
-    let mut per_channel: HashMap<&str, usize> = HashMap::new();
-    for r in rows {
-        *per_channel.entry(r.channel.as_str()).or_default() += 1;
-    }
-    println!("Dry run for {week}: would create {} deliveries {per_channel:?}; nothing written or sent.", rows.len());
-    if rows.len() <= 20 {
+    let total: usize = per_channel.values().sum();
+    println!("Dry run for {week}: would create {total} deliveries {per_channel:?}; nothing written or sent.");
+    if total <= DRY_RUN_SHOWN {
         let films: HashMap<String, film::Model> =
             store.all_films().await?.into_iter().map(|f| (f.film_id.clone(), f)).collect();
-        for r in rows {
+        for r in sample {
             let name = customers.get(&r.customer_id).map_or("?", |c| c.name.as_str());
             let picks: WeeklyPicks = serde_json::from_value(r.picks.clone())?;
             let language = customers.get(&r.customer_id).map_or(Language::Fr, |c| language_of(&c.locale));
