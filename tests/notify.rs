@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use cinepicks_store::queries::deliveries::status;
 use common::sms_gateway::SmsGateway;
-use common::smtp::{Behaviour, SmtpServer};
+use common::smtp::{Behaviour, Security, SmtpServer, private_ca_certificate};
 use common::store::{Kind, TestDb, fixture_films, neighbours, write_lake, write_run};
 
 const WEEK: &str = "2026-W48";
@@ -280,6 +280,62 @@ async fn a_second_run_started_while_one_sends_refuses_instead_of_sending_twice(d
     assert_eq!(server.count(), CUSTOMERS);
 }
 
+/// Sends the week through a relay secured by `security` (its certificate from a private authority) that wants
+/// a password; checks that every message arrived encrypted and authenticated.
+async fn through_a_secured_relay(db: TestDb, security: &str) {
+    const CUSTOMERS: usize = 3;
+    shop(&db, &email_customers(CUSTOMERS));
+    let (acceptor, authority) = private_ca_certificate();
+    let ca_file = db.dir.path().join("relay-authority.pem");
+    std::fs::write(&ca_file, authority).unwrap();
+    let server = SmtpServer::start(Behaviour {
+        security: match security {
+            "starttls" => Security::Starttls(acceptor),
+            _ => Security::Tls(acceptor),
+        },
+        credentials: Some(("cinepicks".to_owned(), "correct horse".to_owned())),
+        ..Default::default()
+    });
+    let mut env = smtp_env(&server);
+    env.retain(|(k, _)| !k.ends_with("SMTP__SECURITY"));
+    env.extend([
+        ("CINEPICKS__NOTIFY__EMAIL__SMTP__SECURITY", security.to_owned()),
+        ("CINEPICKS__NOTIFY__EMAIL__SMTP__USERNAME", "cinepicks".to_owned()),
+        ("CINEPICKS_SMTP_PASSWORD", "correct horse".to_owned()),
+    ]);
+
+    // Without the private authority the certificate does not verify: the run stops, nothing is marked failed.
+    let out = run(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("certificate is not trusted") && stderr.contains("ca_file"), "{stderr}");
+    assert_eq!(server.count(), 0);
+    assert!(deliveries(&db, WEEK).await.iter().all(|d| d.status == status::PENDING));
+
+    // A wrong password stops the run too.
+    env.push(("CINEPICKS__NOTIFY__EMAIL__SMTP__CA_FILE", ca_file.display().to_string()));
+    let mut wrong = env.clone();
+    wrong.push(("CINEPICKS_SMTP_PASSWORD", "battery staple".to_owned()));
+    let out = run(&db, WEDNESDAY_MORNING, &wrong, &["notify", "--week", WEEK]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refused the credentials"));
+    assert_eq!(server.count(), 0);
+
+    ok(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK]);
+    let received = server.received();
+    assert_eq!(received.len(), CUSTOMERS);
+    assert!(received.iter().all(|m| m.encrypted && m.user.as_deref() == Some("cinepicks")), "{received:#?}");
+    assert!(deliveries(&db, WEEK).await.iter().all(|d| d.status == status::SENT));
+}
+
+async fn a_starttls_relay_with_a_private_authority_and_a_password_gets_every_message(db: TestDb) {
+    through_a_secured_relay(db, "starttls").await;
+}
+
+async fn a_tls_relay_with_a_private_authority_and_a_password_gets_every_message(db: TestDb) {
+    through_a_secured_relay(db, "tls").await;
+}
+
 async fn sms_go_through_the_http_gateway_with_retries_and_refused_numbers_recorded(db: TestDb) {
     let csv = format!(
         "{HEADER}Chloé Dubois,,06 00 00 00 03,fr,tt9000005,sms,\n\
@@ -396,6 +452,8 @@ async fn a_restricting_programme_keeps_the_picks_to_the_films_shown(db: TestDb) 
         mail_from: String::new(),
         rcpt_to: vec![],
         data: std::fs::read_to_string(file).unwrap(),
+        encrypted: false,
+        user: None,
     };
     assert!(eml.decoded_body().contains("À l'affiche cette semaine"));
 }
@@ -420,6 +478,8 @@ mod sqlite_only {
         a_server_answering_451_or_nothing_ends_in_failed_after_the_last_attempt,
         killing_a_run_mid_way_loses_nothing_and_duplicates_at_most_the_in_flight_messages,
         a_second_run_started_while_one_sends_refuses_instead_of_sending_twice,
+        a_starttls_relay_with_a_private_authority_and_a_password_gets_every_message,
+        a_tls_relay_with_a_private_authority_and_a_password_gets_every_message,
         sms_go_through_the_http_gateway_with_retries_and_refused_numbers_recorded,
         quiet_hours_defer_sms_to_the_next_allowed_morning_and_send_them_then,
         the_unsubscribe_link_of_an_email_stops_the_next_weeks,

@@ -10,7 +10,7 @@ use lettre::message::header::{ContentTransferEncoding, Header, HeaderName, Heade
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::Tls;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
@@ -55,6 +55,9 @@ pub struct SmtpConfig {
     pub timeout_secs: u64,
     /// Name given in EHLO (empty: the machine's).
     pub hello_name: String,
+    /// PEM file of a certificate authority to trust besides the public ones (a relay with a private CA;
+    /// empty: public roots only).
+    pub ca_file: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -305,13 +308,13 @@ impl EmailTransport {
 
 fn smtp_transport(config: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>> {
     let host = config.host.trim();
-    let builder = match config.security {
-        SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
-            .with_context(|| format!("notify.email.smtp.host {host}: cannot set up STARTTLS"))?,
-        SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
-            .with_context(|| format!("notify.email.smtp.host {host}: cannot set up TLS"))?,
-        SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).tls(Tls::None),
+    let tls = match config.security {
+        SmtpSecurity::Starttls => Tls::Required(tls_parameters(host, config.ca_file.trim())?),
+        SmtpSecurity::Tls => Tls::Wrapper(tls_parameters(host, config.ca_file.trim())?),
+        SmtpSecurity::None => Tls::None,
     };
+    // "dangerous" only means that TLS is not set up by the builder: it is, just above.
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).tls(tls);
     let mut builder = builder
         .port(config.port)
         .timeout(Some(Duration::from_secs(config.timeout_secs)))
@@ -332,6 +335,19 @@ fn smtp_transport(config: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Execut
     Ok(builder.build())
 }
 
+/// TLS towards `host`, whose certificate must be valid for that name and signed by a public root or, when
+/// given, the authority in `ca_file`.
+fn tls_parameters(host: &str, ca_file: &str) -> Result<TlsParameters> {
+    let mut builder = TlsParameters::builder(host.to_owned());
+    if !ca_file.is_empty() {
+        let pem = std::fs::read(ca_file).with_context(|| format!("notify.email.smtp.ca_file: reading {ca_file}"))?;
+        let authority = Certificate::from_pem(&pem)
+            .with_context(|| format!("notify.email.smtp.ca_file: {ca_file} holds no PEM certificate"))?;
+        builder = builder.add_root_certificate(authority);
+    }
+    builder.build_rustls().with_context(|| format!("notify.email.smtp.host {host}: cannot set up TLS"))
+}
+
 /// SMTP replies: 4xx and network trouble are worth retrying; 5xx are permanent (the recipient's address),
 /// except authentication refusals, which are the operator's to fix and stop the run.
 fn classify_smtp_error(e: &lettre::transport::smtp::Error) -> Failure {
@@ -342,6 +358,14 @@ fn classify_smtp_error(e: &lettre::transport::smtp::Error) -> Failure {
             return Failure::Fatal(format!("the SMTP server refused the credentials: {text}"));
         }
         return Failure::Permanent(format!("SMTP {text}"));
+    }
+    // A certificate that does not verify is the operator's to fix, like refused credentials: retrying
+    // every message would only end each in `failed`.
+    if e.is_tls() || text.contains("invalid peer certificate") {
+        return Failure::Fatal(format!(
+            "the SMTP server's certificate is not trusted ({text}); for a relay with a private authority set \
+             notify.email.smtp.ca_file"
+        ));
     }
     let timed_out = e.is_timeout() || text.to_lowercase().contains("timed out");
     Failure::Transient(if timed_out { format!("SMTP timeout: {text}") } else { format!("SMTP {text}") })
