@@ -95,13 +95,21 @@ pub fn run(ctx: &Context, args: &TrainArgs) -> Result<Metrics> {
         metrics.insert("dry_run", true);
         return Ok(metrics);
     }
+    // Unfinished folders are removed below: no other train may be writing one.
+    let _lock = ctx.paths.try_lock(LOCK)?.with_context(|| {
+        format!("another train is running on this data folder (it holds {})", ctx.paths.lock_path(LOCK).display())
+    })?;
     anyhow::ensure!(
-        !run_dir.join(artefacts::RUN).exists(),
+        !run_dir.exists(),
         "run {} already exists in {} (one run per second of the clock)",
         run_id,
         ctx.paths.models.display()
     );
-    std::fs::create_dir_all(&run_dir).with_context(|| format!("creating {}", run_dir.display()))?;
+    remove_unfinished_runs(&ctx.paths.models)?;
+    // Trainers write into a hidden folder renamed into place when they are done, so a stopped run leaves no
+    // half-written folder among the runs.
+    let work_dir = ctx.paths.models.join(format!("{UNFINISHED}{run_id}"));
+    std::fs::create_dir_all(&work_dir).with_context(|| format!("creating {}", work_dir.display()))?;
     let started = Instant::now();
     let mut manifest = RunManifest {
         run_id: run_id.clone(),
@@ -115,7 +123,7 @@ pub fn run(ctx: &Context, args: &TrainArgs) -> Result<Metrics> {
     };
     for trainer in &trainers {
         tracing::info!(kind = trainer.kind(), run = %run_id, "training");
-        let Some(out) = trainer.train(ctx, &run_dir).with_context(|| format!("training the {}", trainer.kind()))?
+        let Some(out) = trainer.train(ctx, &work_dir).with_context(|| format!("training the {}", trainer.kind()))?
         else {
             continue;
         };
@@ -136,7 +144,9 @@ pub fn run(ctx: &Context, args: &TrainArgs) -> Result<Metrics> {
         ctx.paths.lake.display()
     );
     manifest.artefacts.insert("metrics".into(), artefacts::METRICS.into());
-    write_json(&run_dir.join(artefacts::METRICS), &manifest.metrics)?;
+    write_json(&work_dir.join(artefacts::METRICS), &manifest.metrics)?;
+    std::fs::rename(&work_dir, &run_dir)
+        .with_context(|| format!("renaming {} to {}", work_dir.display(), run_dir.display()))?;
     // Last: the run becomes visible to readers only now.
     write_json(&run_dir.join(artefacts::RUN), &manifest)?;
     println!("run {run_id} written to {} ({:.1} s)", run_dir.display(), started.elapsed().as_secs_f64());
@@ -147,6 +157,28 @@ pub fn run(ctx: &Context, args: &TrainArgs) -> Result<Metrics> {
         metrics.insert(*kind, m);
     }
     Ok(metrics)
+}
+
+/// Name of the lock file (under `runs/`) held while a run trains.
+const LOCK: &str = "train";
+
+/// Prefix of the folder a run is trained in before it is renamed into place.
+const UNFINISHED: &str = ".unfinished-";
+
+/// Removes what stopped runs left: their hidden work folders, and a run folder renamed into place whose
+/// `run.json` was never written.
+fn remove_unfinished_runs(models: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(models) else { return Ok(()) };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let unfinished = entry.file_name().to_string_lossy().starts_with(UNFINISHED)
+            || (path.is_dir() && !path.join(artefacts::RUN).exists());
+        if unfinished && path.is_dir() {
+            tracing::warn!(folder = %path.display(), "removing the folder of a training run that was stopped");
+            std::fs::remove_dir_all(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// A cheap content fingerprint of a lake file: sha256 of its size, first and last 64 KiB (the Parquet

@@ -44,7 +44,7 @@ impl Trainer for AudienceTrainer {
         for (name, s) in &m.suggestions {
             println!("  {name:<24} NDCG@10 {:.3}  HR@10 {:.3}", s.ndcg, s.hit_rate);
         }
-        println!("  model in {}", dir.display());
+        println!("  model in {}/ of the run folder", dir.strip_prefix(run_dir).unwrap_or(&dir).display());
         let mut files = BTreeMap::new();
         files.insert("audience_model".to_owned(), format!("{}/{}", model::DIR, model::MODEL));
         files.insert("audience_spec".to_owned(), format!("{}/{}", model::DIR, model::SPEC));

@@ -112,7 +112,7 @@ impl Trainer for PopularityTrainer {
                 println!("{line}");
             }
         }
-        println!("  models in {}", dir.display());
+        println!("  models in {}/ of the run folder", dir.strip_prefix(run_dir).unwrap_or(&dir).display());
         let mut files = BTreeMap::new();
         for (name, file) in [
             ("popularity_quality_model", artefacts::QUALITY_MODEL),
