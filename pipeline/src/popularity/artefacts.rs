@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::booster::{self, BoosterError, Objective, Trees};
 use super::dataset::Source;
-use super::features::{FeatureSpace, Role, Track, TrackRecords};
+use super::features::{FeatureSpace, NUMERIC, Role, Track, TrackRecords};
 use super::training::{PopularityMetrics, PopularityParams, TrainedPopularity};
 
 /// Folder of the popularity model inside a run.
@@ -190,6 +190,13 @@ impl StoredPopularity {
             std::fs::read(&spec_path).map_err(|source| ArtefactError::Read { path: spec_path.clone(), source })?;
         let spec: Spec =
             serde_json::from_slice(&text).map_err(|source| ArtefactError::Json { path: spec_path.clone(), source })?;
+        // The numeric columns come first, in code order: a model trained with other ones would be fed shifted rows.
+        if !spec.features.names.iter().take(NUMERIC.len()).eq(NUMERIC.iter()) {
+            return Err(ArtefactError::Invalid {
+                path: spec_path,
+                detail: "trained by an earlier version with other feature columns: run `cinepicks train` again".into(),
+            });
+        }
         let width = spec.features.len();
         let mut models = [
             Trees::load(&dir.join(QUALITY_MODEL), width, Objective::Regression)?,

@@ -63,8 +63,25 @@ pub struct Film {
     pub countries: Vec<String>,
     pub language: Option<String>,
     pub keywords: Vec<String>,
+    /// How TMDB presents the film, when it has a TMDB record.
+    pub presentation: Option<Presentation>,
     /// Quality then audience size; NaN when unknown (only for films to predict).
     pub targets: [f32; 2],
+}
+
+/// Traits of a film's release and of its TMDB page, known before anyone votes. Together they lift the
+/// hold-out R² of the TMDB rating model by about 0.015 (Python XGBoost, eight random 80/20 draws of
+/// tmdb-5000: 0.447 → 0.464).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Presentation {
+    pub release_month: Option<u32>,
+    pub has_tagline: bool,
+    pub has_homepage: bool,
+    /// Known under another title than its original one (mostly films not made in English).
+    pub retitled: bool,
+    pub spoken_languages: u32,
+    pub countries: u32,
+    pub companies: u32,
 }
 
 /// The films with known targets, and the names of the people they credit.
@@ -274,6 +291,11 @@ fn tmdb_frame(lake: &Path, movies: LazyFrame) -> Result<DataFrame, LoadError> {
             col(tmdb::KEYWORDS),
             col(tmdb::PRODUCTION_COUNTRIES),
             col(tmdb::PRODUCTION_COMPANIES),
+            col(tmdb::ORIGINAL_TITLE),
+            col(tmdb::RELEASE_DATE).dt().month().alias(tmdb::RELEASE_DATE),
+            col(tmdb::SPOKEN_LANGUAGES).list().len().alias(tmdb::SPOKEN_LANGUAGES),
+            col(tmdb::TAGLINE).is_not_null().alias(tmdb::TAGLINE),
+            col(tmdb::HOMEPAGE).is_not_null().alias(tmdb::HOMEPAGE),
         ]),
         lake,
         tables::TMDB_MOVIES,
@@ -311,6 +333,7 @@ fn add_linked_tmdb(lake: &Path, films: &mut [Film], item_of: &HashMap<String, us
             film.language = row.language;
             film.keywords = row.keywords;
             film.companies = row.companies;
+            film.presentation = Some(row.presentation);
         }
     })
 }
@@ -328,6 +351,7 @@ struct TmdbRow {
     keywords: Vec<String>,
     countries: Vec<String>,
     companies: Vec<String>,
+    presentation: Presentation,
 }
 
 fn for_each_tmdb(lake: &Path, df: &DataFrame, mut f: impl FnMut(i64, TmdbRow)) -> Result<(), LoadError> {
@@ -345,8 +369,26 @@ fn for_each_tmdb(lake: &Path, df: &DataFrame, mut f: impl FnMut(i64, TmdbRow)) -
     let keywords = df.column(tmdb::KEYWORDS).and_then(|c| c.list().cloned()).map_err(&e)?;
     let countries = df.column(tmdb::PRODUCTION_COUNTRIES).and_then(|c| c.list().cloned()).map_err(&e)?;
     let companies = df.column(tmdb::PRODUCTION_COMPANIES).and_then(|c| c.list().cloned()).map_err(&e)?;
+    let original_titles = df.column(tmdb::ORIGINAL_TITLE).and_then(|c| c.str().cloned()).map_err(&e)?;
+    let months = df.column(tmdb::RELEASE_DATE).and_then(|c| c.cast(&DataType::UInt32)).map_err(&e)?;
+    let months = months.u32().map_err(&e)?;
+    let spoken = df.column(tmdb::SPOKEN_LANGUAGES).and_then(|c| c.cast(&DataType::UInt32)).map_err(&e)?;
+    let spoken = spoken.u32().map_err(&e)?;
+    let taglines = df.column(tmdb::TAGLINE).and_then(|c| c.bool().cloned()).map_err(&e)?;
+    let homepages = df.column(tmdb::HOMEPAGE).and_then(|c| c.bool().cloned()).map_err(&e)?;
     for i in 0..df.height() {
         let Some(id) = ids.get(i) else { continue };
+        let (countries, companies) =
+            (string_list(countries.get_as_series(i).as_ref()), string_list(companies.get_as_series(i).as_ref()));
+        let presentation = Presentation {
+            release_month: months.get(i),
+            has_tagline: taglines.get(i).unwrap_or(false),
+            has_homepage: homepages.get(i).unwrap_or(false),
+            retitled: matches!((titles.get(i), original_titles.get(i)), (Some(t), Some(o)) if t != o),
+            spoken_languages: spoken.get(i).unwrap_or(0),
+            countries: countries.len() as u32,
+            companies: companies.len() as u32,
+        };
         f(
             id,
             TmdbRow {
@@ -360,8 +402,9 @@ fn for_each_tmdb(lake: &Path, df: &DataFrame, mut f: impl FnMut(i64, TmdbRow)) -
                 language: langs.get(i).map(str::to_owned),
                 genres: string_list(genres.get_as_series(i).as_ref()),
                 keywords: string_list(keywords.get_as_series(i).as_ref()),
-                countries: string_list(countries.get_as_series(i).as_ref()),
-                companies: string_list(companies.get_as_series(i).as_ref()),
+                countries,
+                companies,
+                presentation,
             },
         );
     }
@@ -392,6 +435,7 @@ fn load_tmdb(lake: &Path, rules: &DatasetRules, movies: LazyFrame) -> Result<Dat
             countries: row.countries,
             language: row.language,
             keywords: row.keywords,
+            presentation: Some(row.presentation),
             targets: [average as f32, (row.popularity.unwrap_or(0.0) as f32).ln_1p()],
         });
     })?;

@@ -171,8 +171,22 @@ pub struct FeatureSpace {
 }
 
 /// Numeric columns, in order, before the track records and vocabularies.
-pub const NUMERIC: [&str; 7] =
-    ["year", "decade", "runtime", "credited_people", "log_budget", "genre_count", "keyword_count"];
+pub const NUMERIC: [&str; 14] = [
+    "year",
+    "decade",
+    "runtime",
+    "credited_people",
+    "log_budget",
+    "genre_count",
+    "keyword_count",
+    "release_month",
+    "has_tagline",
+    "has_homepage",
+    "retitled",
+    "spoken_language_count",
+    "country_count",
+    "company_count",
+];
 
 /// The most frequent values of a list field in `films` (ties broken by name), at most `k`, each at least twice.
 fn top_values<'a>(films: &[&'a Film], k: usize, field: impl Fn(&'a Film) -> Vec<&'a str>) -> Vec<String> {
@@ -259,6 +273,15 @@ impl FeatureSpace {
         out.push(film.budget.filter(|b| *b > 0.0).map_or(nan, |b| b.ln() as f32));
         out.push(film.genres.len() as f32);
         out.push(film.keywords.len() as f32);
+        match &film.presentation {
+            Some(p) => {
+                let flag = |b: bool| if b { 1.0 } else { 0.0 };
+                out.push(p.release_month.map_or(nan, |m| m as f32));
+                out.extend([flag(p.has_tagline), flag(p.has_homepage), flag(p.retitled)]);
+                out.extend([p.spoken_languages as f32, p.countries as f32, p.companies as f32]);
+            }
+            None => out.extend([nan; 7]),
+        }
         let before = year.map(|y| as_of.map_or(y, |a| y.min(a)));
         for role in &self.roles {
             let track = before.map(|b| tracks.pooled(*role, role.of(film), b)).unwrap_or_default();

@@ -154,6 +154,7 @@ impl StoredPopularity {
             countries,
             language,
             keywords,
+            presentation: None,
             targets: [f32::NAN; 2],
         };
         // Unknown people count as debutants (a track record of 0 earlier films, as for every first film the
