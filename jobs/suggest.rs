@@ -45,9 +45,15 @@ pub fn run(ctx: &Context, args: &SuggestArgs) -> Result<Metrics> {
     );
     for (i, f) in films.iter().enumerate() {
         println!(
-            "  {:>2}. {}  — {} {} ({} {})",
+            "  {:>2}. {}  — {} {} {}, {} {}{} {} {} ({} {})",
             i + 1,
             f.title,
+            lang.pick("adoré par", "loved by"),
+            lang.int(f.loved_by as i64),
+            lang.pick("spectateurs", "viewers"),
+            lang.int(f.loved_by_age_band as i64),
+            lang.pick("de sa tranche d'âge", "of that age band"),
+            lang.pick(" ;", ";"),
             lang.pick("probabilité d'adorer", "chance of loving it"),
             lang.pct(f.p_loved as f64, 0),
             lang.int(f.ratings as i64),

@@ -174,7 +174,8 @@ fn movielens_100k_audience_model_beats_its_baselines_and_answers_audience_and_su
     let ndcg = |name: &str| {
         m["suggestions"].as_array().unwrap().iter().find(|r| r[0] == name).unwrap()[1]["ndcg"].as_f64().unwrap()
     };
-    assert!(ndcg("xgboost_expected_loves") > 0.1 && ndcg("popularity") > 0.1, "{stdout}");
+    assert!(ndcg("popularity") > 0.1, "{stdout}");
+    assert!(ndcg("group_loves") >= ndcg("popularity"), "suggest ranks at least as well as popularity: {stdout}");
     let out = cinepicks_ok(data.path(), &["audience", "Star Wars (1977)", "--locale", "en"]);
     assert!(out.contains("Star Wars (1977)") && out.contains("×"), "{out}");
     let out =

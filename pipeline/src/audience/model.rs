@@ -219,10 +219,19 @@ fn top(scores: &[Option<f32>], k: usize) -> Vec<u32> {
     v.into_iter().take(k).map(|(i, _)| i).collect()
 }
 
-/// Suggestion score: the chance the profile loves the film times how many people rated it (an expected
-/// number of "loved"), so that a film must be both to the group's taste and seen.
-fn suggestion_scores(p_loved: &[Option<f32>], stats: &[FilmStats]) -> Vec<Option<f32>> {
-    p_loved.iter().zip(stats).map(|(p, s)| p.map(|p| p * (s.all.n as f32).ln_1p())).collect()
+/// Suggestion score of the films `p_loved` covers: how many people loved each, counting again those of the
+/// profile's age band and gender, so that films loved by people like the profile rise. On MovieLens 100K it
+/// beats ranking by the model's chance of "loved" (alone, or times ln of the ratings: NDCG@10 0.19 and 0.20)
+/// and ranking by loves overall (0.274): demographics say little about which films one loves, and the
+/// model's probabilities, sharper on the group's mean taste, lose the crowd's agreement that counts more.
+fn suggestion_scores(p_loved: &[Option<f32>], stats: &[FilmStats], profile: &Profile) -> Vec<Option<f32>> {
+    let (band, female, _) = profile.group();
+    let gender = usize::from(!female); // film_stats counts women at 0
+    p_loved
+        .iter()
+        .zip(stats)
+        .map(|(p, s)| p.map(|_| (s.all.loved + s.age[band].loved + s.gender[gender].loved) as f32))
+        .collect()
 }
 
 pub fn train(
@@ -318,12 +327,12 @@ pub fn train(
             }
         };
         acc_prob.add(&top(&probs, k), &relevant);
-        acc_model.add(&top(&suggestion_scores(&probs, &stats_train), k), &relevant);
+        acc_model.add(&top(&suggestion_scores(&probs, &stats_train, p), k), &relevant);
         acc_pop.add(&pop_list, &relevant);
     }
     let catalogue = stats_train.iter().filter(|s| s.all.n >= params.min_ratings).count();
     let suggestions = vec![
-        ("xgboost_expected_loves".to_owned(), acc_model.finish(catalogue)),
+        ("group_loves".to_owned(), acc_model.finish(catalogue)),
         ("xgboost_p_loved".to_owned(), acc_prob.finish(catalogue)),
         ("popularity".to_owned(), acc_pop.finish(catalogue)),
     ];
@@ -449,6 +458,9 @@ pub struct Suggestion {
     pub genres: Vec<String>,
     pub p_loved: f32,
     pub ratings: u32,
+    /// People who rated it 4.5 or 5, and how many of them are in the profile's age band.
+    pub loved_by: u32,
+    pub loved_by_age_band: u32,
 }
 
 /// The stored audience model.
@@ -585,7 +597,7 @@ impl StoredAudience {
     /// The `n` films a profile most likely loves among films it would have a chance to see.
     pub fn suggest(&self, profile: &Profile, n: usize) -> Result<Vec<Suggestion>, AudienceError> {
         let probs = loved_probabilities(&self.trees, &self.spec.space, &self.films, &self.stats, profile)?;
-        let scores = suggestion_scores(&probs, &self.stats);
+        let scores = suggestion_scores(&probs, &self.stats, profile);
         Ok(top(&scores, n)
             .into_iter()
             .map(|i| {
@@ -596,6 +608,8 @@ impl StoredAudience {
                     genres: f.genres.clone(),
                     p_loved: probs[i as usize].unwrap_or(f32::NAN),
                     ratings: self.stats[i as usize].all.n,
+                    loved_by: self.stats[i as usize].all.loved,
+                    loved_by_age_band: self.stats[i as usize].age[profile.group().0].loved,
                 }
             })
             .collect())
