@@ -297,6 +297,12 @@ async fn bad_input_gets_a_problem_naming_the_field(db: TestDb) {
     post_json(&server, "/api/v1/popularity/predict", &json!({"year": 1200})).await.assert_problem(422, Some("year"));
     // Valid, but no popularity model was trained for this store.
     post_json(&server, "/api/v1/popularity/predict", &json!({"genres": ["Drama"]})).await.assert_problem(503, None);
+    get(&server, "/api/v1/audience").await.assert_problem(422, Some("title"));
+    get(&server, "/api/v1/audience?title=Alien&n=500").await.assert_problem(422, Some("n"));
+    get(&server, "/api/v1/suggest?age=-3&gender=F&occupation=artist").await.assert_problem(422, Some("age"));
+    get(&server, "/api/v1/suggest?age=34&gender=F").await.assert_problem(422, Some("occupation"));
+    // Valid, but no audience model either.
+    get(&server, "/api/v1/suggest?age=34&gender=F&occupation=artist").await.assert_problem(503, None);
     post_json(&server, "/api/v1/unsubscribe", &json!({"token": ""})).await.assert_problem(422, Some("token"));
     post_json(&server, "/api/v1/unsubscribe", &json!({})).await.assert_problem(422, Some("token"));
 }
@@ -316,6 +322,8 @@ async fn the_openapi_document_parses_and_lists_every_endpoint(db: TestDb) {
         ("/api/v1/films/{id}/similar", "get"),
         ("/api/v1/recommendations", "post"),
         ("/api/v1/popularity/predict", "post"),
+        ("/api/v1/audience", "get"),
+        ("/api/v1/suggest", "get"),
         ("/api/v1/unsubscribe", "post"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
@@ -521,6 +529,35 @@ async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_mode
     let problem = unknown_genre.json();
     assert_eq!(unknown_genre.status, 422, "{problem}");
     assert!(problem["field"].as_str().unwrap().starts_with("genres["), "{problem}");
+
+    // The audience model of the demo's MovieLens data: suggestions for a profile, then who a suggested film is for.
+    assert_eq!(health["audience_model"], true, "{health}");
+    let unknown = get(&server, "/api/v1/suggest?age=34&gender=F&occupation=astronaut").await;
+    let problem = unknown.assert_problem(422, Some("occupation"));
+    let detail = problem["detail"].as_str().unwrap();
+    let occupation = detail.split("one of ").nth(1).and_then(|l| l.split(", ").next()).unwrap().to_owned();
+    get(&server, &format!("/api/v1/suggest?age=34&gender=X&occupation={occupation}"))
+        .await
+        .assert_problem(422, Some("gender"));
+    let suggested = get(&server, &format!("/api/v1/suggest?age=34&gender=F&occupation={occupation}&n=5")).await;
+    assert_eq!(suggested.status, 200, "{}", suggested.body);
+    let films = suggested.json()["films"].as_array().unwrap().clone();
+    assert_eq!(films.len(), 5, "{films:?}");
+    let loves: Vec<u64> = films.iter().map(|f| f["loved_by"].as_u64().unwrap()).collect();
+    assert!(films.iter().all(|f| f["loved_by_age_band"].as_u64().unwrap() <= f["loved_by"].as_u64().unwrap()));
+    assert!(loves[0] > 0, "{films:?}");
+    let title = films[0]["title"].as_str().unwrap();
+    let url =
+        reqwest::Url::parse_with_params(&server.url("/api/v1/audience"), &[("title", title), ("n", "3")]).unwrap();
+    let audience = answer(client().get(url)).await;
+    assert_eq!(audience.status, 200, "{}", audience.body);
+    let audience = audience.json();
+    assert_eq!(audience["film"], title, "{audience}");
+    let groups = audience["groups"].as_array().unwrap();
+    assert!(!groups.is_empty() && groups.len() <= 3, "{audience}");
+    let p: Vec<f64> = groups.iter().map(|g| g["p_loved"].as_f64().unwrap()).collect();
+    assert!(p.windows(2).all(|w| w[0] >= w[1]), "best group first: {audience}");
+    get(&server, "/api/v1/audience?title=qqqqqqqqqqqq").await.assert_problem(404, None);
 
     // The home page lists the generated films, each page shows its similar films.
     let home = get(&server, "/").await;

@@ -3,6 +3,7 @@
 //! problem naming the field.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -11,6 +12,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use cinepicks_pipeline::audience::model::AudienceError;
 use cinepicks_pipeline::popularity::dataset::Source;
 use cinepicks_pipeline::popularity::predict::{self as popularity, PredictError};
 use cinepicks_pipeline::recommend::picks::{PICKS_PER_WEEK, PicksError, ProgrammeMode, WeekPlan};
@@ -33,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/films/{id}/similar", get(similar))
         .route("/v1/recommendations", post(recommendations))
         .route("/v1/popularity/predict", post(predict))
+        .route("/v1/audience", get(audience))
+        .route("/v1/suggest", get(suggest))
         .route("/v1/unsubscribe", post(unsubscribe))
 }
 
@@ -129,6 +133,7 @@ pub struct Health {
     /// The published model run the site reads.
     pub active_run: Option<String>,
     pub popularity_model: bool,
+    pub audience_model: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -361,6 +366,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, Probl
         films: catalogue.films.len(),
         active_run: catalogue.run_id.clone(),
         popularity_model: state.popularity().is_some(),
+        audience_model: state.audience().is_some(),
     }))
 }
 
@@ -635,6 +641,198 @@ pub async fn predict(
         unknown_people: prediction.people.iter().filter(|p| p.found.is_none()).map(|p| p.asked.clone()).collect(),
         ignored: prediction.ignored,
     }))
+}
+
+/// Parameters of `GET /audience`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AudienceParams {
+    /// A MovieLens film title, with "(year)" to choose between homonyms.
+    pub title: Option<String>,
+    /// Groups returned, 1 to 50 [default: 10].
+    pub n: Option<String>,
+}
+
+/// Who a film is for: the groups most likely to love it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FilmAudience {
+    /// The MovieLens film the title was matched to.
+    #[schema(example = "Star Wars (1977)")]
+    pub film: String,
+    /// The mean chance of loving it over every user of the data.
+    pub mean_p_loved: f32,
+    /// Best first.
+    pub groups: Vec<AudienceGroup>,
+}
+
+/// An age band × gender × occupation group of MovieLens users.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AudienceGroup {
+    #[schema(example = "25-34")]
+    pub age_band: String,
+    #[schema(example = "F")]
+    pub gender: String,
+    #[schema(example = "artist")]
+    pub occupation: String,
+    /// Users of the data in the group.
+    pub users: usize,
+    /// The model's chance that the group loves the film (rates it 4.5 or 5).
+    pub p_loved: f32,
+    /// p_loved over the mean chance.
+    pub lift: f32,
+}
+
+/// Parameters of `GET /suggest`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SuggestParams {
+    /// Age in years, 1 to 120.
+    pub age: Option<String>,
+    /// F or M.
+    pub gender: Option<String>,
+    /// A MovieLens occupation (artist, educator, student…).
+    pub occupation: Option<String>,
+    /// Films returned, 1 to 50 [default: 10].
+    pub n: Option<String>,
+}
+
+/// Films for a profile, most loved by people like it first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Suggestions {
+    pub films: Vec<SuggestedFilm>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestedFilm {
+    #[schema(example = "Fargo (1996)")]
+    pub title: String,
+    pub year: Option<i32>,
+    pub genres: Vec<String>,
+    /// People who rated it 4.5 or 5.
+    pub loved_by: u32,
+    /// Of them, those of the profile's age band.
+    pub loved_by_age_band: u32,
+    /// The model's chance that the profile loves it.
+    pub p_loved: f32,
+    pub ratings: u32,
+}
+
+/// Most groups or films `/audience` and `/suggest` return.
+const MAX_AUDIENCE_RESULTS: usize = 50;
+
+/// `n` from 1 to [`MAX_AUDIENCE_RESULTS`], 10 when absent.
+fn count_param(value: Option<&String>) -> Result<usize, Problem> {
+    match value {
+        None => Ok(10),
+        Some(v) => v.trim().parse::<usize>().ok().filter(|n| (1..=MAX_AUDIENCE_RESULTS).contains(n)).ok_or_else(|| {
+            Problem::invalid("n", format!("{v:?} is not a whole number from 1 to {MAX_AUDIENCE_RESULTS}"))
+        }),
+    }
+}
+
+/// The audience model, or a 503 saying how to get one.
+fn audience_model(state: &AppState) -> Result<Arc<super::Audience>, Problem> {
+    state.audience().ok_or_else(|| {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no audience model is trained yet: run `cinepicks train` after ingesting MovieLens 100K or 1M",
+        )
+    })
+}
+
+/// The groups (age band × gender × occupation) most likely to love a MovieLens film, with their lift.
+#[utoipa::path(get, path = "/api/v1/audience", tag = "models", params(AudienceParams),
+    responses(
+        (status = 200, body = FilmAudience),
+        (status = 404, description = "No MovieLens film has that title (closest titles in the message)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`title` or `n` is not acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No audience model is trained yet", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn audience(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<FilmAudience>, Problem> {
+    let title = params.get("title").map(|t| t.trim().to_owned()).unwrap_or_default();
+    if title.is_empty() || title.chars().count() > MAX_TEXT {
+        return Err(Problem::invalid("title", format!("a film title of 1 to {MAX_TEXT} characters")));
+    }
+    let n = count_param(params.get("n"))?;
+    let min_group_users = state.ctx.config.audience.min_group_users;
+    let model = audience_model(&state)?;
+    tokio::task::spawn_blocking(move || {
+        let stored = model.model.lock().map_err(|_| Problem::internal("the audience model lock is poisoned"))?;
+        let film = stored.find(&title).map_err(|err| match err {
+            AudienceError::UnknownFilm { .. } => Problem::not_found(err.to_string()),
+            other => Problem::internal(other),
+        })?;
+        let (mean, groups) = stored.audience(film, n, min_group_users).map_err(Problem::internal)?;
+        Ok(Json(FilmAudience {
+            film: stored.film_title(film).to_owned(),
+            mean_p_loved: mean,
+            groups: groups
+                .into_iter()
+                .map(|g| AudienceGroup {
+                    age_band: g.age_band.to_owned(),
+                    gender: g.gender.to_owned(),
+                    occupation: g.occupation,
+                    users: g.users,
+                    p_loved: g.p_loved,
+                    lift: g.lift,
+                })
+                .collect(),
+        }))
+    })
+    .await
+    .map_err(Problem::internal)?
+}
+
+/// Films a fictitious profile would most likely love: counted loves, those of its age band and gender
+/// counted twice, with the model's chance that it loves each.
+#[utoipa::path(get, path = "/api/v1/suggest", tag = "models", params(SuggestParams),
+    responses(
+        (status = 200, body = Suggestions),
+        (status = 422, description = "`age`, `gender`, `occupation` or `n` is not acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No audience model is trained yet", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn suggest(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Suggestions>, Problem> {
+    let age = params
+        .get("age")
+        .and_then(|a| a.trim().parse::<i32>().ok())
+        .filter(|a| (1..=120).contains(a))
+        .ok_or_else(|| Problem::invalid("age", "a whole number of years from 1 to 120"))?;
+    let gender = params.get("gender").map(|g| g.trim().to_owned()).unwrap_or_default();
+    let occupation = params.get("occupation").map(|o| o.trim().to_owned()).unwrap_or_default();
+    if occupation.is_empty() || occupation.chars().count() > MAX_TEXT {
+        return Err(Problem::invalid("occupation", "a MovieLens occupation, e.g. artist"));
+    }
+    let n = count_param(params.get("n"))?;
+    let model = audience_model(&state)?;
+    tokio::task::spawn_blocking(move || {
+        let stored = model.model.lock().map_err(|_| Problem::internal("the audience model lock is poisoned"))?;
+        let profile = stored.profile(age, &gender, &occupation).map_err(|err| match err {
+            AudienceError::BadGender(_) => Problem::invalid("gender", err),
+            AudienceError::UnknownOccupation { .. } => Problem::invalid("occupation", err),
+            other => Problem::internal(other),
+        })?;
+        let films = stored.suggest(&profile, n).map_err(Problem::internal)?;
+        Ok(Json(Suggestions {
+            films: films
+                .into_iter()
+                .map(|f| SuggestedFilm {
+                    title: f.title,
+                    year: f.year,
+                    genres: f.genres,
+                    loved_by: f.loved_by,
+                    loved_by_age_band: f.loved_by_age_band,
+                    p_loved: f.p_loved,
+                    ratings: f.ratings,
+                })
+                .collect(),
+        }))
+    })
+    .await
+    .map_err(Problem::internal)?
 }
 
 /// One-click unsubscribe with the token of a message's link (the same as `POST /unsubscribe?token=…`).

@@ -29,6 +29,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use cinepicks_pipeline::audience::model::StoredAudience;
 use cinepicks_pipeline::popularity::artefacts::StoredPopularity;
 use cinepicks_store::Store;
 
@@ -84,11 +85,14 @@ pub struct ServeArgs {
     pub addr: Option<SocketAddr>,
 }
 
-/// The popularity model of the latest run that has one, loaded once; XGBoost predicts one row at a time.
-pub struct Popularity {
+/// A model of the latest run that has one, loaded once; XGBoost predicts one request at a time.
+pub struct Loaded<M> {
     pub run: PathBuf,
-    pub model: Mutex<StoredPopularity>,
+    pub model: Mutex<M>,
 }
+
+pub type Popularity = Loaded<StoredPopularity>;
+pub type Audience = Loaded<StoredAudience>;
 
 /// What every request shares.
 pub struct Shared {
@@ -96,6 +100,7 @@ pub struct Shared {
     pub store: Store,
     catalogue: RwLock<Arc<Catalogue>>,
     popularity: RwLock<Option<Arc<Popularity>>>,
+    audience: RwLock<Option<Arc<Audience>>>,
     pub signer: LinkSigner,
     pub rate_limiter: RateLimiter,
 }
@@ -112,6 +117,10 @@ impl Shared {
         self.popularity.read().expect("popularity lock").clone()
     }
 
+    pub fn audience(&self) -> Option<Arc<Audience>> {
+        self.audience.read().expect("audience lock").clone()
+    }
+
     /// Reloads the snapshot when the active run or the number of films changed; true when it did.
     async fn refresh(&self) -> Result<bool> {
         let current = self.catalogue();
@@ -123,23 +132,41 @@ impl Shared {
         let fresh = Catalogue::load(&self.store).await?;
         tracing::info!(run = ?fresh.run_id, films = fresh.films.len(), "published catalogue reloaded");
         *self.catalogue.write().expect("catalogue lock") = Arc::new(fresh);
-        let popularity = load_popularity(&self.ctx).await;
+        let (popularity, audience) = load_models(&self.ctx).await;
         *self.popularity.write().expect("popularity lock") = popularity;
+        *self.audience.write().expect("audience lock") = audience;
         Ok(true)
     }
 }
 
-async fn load_popularity(ctx: &Context) -> Option<Arc<Popularity>> {
-    let run = crate::predict::latest_run(&ctx.paths.models)?;
+/// The popularity and audience models of the latest runs that have them.
+async fn load_models(ctx: &Context) -> (Option<Arc<Popularity>>, Option<Arc<Audience>>) {
+    let popularity = load("popularity", "/popularity/predict", crate::predict::latest_run(&ctx.paths.models), |dir| {
+        StoredPopularity::load(dir).map_err(|e| e.to_string())
+    });
+    let audience = load("audience", "/audience and /suggest", crate::audience::latest_run(&ctx.paths.models), |dir| {
+        StoredAudience::load(dir).map_err(|e| e.to_string())
+    });
+    (popularity.await, audience.await)
+}
+
+/// Loads one model on the blocking pool; a model that fails to load turns its endpoints off, with a warning.
+async fn load<M: Send + 'static>(
+    name: &'static str,
+    endpoints: &'static str,
+    run: Option<PathBuf>,
+    read: fn(&std::path::Path) -> Result<M, String>,
+) -> Option<Arc<Loaded<M>>> {
+    let run = run?;
     let dir = run.clone();
-    match tokio::task::spawn_blocking(move || StoredPopularity::load(&dir)).await {
-        Ok(Ok(model)) => Some(Arc::new(Popularity { run, model: Mutex::new(model) })),
-        Ok(Err(err)) => {
-            tracing::warn!(run = %run.display(), error = %err, "popularity model not loaded: /popularity/predict is off");
+    match tokio::task::spawn_blocking(move || read(&dir)).await {
+        Ok(Ok(model)) => Some(Arc::new(Loaded { run, model: Mutex::new(model) })),
+        Ok(Err(error)) => {
+            tracing::warn!(model = name, run = %run.display(), error, "model not loaded: {endpoints} is off");
             None
         }
-        Err(err) => {
-            tracing::warn!(error = %err, "loading the popularity model panicked");
+        Err(error) => {
+            tracing::warn!(model = name, error = %error, "loading the model panicked");
             None
         }
     }
@@ -152,13 +179,14 @@ pub async fn state(ctx: &Context) -> Result<AppState> {
     if catalogue.films.is_empty() {
         tracing::warn!("the store has no films yet: run `cinepicks publish` (or the demo); the site will be empty");
     }
-    let popularity = load_popularity(ctx).await;
+    let (popularity, audience) = load_models(ctx).await;
     let signer = crate::notify::link_signer(ctx)?;
     Ok(Arc::new(Shared {
         ctx: ctx.clone(),
         store,
         catalogue: RwLock::new(Arc::new(catalogue)),
         popularity: RwLock::new(popularity),
+        audience: RwLock::new(audience),
         signer,
         rate_limiter: RateLimiter::new(ctx.config.serve.rate_limit_per_minute),
     }))
@@ -223,7 +251,12 @@ async fn serve(ctx: &Context, addr: SocketAddr) -> Result<Metrics> {
     let films = state.catalogue().films.len();
     // The first line of stdout is the URL: scripts and tests started with port 0 read the real port there.
     println!("Serving the site on http://{local}/ (API docs: http://{local}/api/docs); Ctrl-C stops.");
-    println!("  {films} films, popularity model: {}", if state.popularity().is_some() { "yes" } else { "no" });
+    let yes_no = |loaded: bool| if loaded { "yes" } else { "no" };
+    println!(
+        "  {films} films, popularity model: {}, audience model: {}",
+        yes_no(state.popularity().is_some()),
+        yes_no(state.audience().is_some())
+    );
     use std::io::Write as _;
     std::io::stdout().flush().ok();
 

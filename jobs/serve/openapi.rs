@@ -15,7 +15,7 @@ use super::api;
     info(
         title = "cinepicks",
         description = "Films of the cinema's catalogue, similar films with their reasons, picks for liked films, \
-                       popularity of a film to come, and one-click unsubscribe. Errors are RFC 9457 problem details \
+                       popularity of a film to come, its audience, suggestions for a profile, and one-click unsubscribe. Errors are RFC 9457 problem details \
                        (`application/problem+json`) whose `field` names the input at fault.",
         license(name = "MIT OR Apache-2.0")
     ),
@@ -26,11 +26,13 @@ use super::api;
         api::similar,
         api::recommendations,
         api::predict,
+        api::audience,
+        api::suggest,
         api::unsubscribe
     ),
     tags(
         (name = "films", description = "The catalogue and the recommender"),
-        (name = "models", description = "The popularity model"),
+        (name = "models", description = "The popularity and audience models"),
         (name = "subscriptions", description = "The weekly picks' subscriptions"),
         (name = "operations", description = "For monitoring"),
     )
