@@ -99,13 +99,13 @@ pub fn run(ctx: &Context, args: &TrainArgs) -> Result<Metrics> {
     let _lock = ctx.paths.try_lock(LOCK)?.with_context(|| {
         format!("another train is running on this data folder (it holds {})", ctx.paths.lock_path(LOCK).display())
     })?;
+    remove_unfinished_runs(&ctx.paths.models)?;
     anyhow::ensure!(
         !run_dir.exists(),
         "run {} already exists in {} (one run per second of the clock)",
         run_id,
         ctx.paths.models.display()
     );
-    remove_unfinished_runs(&ctx.paths.models)?;
     // Trainers write into a hidden folder renamed into place when they are done, so a stopped run leaves no
     // half-written folder among the runs.
     let work_dir = ctx.paths.models.join(format!("{UNFINISHED}{run_id}"));

@@ -364,7 +364,18 @@ impl StoredRecommender {
             picks.push(pick);
         }
         let because_of = likes.first().copied().unwrap_or(0);
-        for &item in &self.by_votes {
+        // A programme is short: sort it rather than walk the whole catalogue.
+        let programme: Vec<u32>;
+        let by_votes = match candidates {
+            Some(c) => {
+                let mut films: Vec<u32> = c.iter().copied().collect();
+                films.sort_by_key(|&i| (std::cmp::Reverse(self.films.get(i as usize).map_or(0, |f| f.num_votes)), i));
+                programme = films;
+                &programme
+            }
+            None => &self.by_votes,
+        };
+        for &item in by_votes {
             if picks.len() >= n {
                 break;
             }
