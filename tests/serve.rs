@@ -457,6 +457,43 @@ async fn one_click_unsubscribe_stops_a_genuine_token_and_refuses_a_forged_one(db
     );
 }
 
+async fn the_short_link_of_an_sms_shows_the_films_sent_that_week(db: TestDb) {
+    let server = shop(&db);
+    // The week's send, with the server's secret, at a time SMS may go out.
+    let out = Command::new(env!("CARGO_BIN_EXE_cinepicks"))
+        .arg("--data-dir")
+        .arg(db.data_dir())
+        .args(["notify", "--week", "2026-W48"])
+        .env_remove("CINEPICKS_CONFIG")
+        .env("CINEPICKS__DATABASE__URL", &db.url)
+        .env("CINEPICKS_UNSUBSCRIBE_SECRET", SECRET)
+        .env("CINEPICKS_NOW", "2026-11-25T10:00:00+01:00")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sms = std::fs::read_to_string(db.data_dir().join("outbox/sms/2026-W48.jsonl")).unwrap();
+    let text: Value = serde_json::from_str(sms.lines().next().unwrap()).unwrap();
+    let text = text["text"].as_str().unwrap();
+    let code = text.split("/p/").nth(1).and_then(|rest| rest.split_whitespace().next()).unwrap().to_owned();
+
+    let page = get(&server, &format!("/p/{code}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let camille = db.store.list_customers().await.unwrap().into_iter().find(|c| c.customer.name == "Camille Martin");
+    let picks = db.store.week_picks(camille.unwrap().customer.id, "2026-W48").await.unwrap().unwrap();
+    let films: Vec<&str> = picks.as_array().unwrap().iter().map(|p| p["film_id"].as_str().unwrap()).collect();
+    assert_eq!(films.len(), 5, "{picks}");
+    for film in &films {
+        assert!(page.body.contains(&format!("/films/{film}")), "{film} is not on the page: {}", page.body);
+    }
+    assert!(page.body.contains("Vos cinq films de la semaine") && page.body.contains("2026-W48"), "{}", page.body);
+    assert_eq!(page.body.matches(r#"class="reason""#).count(), 5, "each film with its reason: {}", page.body);
+    // The code of another customer's link, forged from this one, leads nowhere.
+    let forged = format!("{}{}", &code[..code.len() - 1], if code.ends_with('1') { '2' } else { '1' });
+    assert_eq!(get(&server, &format!("/p/{forged}")).await.status, 404);
+    assert_eq!(get(&server, "/p/nonsense").await.status, 404);
+}
+
 async fn a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded_header(db: TestDb) {
     let server = shop_with(&db, &[("CINEPICKS__SERVE__RATE_LIMIT_PER_MINUTE", "3")]);
     for _ in 0..3 {
@@ -508,6 +545,7 @@ on_both_backends!(
     the_openapi_document_parses_and_lists_every_endpoint,
     pages_escape_titles_speak_french_or_english_and_send_security_headers,
     one_click_unsubscribe_stops_a_genuine_token_and_refuses_a_forged_one,
+    the_short_link_of_an_sms_shows_the_films_sent_that_week,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -58,11 +58,56 @@ impl LinkSigner {
         format!("{}/unsubscribe?token={}", self.site_url, self.unsubscribe_token(subscription_id))
     }
 
-    /// A short link to one delivery's picks (`/p/` and 10 characters), for SMS.
+    /// A short link to one week's picks of a customer, for SMS: `/p/` then the week as `YYWW`, 8 hex digits of
+    /// MAC and the customer id in base 36 (16 characters for a customer below 1.7 million).
     pub fn picks_url(&self, iso_week: &str, customer_id: i32) -> String {
-        let tag = self.mac("picks", &format!("{iso_week}/{customer_id}")).finalize().into_bytes();
-        format!("{}/p/{}", self.site_url, hex::encode(&tag[..5]))
+        format!("{}/p/{}", self.site_url, self.picks_code(iso_week, customer_id).unwrap_or_default())
     }
+
+    fn picks_code(&self, iso_week: &str, customer_id: i32) -> Option<String> {
+        let (year, week) = iso_week.split_once("-W")?;
+        let yy = year.parse::<u32>().ok().filter(|y| (2000..2100).contains(y))? - 2000;
+        let tag = self.picks_tag(iso_week, customer_id);
+        Some(format!("{yy:02}{:02}{tag}{}", week.parse::<u32>().ok()?, base36(u32::try_from(customer_id).ok()?)))
+    }
+
+    fn picks_tag(&self, iso_week: &str, customer_id: i32) -> String {
+        let tag = self.mac("picks", &format!("{iso_week}/{customer_id}")).finalize().into_bytes();
+        hex::encode(&tag[..PICKS_TAG_BYTES])
+    }
+
+    /// The week and customer of a genuine short-link code, `None` for anything else.
+    pub fn verify_picks(&self, code: &str) -> Option<(String, i32)> {
+        let digits = PICKS_TAG_BYTES * 2;
+        if !code.is_ascii() || code.len() <= 4 + digits {
+            return None;
+        }
+        let (yy, week) = (code[..2].parse::<u32>().ok()?, code[2..4].parse::<u32>().ok()?);
+        let iso_week = format!("{}-W{week:02}", 2000 + yy);
+        let tag = hex::decode(&code[4..4 + digits]).ok()?;
+        let customer_id = i32::try_from(u32::from_str_radix(&code[4 + digits..], 36).ok()?).ok()?;
+        let expected = self.mac("picks", &format!("{iso_week}/{customer_id}"));
+        expected.verify_truncated_left(&tag).ok()?;
+        Some((iso_week, customer_id))
+    }
+}
+
+/// Bytes of MAC in a short link: 32 bits. A page of film titles is little to guess for, and guesses are rate
+/// limited; the SMS has 160 characters.
+const PICKS_TAG_BYTES: usize = 4;
+
+fn base36(mut n: u32) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII digits")
 }
 
 #[cfg(test)]
@@ -83,11 +128,23 @@ mod tests {
     }
 
     #[test]
-    fn short_links_are_stable_and_differ_by_customer() {
+    fn short_links_are_stable_short_and_lead_back_to_their_week_and_customer() {
         let signer = LinkSigner::new(b"k", "https://c.example");
         let a = signer.picks_url("2026-W48", 1);
         assert_eq!(a, signer.picks_url("2026-W48", 1));
         assert_ne!(a, signer.picks_url("2026-W48", 2));
-        assert_eq!(a.len(), "https://c.example/p/".len() + 10);
+        assert_eq!(a.len(), "https://c.example/p/".len() + 13);
+        assert_eq!(signer.picks_url("2026-W05", 1_000_000).len(), "https://c.example/p/".len() + 16);
+        let code = |url: &str| url.rsplit('/').next().unwrap().to_owned();
+        for (week, customer) in [("2026-W48", 1), ("2027-W01", 123_456), ("2026-W53", 0)] {
+            let url = signer.picks_url(week, customer);
+            assert_eq!(signer.verify_picks(&code(&url)), Some((week.to_owned(), customer)));
+        }
+        let genuine = code(&a);
+        // Another customer's id behind the same tag, another secret, a cut or non-ASCII code: refused.
+        assert_eq!(signer.verify_picks(&format!("{}2", &genuine[..genuine.len() - 1])), None);
+        assert_eq!(LinkSigner::new(b"other", "x").verify_picks(&genuine), None);
+        assert_eq!(signer.verify_picks(&genuine[..10]), None);
+        assert_eq!(signer.verify_picks("2648ééééééé1"), None);
     }
 }

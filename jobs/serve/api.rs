@@ -266,7 +266,7 @@ pub fn summary(film: &film::Model, language: Language) -> FilmSummary {
 }
 
 /// "Title (year)" for reasons that name another film.
-fn label(film: &film::Model, language: Language) -> String {
+pub fn label(film: &film::Model, language: Language) -> String {
     match film.start_year {
         Some(y) => format!("{} ({y})", title(film, language)),
         None => title(film, language).to_owned(),

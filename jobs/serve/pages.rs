@@ -1,6 +1,7 @@
 //! The customers' pages, rendered on the server with maud (every interpolated value is HTML-escaped): home (the
 //! week's programme and the best films), search with suggestions, a film with its five similar films, "my picks"
-//! (several liked films in, five films out), and the unsubscribe confirmation. French by default, English with `?lang=en` or the browser's language.
+//! (several liked films in, five films out), a week's picks behind an SMS short link, and the unsubscribe
+//! confirmation. French by default, English with `?lang=en` or the browser's language.
 
 use std::collections::HashMap;
 
@@ -11,6 +12,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 
+use cinepicks_pipeline::recommend::picks::WeeklyPicks;
 use cinepicks_pipeline::recommend::reasons::Language;
 use cinepicks_pipeline::report::{Lang, names};
 use cinepicks_store::entities::film;
@@ -21,6 +23,7 @@ use super::assets::PLACEHOLDER_POSTER;
 use super::catalogue::MatchKind;
 use super::language::{PageLanguage, code};
 use super::subscriptions;
+use crate::notify::letter;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -28,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/search", get(search))
         .route("/films/{id}", get(film_page))
         .route("/picks", get(my_picks))
+        .route("/p/{code}", get(week_picks))
         .route("/unsubscribe", get(unsubscribe_page).post(unsubscribe_now))
 }
 
@@ -321,6 +325,43 @@ async fn my_picks(
         _ => StatusCode::OK,
     };
     (status, layout(&state, language, &uri, title, body)).into_response()
+}
+
+/// The page behind an SMS's short link: the five films sent that week, with their reasons. Forged or unknown
+/// codes get the "not found" page, which tells nothing about which customers exist.
+async fn week_picks(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+    uri: axum::http::Uri,
+    Path(code): Path<String>,
+) -> Response {
+    let Some((week, customer)) = state.signer.verify_picks(&code) else {
+        return not_found_page(&state, language, &uri);
+    };
+    let picks = match state.store.week_picks(customer, &week).await {
+        Ok(Some(json)) => serde_json::from_value::<WeeklyPicks>(json).ok(),
+        Ok(None) => None,
+        Err(err) => {
+            tracing::warn!(error = %err, "reading a week's picks");
+            return (StatusCode::SERVICE_UNAVAILABLE, "the store does not answer").into_response();
+        }
+    };
+    let Some(picks) = picks else { return not_found_page(&state, language, &uri) };
+    let catalogue = state.catalogue();
+    let title_of = |id: &str| catalogue.film(id).map(|f| api::label(f, language));
+    let title = t(language, "Vos cinq films de la semaine", "Your five films of the week");
+    let body = html! {
+        h1 { (title) }
+        p.meta { (week) }
+        ul.films {
+            @for pick in picks.films() {
+                @if let Some(film) = catalogue.film(&pick.film_id) {
+                    (film_card(film, language, Some(&letter::reason_text(&pick.reason, language, &title_of))))
+                }
+            }
+        }
+    };
+    layout(&state, language, &uri, title, body).into_response()
 }
 
 fn not_found_page(state: &AppState, language: Language, uri: &axum::http::Uri) -> Response {

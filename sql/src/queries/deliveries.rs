@@ -434,6 +434,18 @@ impl Store {
             .during(format!("reading the deliveries of {iso_week}"))
     }
 
+    /// The picks of a customer's week (of any channel: they are the same), for the short link of an SMS.
+    pub async fn week_picks(&self, customer_id: i32, iso_week: &str) -> Result<Option<serde_json::Value>> {
+        let row = delivery::Entity::find()
+            .filter(delivery::Column::CustomerId.eq(customer_id))
+            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .order_by_asc(delivery::Column::Id)
+            .one(self.db())
+            .await
+            .during(format!("reading the picks of customer {customer_id} for {iso_week}"))?;
+        Ok(row.map(|d| d.picks))
+    }
+
     /// Stops sending to one subscription (an unsubscribe link); false when it was already stopped.
     pub async fn unsubscribe_subscription(&self, id: i32, now: DateTime<Utc>) -> Result<bool> {
         let result = subscription::Entity::update_many()
