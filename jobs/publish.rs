@@ -65,6 +65,9 @@ impl ModelRun {
     }
 }
 
+/// Name of the job in job_runs, and of its lock file under `runs/`.
+const LOCK: &str = "publish";
+
 pub fn run(ctx: &Context, args: &PublishArgs) -> Result<Metrics> {
     let chosen = match &args.run {
         Some(id) => Some(read_run(&ctx.paths.models.join(id))?),
@@ -91,9 +94,17 @@ pub fn run(ctx: &Context, args: &PublishArgs) -> Result<Metrics> {
         }
         return Ok(metrics);
     }
+    // One publish at a time, so that a row left `running` can only be a killed publish's.
+    let _lock = ctx.paths.try_lock(LOCK)?.with_context(|| {
+        format!("another publish is running on this data folder (it holds {})", ctx.paths.lock_path(LOCK).display())
+    })?;
     let rt = crate::store::runtime()?;
     rt.block_on(async {
         let store = crate::store::open(ctx).await?;
+        let abandoned = store.fail_abandoned_runs(LOCK, crate::daemon::ABANDONED, ctx.clock.now()).await?;
+        if abandoned > 0 {
+            tracing::warn!(runs = abandoned, "publish runs left running by a stopped process marked failed");
+        }
         let result = publish(ctx, &store, chosen.as_ref(), &mut metrics).await;
         store.close().await?;
         result.map(|()| metrics)
@@ -121,7 +132,7 @@ async fn publish(ctx: &Context, store: &Store, run: Option<&ModelRun>, metrics: 
     }
 
     let logical_key = run.map_or_else(|| "catalogue".to_owned(), |r| r.manifest.run_id.clone());
-    let job = store.start_job("publish", &logical_key, ctx.clock.now()).await?;
+    let job = store.start_job(LOCK, &logical_key, ctx.clock.now()).await?;
     let outcome = load(ctx, store, run, keep).await;
     let now = ctx.clock.now();
     match outcome {

@@ -126,7 +126,7 @@ struct Tick {
 }
 
 /// The error recorded on a run left `running` by a process that was killed.
-const ABANDONED: &str = "interrupted: the process running it stopped before it finished";
+pub const ABANDONED: &str = "interrupted: the process running it stopped before it finished";
 
 /// The daemon's loop, callable from tests with their own jobs and shutdown trigger: returns when `shutdown`
 /// completes and the running jobs have finished, stopped at a stage boundary, or outlived the grace period.

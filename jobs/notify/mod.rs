@@ -163,7 +163,7 @@ pub(crate) fn link_signer(ctx: &Context) -> Result<LinkSigner> {
     }
 }
 
-/// Name of the lock file (under `runs/`) held while a run sends.
+/// Name of the job in job_runs, and of the lock file (under `runs/`) held while a run sends.
 const LOCK: &str = "notify";
 
 /// Signs links of outbox-only runs when no secret is set (demo, tests); real transports refuse to run with it.
@@ -247,7 +247,16 @@ async fn notify(ctx: &Context, store: &Store, args: &NotifyArgs) -> Result<Metri
     let mut metrics = Metrics::default();
     metrics.insert("week", &week_key);
 
-    let job = if dry_run { None } else { Some(store.start_job("notify", &week_key, clock.now()).await?) };
+    let job = if dry_run {
+        None
+    } else {
+        // The lock is held (see `run`): a row still `running` is a killed run's.
+        let abandoned = store.fail_abandoned_runs(LOCK, crate::daemon::ABANDONED, clock.now()).await?;
+        if abandoned > 0 {
+            tracing::warn!(runs = abandoned, "notify runs left running by a stopped process marked failed");
+        }
+        Some(store.start_job(LOCK, &week_key, clock.now()).await?)
+    };
     let result = async {
         let planned = plan(ctx, store, week, args.customer, dry_run).await?;
         metrics.insert("planned", planned.considered);
