@@ -494,6 +494,23 @@ async fn the_short_link_of_an_sms_shows_the_films_sent_that_week(db: TestDb) {
     assert_eq!(get(&server, "/p/nonsense").await.status, 404);
 }
 
+/// The Python client (`clients/python`), its unittest suite run against this server.
+async fn the_python_client_gets_typed_answers_and_problems_from_the_server(db: TestDb) {
+    let server = shop(&db);
+    let python = std::env::var("CINEPICKS_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let package = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/python");
+    let out = Command::new(&python)
+        .args(["-m", "unittest", "discover", "-v", "-s", "tests"])
+        .current_dir(&package)
+        .env("PYTHONPATH", &package)
+        .env("CINEPICKS_URL", &server.base)
+        .output()
+        .unwrap_or_else(|e| panic!("running {python}: {e}"));
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains("Ran 4 tests") && report.trim_end().ends_with("OK"), "{report}");
+}
+
 async fn a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded_header(db: TestDb) {
     let server = shop_with(&db, &[("CINEPICKS__SERVE__RATE_LIMIT_PER_MINUTE", "3")]);
     for _ in 0..3 {
@@ -546,6 +563,7 @@ on_both_backends!(
     pages_escape_titles_speak_french_or_english_and_send_security_headers,
     one_click_unsubscribe_stops_a_genuine_token_and_refuses_a_forged_one,
     the_short_link_of_an_sms_shows_the_films_sent_that_week,
+    the_python_client_gets_typed_answers_and_problems_from_the_server,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
