@@ -1,7 +1,7 @@
 //! `cinepicks serve` over real HTTP: the binary serves a store published from fixture lake files and a model
 //! run (on SQLite and PostgreSQL), on a random port; the API's answers, problems and OpenAPI document, the
 //! pages' escaping, languages and headers, and one-click unsubscribe are checked from the outside. The last test
-//! runs `demo --serve` on generated data, with the trained popularity model.
+//! runs `demo --serve` on generated data, with the trained models, and fuzzes the API from its OpenAPI document.
 
 mod common;
 
@@ -569,7 +569,10 @@ on_both_backends!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_model() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), &[], &["demo", "--scale", "0.002", "--serve"], Duration::from_secs(900));
+    // No rate limit to speak of: the fuzzing below sends about a thousand requests in a few seconds.
+    let unlimited = [("CINEPICKS__SERVE__RATE_LIMIT_PER_MINUTE", "1000000")];
+    let server =
+        Server::start(dir.path(), &unlimited, &["demo", "--scale", "0.002", "--serve"], Duration::from_secs(900));
     let health = get(&server, "/api/v1/health").await.json();
     assert_eq!(health["popularity_model"], true, "{health}");
     assert!(health["films"].as_u64().unwrap() > 10, "{health}");
@@ -620,4 +623,21 @@ async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_mode
     let first = home.body.split(r#"href="/films/"#).nth(1).and_then(|rest| rest.split('?').next()).unwrap();
     let similar = get(&server, &format!("/api/v1/films/{first}/similar")).await.json();
     assert!(!similar["similar"].as_array().unwrap().is_empty(), "{similar}");
+
+    // Property-based fuzzing of every operation from the OpenAPI document (schemathesis, in the project venv
+    // that `make test` names in CINEPICKS_PYTHON): no input may get a 5xx (both models are loaded here, so
+    // not even the documented 503s are due).
+    let Ok(python) = std::env::var("CINEPICKS_PYTHON") else {
+        eprintln!("CINEPICKS_PYTHON is not set: the API fuzzing runs under `make test`");
+        return;
+    };
+    let schemathesis = Path::new(&python).with_file_name("st");
+    let out = Command::new(&schemathesis)
+        .args(["run", &server.url("/api/openapi.json"), "--url", &server.base])
+        .args(["--checks", "not_a_server_error", "--max-examples", "40", "--seed", "42", "--no-color"])
+        .output()
+        .unwrap_or_else(|e| panic!("running {}: {e}", schemathesis.display()));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "schemathesis found server errors:\n{report}");
+    assert!(report.contains("Tested: 9"), "every operation fuzzed:\n{report}");
 }
