@@ -1,7 +1,7 @@
 # cinepicks — the two commands of the README, plus the benchmarks.
 #   make demo   set up what is missing, build, run the whole pipeline on generated demo data
 #   make test   set up what is missing, then format check, clippy and every test
-.PHONY: deps demo test bench-ingest notebooks bench-analyze postgres bench-publish bench-recommend bench-notify bench-popularity
+.PHONY: deps demo test bench-ingest notebooks bench-analyze postgres bench-publish bench-recommend bench-notify bench-popularity bench-serve
 
 deps:
 	@scripts/install-deps.sh
@@ -44,6 +44,10 @@ bench-recommend: deps
 # Notifier speed: 100k subscribers to the file outboxes, and e-mails per second to a local SMTP server (see README).
 bench-notify: deps
 	scripts/bench-notify.sh $(SUBSCRIBERS) $(SMTP_MESSAGES)
+
+# Web server latency with wrk on loopback against the demo store (see README, Benchmarks).
+bench-serve: deps
+	scripts/bench-serve.sh $(SECONDS)
 
 # Popularity model: XGBoost fit on the 1/10-scale IMDb-format lake and one prediction (see README, Benchmarks).
 bench-popularity: deps
