@@ -47,7 +47,7 @@ bench-notify: deps
 
 # Web server latency with wrk on loopback against the demo store (see README, Benchmarks).
 bench-serve: deps
-	scripts/bench-serve.sh $(SECONDS)
+	scripts/bench-serve.sh $(DURATION)
 
 # Popularity model: XGBoost fit on the 1/10-scale IMDb-format lake and one prediction (see README, Benchmarks).
 bench-popularity: deps
