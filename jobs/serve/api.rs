@@ -400,15 +400,7 @@ pub async fn search(
     if q.chars().count() > MAX_TEXT {
         return Err(Problem::invalid("q", format!("longer than {MAX_TEXT} characters")));
     }
-    let limit = match params.get("limit") {
-        None => 10,
-        Some(v) => v
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_SEARCH_RESULTS).contains(n))
-            .ok_or_else(|| Problem::invalid("limit", format!("{v:?} is not a whole number from 1 to 20")))?,
-    };
+    let limit = count_param("limit", params.get("limit"), MAX_SEARCH_RESULTS)?;
     let catalogue = state.catalogue();
     let (match_kind, films) = catalogue.search(q, limit);
     Ok(Json(SearchResults {
@@ -602,18 +594,20 @@ pub async fn predict(
         language: request.language,
         keywords: request.keywords,
     };
-    let prediction = tokio::task::spawn_blocking(move || {
-        let model = popularity.model.lock().map_err(|_| Problem::internal("the popularity model lock is poisoned"))?;
-        model.predict(&query, reasons).map_err(|err| match err {
-            PredictError::UnknownGenre { ref genre, ref known } => {
-                let i = genres.iter().position(|g| g == genre).unwrap_or(0);
-                Problem::invalid(format!("genres[{i}]"), format!("unknown genre {genre:?}; the model knows {known}"))
-            }
-            other => Problem::internal(other),
+    let prediction = popularity
+        .call(move |model| {
+            model.predict(&query, reasons).map_err(|err| match err {
+                PredictError::UnknownGenre { ref genre, ref known } => {
+                    let i = genres.iter().position(|g| g == genre).unwrap_or(0);
+                    Problem::invalid(
+                        format!("genres[{i}]"),
+                        format!("unknown genre {genre:?}; the model knows {known}"),
+                    )
+                }
+                other => Problem::internal(other),
+            })
         })
-    })
-    .await
-    .map_err(Problem::internal)??;
+        .await?;
     let lang = match language {
         Language::Fr => Lang::Fr,
         Language::En => Lang::En,
@@ -718,13 +712,16 @@ pub struct SuggestedFilm {
 /// Most groups or films `/audience` and `/suggest` return.
 const MAX_AUDIENCE_RESULTS: usize = 50;
 
-/// `n` from 1 to [`MAX_AUDIENCE_RESULTS`], 10 when absent.
-fn count_param(value: Option<&String>) -> Result<usize, Problem> {
+/// A count parameter from 1 to `max`, 10 when absent.
+fn count_param(field: &str, value: Option<&String>, max: usize) -> Result<usize, Problem> {
     match value {
         None => Ok(10),
-        Some(v) => v.trim().parse::<usize>().ok().filter(|n| (1..=MAX_AUDIENCE_RESULTS).contains(n)).ok_or_else(|| {
-            Problem::invalid("n", format!("{v:?} is not a whole number from 1 to {MAX_AUDIENCE_RESULTS}"))
-        }),
+        Some(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| Problem::invalid(field, format!("{v:?} is not a whole number from 1 to {max}"))),
     }
 }
 
@@ -754,34 +751,32 @@ pub async fn audience(
     if title.is_empty() || title.chars().count() > MAX_TEXT {
         return Err(Problem::invalid("title", format!("a film title of 1 to {MAX_TEXT} characters")));
     }
-    let n = count_param(params.get("n"))?;
+    let n = count_param("n", params.get("n"), MAX_AUDIENCE_RESULTS)?;
     let min_group_users = state.ctx.config.audience.min_group_users;
-    let model = audience_model(&state)?;
-    tokio::task::spawn_blocking(move || {
-        let stored = model.model.lock().map_err(|_| Problem::internal("the audience model lock is poisoned"))?;
-        let film = stored.find(&title).map_err(|err| match err {
-            AudienceError::UnknownFilm { .. } => Problem::not_found(err.to_string()),
-            other => Problem::internal(other),
-        })?;
-        let (mean, groups) = stored.audience(film, n, min_group_users).map_err(Problem::internal)?;
-        Ok(Json(FilmAudience {
-            film: stored.film_title(film).to_owned(),
-            mean_p_loved: mean,
-            groups: groups
-                .into_iter()
-                .map(|g| AudienceGroup {
-                    age_band: g.age_band.to_owned(),
-                    gender: g.gender.to_owned(),
-                    occupation: g.occupation,
-                    users: g.users,
-                    p_loved: g.p_loved,
-                    lift: g.lift,
-                })
-                .collect(),
-        }))
-    })
-    .await
-    .map_err(Problem::internal)?
+    audience_model(&state)?
+        .call(move |stored| {
+            let film = stored.find(&title).map_err(|err| match err {
+                AudienceError::UnknownFilm { .. } => Problem::not_found(err.to_string()),
+                other => Problem::internal(other),
+            })?;
+            let (mean, groups) = stored.audience(film, n, min_group_users).map_err(Problem::internal)?;
+            Ok(Json(FilmAudience {
+                film: stored.film_title(film).to_owned(),
+                mean_p_loved: mean,
+                groups: groups
+                    .into_iter()
+                    .map(|g| AudienceGroup {
+                        age_band: g.age_band.to_owned(),
+                        gender: g.gender.to_owned(),
+                        occupation: g.occupation,
+                        users: g.users,
+                        p_loved: g.p_loved,
+                        lift: g.lift,
+                    })
+                    .collect(),
+            }))
+        })
+        .await
 }
 
 /// Films a fictitious profile would most likely love: counted loves, those of its age band and gender
@@ -806,33 +801,31 @@ pub async fn suggest(
     if occupation.is_empty() || occupation.chars().count() > MAX_TEXT {
         return Err(Problem::invalid("occupation", "a MovieLens occupation, e.g. artist"));
     }
-    let n = count_param(params.get("n"))?;
-    let model = audience_model(&state)?;
-    tokio::task::spawn_blocking(move || {
-        let stored = model.model.lock().map_err(|_| Problem::internal("the audience model lock is poisoned"))?;
-        let profile = stored.profile(age, &gender, &occupation).map_err(|err| match err {
-            AudienceError::BadGender(_) => Problem::invalid("gender", err),
-            AudienceError::UnknownOccupation { .. } => Problem::invalid("occupation", err),
-            other => Problem::internal(other),
-        })?;
-        let films = stored.suggest(&profile, n).map_err(Problem::internal)?;
-        Ok(Json(Suggestions {
-            films: films
-                .into_iter()
-                .map(|f| SuggestedFilm {
-                    title: f.title,
-                    year: f.year,
-                    genres: f.genres,
-                    loved_by: f.loved_by,
-                    loved_by_age_band: f.loved_by_age_band,
-                    p_loved: f.p_loved,
-                    ratings: f.ratings,
-                })
-                .collect(),
-        }))
-    })
-    .await
-    .map_err(Problem::internal)?
+    let n = count_param("n", params.get("n"), MAX_AUDIENCE_RESULTS)?;
+    audience_model(&state)?
+        .call(move |stored| {
+            let profile = stored.profile(age, &gender, &occupation).map_err(|err| match err {
+                AudienceError::BadGender(_) => Problem::invalid("gender", err),
+                AudienceError::UnknownOccupation { .. } => Problem::invalid("occupation", err),
+                other => Problem::internal(other),
+            })?;
+            let films = stored.suggest(&profile, n).map_err(Problem::internal)?;
+            Ok(Json(Suggestions {
+                films: films
+                    .into_iter()
+                    .map(|f| SuggestedFilm {
+                        title: f.title,
+                        year: f.year,
+                        genres: f.genres,
+                        loved_by: f.loved_by,
+                        loved_by_age_band: f.loved_by_age_band,
+                        p_loved: f.p_loved,
+                        ratings: f.ratings,
+                    })
+                    .collect(),
+            }))
+        })
+        .await
 }
 
 /// One-click unsubscribe with the token of a message's link (the same as `POST /unsubscribe?token=…`).

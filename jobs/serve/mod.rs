@@ -91,6 +91,21 @@ pub struct Loaded<M> {
     pub model: Mutex<M>,
 }
 
+impl<M: Send + 'static> Loaded<M> {
+    /// Runs `f` on the model on the blocking pool, one request at a time.
+    pub async fn call<R: Send + 'static>(
+        self: Arc<Self>,
+        f: impl FnOnce(&M) -> Result<R, problem::Problem> + Send + 'static,
+    ) -> Result<R, problem::Problem> {
+        tokio::task::spawn_blocking(move || {
+            let model = self.model.lock().map_err(|_| problem::Problem::internal("a model lock is poisoned"))?;
+            f(&model)
+        })
+        .await
+        .map_err(problem::Problem::internal)?
+    }
+}
+
 pub type Popularity = Loaded<StoredPopularity>;
 pub type Audience = Loaded<StoredAudience>;
 
