@@ -101,10 +101,7 @@ pub fn run(ctx: &Context, args: &PublishArgs) -> Result<Metrics> {
     let rt = crate::store::runtime()?;
     rt.block_on(async {
         let store = crate::store::open(ctx).await?;
-        let abandoned = store.fail_abandoned_runs(LOCK, crate::daemon::ABANDONED, ctx.clock.now()).await?;
-        if abandoned > 0 {
-            tracing::warn!(runs = abandoned, "publish runs left running by a stopped process marked failed");
-        }
+        crate::store::fail_abandoned_runs(&store, LOCK, ctx.clock.now()).await?;
         let result = publish(ctx, &store, chosen.as_ref(), &mut metrics).await;
         store.close().await?;
         result.map(|()| metrics)

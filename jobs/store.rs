@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
+use chrono::{DateTime, Utc};
 
 use cinepicks_store::Store;
 
@@ -35,4 +36,15 @@ pub async fn open(ctx: &Context) -> Result<Store> {
 /// A single-threaded runtime for one job: the store's work is I/O-bound and sequential.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")
+}
+
+/// Marks the runs of `job` a killed process left `running` as failed, and says so. Call it only while holding
+/// the job's lock (`DataPaths::try_lock`), so that no live process is running them.
+pub async fn fail_abandoned_runs(store: &Store, job: &str, now: DateTime<Utc>) -> Result<u64> {
+    let reason = "interrupted: the process running it stopped before it finished";
+    let marked = store.fail_abandoned_runs(job, reason, now).await?;
+    if marked > 0 {
+        tracing::warn!(job, runs = marked, "runs left running by a stopped process marked failed");
+    }
+    Ok(marked)
 }

@@ -88,10 +88,7 @@ pub fn run_now(ctx: &Context, args: &RunArgs) -> Result<Metrics> {
     rt.block_on(async {
         let store = crate::store::open(ctx).await?;
         let runner = Runner::new(ctx.clone(), store);
-        let marked = runner.fail_abandoned_runs(&job, ABANDONED).await?;
-        if marked > 0 {
-            tracing::warn!(job = job.name, runs = marked, "runs left running by a stopped process marked failed");
-        }
+        runner.fail_abandoned_runs(&job).await?;
         let now = ctx.clock.now();
         let slot = job.schedule.latest_at_or_before(now).unwrap_or(now);
         let key = job.schedule.logical_key(slot);
@@ -125,9 +122,6 @@ struct Tick {
     catch_up: bool,
 }
 
-/// The error recorded on a run left `running` by a process that was killed.
-pub const ABANDONED: &str = "interrupted: the process running it stopped before it finished";
-
 /// The daemon's loop, callable from tests with their own jobs and shutdown trigger: returns when `shutdown`
 /// completes and the running jobs have finished, stopped at a stage boundary, or outlived the grace period.
 pub async fn serve(
@@ -139,10 +133,7 @@ pub async fn serve(
     let store = crate::store::open(&ctx).await?;
     let runner = Runner::new(ctx.clone(), store);
     for job in &jobs {
-        let marked = runner.fail_abandoned_runs(job, ABANDONED).await?;
-        if marked > 0 {
-            tracing::warn!(job = job.name, runs = marked, "runs left running by a stopped process marked failed");
-        }
+        runner.fail_abandoned_runs(job).await?;
     }
 
     let (ticks, mut tick_rx) = mpsc::unbounded_channel::<Tick>();

@@ -81,11 +81,11 @@ impl Runner {
     }
 
     /// Marks runs of `job` left `running` by a stopped process as failed, unless a process is running it now.
-    pub async fn fail_abandoned_runs(&self, job: &ScheduledJob, reason: &str) -> Result<u64> {
+    pub async fn fail_abandoned_runs(&self, job: &ScheduledJob) -> Result<u64> {
         let Some(_lock) = self.lock_file(job)? else {
             return Ok(0);
         };
-        Ok(self.store.fail_abandoned_runs(job.name, reason, self.ctx.clock.now()).await?)
+        crate::store::fail_abandoned_runs(&self.store, job.name, self.ctx.clock.now()).await
     }
 
     /// Takes `<data>/runs/<job>.lock` (see [`crate::context::DataPaths::try_lock`]).

@@ -251,10 +251,7 @@ async fn notify(ctx: &Context, store: &Store, args: &NotifyArgs) -> Result<Metri
         None
     } else {
         // The lock is held (see `run`): a row still `running` is a killed run's.
-        let abandoned = store.fail_abandoned_runs(LOCK, crate::daemon::ABANDONED, clock.now()).await?;
-        if abandoned > 0 {
-            tracing::warn!(runs = abandoned, "notify runs left running by a stopped process marked failed");
-        }
+        crate::store::fail_abandoned_runs(store, LOCK, clock.now()).await?;
         Some(store.start_job(LOCK, &week_key, clock.now()).await?)
     };
     let result = async {
