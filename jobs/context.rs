@@ -75,6 +75,16 @@ impl DataPaths {
         }
     }
 
+    /// [`Self::try_lock`] for a command: an error saying who holds the lock when another process does.
+    pub fn lock(&self, name: &str) -> anyhow::Result<File> {
+        self.try_lock(name)?.with_context(|| {
+            format!(
+                "another {name} run is going on in this data folder (it holds {}): wait for it to end",
+                self.lock_path(name).display()
+            )
+        })
+    }
+
     pub fn lock_path(&self, name: &str) -> PathBuf {
         self.runs.join(format!("{name}.lock"))
     }

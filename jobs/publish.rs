@@ -95,9 +95,7 @@ pub fn run(ctx: &Context, args: &PublishArgs) -> Result<Metrics> {
         return Ok(metrics);
     }
     // One publish at a time, so that a row left `running` can only be a killed publish's.
-    let _lock = ctx.paths.try_lock(LOCK)?.with_context(|| {
-        format!("another publish is running on this data folder (it holds {})", ctx.paths.lock_path(LOCK).display())
-    })?;
+    let _lock = ctx.paths.lock(LOCK)?;
     let rt = crate::store::runtime()?;
     rt.block_on(async {
         let store = crate::store::open(ctx).await?;

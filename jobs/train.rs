@@ -96,9 +96,7 @@ pub fn run(ctx: &Context, args: &TrainArgs) -> Result<Metrics> {
         return Ok(metrics);
     }
     // Unfinished folders are removed below: no other train may be writing one.
-    let _lock = ctx.paths.try_lock(LOCK)?.with_context(|| {
-        format!("another train is running on this data folder (it holds {})", ctx.paths.lock_path(LOCK).display())
-    })?;
+    let _lock = ctx.paths.lock(LOCK)?;
     remove_unfinished_runs(&ctx.paths.models)?;
     anyhow::ensure!(
         !run_dir.exists(),

@@ -173,12 +173,7 @@ pub fn run(ctx: &Context, args: &NotifyArgs) -> Result<Metrics> {
     // Two senders would page through the same due rows and send them twice; a dry run sends nothing.
     let _lock = match args.dry_run || ctx.dry_run {
         true => None,
-        false => Some(ctx.paths.try_lock(LOCK)?.with_context(|| {
-            format!(
-                "another notify run is sending from this data folder (it holds {}): wait for it to end",
-                ctx.paths.lock_path(LOCK).display()
-            )
-        })?),
+        false => Some(ctx.paths.lock(LOCK)?),
     };
     let rt = crate::store::runtime()?;
     rt.block_on(async {
