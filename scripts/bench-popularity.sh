@@ -12,6 +12,8 @@ cargo build --release -q
 cargo build --release -q --workspace --example popularity_timing
 bin="${CARGO_TARGET_DIR:-target}/release/cinepicks"
 timing="${CARGO_TARGET_DIR:-target}/release/examples/popularity_timing"
+# Examples get no rpath (build.rs gives one to the binary only): show them the libxgboost.so beside the binary.
+export LD_LIBRARY_PATH="$(cd "$(dirname "$bin")" && pwd)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 if [ ! -f "$bench/lake/_manifest.json" ]; then
   echo "generating data at scale $scale and ingesting it into $bench"
   "$bin" --quiet --data-dir "$bench" generate --scale "$scale" --seed 7 >/dev/null

@@ -212,6 +212,26 @@ async fn a_server_answering_451_or_nothing_ends_in_failed_after_the_last_attempt
     assert!(silent.connections() >= 1);
 }
 
+/// Starts the week's send in another process and returns once `server` has received `messages`.
+fn send_in_background(
+    db: &TestDb,
+    env: &[(&str, String)],
+    server: &SmtpServer,
+    messages: usize,
+) -> std::process::Child {
+    let child = command(db, WEDNESDAY_MORNING, env, &["notify", "--week", WEEK])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.count() < messages {
+        assert!(Instant::now() < deadline, "the run sent nothing");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child
+}
+
 async fn killing_a_run_mid_way_loses_nothing_and_duplicates_at_most_the_in_flight_messages(db: TestDb) {
     const CUSTOMERS: usize = 60;
     const CONCURRENCY: usize = 4;
@@ -219,16 +239,7 @@ async fn killing_a_run_mid_way_loses_nothing_and_duplicates_at_most_the_in_fligh
     let server = SmtpServer::start(Behaviour { delay_per_message: Duration::from_millis(60), ..Default::default() });
     let mut env = smtp_env(&server);
     env.push(("CINEPICKS__NOTIFY__EMAIL__CONCURRENCY", CONCURRENCY.to_string()));
-    let mut child = command(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while server.count() < 12 {
-        assert!(Instant::now() < deadline, "the first run sent nothing");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let mut child = send_in_background(&db, &env, &server, 12);
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     child.wait().unwrap();
     let before_rerun = server.count();
@@ -259,16 +270,7 @@ async fn a_second_run_started_while_one_sends_refuses_instead_of_sending_twice(d
     let server = SmtpServer::start(Behaviour { delay_per_message: Duration::from_millis(60), ..Default::default() });
     let mut env = smtp_env(&server);
     env.push(("CINEPICKS__NOTIFY__EMAIL__CONCURRENCY", "2".to_owned()));
-    let mut first = command(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while server.count() < 2 {
-        assert!(Instant::now() < deadline, "the first run sent nothing");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let mut first = send_in_background(&db, &env, &server, 2);
     let second = run(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK]);
     assert!(first.wait().unwrap().success());
     assert!(!second.status.success(), "the second run should have refused");
