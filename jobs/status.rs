@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::context::{Context, Metrics};
 use crate::daemon::chain;
 use cinepicks_store::entities::{job_run, model_run};
+use cinepicks_store::queries::operations::SubscriptionCounts;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum StatusFormat {
@@ -29,7 +30,7 @@ struct Snapshot {
     jobs: Vec<JobSnapshot>,
     active_model: Option<model_run::Model>,
     deliveries: Vec<(String, i64)>,
-    subscriptions: u64,
+    subscriptions: SubscriptionCounts,
     now: DateTime<Utc>,
 }
 
@@ -61,7 +62,7 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Metrics> {
             jobs,
             active_model: store.active_run().await?,
             deliveries: store.deliveries_by_status().await?,
-            subscriptions: store.active_subscription_count().await?,
+            subscriptions: store.subscription_counts().await?,
             now,
         })
     })?;
@@ -120,7 +121,12 @@ fn text(s: &Snapshot) -> String {
     for (status, count) in &s.deliveries {
         let _ = writeln!(out, "  {status:8} {count}");
     }
-    let _ = writeln!(out, "Subscriptions  {} active", s.subscriptions);
+    let c = &s.subscriptions;
+    let _ = writeln!(
+        out,
+        "Subscriptions  {} active, {} awaiting confirmation, {} unsubscribed, {} flagged",
+        c.active, c.awaiting_confirmation, c.unsubscribed, c.flagged
+    );
     out
 }
 
@@ -146,8 +152,14 @@ fn prometheus(s: &Snapshot) -> String {
     let deliveries: Vec<(String, f64)> =
         s.deliveries.iter().map(|(status, n)| (format!("status=\"{status}\""), *n as f64)).collect();
     gauge(&mut out, "deliveries", "Weekly-pick deliveries by status.", &deliveries);
-    let subscriptions = [(String::new(), s.subscriptions as f64)];
-    gauge(&mut out, "subscriptions_active", "Subscriptions not unsubscribed.", &subscriptions);
+    let c = &s.subscriptions;
+    let subscriptions = [
+        ("state=\"active\"".to_owned(), c.active as f64),
+        ("state=\"awaiting_confirmation\"".to_owned(), c.awaiting_confirmation as f64),
+        ("state=\"unsubscribed\"".to_owned(), c.unsubscribed as f64),
+        ("state=\"flagged\"".to_owned(), c.flagged as f64),
+    ];
+    gauge(&mut out, "subscriptions", "Subscriptions by state.", &subscriptions);
     if let Some(run) = &s.active_model {
         let metrics: Vec<(String, f64)> = numeric_metrics(&run.metrics)
             .into_iter()

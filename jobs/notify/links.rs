@@ -1,6 +1,8 @@
 //! Links in messages: the signed one-click unsubscribe token (HMAC-SHA256 of the subscription id with a secret
-//! from the environment) and the short link to a week's picks, both derived, never stored.
+//! from the environment), the time-limited link confirming a subscription (double opt-in) and the short link
+//! to a week's picks, all derived, never stored.
 
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -58,6 +60,40 @@ impl LinkSigner {
         format!("{}/unsubscribe?token={}", self.site_url, self.unsubscribe_token(subscription_id))
     }
 
+    /// `"<subscription id>.<expiry in Unix seconds, base 36>.<32 hex digits>"`: valid until `expires`.
+    pub fn confirm_token(&self, subscription_id: i32, expires: DateTime<Utc>) -> String {
+        let expiry = base36(u32::try_from(expires.timestamp()).unwrap_or(u32::MAX));
+        let tag = self.mac("confirm", &format!("{subscription_id}.{expiry}")).finalize().into_bytes();
+        format!("{subscription_id}.{expiry}.{}", hex::encode(&tag[..TAG_BYTES]))
+    }
+
+    /// The subscription id of a genuine token still valid at `now`.
+    pub fn verify_confirm(&self, token: &str, now: DateTime<Utc>) -> Result<i32, ConfirmError> {
+        let mut parts = token.trim().splitn(3, '.');
+        let (Some(id), Some(expiry), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(ConfirmError::Invalid);
+        };
+        let subscription_id: i32 = id.parse().map_err(|_| ConfirmError::Invalid)?;
+        let tag = hex::decode(tag).map_err(|_| ConfirmError::Invalid)?;
+        if tag.len() != TAG_BYTES || !expiry.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()) {
+            return Err(ConfirmError::Invalid);
+        }
+        self.mac("confirm", &format!("{subscription_id}.{expiry}"))
+            .verify_truncated_left(&tag)
+            .map_err(|_| ConfirmError::Invalid)?;
+        let expires = u32::from_str_radix(expiry, 36).map_err(|_| ConfirmError::Invalid)?;
+        if now.timestamp() > i64::from(expires) {
+            return Err(ConfirmError::Expired);
+        }
+        Ok(subscription_id)
+    }
+
+    /// The link of a confirmation message: a GET shows a button, whose POST confirms (mail scanners follow
+    /// links, and must not subscribe anyone).
+    pub fn confirm_url(&self, subscription_id: i32, expires: DateTime<Utc>) -> String {
+        format!("{}/subscribe/confirm?token={}", self.site_url, self.confirm_token(subscription_id, expires))
+    }
+
     /// A short link to one week's picks of a customer, for SMS: `/p/` then the week as `YYWW`, 8 hex digits of
     /// MAC and the customer id in base 36 (16 characters for a customer below 1.7 million).
     pub fn picks_url(&self, iso_week: &str, customer_id: i32) -> String {
@@ -90,6 +126,15 @@ impl LinkSigner {
         expected.verify_truncated_left(&tag).ok()?;
         Some((iso_week, customer_id))
     }
+}
+
+/// Why a confirmation token is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmError {
+    /// Forged, cut or mistyped.
+    Invalid,
+    /// Genuine, but older than its validity.
+    Expired,
 }
 
 /// Bytes of MAC in a short link: 32 bits. A page of film titles is little to guess for, and guesses are rate
@@ -125,6 +170,27 @@ mod tests {
         assert_eq!(signer.verify_unsubscribe("42"), None);
         assert_eq!(signer.verify_unsubscribe("42.zz"), None);
         assert!(signer.unsubscribe_url(42).starts_with("https://cinema.example.org/unsubscribe?token=42."));
+    }
+
+    #[test]
+    fn confirmation_tokens_verify_until_they_expire_and_only_for_their_subscription() {
+        let signer = LinkSigner::new(b"secret", "https://c.example");
+        let now = DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z").unwrap().with_timezone(&Utc);
+        let expires = now + chrono::Duration::days(7);
+        let token = signer.confirm_token(7, expires);
+        assert_eq!(signer.verify_confirm(&token, now), Ok(7));
+        assert_eq!(signer.verify_confirm(&token, expires), Ok(7));
+        assert_eq!(signer.verify_confirm(&token, expires + chrono::Duration::seconds(1)), Err(ConfirmError::Expired));
+        // Another subscription, a later expiry, another secret, the unsubscribe token: all refused.
+        assert_eq!(signer.verify_confirm(&token.replacen("7.", "8.", 1), now), Err(ConfirmError::Invalid));
+        let later = signer.confirm_token(7, expires + chrono::Duration::days(30));
+        let later_expiry = later.split('.').nth(1).unwrap();
+        let parts: Vec<&str> = token.split('.').collect();
+        let stretched = format!("{}.{later_expiry}.{}", parts[0], parts[2]);
+        assert_eq!(signer.verify_confirm(&stretched, now), Err(ConfirmError::Invalid));
+        assert_eq!(LinkSigner::new(b"other", "x").verify_confirm(&token, now), Err(ConfirmError::Invalid));
+        assert_eq!(signer.verify_confirm(&signer.unsubscribe_token(7), now), Err(ConfirmError::Invalid));
+        assert!(signer.confirm_url(7, expires).starts_with("https://c.example/subscribe/confirm?token=7."));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! - `outbox`: the file outboxes; `links`: signed unsubscribe tokens and short links;
 //! - `quiet_hours`: when SMS may go out (French public holidays); `deliver`: the sending loop.
 
+pub mod confirmation;
 pub mod deliver;
 pub mod email;
 pub mod gsm7;

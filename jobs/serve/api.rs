@@ -1,6 +1,6 @@
 //! The REST API under `/api/v1`: health, film search, details and similar films, recommendations for liked
-//! films, popularity prediction and one-click unsubscribe. Every input is checked here, and refused with a
-//! problem naming the field.
+//! films, popularity prediction, audience and suggestions (the subscription endpoints live in `subscriptions`).
+//! Every input is checked here, and refused with a problem naming the field.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -37,7 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/popularity/predict", post(predict))
         .route("/v1/audience", get(audience))
         .route("/v1/suggest", get(suggest))
-        .route("/v1/unsubscribe", post(unsubscribe))
+        .route("/v1/subscriptions", post(subscriptions::subscribe_endpoint))
+        .route("/v1/subscriptions/confirm", post(subscriptions::confirm_endpoint))
+        .route("/v1/unsubscribe", post(subscriptions::unsubscribe_endpoint))
 }
 
 /// Any other path under `/api`.
@@ -170,18 +172,6 @@ pub struct PopularityPrediction {
     pub ignored: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UnsubscribeOutcome {
-    /// Always true on success: the subscription is stopped.
-    pub unsubscribed: bool,
-    /// False when it was already stopped.
-    pub changed: bool,
-    /// `email` or `sms`.
-    pub channel: String,
-    /// The address, partly hidden.
-    pub address: String,
-}
-
 // ---- Request types ----
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -232,13 +222,6 @@ pub struct PredictionRequest {
     pub title_type: Option<String>,
     /// Reasons returned, 0 to 20 [default: 5].
     pub reasons: Option<usize>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UnsubscribeRequest {
-    /// The token of the message's unsubscribe link (`…/unsubscribe?token=TOKEN`).
-    pub token: String,
 }
 
 // ---- Shaping ----
@@ -306,7 +289,7 @@ pub fn film_id(id: &str) -> Result<&str, Problem> {
 }
 
 /// The film of `reference` (id or title), or a 422 naming `field` with "did you mean".
-fn resolve<'a>(
+pub fn resolve<'a>(
     catalogue: &'a Catalogue,
     field: &str,
     reference: &str,
@@ -826,24 +809,4 @@ pub async fn suggest(
             }))
         })
         .await
-}
-
-/// One-click unsubscribe with the token of a message's link (the same as `POST /unsubscribe?token=…`).
-#[utoipa::path(post, path = "/api/v1/unsubscribe", tag = "subscriptions", request_body = UnsubscribeRequest,
-    responses(
-        (status = 200, description = "Stopped (or already stopped)", body = UnsubscribeOutcome),
-        (status = 410, description = "The subscription no longer exists", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The token is missing, forged or cut", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn unsubscribe(
-    State(state): State<AppState>,
-    ApiJson(request): ApiJson<UnsubscribeRequest>,
-) -> Result<Json<UnsubscribeOutcome>, Problem> {
-    let done = subscriptions::unsubscribe(&state, &request.token).await?;
-    Ok(Json(UnsubscribeOutcome {
-        unsubscribed: true,
-        changed: done.changed,
-        channel: done.channel,
-        address: done.masked_address,
-    }))
 }

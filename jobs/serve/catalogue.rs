@@ -34,6 +34,8 @@ pub struct Catalogue {
     neighbours: Vec<Vec<Neighbour>>,
     /// Films by Bayesian weighted rating, best first.
     best: Vec<usize>,
+    /// Every IMDb genre of the films, sorted: what a subscriber may declare liking.
+    pub genres: Vec<String>,
     pub picks: PicksCatalogue,
 }
 
@@ -106,7 +108,10 @@ impl Catalogue {
         let mut best: Vec<usize> = (0..films.len()).collect();
         best.sort_by(|&a, &b| weighted[b].total_cmp(&weighted[a]).then(a.cmp(&b)));
 
-        Ok(Self { run_id, films, index, titles, normalised, neighbours, best, picks })
+        let genres: std::collections::BTreeSet<String> =
+            films.iter().flat_map(|f| f.genre_list().into_iter().map(str::to_owned)).collect();
+        let genres = genres.into_iter().collect();
+        Ok(Self { run_id, films, index, titles, normalised, neighbours, best, genres, picks })
     }
 
     pub fn film(&self, film_id: &str) -> Option<&film::Model> {

@@ -34,6 +34,7 @@ use cinepicks_pipeline::popularity::artefacts::StoredPopularity;
 use cinepicks_store::Store;
 
 use crate::context::{Context, Metrics};
+use crate::notify::confirmation::ConfirmationSender;
 use crate::notify::links::LinkSigner;
 use catalogue::Catalogue;
 use rate_limit::RateLimiter;
@@ -117,6 +118,9 @@ pub struct Shared {
     popularity: RwLock<Option<Arc<Popularity>>>,
     audience: RwLock<Option<Arc<Audience>>>,
     pub signer: LinkSigner,
+    /// Sends the double opt-in messages; why it cannot, when the transports are misconfigured (subscribing
+    /// is then refused, the rest of the site works).
+    pub confirmations: Result<ConfirmationSender, String>,
     pub rate_limiter: RateLimiter,
 }
 
@@ -196,6 +200,10 @@ pub async fn state(ctx: &Context) -> Result<AppState> {
     }
     let (popularity, audience) = load_models(ctx).await;
     let signer = crate::notify::link_signer(ctx)?;
+    let confirmations = ConfirmationSender::from_context(ctx, signer.clone()).map_err(|e| format!("{e:#}"));
+    if let Err(why) = &confirmations {
+        tracing::warn!(error = %why, "confirmation messages cannot be sent: subscribing on the site is closed");
+    }
     Ok(Arc::new(Shared {
         ctx: ctx.clone(),
         store,
@@ -203,6 +211,7 @@ pub async fn state(ctx: &Context) -> Result<AppState> {
         popularity: RwLock::new(popularity),
         audience: RwLock::new(audience),
         signer,
+        confirmations,
         rate_limiter: RateLimiter::new(ctx.config.serve.rate_limit_per_minute),
     }))
 }

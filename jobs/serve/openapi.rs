@@ -8,14 +8,15 @@ use maud::{DOCTYPE, html};
 use utoipa::OpenApi;
 
 use super::AppState;
-use super::api;
+use super::{api, subscriptions};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "cinepicks",
         description = "Films of the cinema's catalogue, similar films with their reasons, picks for liked films, \
-                       popularity of a film to come, its audience, suggestions for a profile, and one-click unsubscribe. Errors are RFC 9457 problem details \
+                       popularity of a film to come, its audience, suggestions for a profile, and subscriptions to \
+                       the weekly picks (double opt-in, one-click unsubscribe). Errors are RFC 9457 problem details \
                        (`application/problem+json`) whose `field` names the input at fault.",
         license(name = "MIT OR Apache-2.0")
     ),
@@ -28,7 +29,9 @@ use super::api;
         api::predict,
         api::audience,
         api::suggest,
-        api::unsubscribe
+        subscriptions::subscribe_endpoint,
+        subscriptions::confirm_endpoint,
+        subscriptions::unsubscribe_endpoint
     ),
     tags(
         (name = "films", description = "The catalogue and the recommender"),

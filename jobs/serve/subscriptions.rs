@@ -1,24 +1,231 @@
-//! Subscriptions seen from the web: the one-click unsubscribe of a message's signed link (RFC 8058), shared by
-//! the confirmation page, the mail clients' POST and the API.
+//! Subscriptions seen from the web, shared by the pages and the API: subscribing with double opt-in (a
+//! confirmation message with a signed, time-limited link; nothing else is sent before it is followed),
+//! confirming, and the one-click unsubscribe of a message's signed link (RFC 8058).
 
+use axum::Json;
+use axum::extract::State;
 use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use cinepicks_pipeline::recommend::reasons::Language;
+use cinepicks_store::queries::customers::NewCustomer;
+use cinepicks_store::{Channel, Email, PhoneNumber};
 
 use super::AppState;
-use super::problem::Problem;
+use super::api;
+use super::language::{ApiLanguage, code};
+use super::problem::{ApiJson, Problem};
+use crate::notify::links::ConfirmError;
 
-/// What an unsubscribe did.
+/// Longest name accepted.
+const MAX_NAME: usize = 100;
+/// Most liked films a subscription may list.
+const MAX_LIKES: usize = 20;
+
+/// What someone fills in to subscribe (the form's fields and the API's body).
+#[derive(Debug, Default, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubscribeRequest {
+    /// How to greet them in messages.
+    #[schema(example = "Camille Martin")]
+    pub name: String,
+    pub email: Option<String>,
+    /// A French national number or an international one (`+33…`).
+    pub phone: Option<String>,
+    /// `email`, `sms` or both; each needs its address.
+    #[schema(example = json!(["email"]))]
+    pub channels: Vec<String>,
+    /// Films they liked: IMDb ids or titles.
+    #[serde(default)]
+    pub likes: Vec<String>,
+    /// IMDb genres they like.
+    #[serde(default)]
+    pub genres: Vec<String>,
+    /// They agree to receive five film picks a week on these channels: must be true.
+    pub consent: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubscribeOutcome {
+    /// Always `confirmation_sent`: the same answer whether or not the address was known, so that the form
+    /// tells nobody who is subscribed.
+    #[schema(example = "confirmation_sent")]
+    pub status: &'static str,
+    /// Where to look for the confirmation, partly hidden.
+    pub addresses: Vec<String>,
+    /// Days the confirmation link works.
+    pub valid_days: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// The token of the message's link (`…?token=TOKEN`).
+    pub token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConfirmOutcome {
+    /// Always true on success: the weekly picks will be sent.
+    pub confirmed: bool,
+    /// False when it was already confirmed.
+    pub changed: bool,
+    /// `email` or `sms`.
+    pub channel: String,
+    /// The address, partly hidden.
+    pub address: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnsubscribeOutcome {
+    /// Always true on success: the subscription is stopped.
+    pub unsubscribed: bool,
+    /// False when it was already stopped.
+    pub changed: bool,
+    /// `email` or `sms`.
+    pub channel: String,
+    /// The address, partly hidden.
+    pub address: String,
+}
+
+/// Checks the request and turns it into a customer for the store; a 422 naming the field otherwise.
+fn validate(state: &AppState, request: &SubscribeRequest, language: Language) -> Result<NewCustomer, Problem> {
+    let name = request.name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME {
+        return Err(Problem::invalid("name", format!("must hold 1 to {MAX_NAME} characters")));
+    }
+    let filled = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let email =
+        filled(&request.email).map(|e| Email::parse(&e).map_err(|err| Problem::invalid("email", err))).transpose()?;
+    let phone = filled(&request.phone)
+        .map(|p| PhoneNumber::parse(&p).map_err(|err| Problem::invalid("phone", err)))
+        .transpose()?;
+    let mut consent = Vec::new();
+    for (i, channel) in request.channels.iter().enumerate() {
+        let channel = channel.parse::<Channel>().map_err(|err| Problem::invalid(format!("channels[{i}]"), err))?;
+        match channel {
+            Channel::Email if email.is_none() => {
+                return Err(Problem::invalid("email", "needed to receive the picks by e-mail"));
+            }
+            Channel::Sms if phone.is_none() => {
+                return Err(Problem::invalid("phone", "needed to receive the picks by text message"));
+            }
+            _ if !consent.contains(&channel) => consent.push(channel),
+            _ => {}
+        }
+    }
+    if consent.is_empty() {
+        return Err(Problem::invalid("channels", "choose e-mail, text message or both"));
+    }
+    if !request.consent {
+        return Err(Problem::invalid("consent", "tick the box to agree to receive the weekly picks"));
+    }
+    if request.likes.len() > MAX_LIKES {
+        return Err(Problem::invalid("likes", format!("at most {MAX_LIKES} films")));
+    }
+    let catalogue = state.catalogue();
+    let mut likes = Vec::new();
+    for (i, like) in request.likes.iter().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let film = api::resolve(&catalogue, &format!("likes[{i}]"), like, language)?;
+        likes.push(film.film_id.clone());
+    }
+    let mut genres = Vec::new();
+    for (i, genre) in request.genres.iter().enumerate() {
+        let known = catalogue.genres.iter().find(|g| g.eq_ignore_ascii_case(genre.trim())).ok_or_else(|| {
+            Problem::invalid(format!("genres[{i}]"), format!("{genre:?} is not a genre of the catalogue"))
+        })?;
+        genres.push(known.clone());
+    }
+    Ok(NewCustomer {
+        name: name.to_owned(),
+        locale: code(language).to_owned(),
+        email,
+        phone,
+        consent,
+        likes,
+        genres,
+        source: "web".to_owned(),
+    })
+}
+
+/// Records the request and sends the confirmation messages due; a 503 when one could not be sent (the visitor
+/// may try again a few minutes later).
+pub async fn subscribe(
+    state: &AppState,
+    request: &SubscribeRequest,
+    language: Language,
+) -> Result<SubscribeOutcome, Problem> {
+    let customer = validate(state, request, language)?;
+    let sender = state.confirmations.as_ref().map_err(|why| {
+        tracing::error!(error = %why, "a subscription was refused: confirmation messages cannot be sent");
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "subscriptions are closed for now: please try again later")
+    })?;
+    let now = state.ctx.clock.now();
+    let request = state.store.request_subscription(&customer, now).await?;
+    for due in &request.due {
+        if let Err(failure) = sender.send(due, now).await {
+            tracing::error!(subscription = due.subscription_id, ?failure, "sending a confirmation failed");
+            return Err(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the confirmation message could not be sent just now: please try again in a few minutes",
+            ));
+        }
+    }
+    tracing::info!(
+        sent = request.due.len(),
+        already_active = request.already_active,
+        throttled = request.throttled,
+        "web subscription"
+    );
+    let addresses = customer.subscriptions().iter().map(|(_, address)| mask(address)).collect();
+    Ok(SubscribeOutcome {
+        status: "confirmation_sent",
+        addresses,
+        valid_days: crate::notify::confirmation::VALID_FOR.num_days(),
+    })
+}
+
+/// What confirming or unsubscribing did.
 #[derive(Debug, Clone)]
-pub struct Unsubscribed {
+pub struct Changed {
     /// `email` or `sms`.
     pub channel: String,
     /// The address, partly hidden (`c•••@example.org`): a forwarded link must not reveal it whole.
     pub masked_address: String,
-    /// False when the subscription was already stopped (clicking twice is fine).
+    /// False when it was already so (clicking twice is fine).
     pub changed: bool,
 }
 
+/// Confirms the subscription of a confirmation link's token.
+pub async fn confirm(state: &AppState, token: &str) -> Result<Changed, Problem> {
+    let now = state.ctx.clock.now();
+    let id = state.signer.verify_confirm(token, now).map_err(|why| match why {
+        ConfirmError::Invalid => {
+            Problem::invalid("token", "this confirmation link is not valid (mistyped, cut, or not from the cinema)")
+        }
+        ConfirmError::Expired => Problem {
+            field: Some("token".into()),
+            ..Problem::new(StatusCode::GONE, "token: this confirmation link has expired; subscribe again")
+        },
+    })?;
+    let done = state
+        .store
+        .confirm_subscription(id, now)
+        .await?
+        .ok_or_else(|| Problem::new(StatusCode::GONE, "this subscription no longer exists; subscribe again"))?;
+    if done.changed {
+        tracing::info!(subscription = id, channel = %done.subscription.channel, "subscription confirmed");
+    }
+    Ok(Changed {
+        masked_address: mask(&done.subscription.address),
+        channel: done.subscription.channel,
+        changed: done.changed,
+    })
+}
+
 /// Checks the token's signature, then stops that subscription and records when.
-pub async fn unsubscribe(state: &AppState, token: &str) -> Result<Unsubscribed, Problem> {
+pub async fn unsubscribe(state: &AppState, token: &str) -> Result<Changed, Problem> {
     let id = check(state, token)?;
     let subscription = state.store.subscription(id).await?.ok_or_else(|| {
         Problem::new(StatusCode::GONE, "this subscription no longer exists; nothing more will be sent to it")
@@ -27,7 +234,7 @@ pub async fn unsubscribe(state: &AppState, token: &str) -> Result<Unsubscribed, 
     if changed {
         tracing::info!(subscription = id, channel = %subscription.channel, "unsubscribed by one-click link");
     }
-    Ok(Unsubscribed { masked_address: mask(&subscription.address), channel: subscription.channel, changed })
+    Ok(Changed { masked_address: mask(&subscription.address), channel: subscription.channel, changed })
 }
 
 /// The subscription id of a genuine token; a 422 naming `token` for anything else (forged, truncated, empty).
@@ -57,6 +264,64 @@ pub fn mask(address: &str) -> String {
             format!("{head}{}{tail}", "•".repeat(chars.len() - 5))
         }
     }
+}
+
+// ---- API handlers ----
+
+/// Subscribes to the weekly picks. Nothing is sent but a confirmation message until its link is followed.
+#[utoipa::path(post, path = "/api/v1/subscriptions", tag = "subscriptions", request_body = SubscribeRequest,
+    params(("lang" = Option<String>, Query, description = "Language of the messages: fr or en")),
+    responses(
+        (status = 202, description = "A confirmation message is on its way", body = SubscribeOutcome),
+        (status = 422, description = "A field is missing or invalid (named in `field`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The confirmation could not be sent now", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn subscribe_endpoint(
+    State(state): State<AppState>,
+    ApiLanguage(language): ApiLanguage,
+    ApiJson(request): ApiJson<SubscribeRequest>,
+) -> Result<(StatusCode, Json<SubscribeOutcome>), Problem> {
+    Ok((StatusCode::ACCEPTED, Json(subscribe(&state, &request, language).await?)))
+}
+
+/// Confirms a subscription with the token of its confirmation message's link.
+#[utoipa::path(post, path = "/api/v1/subscriptions/confirm", tag = "subscriptions", request_body = TokenRequest,
+    responses(
+        (status = 200, description = "Confirmed (or already confirmed)", body = ConfirmOutcome),
+        (status = 410, description = "The link expired, or the subscription no longer exists", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The token is missing, forged or cut", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn confirm_endpoint(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<Json<ConfirmOutcome>, Problem> {
+    let done = confirm(&state, &request.token).await?;
+    Ok(Json(ConfirmOutcome {
+        confirmed: true,
+        changed: done.changed,
+        channel: done.channel,
+        address: done.masked_address,
+    }))
+}
+
+/// One-click unsubscribe with the token of a message's link (the same as `POST /unsubscribe?token=…`).
+#[utoipa::path(post, path = "/api/v1/unsubscribe", tag = "subscriptions", request_body = TokenRequest,
+    responses(
+        (status = 200, description = "Stopped (or already stopped)", body = UnsubscribeOutcome),
+        (status = 410, description = "The subscription no longer exists", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The token is missing, forged or cut", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn unsubscribe_endpoint(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> Result<Json<UnsubscribeOutcome>, Problem> {
+    let done = unsubscribe(&state, &request.token).await?;
+    Ok(Json(UnsubscribeOutcome {
+        unsubscribed: true,
+        changed: done.changed,
+        channel: done.channel,
+        address: done.masked_address,
+    }))
 }
 
 #[cfg(test)]

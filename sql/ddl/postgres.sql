@@ -127,6 +127,7 @@ CREATE TABLE subscriptions (
   unsubscribed_at timestamp with time zone,
   bounces integer NOT NULL DEFAULT 0,
   flagged_at timestamp with time zone,
+  confirmed_at timestamp with time zone,
   CONSTRAINT fk_subscriptions_customer_id FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX ux_subscriptions_channel_address ON subscriptions (channel, address);

@@ -128,6 +128,7 @@ CREATE TABLE "subscriptions" (
   "unsubscribed_at" timestamp_with_timezone_text NULL,
   "bounces" integer NOT NULL DEFAULT 0,
   "flagged_at" timestamp_with_timezone_text NULL,
+  "confirmed_at" timestamp_with_timezone_text NULL,
   FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX "ux_subscriptions_channel_address" ON "subscriptions" ("channel", "address");

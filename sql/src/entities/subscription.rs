@@ -17,6 +17,9 @@ pub struct Model {
     pub consent_at: DateTimeUtc,
     #[sea_orm(column_type = "Text")]
     pub consent_source: String,
+    /// When the address was confirmed (double opt-in of the web site); nothing is sent before. Imports and the
+    /// CLI record consent the cinema collected itself, confirmed at once.
+    pub confirmed_at: Option<DateTimeUtc>,
     /// Secret of the one-click unsubscribe link.
     #[sea_orm(unique, column_type = "Text")]
     pub unsubscribe_token: String,

@@ -12,6 +12,7 @@ mod m20261121_000003_job_runs;
 mod m20261121_000004_customers;
 mod m20261121_000005_programme;
 mod m20261121_000006_notify;
+mod m20261121_000007_double_opt_in;
 
 /// Applies the migrations in order (and rolls them back in reverse).
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_customers::Migration),
             Box::new(m20261121_000005_programme::Migration),
             Box::new(m20261121_000006_notify::Migration),
+            Box::new(m20261121_000007_double_opt_in::Migration),
         ]
     }
 }

@@ -246,6 +246,8 @@ async fn upsert_customer(
             consent_source: Set(c.source.clone()),
             unsubscribe_token: Set(new_token()),
             unsubscribed_at: Set(None),
+            // The cinema collected this consent itself (import file, counter, CLI): no double opt-in.
+            confirmed_at: Set(Some(now)),
             ..Default::default()
         };
         // An existing subscription keeps its consent record, token and any unsubscription.
@@ -262,7 +264,7 @@ async fn upsert_customer(
     Ok(id)
 }
 
-async fn insert_likes(
+pub(crate) async fn insert_likes(
     conn: &impl ConnectionTrait,
     customer_id: i32,
     films: &[String],
@@ -291,6 +293,6 @@ async fn insert_likes(
 }
 
 /// 128 random bits, hex-encoded: the secret of a one-click unsubscribe link.
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     hex::encode(rand::random::<[u8; 16]>())
 }

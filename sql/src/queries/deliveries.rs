@@ -71,11 +71,12 @@ pub struct PicksSource {
 }
 
 impl Store {
-    /// Subscriptions still in use (not unsubscribed, not flagged), oldest first; one customer's when given.
+    /// Subscriptions still in use (confirmed, not unsubscribed, not flagged), oldest first; one customer's when given.
     pub async fn active_subscriptions(&self, customer_id: Option<i32>) -> Result<Vec<subscription::Model>> {
         let mut query = subscription::Entity::find()
             .filter(subscription::Column::UnsubscribedAt.is_null())
             .filter(subscription::Column::FlaggedAt.is_null())
+            .filter(subscription::Column::ConfirmedAt.is_not_null())
             .order_by_asc(subscription::Column::Id);
         if let Some(id) = customer_id {
             query = query.filter(subscription::Column::CustomerId.eq(id));

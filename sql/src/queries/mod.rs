@@ -8,5 +8,6 @@ pub mod film_lookup;
 pub mod films;
 pub mod job_runs;
 pub mod operations;
+pub mod opt_in;
 pub mod publish;
 pub mod schema;

@@ -1,6 +1,6 @@
-//! What the owner checks on operations (`cinepicks status`): deliveries by status and subscriber counts.
+//! What the owner checks on operations (`cinepicks status`): deliveries by status and subscriptions by state.
 
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect};
 
 use crate::connect::Store;
 use crate::entities::{delivery, subscription};
@@ -29,12 +29,50 @@ impl Store {
         Ok(counts)
     }
 
-    /// Subscriptions not unsubscribed.
-    pub async fn active_subscription_count(&self) -> Result<u64> {
-        subscription::Entity::find()
-            .filter(subscription::Column::UnsubscribedAt.is_null())
-            .count(self.db())
-            .await
-            .during("counting active subscriptions")
+    /// Subscriptions by state.
+    pub async fn subscription_counts(&self) -> Result<SubscriptionCounts> {
+        let count = |filter: sea_orm::Condition, what: &'static str| async move {
+            subscription::Entity::find().filter(filter).count(self.db()).await.during(what)
+        };
+        let stopped = subscription::Column::UnsubscribedAt.is_not_null();
+        Ok(SubscriptionCounts {
+            active: count(
+                Condition::all()
+                    .add(subscription::Column::UnsubscribedAt.is_null())
+                    .add(subscription::Column::FlaggedAt.is_null())
+                    .add(subscription::Column::ConfirmedAt.is_not_null()),
+                "counting active subscriptions",
+            )
+            .await?,
+            awaiting_confirmation: count(
+                Condition::all()
+                    .add(subscription::Column::UnsubscribedAt.is_null())
+                    .add(subscription::Column::FlaggedAt.is_null())
+                    .add(subscription::Column::ConfirmedAt.is_null()),
+                "counting subscriptions awaiting confirmation",
+            )
+            .await?,
+            unsubscribed: count(Condition::all().add(stopped), "counting unsubscriptions").await?,
+            flagged: count(
+                Condition::all()
+                    .add(subscription::Column::UnsubscribedAt.is_null())
+                    .add(subscription::Column::FlaggedAt.is_not_null()),
+                "counting flagged subscriptions",
+            )
+            .await?,
+        })
     }
+}
+
+/// Subscriptions by state; each subscription is in exactly one (an unsubscribed one counts as unsubscribed
+/// whatever else it is).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SubscriptionCounts {
+    /// Confirmed, not unsubscribed, not flagged: sent the weekly picks.
+    pub active: u64,
+    /// Made on the site, the confirmation link not followed yet.
+    pub awaiting_confirmation: u64,
+    pub unsubscribed: u64,
+    /// Stopped after repeated bounces.
+    pub flagged: u64,
 }
