@@ -324,6 +324,8 @@ async fn the_openapi_document_parses_and_lists_every_endpoint(db: TestDb) {
         ("/api/v1/popularity/predict", "post"),
         ("/api/v1/audience", "get"),
         ("/api/v1/suggest", "get"),
+        ("/api/v1/subscriptions", "post"),
+        ("/api/v1/subscriptions/confirm", "post"),
         ("/api/v1/unsubscribe", "post"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
@@ -459,19 +461,7 @@ async fn one_click_unsubscribe_stops_a_genuine_token_and_refuses_a_forged_one(db
 
 async fn the_short_link_of_an_sms_shows_the_films_sent_that_week(db: TestDb) {
     let server = shop(&db);
-    // The week's send, with the server's secret, at a time SMS may go out.
-    let out = Command::new(env!("CARGO_BIN_EXE_cinepicks"))
-        .arg("--data-dir")
-        .arg(db.data_dir())
-        .args(["notify", "--week", "2026-W48"])
-        .env_remove("CINEPICKS_CONFIG")
-        .env("CINEPICKS__DATABASE__URL", &db.url)
-        .env("CINEPICKS_UNSUBSCRIBE_SECRET", SECRET)
-        .env("CINEPICKS_NOW", "2026-11-25T10:00:00+01:00")
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    send_week(&db, "2026-W48");
     let sms = std::fs::read_to_string(db.data_dir().join("outbox/sms/2026-W48.jsonl")).unwrap();
     let text: Value = serde_json::from_str(sms.lines().next().unwrap()).unwrap();
     let text = text["text"].as_str().unwrap();
@@ -492,6 +482,151 @@ async fn the_short_link_of_an_sms_shows_the_films_sent_that_week(db: TestDb) {
     let forged = format!("{}{}", &code[..code.len() - 1], if code.ends_with('1') { '2' } else { '1' });
     assert_eq!(get(&server, &format!("/p/{forged}")).await.status, 404);
     assert_eq!(get(&server, "/p/nonsense").await.status, 404);
+}
+
+/// Runs `notify` for a week on the test's store, at a time SMS may go out.
+fn send_week(db: &TestDb, week: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cinepicks"))
+        .arg("--data-dir")
+        .arg(db.data_dir())
+        .args(["notify", "--week", week])
+        .env_remove("CINEPICKS_CONFIG")
+        .env("CINEPICKS__DATABASE__URL", &db.url)
+        .env("CINEPICKS_UNSUBSCRIBE_SECRET", SECRET)
+        .env("CINEPICKS_NOW", "2026-11-25T10:00:00+01:00")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The confirmation e-mails in the outbox, decoded from quoted-printable.
+fn confirmation_emails(db: &TestDb) -> Vec<String> {
+    let dir = db.data_dir().join("outbox/email/confirmations");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let mut mails: Vec<String> = entries
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap().replace("=\r\n", "").replace("=3D", "="))
+        .collect();
+    mails.sort();
+    mails
+}
+
+/// The token of the first confirmation link in a text.
+fn confirm_token(text: &str) -> String {
+    let rest = text.split("/subscribe/confirm?token=").nth(1).expect("a confirmation link");
+    rest.split(|c: char| c.is_whitespace() || c == '"' || c == '<').next().unwrap().to_owned()
+}
+
+async fn a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks(db: TestDb) {
+    let server = shop(&db);
+    let valid = json!({
+        "name": "Léa Dubois", "email": "Lea@Example.org", "channels": ["email"],
+        "likes": ["le fabuleux destin d amelie poulain"], "genres": ["drama"], "consent": true,
+    });
+    let with = |field: &str, value: Value| {
+        let mut body = valid.clone();
+        body[field] = value;
+        body
+    };
+    // Every input is checked, and the problem names the field.
+    for (body, field) in [
+        (with("consent", json!(false)), "consent"),
+        (with("name", json!(" ")), "name"),
+        (with("email", json!("lea-at-example")), "email"),
+        (with("channels", json!(["sms"])), "phone"),
+        (with("channels", json!([])), "channels"),
+        (with("channels", json!(["fax"])), "channels[0]"),
+        (with("likes", json!(["Zzyzx Qwv"])), "likes[0]"),
+        (with("genres", json!(["Polka"])), "genres[0]"),
+    ] {
+        post_json(&server, "/api/v1/subscriptions", &body).await.assert_problem(422, Some(field));
+    }
+    assert!(confirmation_emails(&db).is_empty(), "nothing is sent for a refused request");
+
+    let accepted = post_json(&server, "/api/v1/subscriptions", &valid).await;
+    assert_eq!(accepted.status, 202, "{}", accepted.body);
+    assert_eq!(accepted.json()["addresses"], json!(["l•••@example.org"]));
+    let pending = db.store.all_subscriptions().await.unwrap().into_iter().find(|s| s.address == "lea@example.org");
+    let pending = pending.expect("the subscription is recorded, address lower-cased");
+    assert!(pending.confirmed_at.is_none() && pending.consent_source == "web");
+    let lea = db.store.find_customer("lea@example.org").await.unwrap().unwrap();
+    assert_eq!(lea.genres.as_deref(), Some("Drama"));
+    let mails = confirmation_emails(&db);
+    assert_eq!(mails.len(), 1, "one confirmation message");
+    assert!(mails[0].contains("<lea@example.org>"), "{}", mails[0]);
+    assert!(mails[0].contains("Confirmez votre inscription"), "French by default: {}", mails[0]);
+    let token = confirm_token(&mails[0]);
+
+    // Before confirmation, the weekly send passes the address by.
+    send_week(&db, "2026-W48");
+    let week = db.data_dir().join("outbox/email/2026-W48");
+    assert!(!week.join(format!("{}.eml", lea.id)).exists(), "picks were sent before confirmation");
+    assert!(std::fs::read_dir(&week).unwrap().count() >= 2, "the confirmed customers got theirs");
+
+    // Following the link shows a button and changes nothing; pressing it confirms.
+    let page = get(&server, &format!("/subscribe/confirm?token={token}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(r#"method="post""#));
+    assert!(db.store.subscription(pending.id).await.unwrap().unwrap().confirmed_at.is_none());
+    let confirmed = answer(client().post(server.url(&format!("/subscribe/confirm?token={token}")))).await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    assert!(confirmed.body.contains("Inscription confirmée") && confirmed.body.contains("l•••@example.org"));
+    assert!(db.store.subscription(pending.id).await.unwrap().unwrap().confirmed_at.is_some());
+    let again = post_json(&server, "/api/v1/subscriptions/confirm", &json!({"token": token})).await;
+    assert_eq!(
+        again.json(),
+        json!({"confirmed": true, "changed": false, "channel": "email", "address": "l•••@example.org"})
+    );
+    send_week(&db, "2026-W49");
+    assert!(db.data_dir().join(format!("outbox/email/2026-W49/{}.eml", lea.id)).exists(), "confirmed: picks sent");
+
+    // The same address again: the same answer, and no message (it is already confirmed).
+    assert_eq!(post_json(&server, "/api/v1/subscriptions", &valid).await.status, 202);
+    assert_eq!(confirmation_emails(&db).len(), 1);
+
+    // Forged and expired links are refused.
+    let forged = token.replacen(&format!("{}.", pending.id), "1.", 1);
+    post_json(&server, "/api/v1/subscriptions/confirm", &json!({"token": forged}))
+        .await
+        .assert_problem(422, Some("token"));
+    let signer = LinkSigner::new(SECRET.as_bytes(), "https://cinema.example.org");
+    let expired = signer.confirm_token(pending.id, chrono::Utc::now() - chrono::Duration::hours(1));
+    post_json(&server, "/api/v1/subscriptions/confirm", &json!({"token": expired}))
+        .await
+        .assert_problem(410, Some("token"));
+    assert_eq!(get(&server, &format!("/subscribe/confirm?token={expired}")).await.status, 410);
+
+    // By SMS, through the form: a second request moments later sends nothing more (no flooding).
+    let form = "name=Nina&phone=06+11+22+33+44&channels=sms&consent=yes&likes=tt0133093";
+    for _ in 0..2 {
+        let page = answer(
+            client()
+                .post(server.url("/subscribe?lang=en"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form),
+        )
+        .await;
+        assert_eq!(page.status, 202, "{}", page.body);
+        assert!(page.body.contains("Check your messages") && page.body.contains("+33•••••••44"), "{}", page.body);
+    }
+    let sms = std::fs::read_to_string(db.data_dir().join("outbox/sms/confirmations.jsonl")).unwrap();
+    assert_eq!(sms.lines().count(), 1, "{sms}");
+    let sms: Value = serde_json::from_str(sms.lines().next().unwrap()).unwrap();
+    assert_eq!(sms["to"], "+33611223344");
+    assert!(sms["text"].as_str().unwrap().contains("confirm your subscription"), "{sms}");
+
+    // The form without consent comes back with the field marked and what was typed kept.
+    let refused = answer(
+        client()
+            .post(server.url("/subscribe"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("name=Paul+%3Cb%3E&email=paul%40example.org&channels=email"),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains(r#"id="consent-error""#), "{}", refused.body);
+    assert!(refused.body.contains("Paul &lt;b&gt;") && refused.body.contains("paul@example.org"), "{}", refused.body);
+    assert!(db.store.find_customer("paul@example.org").await.unwrap().is_none());
 }
 
 /// The Python client (`clients/python`), its unittest suite run against this server.
@@ -563,6 +698,7 @@ on_both_backends!(
     pages_escape_titles_speak_french_or_english_and_send_security_headers,
     one_click_unsubscribe_stops_a_genuine_token_and_refuses_a_forged_one,
     the_short_link_of_an_sms_shows_the_films_sent_that_week,
+    a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks,
     the_python_client_gets_typed_answers_and_problems_from_the_server,
 );
 

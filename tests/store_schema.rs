@@ -1,5 +1,6 @@
 //! The store's schema on both backends: migrations up, down and up again; the reference DDL in sql/ddl/
-//! builds the same schema as the migrations; every entity reads from it; SQLite runs in WAL mode.
+//! builds the same schema as the migrations; every entity reads from it; data changes of migrations; SQLite runs
+//! in WAL mode.
 
 mod common;
 
@@ -29,7 +30,7 @@ async fn migrations_go_up_down_and_up_again(db: TestDb) {
     store.migrate().await.unwrap();
     assert_eq!(store.table_names().await.unwrap(), TABLES);
     let first = store.describe_schema().await.unwrap();
-    assert_eq!(store.applied_migrations().await.unwrap().len(), 6);
+    assert_eq!(store.applied_migrations().await.unwrap().len(), 7);
 
     store.migrate_down_all().await.unwrap();
     assert!(store.table_names().await.unwrap().is_empty(), "tables left after down: {:?}", store.table_names().await);
@@ -113,7 +114,32 @@ async fn a_second_delivery_for_the_same_customer_week_and_channel_is_refused(db:
     conn.execute_unprepared(&sms).await.unwrap();
 }
 
+/// Double opt-in arrived with migration 7: subscriptions recorded before it (imports, CLI: consent the cinema
+/// collected) count as confirmed at their consent time, so upgrading stops nobody's weekly picks.
+async fn subscriptions_older_than_double_opt_in_count_as_confirmed(db: TestDb) {
+    let store = &db.store;
+    store.migrate().await.unwrap();
+    store.migrate_down(Some(1)).await.unwrap();
+    let conn = store.db();
+    conn.execute_unprepared(
+        "INSERT INTO customers (name, locale, created_at) VALUES ('A', 'fr', '2026-11-21T08:00:00Z')",
+    )
+    .await
+    .unwrap();
+    conn.execute_unprepared(
+        "INSERT INTO subscriptions (customer_id, channel, address, consent_at, consent_source, unsubscribe_token) \
+         VALUES (1, 'email', 'a@example.org', '2026-03-01T10:00:00Z', 'import', 'abc')",
+    )
+    .await
+    .unwrap();
+    store.migrate().await.unwrap();
+    let subscription = Subscriptions::find().one(conn).await.unwrap().unwrap();
+    assert_eq!(subscription.confirmed_at, Some(subscription.consent_at));
+    assert_eq!(store.active_subscriptions(None).await.unwrap().len(), 1, "still sent the weekly picks");
+}
+
 on_both_backends!(
+    subscriptions_older_than_double_opt_in_count_as_confirmed,
     migrations_go_up_down_and_up_again,
     the_reference_ddl_builds_the_same_schema_as_the_migrations,
     every_entity_reads_from_the_migrated_schema,

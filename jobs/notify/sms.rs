@@ -193,8 +193,8 @@ impl SmsTransport {
     }
 }
 
-/// `application/x-www-form-urlencoded` encoding of one value.
-fn form_encode(value: &str) -> String {
+/// `application/x-www-form-urlencoded` encoding of one value (also right in a URL's query string).
+pub(crate) fn form_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len() * 3);
     for b in value.bytes() {
         match b {

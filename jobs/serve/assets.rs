@@ -37,7 +37,7 @@ const STYLE: &str = r#":root { --ink: #1d1d28; --muted: #5a5a6e; --accent: #9b23
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--paper); }
 a { color: var(--accent); }
-a:focus, button:focus, input:focus { outline: 3px solid #f2a900; outline-offset: 2px; }
+a:focus, button:focus, input:focus, textarea:focus, select:focus { outline: 3px solid #f2a900; outline-offset: 2px; }
 .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; z-index: 2; }
 header.site { background: var(--ink); color: #fff; padding: .75rem 1rem; display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; justify-content: space-between; }
 header.site a { color: #fff; text-decoration: none; font-weight: 600; }
@@ -64,6 +64,15 @@ ol.similar { padding-left: 1.25rem; } ol.similar li { margin: .75rem 0; display:
 ol.similar .poster { width: 4rem; }
 .notice { background: #fff; border-left: 4px solid var(--accent); padding: .75rem 1rem; }
 footer { color: var(--muted); font-size: .85rem; text-align: center; padding: 2rem 1rem; }
+form.subscribe { display: grid; gap: .4rem; max-width: 36rem; }
+form.subscribe label { font-weight: 600; margin-top: .5rem; }
+form.subscribe input[type=text], form.subscribe input[type=email], form.subscribe input[type=tel], form.subscribe textarea, form.owner input, form.owner select, form.owner textarea { font: inherit; padding: .55rem; border: 1px solid var(--muted); border-radius: 4px; width: 100%; }
+form.subscribe button, form.owner button { justify-self: start; margin-top: 1rem; }
+fieldset { border: 1px solid #ddd; border-radius: 6px; margin: .75rem 0 0; padding: .5rem .9rem .75rem; } legend { font-weight: 600; padding: 0 .3rem; }
+label.choice { font-weight: 400 !important; display: inline-flex; gap: .35rem; align-items: center; margin: .2rem 1rem .2rem 0; }
+fieldset.genres { columns: 12rem; } fieldset.genres label.choice { display: flex; }
+label.consent { margin-top: 1rem; align-items: flex-start; }
+.error { color: #b00020; font-size: .92rem; } [aria-invalid=true] { border-color: #b00020 !important; }
 section.operation { background: #fff; padding: .5rem 1rem; margin: 1rem 0; border-radius: 6px; }
 "#;
 

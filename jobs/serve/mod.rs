@@ -4,7 +4,8 @@
 //!   run is published; `language`: French or English per request;
 //! - `api`: `/api/v1` in JSON; `problem`: RFC 9457 errors; `openapi`: the API's document and docs page;
 //! - `pages`: the HTML pages; `assets`: the stylesheet, placeholder poster and search suggestions script;
-//! - `subscriptions`: one-click unsubscribe, shared by the page and the API; `rate_limit`: requests per client.
+//! - `subscriptions`: subscribing with double opt-in, confirming and one-click unsubscribe, shared by the API and
+//!   `subscription_pages`; `rate_limit`: requests per client.
 
 pub mod api;
 pub mod assets;
@@ -14,6 +15,7 @@ pub mod openapi;
 pub mod pages;
 pub mod problem;
 pub mod rate_limit;
+pub mod subscription_pages;
 pub mod subscriptions;
 
 use std::net::SocketAddr;
@@ -234,6 +236,7 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut app = Router::new()
         .merge(pages::routes())
+        .merge(subscription_pages::routes())
         .merge(assets::routes())
         .nest(
             "/api",

@@ -1,7 +1,7 @@
 //! The customers' pages, rendered on the server with maud (every interpolated value is HTML-escaped): home (the
 //! week's programme and the best films), search with suggestions, a film with its five similar films, "my picks"
-//! (several liked films in, five films out), a week's picks behind an SMS short link, and the unsubscribe
-//! confirmation. French by default, English with `?lang=en` or the browser's language.
+//! (several liked films in, five films out) and a week's picks behind an SMS short link (the subscription pages
+//! are in `subscription_pages`). French by default, English with `?lang=en` or the browser's language.
 
 use std::collections::HashMap;
 
@@ -22,7 +22,6 @@ use super::api::{self, ReasonedFilm};
 use super::assets::PLACEHOLDER_POSTER;
 use super::catalogue::MatchKind;
 use super::language::{PageLanguage, code};
-use super::subscriptions;
 use crate::notify::letter;
 
 pub fn routes() -> Router<AppState> {
@@ -32,11 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route("/films/{id}", get(film_page))
         .route("/picks", get(my_picks))
         .route("/p/{code}", get(week_picks))
-        .route("/unsubscribe", get(unsubscribe_page).post(unsubscribe_now))
 }
 
 /// French or English text.
-fn t(language: Language, fr: &'static str, en: &'static str) -> &'static str {
+pub(super) fn t(language: Language, fr: &'static str, en: &'static str) -> &'static str {
     match language {
         Language::Fr => fr,
         Language::En => en,
@@ -44,7 +42,7 @@ fn t(language: Language, fr: &'static str, en: &'static str) -> &'static str {
 }
 
 /// An internal link that keeps the page's language.
-fn link(path: &str, language: Language) -> String {
+pub(super) fn link(path: &str, language: Language) -> String {
     let sep = if path.contains('?') { '&' } else { '?' };
     format!("{path}{sep}lang={}", code(language))
 }
@@ -61,7 +59,13 @@ fn other_language(uri: &axum::http::Uri, language: Language) -> (Language, Strin
     (other, link(&path, other))
 }
 
-fn layout(state: &AppState, language: Language, uri: &axum::http::Uri, title: &str, body: Markup) -> Html<String> {
+pub(super) fn layout(
+    state: &AppState,
+    language: Language,
+    uri: &axum::http::Uri,
+    title: &str,
+    body: Markup,
+) -> Html<String> {
     let cinema = &state.ctx.config.notify.cinema_name;
     let (other, other_href) = other_language(uri, language);
     let page = html! {
@@ -81,6 +85,7 @@ fn layout(state: &AppState, language: Language, uri: &axum::http::Uri, title: &s
                     a href=(link("/", language)) { (cinema) }
                     nav aria-label=(t(language, "Navigation", "Navigation")) {
                         a href=(link("/picks", language)) { (t(language, "Mes films", "My picks")) }
+                        a href=(link("/subscribe", language)) { (t(language, "S'inscrire", "Subscribe")) }
                         a href=(other_href) lang=(code(other)) hreflang=(code(other)) {
                             (t(language, "English", "Français"))
                         }
@@ -146,7 +151,7 @@ fn film_card(film: &film::Model, language: Language, extra: Option<&str>) -> Mar
     }
 }
 
-fn report_lang(language: Language) -> Lang {
+pub(super) fn report_lang(language: Language) -> Lang {
     match language {
         Language::Fr => Lang::Fr,
         Language::En => Lang::En,
@@ -312,6 +317,11 @@ async fn my_picks(
                         @if let Some(film) = catalogue.film(&pick.film.id) { (film_card(film, language, Some(&pick.reason))) }
                     }
                 }
+                p {
+                    a href=(link(&format!("/subscribe?likes={}", crate::notify::sms::form_encode(&typed)), language)) {
+                        (t(language, "Recevoir cinq films comme ceux-ci chaque semaine", "Get five films like these every week"))
+                    }
+                }
             }
             Some(Err(problem)) => {
                 // The detail starts with the field (`likes[1]: `), which means nothing on a page.
@@ -381,75 +391,4 @@ pub async fn not_found(
     uri: axum::http::Uri,
 ) -> Response {
     not_found_page(&state, language, &uri)
-}
-
-/// GET of a message's unsubscribe link: a confirmation button, nothing changed yet (mail scanners follow links).
-async fn unsubscribe_page(
-    State(state): State<AppState>,
-    PageLanguage(language): PageLanguage,
-    uri: axum::http::Uri,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
-    let token = params.get("token").cloned().unwrap_or_default();
-    let title = t(language, "Se désabonner", "Unsubscribe");
-    if subscriptions::check(&state, &token).is_err() {
-        return invalid_link(&state, language, &uri);
-    }
-    let action = format!("/unsubscribe?token={}&lang={}", token.trim(), code(language));
-    let body = html! {
-        h1 { (title) }
-        p { (t(language, "Vous ne recevrez plus les cinq films de la semaine à cette adresse.",
-            "You will no longer receive the week's five films at this address.")) }
-        form method="post" action=(action) {
-            input type="hidden" name="List-Unsubscribe" value="One-Click";
-            button type="submit" { (t(language, "Confirmer le désabonnement", "Confirm unsubscribing")) }
-        }
-    };
-    layout(&state, language, &uri, title, body).into_response()
-}
-
-/// POST of the link: the RFC 8058 one-click request of mail clients (body `List-Unsubscribe=One-Click`) and the
-/// confirmation button both land here.
-async fn unsubscribe_now(
-    State(state): State<AppState>,
-    PageLanguage(language): PageLanguage,
-    uri: axum::http::Uri,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
-    let token = params.get("token").cloned().unwrap_or_default();
-    let done = match subscriptions::unsubscribe(&state, &token).await {
-        Ok(done) => done,
-        Err(problem) if problem.status == 422 => return invalid_link(&state, language, &uri),
-        Err(problem) => {
-            let body = html! { h1 { (t(language, "Désabonnement impossible", "Could not unsubscribe")) } p { (problem.detail) } };
-            return (problem.status(), layout(&state, language, &uri, "", body)).into_response();
-        }
-    };
-    let channel = match (done.channel.as_str(), language) {
-        ("sms", Language::Fr) => "par SMS",
-        ("sms", Language::En) => "by text message",
-        (_, Language::Fr) => "par e-mail",
-        (_, Language::En) => "by e-mail",
-    };
-    let body = html! {
-        h1 { (t(language, "Vous êtes désabonné·e", "You are unsubscribed")) }
-        p.notice {
-            @match language {
-                Language::Fr => { "Plus aucune sélection ne sera envoyée " (channel) " à " (done.masked_address) "." }
-                Language::En => { "No more picks will be sent " (channel) " to " (done.masked_address) "." }
-            }
-        }
-        p { a href=(link("/", language)) { (t(language, "Retour à l'accueil", "Back to the home page")) } }
-    };
-    layout(&state, language, &uri, t(language, "Désabonnement", "Unsubscribed"), body).into_response()
-}
-
-fn invalid_link(state: &AppState, language: Language, uri: &axum::http::Uri) -> Response {
-    let body = html! {
-        h1 { (t(language, "Lien de désabonnement non valide", "Invalid unsubscribe link")) }
-        p { (t(language, "Ce lien est incomplet ou ne vient pas du cinéma. Utilisez le lien en bas du dernier message reçu.",
-            "This link is incomplete or not from the cinema. Use the link at the bottom of the last message you received.")) }
-    };
-    let title = t(language, "Lien non valide", "Invalid link");
-    (StatusCode::BAD_REQUEST, layout(state, language, uri, title, body)).into_response()
 }

@@ -87,13 +87,18 @@ impl Store {
 
     /// Rolls back every migration (tests of `down`, and `cinepicks store reset`-style tooling).
     pub async fn migrate_down_all(&self) -> Result<()> {
+        self.migrate_down(None).await
+    }
+
+    /// Rolls back the last `steps` migrations, all when `None` (tests of a migration's data changes).
+    pub async fn migrate_down(&self, steps: Option<u32>) -> Result<()> {
         match self.migration_connection().await? {
             Some(one) => {
-                let result = Migrator::down(&one.db, None).await;
+                let result = Migrator::down(&one.db, steps).await;
                 one.db.close().await.ok();
                 result.map_err(StoreError::Migrate)
             }
-            None => Migrator::down(&self.db, None).await.map_err(StoreError::Migrate),
+            None => Migrator::down(&self.db, steps).await.map_err(StoreError::Migrate),
         }
     }
 
