@@ -169,6 +169,24 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// The metrics of the latest trained popularity model, for the report's section on what drives popularity
 /// (none before the first `train`: the report then goes without it).
+/// The owner's dashboard: the report's content rendered live from the marts on disk (and the latest popularity
+/// model); `None` before the first `analyze`.
+pub fn dashboard(ctx: &Context, lang: Lang) -> Result<Option<String>> {
+    let marts = cinepicks_pipeline::analyze::read_marts(&ctx.paths.marts).context("reading the marts")?;
+    if marts.is_empty() {
+        return Ok(None);
+    }
+    let lake = LakeFrames::scan(&ctx.paths.lake).context("listing the lake tables")?;
+    let input = ReportInput {
+        marts: marts.iter().map(|(m, f)| (*m, f)).collect(),
+        lake_tables: lake.present(),
+        generated_at: String::new(),
+        params: ctx.config.analyze.params(),
+        popularity: latest_popularity(ctx),
+    };
+    Ok(Some(report::dashboard(&input, lang)))
+}
+
 fn latest_popularity(ctx: &Context) -> Option<cinepicks_pipeline::popularity::training::PopularityMetrics> {
     use cinepicks_pipeline::popularity::artefacts;
     let run = crate::predict::latest_run(&ctx.paths.models)?;

@@ -89,6 +89,9 @@ pub enum Command {
     Unsubscribe(notify::UnsubscribeArgs),
     /// Serve the customers' web site and the REST API (/api/v1) from the published store.
     Serve(serve::ServeArgs),
+    /// Read the owner's password on standard input and print its Argon2id hash, for the variable named by
+    /// serve.owner_password_hash_env (CINEPICKS_OWNER_PASSWORD_HASH).
+    HashPassword,
 }
 
 #[derive(Debug, Args)]
@@ -130,7 +133,8 @@ pub fn run(cli: Cli) -> Result<()> {
         | Command::Status(_)
         | Command::Programme(_)
         | Command::Unsubscribe(_)
-        | Command::Serve(_) => false,
+        | Command::Serve(_)
+        | Command::HashPassword => false,
     };
     let mut ctx = Context::new(config, dry_run);
     // Replays and end-to-end tests pin "now" (quiet hours, "this week") with an RFC 3339 instant.
@@ -161,9 +165,25 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Programme(args) => ("programme", notify::programme(&ctx, &args)?),
         Command::Unsubscribe(args) => ("unsubscribe", notify::unsubscribe(&ctx, &args)?),
         Command::Serve(args) => ("serve", serve::run(&ctx, &args)?),
+        Command::HashPassword => ("hash-password", hash_password()?),
     };
     tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");
     Ok(())
+}
+
+/// Prints the hash of the first line of standard input (typed, or piped from a password manager).
+fn hash_password() -> Result<crate::context::Metrics> {
+    use std::io::{BufRead as _, IsTerminal as _};
+    if std::io::stdin().is_terminal() {
+        eprintln!("Type the owner's password, then Enter (it is shown: make sure nobody is looking):");
+    }
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    anyhow::ensure!(password.chars().count() >= 12, "the owner's password needs at least 12 characters");
+    println!("{}", serve::owner::session::hash_password(password)?);
+    eprintln!("Set it in the server's environment: CINEPICKS_OWNER_PASSWORD_HASH='<the line above>'");
+    Ok(crate::context::Metrics::default())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

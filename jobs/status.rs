@@ -25,46 +25,51 @@ pub struct StatusArgs {
     pub format: StatusFormat,
 }
 
-/// What status reports, read once from the store and the schedules.
-struct Snapshot {
-    jobs: Vec<JobSnapshot>,
-    active_model: Option<model_run::Model>,
-    deliveries: Vec<(String, i64)>,
-    subscriptions: SubscriptionCounts,
-    now: DateTime<Utc>,
+/// What status reports, read once from the store and the schedules (also the owner's operations page).
+pub struct Snapshot {
+    pub jobs: Vec<JobSnapshot>,
+    pub active_model: Option<model_run::Model>,
+    pub deliveries: Vec<(String, i64)>,
+    pub subscriptions: SubscriptionCounts,
+    pub now: DateTime<Utc>,
 }
 
-struct JobSnapshot {
-    name: &'static str,
-    stages: Vec<&'static str>,
-    last: Option<job_run::Model>,
-    next: Option<DateTime<Utc>>,
-    timezone: chrono_tz::Tz,
+pub struct JobSnapshot {
+    pub name: &'static str,
+    pub stages: Vec<&'static str>,
+    pub last: Option<job_run::Model>,
+    pub next: Option<DateTime<Utc>>,
+    pub timezone: chrono_tz::Tz,
+}
+
+/// Reads the snapshot from the store and the configured schedules.
+pub async fn snapshot(ctx: &Context, store: &cinepicks_store::Store) -> Result<Snapshot> {
+    let now = ctx.clock.now();
+    let mut jobs = Vec::new();
+    for job in chain::scheduled_jobs(ctx) {
+        let last = store.recent_job_runs(job.name, 1).await?.into_iter().next();
+        let next = job.schedule.next_after(now);
+        jobs.push(JobSnapshot {
+            name: job.name,
+            stages: job.stage_names(),
+            last,
+            next,
+            timezone: job.schedule.timezone(),
+        });
+    }
+    Ok(Snapshot {
+        jobs,
+        active_model: store.active_run().await?,
+        deliveries: store.deliveries_by_status().await?,
+        subscriptions: store.subscription_counts().await?,
+        now,
+    })
 }
 
 pub fn run(ctx: &Context, args: &StatusArgs) -> Result<Metrics> {
     let snapshot = crate::store::runtime()?.block_on(async {
         let store = crate::store::open(ctx).await?;
-        let now = ctx.clock.now();
-        let mut jobs = Vec::new();
-        for job in chain::scheduled_jobs(ctx) {
-            let last = store.recent_job_runs(job.name, 1).await?.into_iter().next();
-            let next = job.schedule.next_after(now);
-            jobs.push(JobSnapshot {
-                name: job.name,
-                stages: job.stage_names(),
-                last,
-                next,
-                timezone: job.schedule.timezone(),
-            });
-        }
-        anyhow::Ok(Snapshot {
-            jobs,
-            active_model: store.active_run().await?,
-            deliveries: store.deliveries_by_status().await?,
-            subscriptions: store.subscription_counts().await?,
-            now,
-        })
+        snapshot(ctx, &store).await
     })?;
     match args.format {
         StatusFormat::Text => print!("{}", text(&snapshot)),
@@ -182,7 +187,7 @@ fn gauge(out: &mut String, name: &str, help: &str, samples: &[(String, f64)]) {
 }
 
 /// The numeric leaves of a metrics document, as dotted names (`recommender.ndcg_at_10`).
-fn numeric_metrics(value: &serde_json::Value) -> Vec<(String, f64)> {
+pub fn numeric_metrics(value: &serde_json::Value) -> Vec<(String, f64)> {
     fn walk(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, f64)>) {
         match value {
             serde_json::Value::Number(n) => {

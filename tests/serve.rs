@@ -629,6 +629,129 @@ async fn a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks(
     assert!(db.store.find_customer("paul@example.org").await.unwrap().is_none());
 }
 
+/// Text as maud writes it in a page.
+fn html_escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A query-string value.
+fn query_value(text: &str) -> String {
+    reqwest::Url::parse_with_params("http://x/", &[("v", text)]).unwrap().query().unwrap()[2..].to_owned()
+}
+
+const OWNER_PASSWORD: &str = "projection 35 mm, séance de 21 h";
+
+/// The session cookie of a sign-in's `Set-Cookie`, as a `Cookie` header value.
+fn session_cookie(answer: &Answer) -> String {
+    let set = answer.header("set-cookie");
+    assert!(set.starts_with("__Host-cinepicks_owner=") && set.contains("HttpOnly"), "{set}");
+    assert!(set.contains("Secure") && set.contains("SameSite=Strict"), "{set}");
+    set.split(';').next().unwrap().to_owned()
+}
+
+/// The value of the hidden CSRF field of a page's forms.
+fn csrf_token(page: &str) -> String {
+    let rest = page.split(r#"name="csrf" value=""#).nth(1).expect("a form with a CSRF token");
+    rest.split('"').next().unwrap().to_owned()
+}
+
+async fn post_form(server: &Server, path: &str, body: &str, cookie: Option<&str>, origin: Option<&str>) -> Answer {
+    let mut request = client()
+        .post(server.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_owned());
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    answer(request).await
+}
+
+async fn the_owner_signs_in_and_sets_the_programme_with_a_csrf_token(db: TestDb) {
+    let hash = cinepicks::serve::owner::session::hash_password(OWNER_PASSWORD).unwrap();
+    let server = shop_with(&db, &[("CINEPICKS_OWNER_PASSWORD_HASH", &hash)]);
+    // Not signed in: every owner page leads to the sign-in, coming back afterwards.
+    for path in ["/owner", "/owner/operations", "/owner/popularity?runtime=90"] {
+        let page = get(&server, path).await;
+        assert_eq!(page.status, 303, "{path}: {}", page.body);
+        assert!(page.header("location").starts_with("/owner/login?next=%2Fowner"), "{}", page.header("location"));
+    }
+    let login = get(&server, "/owner/login?next=/owner/operations").await;
+    assert_eq!(login.status, 200);
+    assert!(login.body.contains(r#"type="password""#) && login.header("cache-control") == "no-store");
+
+    let form = |password: &str| format!("password={}&next=%2Fowner%2Foperations", password.replace(' ', "+"));
+    let wrong = post_form(&server, "/owner/login", &form("guess"), None, None).await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.header("set-cookie").is_empty());
+    let elsewhere = post_form(&server, "/owner/login", &form(OWNER_PASSWORD), None, Some("https://evil.example")).await;
+    assert_eq!(elsewhere.status, 403, "a sign-in posted from another site");
+    let signed_in = post_form(&server, "/owner/login", &form(OWNER_PASSWORD), None, Some(&server.base)).await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    assert_eq!(signed_in.header("location"), "/owner/operations");
+    let cookie = session_cookie(&signed_in);
+    assert!(!signed_in.body.contains(OWNER_PASSWORD) && !signed_in.header("set-cookie").contains(&hash));
+
+    // Operations: jobs, the active run, subscriptions by state (three confirmed by the import).
+    let page = answer(client().get(server.url("/owner/operations")).header("cookie", &cookie)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for expected in ["nightly", "weekly_notify", "20261121T080000Z", "Abonnements actifs"] {
+        assert!(page.body.contains(expected), "{expected} missing: {}", page.body);
+    }
+    assert!(!page.body.contains(&hash), "the hash is never rendered");
+    let csrf = csrf_token(&page.body);
+
+    // Setting the programme needs the session's CSRF token.
+    let body = "films=tt0133093%0Ale+fabuleux+destin+d%27amelie+poulain";
+    let forged = post_form(&server, "/owner/operations", &format!("csrf=0000&{body}"), Some(&cookie), None).await;
+    assert_eq!(forged.status, 403);
+    let anonymous = post_form(&server, "/owner/operations", &format!("csrf={csrf}&{body}"), None, None).await;
+    assert_eq!(anonymous.status, 303, "not signed in: sent to the sign-in");
+    assert!(anonymous.header("location").starts_with("/owner/login"));
+    let week = {
+        let now = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris);
+        let iso = chrono::Datelike::iso_week(&now);
+        format!("{}-W{:02}", iso.year(), iso.week())
+    };
+    assert!(db.store.programme(&week).await.unwrap().is_empty());
+    let saved = post_form(&server, "/owner/operations", &format!("csrf={csrf}&{body}"), Some(&cookie), None).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let mut programme = db.store.programme(&week).await.unwrap();
+    programme.sort();
+    assert_eq!(programme, ["tt0133093", "tt0211915"]);
+    let unknown =
+        post_form(&server, "/owner/operations", &format!("csrf={csrf}&films=Zzyzx+Qwv"), Some(&cookie), None).await;
+    assert_eq!(unknown.status, 422);
+    assert_eq!(db.store.programme(&week).await.unwrap().len(), 2, "a refused programme changes nothing");
+
+    // The dashboard of a store without marts says how to compute them; the model tools say no model is trained.
+    let dashboard = answer(client().get(server.url("/owner?lang=en")).header("cookie", &cookie)).await;
+    assert_eq!(dashboard.status, 200);
+    assert!(dashboard.body.contains("cinepicks analyze"), "{}", dashboard.body);
+    let estimate = answer(client().get(server.url("/owner/popularity?runtime=110")).header("cookie", &cookie)).await;
+    assert_eq!(estimate.status, 503, "{}", estimate.body);
+
+    // Signing out needs the token too, and ends the session in the browser.
+    let out = post_form(&server, "/owner/logout", &format!("csrf={csrf}"), Some(&cookie), None).await;
+    assert_eq!(out.status, 303);
+    assert!(out.header("set-cookie").contains("Max-Age=0"));
+    // A cookie signed by another server (or forged) opens nothing.
+    let forged_cookie = format!("{}0", &cookie[..cookie.len() - 1]);
+    assert_eq!(answer(client().get(server.url("/owner")).header("cookie", forged_cookie)).await.status, 303);
+}
+
+async fn the_owner_pages_stay_closed_without_a_password_hash(db: TestDb) {
+    let server = shop(&db);
+    let login = get(&server, "/owner/login").await;
+    assert_eq!(login.status, 503);
+    assert!(login.body.contains("CINEPICKS_OWNER_PASSWORD_HASH") && login.body.contains("hash-password"));
+    let attempt = post_form(&server, "/owner/login", "password=anything", None, None).await;
+    assert_eq!(attempt.status, 503);
+    assert!(attempt.header("set-cookie").is_empty());
+}
+
 /// The Python client (`clients/python`), its unittest suite run against this server.
 async fn the_python_client_gets_typed_answers_and_problems_from_the_server(db: TestDb) {
     let server = shop(&db);
@@ -699,6 +822,8 @@ on_both_backends!(
     one_click_unsubscribe_stops_a_genuine_token_and_refuses_a_forged_one,
     the_short_link_of_an_sms_shows_the_films_sent_that_week,
     a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks,
+    the_owner_signs_in_and_sets_the_programme_with_a_csrf_token,
+    the_owner_pages_stay_closed_without_a_password_hash,
     the_python_client_gets_typed_answers_and_problems_from_the_server,
 );
 
@@ -706,9 +831,9 @@ on_both_backends!(
 async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_model() {
     let dir = tempfile::tempdir().unwrap();
     // No rate limit to speak of: the fuzzing below sends about a thousand requests in a few seconds.
-    let unlimited = [("CINEPICKS__SERVE__RATE_LIMIT_PER_MINUTE", "1000000")];
-    let server =
-        Server::start(dir.path(), &unlimited, &["demo", "--scale", "0.002", "--serve"], Duration::from_secs(900));
+    let hash = cinepicks::serve::owner::session::hash_password(OWNER_PASSWORD).unwrap();
+    let env = [("CINEPICKS__SERVE__RATE_LIMIT_PER_MINUTE", "1000000"), ("CINEPICKS_OWNER_PASSWORD_HASH", &hash)];
+    let server = Server::start(dir.path(), &env, &["demo", "--scale", "0.002", "--serve"], Duration::from_secs(900));
     let health = get(&server, "/api/v1/health").await.json();
     assert_eq!(health["popularity_model"], true, "{health}");
     assert!(health["films"].as_u64().unwrap() > 10, "{health}");
@@ -760,6 +885,31 @@ async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_mode
     let similar = get(&server, &format!("/api/v1/films/{first}/similar")).await.json();
     assert!(!similar["similar"].as_array().unwrap().is_empty(), "{similar}");
 
+    // The owner's pages on the demo's marts and models: the dashboard's charts, an estimate, a film's audience.
+    let signed_in =
+        post_form(&server, "/owner/login", &format!("password={}", OWNER_PASSWORD.replace(' ', "+")), None, None).await;
+    let cookie = session_cookie(&signed_in);
+    let owner_page = |path: String| {
+        let cookie = cookie.clone();
+        let url = server.url(&path);
+        async move { answer(client().get(url).header("cookie", cookie)).await }
+    };
+    let dashboard = owner_page("/owner".into()).await;
+    assert_eq!(dashboard.status, 200);
+    assert!(
+        dashboard.body.contains("Chiffres clés") && dashboard.body.matches("<svg").count() >= 5,
+        "{}",
+        dashboard.body
+    );
+    let estimate = owner_page("/owner/popularity?genre:Drama=Drama&runtime=110&year=2026&lang=en".into()).await;
+    assert_eq!(estimate.status, 200, "{}", estimate.body);
+    assert!(estimate.body.contains(r#"id="predicted-rating""#) && estimate.body.contains("What weighs most"));
+    let tool = owner_page(format!("/owner/audience?age=34&gender=F&occupation={occupation}")).await;
+    assert_eq!(tool.status, 200, "{}", tool.body);
+    assert!(tool.body.contains(r#"id="suggestions""#) && tool.body.contains(&html_escaped(title)), "{}", tool.body);
+    let film_audience = owner_page(format!("/owner/audience?title={}", query_value(title))).await;
+    assert!(film_audience.body.contains(r#"id="groups""#), "{}", film_audience.body);
+
     // Property-based fuzzing of every operation from the OpenAPI document (schemathesis, in the project venv
     // that `make test` names in CINEPICKS_PYTHON): no input may get a 5xx (both models are loaded here, so
     // not even the documented 503s are due).
@@ -776,5 +926,5 @@ async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_mode
         .unwrap_or_else(|e| panic!("running {}: {e}", schemathesis.display()));
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "schemathesis found server errors:\n{report}");
-    assert!(report.contains("Tested: 9"), "every operation fuzzed:\n{report}");
+    assert!(report.contains("Tested: 11"), "every operation fuzzed:\n{report}");
 }

@@ -73,6 +73,10 @@ label.choice { font-weight: 400 !important; display: inline-flex; gap: .35rem; a
 fieldset.genres { columns: 12rem; } fieldset.genres label.choice { display: flex; }
 label.consent { margin-top: 1rem; align-items: flex-start; }
 .error { color: #b00020; font-size: .92rem; } [aria-invalid=true] { border-color: #b00020 !important; }
+form.inline { display: inline; margin-left: .75rem; }
+button.link { background: none; color: #fff; padding: 0; text-decoration: underline; font-size: inherit; }
+span.status { padding: .1rem .45rem; border-radius: 3px; background: #e8e2d8; } span.status.succeeded { background: #d8f0dc; } span.status.failed { background: #f8d7da; }
+section.tool { background: #fff; padding: .5rem 1rem 1rem; margin: 1rem 0; border-radius: 6px; }
 section.operation { background: #fff; padding: .5rem 1rem; margin: 1rem 0; border-radius: 6px; }
 "#;
 

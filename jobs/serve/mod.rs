@@ -4,6 +4,7 @@
 //!   run is published; `language`: French or English per request;
 //! - `api`: `/api/v1` in JSON; `problem`: RFC 9457 errors; `openapi`: the API's document and docs page;
 //! - `pages`: the HTML pages; `assets`: the stylesheet, placeholder poster and search suggestions script;
+//! - `owner`: the owner's pages behind a sign-in (dashboard, model tools, operations);
 //! - `subscriptions`: subscribing with double opt-in, confirming and one-click unsubscribe, shared by the API and
 //!   `subscription_pages`; `rate_limit`: requests per client.
 
@@ -12,6 +13,7 @@ pub mod assets;
 pub mod catalogue;
 pub mod language;
 pub mod openapi;
+pub mod owner;
 pub mod pages;
 pub mod problem;
 pub mod rate_limit;
@@ -58,6 +60,11 @@ pub struct ServeConfig {
     pub rate_limit_per_minute: u32,
     /// Behind a reverse proxy: the client is the last address of `X-Forwarded-For`, not the connection's peer.
     pub behind_proxy: bool,
+    /// Environment variable holding the Argon2id hash of the owner's password (unset: owner pages closed).
+    pub owner_password_hash_env: String,
+    pub owner_session_hours: u32,
+    /// The owner's session cookie is sent over HTTPS only (browsers also allow http://localhost).
+    pub secure_cookies: bool,
 }
 
 impl ServeConfig {
@@ -76,6 +83,9 @@ impl ServeConfig {
         }
         if !(1..=100).contains(&self.home_films) {
             return Err("serve.home_films: must be between 1 and 100".into());
+        }
+        if !(1..=168).contains(&self.owner_session_hours) {
+            return Err("serve.owner_session_hours: must be between 1 and 168".into());
         }
         Ok(())
     }
@@ -124,6 +134,9 @@ pub struct Shared {
     /// is then refused, the rest of the site works).
     pub confirmations: Result<ConfirmationSender, String>,
     pub rate_limiter: RateLimiter,
+    /// Sign-in attempts per client, a few a minute (guessing the owner's password is slow).
+    pub login_limiter: RateLimiter,
+    pub sessions: owner::session::Sessions,
 }
 
 pub type AppState = Arc<Shared>;
@@ -193,6 +206,9 @@ async fn load<M: Send + 'static>(
     }
 }
 
+/// Owner sign-in attempts one client may make a minute.
+const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
+
 /// Opens the store, loads the snapshot and the models.
 pub async fn state(ctx: &Context) -> Result<AppState> {
     let store = crate::store::open(ctx).await?;
@@ -215,6 +231,12 @@ pub async fn state(ctx: &Context) -> Result<AppState> {
         signer,
         confirmations,
         rate_limiter: RateLimiter::new(ctx.config.serve.rate_limit_per_minute),
+        login_limiter: RateLimiter::new(LOGIN_ATTEMPTS_PER_MINUTE),
+        sessions: owner::session::Sessions::new(
+            &ctx.config.serve.owner_password_hash_env,
+            ctx.config.serve.owner_session_hours,
+            ctx.config.serve.secure_cookies,
+        ),
     }))
 }
 
@@ -237,6 +259,7 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(pages::routes())
         .merge(subscription_pages::routes())
+        .merge(owner::routes())
         .merge(assets::routes())
         .nest(
             "/api",

@@ -34,6 +34,24 @@ pub enum AnalyzeError {
     Mart { mart: &'static str, source: PolarsError },
 }
 
+/// The marts computed earlier, read back from `<marts>/<name>.parquet` in registry order (those missing are
+/// skipped): what the owner's dashboard shows between two `analyze` runs.
+pub fn read_marts(marts: &Path) -> Result<Vec<(&'static Mart, DataFrame)>, AnalyzeError> {
+    let mut out = Vec::new();
+    for mart in &MARTS {
+        let path = marts.join(format!("{}.parquet", mart.name));
+        if !path.is_file() {
+            continue;
+        }
+        let frame =
+            LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().as_ref()), ScanArgsParquet::default())
+                .and_then(LazyFrame::collect)
+                .map_err(|source| AnalyzeError::Read { table: mart.name, path, source })?;
+        out.push((mart, frame));
+    }
+    Ok(out)
+}
+
 /// Title types counted as films in every mart (the catalogue's default types too).
 pub const FILM_TYPES: [&str; 2] = ["movie", "tvMovie"];
 /// Title types counted as series work: a series, a mini-series or one of their episodes.

@@ -160,7 +160,8 @@ pub fn render(input: &ReportInput, lang: Lang) -> Rendered {
     Rendered { html, charts, notes }
 }
 
-const CSS: &str = r#"
+/// The page around the report: fonts, colours, header and footer.
+const PAGE_CSS: &str = r#"
 :root{--red:#b3261e;--night:#1f3b5b;--gold:#c9a227;--ink:#1f2328;--muted:#5b6470;--paper:#faf8f3;--card:#fff;--line:#e7e2d6}
 *{box-sizing:border-box}
 body{margin:0;background:var(--paper);color:var(--ink);font:16px/1.55 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif}
@@ -170,6 +171,14 @@ header h1{margin:0 0 6px;font-size:2.1rem;letter-spacing:.01em}
 header p{margin:0;color:#d9dee7}
 header .reel{color:var(--gold);font-weight:600;letter-spacing:.2em;text-transform:uppercase;font-size:.78rem}
 main{padding:8px 24px 40px}
+footer{padding:10px 24px 40px;color:var(--muted);font-size:.85rem}
+@media print{body{background:#fff}header{background:#1f3b5b;-webkit-print-color-adjust:exact;print-color-adjust:exact}section.q{border:none;padding:0}}
+"#;
+
+/// The report's content (key figures, sections, charts, tables): also the stylesheet of the owner's dashboard,
+/// which shows the same content inside the site.
+pub const CONTENT_CSS: &str = r#"
+.report{--red:#b3261e;--night:#1f3b5b;--gold:#c9a227;--line:#e7e2d6;--card:#fff}
 nav.toc{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:14px 20px;margin:24px 0}
 nav.toc ol{margin:0;padding-left:1.2em;columns:2;column-gap:32px}
 nav.toc a{color:var(--night);text-decoration:none}
@@ -193,8 +202,6 @@ th{color:var(--muted);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .note{background:#fff7e6;border:1px solid #f1d9a6;border-radius:8px;padding:8px 12px;color:#6b4e00;font-size:.9rem;margin:8px 0}
 .method{color:var(--muted);font-size:.85rem;margin-top:10px}
-footer{padding:10px 24px 40px;color:var(--muted);font-size:.85rem}
-@media print{body{background:#fff}header{background:#1f3b5b;-webkit-print-color-adjust:exact;print-color-adjust:exact}section.q{border:none;padding:0}}
 "#;
 
 fn page(input: &ReportInput, lang: Lang, sections: &[Section], figures: &[KeyFigure]) -> String {
@@ -202,7 +209,7 @@ fn page(input: &ReportInput, lang: Lang, sections: &[Section], figures: &[KeyFig
     let title = lang.pick("Cinepicks — ce que disent les données du cinéma", "Cinepicks — what the film data says");
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{PAGE_CSS}{CONTENT_CSS}</style>\n</head>\n<body>\n",
         lang.code(),
         escape(title)
     );
@@ -224,6 +231,21 @@ fn page(input: &ReportInput, lang: Lang, sections: &[Section], figures: &[KeyFig
         let _ = write!(h, "<li><a href=\"#{}\">{}</a></li>", s.mart, escape(&s.title));
     }
     h.push_str("</ol></nav>\n");
+    h.push_str(&content(sections, figures, lang));
+    let _ = write!(
+        h,
+        "</main>\n<footer><p>{}</p></footer>\n</body>\n</html>\n",
+        escape(lang.pick(
+            "Chaque chiffre vient des tables Parquet de data/marts/, que les analystes peuvent relire dans notebooks/. Données : IMDb (usage non commercial), MovieLens (GroupLens, recherche non commerciale), TMDB.",
+            "Every figure comes from the Parquet tables in data/marts/, which analysts can re-read in notebooks/. Data: IMDb (non-commercial use), MovieLens (GroupLens, non-commercial research), TMDB.",
+        ))
+    );
+    h
+}
+
+/// The key figures and the sections, without the page around them.
+fn content(sections: &[Section], figures: &[KeyFigure], lang: Lang) -> String {
+    let mut h = String::with_capacity(128 * 1024);
     let _ = write!(
         h,
         "<h2 id=\"key-figures\">{}</h2>\n<div class=\"figures\">",
@@ -285,15 +307,17 @@ fn page(input: &ReportInput, lang: Lang, sections: &[Section], figures: &[KeyFig
         }
         let _ = write!(h, "<p class=\"method\">{}</p>\n</section>\n", escape(&s.method));
     }
-    let _ = write!(
-        h,
-        "</main>\n<footer><p>{}</p></footer>\n</body>\n</html>\n",
-        escape(lang.pick(
-            "Chaque chiffre vient des tables Parquet de data/marts/, que les analystes peuvent relire dans notebooks/. Données : IMDb (usage non commercial), MovieLens (GroupLens, recherche non commerciale), TMDB.",
-            "Every figure comes from the Parquet tables in data/marts/, which analysts can re-read in notebooks/. Data: IMDb (non-commercial use), MovieLens (GroupLens, non-commercial research), TMDB.",
-        ))
-    );
     h
+}
+
+/// The report's content (key figures, then each question with its reading, charts and table), for the owner's
+/// dashboard of the web site; styled by [`CONTENT_CSS`].
+pub fn dashboard(input: &ReportInput, lang: Lang) -> String {
+    let mut sections = sections::all(input, lang);
+    if let Some(section) = input.popularity.as_ref().and_then(|m| drivers::section(m, lang)) {
+        sections.push(section);
+    }
+    content(&sections, &sections::key_figures(input, lang), lang)
 }
 
 fn looks_numeric(v: &str) -> bool {
