@@ -1,7 +1,7 @@
 # cinepicks — the two commands of the README, plus the benchmarks.
 #   make demo   set up what is missing, build, run the whole pipeline on generated demo data
 #   make test   set up what is missing, then format check, clippy and every test
-.PHONY: deps demo test bench-ingest notebooks bench-analyze postgres bench-publish bench-recommend bench-notify bench-popularity bench-serve
+.PHONY: deps demo test chromium bench-ingest notebooks bench-analyze postgres bench-publish bench-recommend bench-notify bench-popularity bench-serve
 
 deps:
 	@scripts/install-deps.sh
@@ -13,9 +13,13 @@ demo: deps
 postgres:
 	@scripts/postgres.sh
 
+# The browser tests drive Debian's Chromium (installed when missing).
+chromium:
+	@scripts/install-chromium.sh
+
 # CINEPICKS_PYTHON: the project venv's Python (with the xgboost package), which the popularity tests use to
 # check that Python XGBoost loads the saved models and predicts exactly as cinepicks does.
-test: deps postgres
+test: deps postgres chromium
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	CINEPICKS_PYTHON="$$(scripts/python-env.sh)/bin/python" cargo test --workspace

@@ -353,7 +353,7 @@ async fn pages_escape_titles_speak_french_or_english_and_send_security_headers(d
     // No poster is known: the placeholder, with alt text naming the film.
     assert!(home.body.contains(r#"src="/assets/poster-placeholder.svg" alt="Pas d"#), "{}", home.body);
     for (name, expected) in
-        [("x-content-type-options", "nosniff"), ("referrer-policy", "no-referrer"), ("x-frame-options", "DENY")]
+        [("x-content-type-options", "nosniff"), ("referrer-policy", "same-origin"), ("x-frame-options", "DENY")]
     {
         assert_eq!(home.header(name), expected, "{name}");
     }

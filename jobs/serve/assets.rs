@@ -1,5 +1,6 @@
 //! The files the pages load from this server only (the CSP allows nothing else): the stylesheet, the placeholder
-//! poster (an SVG) and the small script filling the search box's suggestions.
+//! poster (an SVG), the small script filling the search box's suggestions and the one replacing posters that fail
+//! to load.
 
 use axum::Router;
 use axum::http::header;
@@ -17,6 +18,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/style.css", get(|| asset("text/css; charset=utf-8", STYLE)))
         .route(PLACEHOLDER_POSTER, get(|| asset("image/svg+xml", PLACEHOLDER_SVG)))
         .route("/assets/suggest.js", get(|| asset("text/javascript; charset=utf-8", SUGGEST_JS)))
+        .route("/assets/posters.js", get(|| asset("text/javascript; charset=utf-8", POSTERS_JS)))
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
@@ -55,7 +57,7 @@ ul.films a { text-decoration: none; color: inherit; display: block; }
 ul.films .text { padding: .5rem .6rem .7rem; }
 ul.films .title, ul.films .meta, ul.films .reason { display: block; } ul.films .title { font-weight: 600; }
 ul.films .meta, .reason { color: var(--muted); font-size: .9rem; } ul.films .reason { margin-top: .35rem; font-style: italic; }
-.poster { display: block; aspect-ratio: 2 / 3; width: 100%; background: #2b2d42 url(/assets/poster-placeholder.svg) center / cover no-repeat; }
+.poster { display: block; overflow: hidden; aspect-ratio: 2 / 3; width: 100%; background: #2b2d42 url(/assets/poster-placeholder.svg) center / cover no-repeat; }
 .poster img { display: block; width: 100%; height: 100%; object-fit: cover; color: #edf2f4; font-size: .8rem; }
 .film { display: grid; grid-template-columns: minmax(10rem, 16rem) 1fr; gap: 1.5rem; align-items: start; }
 @media (max-width: 40rem) { .film { grid-template-columns: 1fr; } .film .poster { max-width: 14rem; } }
@@ -72,12 +74,34 @@ fieldset { border: 1px solid #ddd; border-radius: 6px; margin: .75rem 0 0; paddi
 label.choice { font-weight: 400 !important; display: inline-flex; gap: .35rem; align-items: center; margin: .2rem 1rem .2rem 0; }
 fieldset.genres { columns: 12rem; } fieldset.genres label.choice { display: flex; }
 label.consent { margin-top: 1rem; align-items: flex-start; }
-.error { color: #b00020; font-size: .92rem; } [aria-invalid=true] { border-color: #b00020 !important; }
+form.subscribe label.choice { margin-top: .2rem; }
+.error { display: block; color: #b00020; font-size: .92rem; } .error::first-letter { text-transform: uppercase; } [aria-invalid=true] { border-color: #b00020 !important; }
 form.inline { display: inline; margin-left: .75rem; }
 button.link { background: none; color: #fff; padding: 0; text-decoration: underline; font-size: inherit; }
 span.status { padding: .1rem .45rem; border-radius: 3px; background: #e8e2d8; } span.status.succeeded { background: #d8f0dc; } span.status.failed { background: #f8d7da; }
 section.tool { background: #fff; padding: .5rem 1rem 1rem; margin: 1rem 0; border-radius: 6px; }
 section.operation { background: #fff; padding: .5rem 1rem; margin: 1rem 0; border-radius: 6px; }
+"#;
+
+/// A poster that fails to load (a host down, offline) is replaced by the placeholder, rather than the browser's
+/// broken-image icon over it; without the script the placeholder still shows behind, with the alt text.
+const POSTERS_JS: &str = r#""use strict";
+(function () {
+  var placeholder = "/assets/poster-placeholder.svg";
+  function fallBack(img) {
+    if (img.getAttribute("src") === placeholder) return;
+    img.src = placeholder;
+  }
+  // Errors after this script ran, caught as they happen (error events do not bubble: listen in capture).
+  document.addEventListener("error", function (event) {
+    var img = event.target;
+    if (img && img.tagName === "IMG" && img.closest(".poster")) fallBack(img);
+  }, true);
+  // Errors before it ran: images already complete with nothing to show.
+  Array.prototype.forEach.call(document.querySelectorAll(".poster img"), function (img) {
+    if (img.complete && img.naturalWidth === 0) fallBack(img);
+  });
+})();
 "#;
 
 /// Progressive enhancement: without it the search form still works (it posts to /search).

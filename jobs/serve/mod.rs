@@ -241,7 +241,7 @@ pub async fn state(ctx: &Context) -> Result<AppState> {
 }
 
 /// Headers of every response: no script or style from elsewhere (posters may come from any HTTPS host), no
-/// MIME sniffing, no referrer (unsubscribe URLs carry a token), no framing.
+/// MIME sniffing, referrers only within the site (links carry tokens), no framing.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; \
      script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -253,7 +253,7 @@ pub fn router(state: AppState) -> Router {
     let security_headers = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ];
     let mut app = Router::new()
@@ -310,15 +310,27 @@ async fn serve(ctx: &Context, addr: SocketAddr) -> Result<Metrics> {
     use std::io::Write as _;
     std::io::stdout().flush().ok();
 
+    let state_timeout = state.ctx.config.serve.request_timeout_secs;
     let watcher = tokio::spawn(watch(state.clone()));
     let app = router(state);
     // The peer's address feeds the rate limit.
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app).with_graceful_shutdown(async {
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         let signal = crate::daemon::shutdown_signal().await;
         tracing::info!(signal, "stopping: finishing the requests in flight");
+        let _ = stopping.send(());
     });
-    let outcome = result.await.context("serving HTTP");
+    // A request cannot outlive its timeout, so after the signal the server gets that long (and a margin) to
+    // drain; a client holding its connection open beyond that does not keep the process alive.
+    let grace = Duration::from_secs(state_timeout + 2);
+    let outcome = tokio::select! {
+        served = server.into_future() => served.context("serving HTTP"),
+        _ = async { if stopped.await.is_ok() { tokio::time::sleep(grace).await } else { std::future::pending::<()>().await } } => {
+            tracing::warn!(seconds = grace.as_secs(), "connections still open after the grace period: stopping anyway");
+            Ok(())
+        }
+    };
     watcher.abort();
     outcome?;
     let mut metrics = Metrics::default();

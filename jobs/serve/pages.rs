@@ -78,6 +78,7 @@ pub(super) fn layout(
                 link rel="stylesheet" href="/assets/style.css";
                 link rel="icon" href=(PLACEHOLDER_POSTER);
                 script src="/assets/suggest.js" defer {}
+                script src="/assets/posters.js" defer {}
             }
             body {
                 a.skip href="#content" { (t(language, "Aller au contenu", "Skip to content")) }

@@ -89,40 +89,84 @@ pub struct UnsubscribeOutcome {
     pub address: String,
 }
 
-/// Checks the request and turns it into a customer for the store; a 422 naming the field otherwise.
+/// Checks the request and turns it into a customer for the store; a 422 naming the field otherwise, its message
+/// in the visitor's language (the pages show it next to the field).
 fn validate(state: &AppState, request: &SubscribeRequest, language: Language) -> Result<NewCustomer, Problem> {
+    let say = |fr: &str, en: &str| match language {
+        Language::Fr => fr.to_owned(),
+        Language::En => en.to_owned(),
+    };
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(Problem::invalid("name", format!("must hold 1 to {MAX_NAME} characters")));
+        let why = say("indiquez votre nom (100 caractères au plus)", "give your name (at most 100 characters)");
+        return Err(Problem::invalid("name", why));
     }
     let filled = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-    let email =
-        filled(&request.email).map(|e| Email::parse(&e).map_err(|err| Problem::invalid("email", err))).transpose()?;
+    let email = filled(&request.email)
+        .map(|e| {
+            Email::parse(&e).map_err(|_| {
+                Problem::invalid(
+                    "email",
+                    say("cette adresse e-mail n'est pas valide", "this e-mail address is not valid"),
+                )
+            })
+        })
+        .transpose()?;
     let phone = filled(&request.phone)
-        .map(|p| PhoneNumber::parse(&p).map_err(|err| Problem::invalid("phone", err)))
+        .map(|p| {
+            PhoneNumber::parse(&p).map_err(|_| {
+                let why = say(
+                    "ce numéro n'est pas un numéro de portable valide (06…, 07… ou +33…)",
+                    "this is not a valid mobile number (06…, 07… or +33…)",
+                );
+                Problem::invalid("phone", why)
+            })
+        })
         .transpose()?;
     let mut consent = Vec::new();
     for (i, channel) in request.channels.iter().enumerate() {
-        let channel = channel.parse::<Channel>().map_err(|err| Problem::invalid(format!("channels[{i}]"), err))?;
+        let channel = channel.parse::<Channel>().map_err(|_| {
+            Problem::invalid(
+                format!("channels[{i}]"),
+                say("canal inconnu : email ou sms", "unknown channel: email or sms"),
+            )
+        })?;
         match channel {
             Channel::Email if email.is_none() => {
-                return Err(Problem::invalid("email", "needed to receive the picks by e-mail"));
+                let why = say(
+                    "indiquez votre adresse pour recevoir les films par e-mail",
+                    "give your address to receive the films by e-mail",
+                );
+                return Err(Problem::invalid("email", why));
             }
             Channel::Sms if phone.is_none() => {
-                return Err(Problem::invalid("phone", "needed to receive the picks by text message"));
+                let why = say(
+                    "indiquez votre numéro pour recevoir les films par SMS",
+                    "give your number to receive the films by text message",
+                );
+                return Err(Problem::invalid("phone", why));
             }
             _ if !consent.contains(&channel) => consent.push(channel),
             _ => {}
         }
     }
     if consent.is_empty() {
-        return Err(Problem::invalid("channels", "choose e-mail, text message or both"));
+        let why = say("choisissez l'e-mail, le SMS ou les deux", "choose e-mail, text message or both");
+        return Err(Problem::invalid("channels", why));
     }
     if !request.consent {
-        return Err(Problem::invalid("consent", "tick the box to agree to receive the weekly picks"));
+        let why = say(
+            "cochez la case pour accepter de recevoir les films de la semaine",
+            "tick the box to agree to receive the weekly films",
+        );
+        return Err(Problem::invalid("consent", why));
     }
     if request.likes.len() > MAX_LIKES {
-        return Err(Problem::invalid("likes", format!("at most {MAX_LIKES} films")));
+        let why = match language {
+            Language::Fr => format!("{MAX_LIKES} films au plus"),
+            Language::En => format!("at most {MAX_LIKES} films"),
+        };
+        return Err(Problem::invalid("likes", why));
     }
     let catalogue = state.catalogue();
     let mut likes = Vec::new();
@@ -133,7 +177,11 @@ fn validate(state: &AppState, request: &SubscribeRequest, language: Language) ->
     let mut genres = Vec::new();
     for (i, genre) in request.genres.iter().enumerate() {
         let known = catalogue.genres.iter().find(|g| g.eq_ignore_ascii_case(genre.trim())).ok_or_else(|| {
-            Problem::invalid(format!("genres[{i}]"), format!("{genre:?} is not a genre of the catalogue"))
+            let why = match language {
+                Language::Fr => format!("« {genre} » n'est pas un genre du catalogue"),
+                Language::En => format!("{genre:?} is not a genre of the catalogue"),
+            };
+            Problem::invalid(format!("genres[{i}]"), why)
         })?;
         genres.push(known.clone());
     }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
@@ -20,9 +20,21 @@ use crate::serve::language::{PageLanguage, code};
 use crate::serve::pages::{link, report_lang, t};
 use crate::status::{Snapshot, numeric_metrics, snapshot};
 
-/// The page, with a notice after the programme was changed or refused.
-pub async fn page(State(state): State<AppState>, PageLanguage(language): PageLanguage, owner: Owner) -> Response {
-    render(&state, language, &owner, None).await
+/// The page; `saved=N` (the redirect after saving the programme) shows a notice.
+pub async fn page(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+    owner: Owner,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let notice = params.get("saved").and_then(|n| n.parse::<usize>().ok()).map(|n| {
+        let text = match language {
+            Language::Fr => format!("Programme enregistré : {n} film(s) à l'affiche cette semaine."),
+            Language::En => format!("Programme saved: {n} film(s) showing this week."),
+        };
+        (StatusCode::OK, text)
+    });
+    render(&state, language, &owner, notice).await
 }
 
 async fn render(state: &AppState, language: Language, owner: &Owner, notice: Option<(StatusCode, String)>) -> Response {
@@ -101,7 +113,7 @@ fn model(snap: &Snapshot, language: Language) -> maud::Markup {
                     p { (t(language, "Exécution ", "Run ")) code { (run.run_id) }
                         @if let Some(p) = run.published_at { (t(language, ", publiée le ", ", published on ")) (p.format("%Y-%m-%d %H:%M UTC")) } }
                     table { tbody { @for (name, value) in numeric_metrics(&run.metrics) {
-                        tr { td { code { (name) } } td.num { (lang.num(value, 4)) } }
+                        tr { td { code { (name) } } td.num { (lang.num(value, if value.fract() == 0.0 { 0 } else { 4 })) } }
                     } } }
                 }
                 None => { p.notice { (t(language, "Aucun modèle publié : lancez `cinepicks train` puis `cinepicks publish`.", "No model published: run `cinepicks train` then `cinepicks publish`.")) } }

@@ -1,0 +1,413 @@
+"""Walk through the cinepicks site in Chromium as a customer (search, film, subscribe, confirm, unsubscribe), then
+as the owner (sign in, dashboard, popularity estimate, audience, operations and programme, sign out)."""
+
+import argparse
+import email
+import email.policy
+import html
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+PLACEHOLDER = "/assets/poster-placeholder.svg"
+NAME = "Léa Test"
+ADDRESS = "lea.walkthrough@example.org"
+WEEK = "2026-W48"
+# A fixed moment inside WEEK, so that `notify` plans the same week whatever day the test runs.
+NOTIFY_NOW = "2026-11-25T10:00:00+01:00"
+
+
+class Walk:
+    """The browser page, the server and its store, and what one step hands to the next."""
+
+    def __init__(self, page, args):
+        self.page = page
+        self.base = args.base_url.rstrip("/")
+        self.data_dir = Path(args.data_dir)
+        self.cinepicks = args.cinepicks
+        self.screenshots = Path(args.screenshots)
+        self.film = None  # the film page's title, liked when subscribing
+        self.subscribed_at = None  # epoch seconds, to tell this run's confirmation from older ones
+        self.owner_password = args.owner_password
+
+    def url(self, path):
+        return self.base + path
+
+    def local(self, link):
+        """A message's link (the configured site_url's origin) pointed at the server under test, path and query kept."""
+        parts, base = urlsplit(link), urlsplit(self.base)
+        return urlunsplit((base.scheme, base.netloc, base.path + parts.path, parts.query, ""))
+
+    def shot(self, name):
+        self.page.screenshot(path=str(self.screenshots / f"{name}.png"), full_page=True)
+        return f"{name}.png"
+
+    def heading(self):
+        return self.page.locator("main h1").first.inner_text().strip()
+
+    def submit(self, button):
+        """Clicks a button that posts a form or follows a link, and returns the response of the page it leads to."""
+        with self.page.expect_navigation() as navigation:
+            button.click()
+        return navigation.value
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+# --- the outbox ---------------------------------------------------------------------------------------------
+
+
+def message_text(message):
+    """Every text part, decoded (the parser undoes quoted-printable: soft line breaks, =3D), HTML entities too."""
+    parts = message.walk() if message.is_multipart() else [message]
+    return "\n".join(html.unescape(p.get_content()) for p in parts if p.get_content_maintype() == "text")
+
+
+def messages_to(folder, address, since):
+    """The .eml files of `folder` written since `since` (epoch seconds) and sent to `address`, newest first."""
+    found = []
+    for path in Path(folder).glob("*.eml"):
+        mtime = path.stat().st_mtime
+        if mtime < since:
+            continue
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if address in str(message.get("To", "")).lower() or address in message_text(message).lower():
+            found.append((mtime, path, message))
+    return [(path, message) for _, path, message in sorted(found, key=lambda f: f[0], reverse=True)]
+
+
+def wait_for_message(folder, address, since, seconds):
+    """Polls `folder` for a message to `address`, written while or just after the server answers."""
+    deadline = time.monotonic() + seconds
+    while not (found := messages_to(folder, address, since)):
+        check(time.monotonic() < deadline, f"no message to {address} in {folder} after {seconds} s")
+        time.sleep(0.2)
+    return found[0]
+
+
+def link_in(message, path):
+    """The message's first link to `path` (any origin), with its query."""
+    match = re.search(r"https?://[^\s\"'<>]+" + re.escape(path) + r"\?[^\s\"'<>]+", message_text(message))
+    check(match, f"no link to {path} in the message {message.get('Subject')!r}")
+    return match.group(0)
+
+
+# --- the steps: each checks what a customer would see, and returns a summary and its screenshots -----------
+
+
+def home(walk):
+    page = walk.page
+    response = page.goto(walk.url("/"))
+    check(response.ok, f"GET / answered {response.status}")
+    cinema = page.locator("header.site a").first.inner_text().strip()
+    check(cinema and cinema in page.title(), f"the title {page.title()!r} does not name the cinema {cinema!r}")
+    check(page.locator("html").get_attribute("lang") == "fr", "the home page is not in French by default")
+    check(page.locator("form.search input#q[name=q]").is_visible(), "no visible search box #q on the home page")
+    check(page.locator("ul.films li a").count() > 0, "the home page lists no film")
+    return f"title {page.title()!r}, search box present", [walk.shot("01-home")]
+
+
+def search(walk):
+    page = walk.page
+    # A title from the catalogue shown on the home page; its first words are what a customer would type.
+    title = re.sub(r"\s*\(\d{4}\)$", "", page.locator("ul.films li span.title").first.inner_text().strip())
+    words = title.split()
+    query = " ".join(words[:2]) if len(words) > 2 else title
+    page.locator("#q").fill(query)
+    walk.submit(page.locator("form.search button[type=submit]"))
+    how = "redirected"
+    if not urlsplit(page.url).path.startswith("/films/"):
+        # Several films match: the one picked on the home page should be among them, else take the first.
+        results = page.locator("ul.films li a")
+        check(results.count() > 0, f"searching {query!r} found nothing ({page.url})")
+        how = f"picked from {results.count()} results"
+        wanted = results.filter(has=page.locator("span.title", has_text=title))
+        walk.submit((wanted if wanted.count() else results).first)
+    path = urlsplit(page.url).path
+    check(re.fullmatch(r"/films/[^/]+", path), f"searching {query!r} did not lead to a film page: {page.url}")
+    walk.film = walk.heading()
+    check(query.lower() in walk.film.lower(), f"searched {query!r} but landed on {walk.film!r}")
+    return f"searched {query!r}, {how} to {walk.film!r} ({path})", [walk.shot("02-film")]
+
+
+def similar_films(walk):
+    page = walk.page
+    items = page.locator("ol.similar > li")
+    check(items.count() == 5, f"the film page shows {items.count()} similar films, not 5")
+    for i in range(5):
+        check(items.nth(i).locator("a").first.inner_text().strip(), f"similar film {i + 1} has no linked title")
+        reason = items.nth(i).locator("span.reason")
+        check(reason.is_visible() and reason.inner_text().strip(), f"similar film {i + 1} has no visible reason")
+    # Posters are lazy-loaded: bring them into view, then let each one load or fail (other hosts are blocked).
+    page.locator("ol.similar").scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.querySelectorAll('ol.similar span.poster img')].every(i => i.complete)")
+    posters = page.locator("ol.similar span.poster").evaluate_all(
+        """spans => spans.map(span => {
+            const img = span.querySelector('img');
+            return {loaded: !!img && img.complete && img.naturalWidth > 0,
+                    src: img ? img.getAttribute('src') : null,
+                    background: getComputedStyle(span).backgroundImage};
+        })"""
+    )
+    check(len(posters) == 5, f"{len(posters)} posters for 5 similar films")
+    for i, poster in enumerate(posters, 1):
+        shown = poster["loaded"] or PLACEHOLDER in poster["background"]
+        check(shown, f"similar film {i}: poster {poster['src']!r} did not load and has no placeholder behind it")
+    # The placeholder behind a failed poster only shows if the server serves it.
+    placeholder = page.request.get(walk.url(PLACEHOLDER))
+    check(placeholder.ok and "svg" in placeholder.headers.get("content-type", ""), "no placeholder poster served")
+    real = sum(p["loaded"] and p["src"] != PLACEHOLDER for p in posters)
+    drawn = sum(p["loaded"] and p["src"] == PLACEHOLDER for p in posters)
+    failed = 5 - real - drawn
+    posters_seen = f"{real} loaded, {drawn} placeholders, {failed} failed (placeholder behind)"
+    return f"5 similar films with reasons; posters: {posters_seen}", [walk.shot("03-similar")]
+
+
+def subscribe(walk):
+    page = walk.page
+    page.goto(walk.url("/subscribe"))
+    form = page.locator("form.subscribe")
+    form.locator("#name").fill(NAME)
+    form.locator("input[name=channels][value=email]").check()
+    form.locator("#email").fill(ADDRESS)
+    form.locator("#likes").fill(walk.film)
+    genre = form.locator("input[name=genres]").first.get_attribute("value")
+    form.locator(f"input[name=genres][value='{genre}']").check()
+    check(not form.locator("#consent").is_checked(), "consent is ticked before the customer ticks it")
+    # First without consent: the server must refuse and give the form back as it was typed.
+    refused = walk.submit(form.locator("button[type=submit]"))
+    check(refused.status >= 400, f"subscribing without consent answered {refused.status}, not an error")
+    check(page.locator("#consent-error").is_visible(), "no visible #consent-error without consent")
+    name = page.locator("#name").input_value()
+    check(name == NAME, f"the name typed was lost: {name!r}")
+    check(page.locator("#likes").input_value().strip() == walk.film, "the liked film typed was lost")
+    check(page.locator(f"input[name=genres][value='{genre}']").is_checked(), "the genre ticked was lost")
+    shots = [walk.shot("04a-subscribe-refused")]
+    page.locator("#consent").check()
+    walk.subscribed_at = time.time() - 1  # a message written within this second still counts
+    sent = walk.submit(page.locator("form.subscribe button[type=submit]"))
+    check(sent.status == 202, f"subscribing answered {sent.status}, not 202")
+    check(walk.heading() == "Vérifiez vos messages", f"after subscribing the page says {walk.heading()!r}")
+    # The address is shown partly hidden (l•••@example.org): its domain tells where the message went.
+    check(ADDRESS.split("@")[1] in page.locator("main").inner_text(), "the page does not say where the message went")
+    shots.append(walk.shot("04b-subscribe-sent"))
+    return f"refused without consent ({refused.status}, form kept), then {sent.status} 'Vérifiez vos messages'", shots
+
+
+def confirm(walk):
+    page = walk.page
+    # By design the site sends nothing to an address already confirmed, or asked for in the last 2 minutes:
+    # the walkthrough needs a store where this address is new.
+    folder = walk.data_dir / "outbox" / "email" / "confirmations"
+    path, message = wait_for_message(folder, ADDRESS, walk.subscribed_at, 10)
+    response = page.goto(walk.local(link_in(message, "/subscribe/confirm")))
+    check(response.ok, f"the confirmation link answered {response.status}")
+    buttons = page.locator("main button[type=submit]")
+    check(buttons.count() == 1, f"the confirmation page has {buttons.count()} buttons, not 1")
+    confirmed = walk.submit(buttons)
+    check(confirmed.ok, f"confirming answered {confirmed.status}")
+    check(walk.heading() == "Inscription confirmée", f"after confirming the page says {walk.heading()!r}")
+    return f"{path.name}: link opened, button clicked, 'Inscription confirmée'", [walk.shot("05-confirmed")]
+
+
+def unsubscribe(walk):
+    page = walk.page
+    # The weekly send is a batch job: run it as the cinema would, on the same store, with the caller's
+    # environment (library path, unsubscribe secret, database URL).
+    env = dict(os.environ)
+    env.setdefault("CINEPICKS_NOW", NOTIFY_NOW)
+    command = [walk.cinepicks, "--data-dir", str(walk.data_dir), "notify", "--week", WEEK]
+    started = time.time() - 1
+    try:
+        subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=300)
+    except subprocess.CalledProcessError as failure:
+        raise AssertionError(f"{' '.join(command)} exited {failure.returncode}:\n{failure.stderr[-3000:]}") from None
+    # A week is sent once per subscription: on a store where this address already had WEEK, nothing new comes.
+    found = messages_to(walk.data_dir / "outbox" / "email" / WEEK, ADDRESS, started)
+    check(found, f"notify --week {WEEK} wrote no e-mail to {ADDRESS} in outbox/email/{WEEK}")
+    path, message = found[0]
+    response = page.goto(walk.local(link_in(message, "/unsubscribe")))
+    check(response.ok, f"the unsubscribe link answered {response.status}")
+    button = page.get_by_role("button", name="Confirmer le désabonnement")
+    check(button.count() == 1, "the unsubscribe page has no 'Confirmer le désabonnement' button")
+    done = walk.submit(button)
+    check(done.ok, f"unsubscribing answered {done.status}")
+    check(walk.heading() == "Vous êtes désabonné·e", f"after unsubscribing the page says {walk.heading()!r}")
+    return f"{WEEK}/{path.name}: unsubscribe link opened, button clicked, unsubscribed", [walk.shot("06-unsubscribed")]
+
+
+def english(walk):
+    page = walk.page
+    response = page.goto(walk.url("/?lang=en"))
+    check(response.ok, f"GET /?lang=en answered {response.status}")
+    lang = page.locator("html").get_attribute("lang")
+    check(lang == "en", f"/?lang=en has html lang={lang!r}")
+    check(walk.heading() == "Find your next film", f"/?lang=en is headed {walk.heading()!r}")
+    return "html lang='en', 'Find your next film'", [walk.shot("07-home-en")]
+
+
+# --- the owner's steps -------------------------------------------------------------------------------------
+
+
+def owner_sign_in(walk):
+    page = walk.page
+    page.goto(walk.url("/owner"))
+    check(urlsplit(page.url).path == "/owner/login", f"/owner without a session led to {page.url}, not the sign-in")
+    page.locator("#password").fill("not the password")
+    refused = walk.submit(page.locator("form.owner button[type=submit]"))
+    check(refused.status == 401, f"a wrong password answered {refused.status}, not 401")
+    check(page.locator("#password-error").is_visible(), "no visible error after a wrong password")
+    shots = [walk.shot("08a-owner-refused")]
+    page.locator("#password").fill(walk.owner_password)
+    walk.submit(page.locator("form.owner button[type=submit]"))
+    check(urlsplit(page.url).path == "/owner", f"signing in led to {page.url}, not the dashboard")
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    session = cookies.get("__Host-cinepicks_owner")
+    check(session and session["httpOnly"] and session["secure"] and session["sameSite"] == "Strict",
+          f"the session cookie is not HttpOnly, Secure and SameSite=Strict: {session}")
+    check(page.get_by_text("Chiffres clés").is_visible(), "the dashboard shows no key figures")
+    charts = page.locator("div.report figure svg").count()
+    check(charts >= 5, f"the dashboard draws {charts} charts, fewer than 5")
+    shots.append(walk.shot("08b-owner-dashboard"))
+    return f"wrong password refused (401); signed in, dashboard with {charts} charts", shots
+
+
+def owner_estimate(walk):
+    page = walk.page
+    page.goto(walk.url("/owner/popularity"))
+    form = page.locator("form.owner")
+    form.locator("fieldset.genres input[type=checkbox]").first.check()
+    form.locator("#runtime").fill("110")
+    form.locator("#year").fill("2026")
+    walk.submit(form.locator("button[type=submit]"))
+    rating = page.locator("#predicted-rating")
+    check(rating.is_visible(), "no predicted rating after estimating")
+    reasons = page.locator("table.reasons tbody tr").count()
+    check(reasons > 0, "the estimate gives no reason")
+    return f"predicted {rating.inner_text()!r} with {reasons} reasons", [walk.shot("09-owner-popularity")]
+
+
+def owner_audience(walk):
+    page = walk.page
+    page.goto(walk.url("/owner/audience"))
+    page.locator("#age").fill("34")
+    page.locator("#gender").fill("F")
+    page.locator("#occupation").fill("student")
+    walk.submit(page.locator("form.owner:has(#age) button[type=submit]"))
+    suggestions = page.locator("#suggestions li")
+    suggested = suggestions.count()
+    check(suggested > 0, f"no film suggested for a 34-year-old student: {page.locator('main').inner_text()[:300]}")
+    film = suggestions.first.locator("strong").inner_text().strip()
+    page.locator("#title").fill(film)
+    walk.submit(page.locator("form.owner:has(#title) button[type=submit]"))
+    groups = page.locator("#groups tbody tr").count()
+    check(groups > 0, f"no audience group for {film!r}")
+    return f"{suggested} suggestions; {film!r} loved most by {groups} groups", [walk.shot("10-owner-audience")]
+
+
+def owner_operations(walk):
+    page = walk.page
+    page.goto(walk.url("/owner/operations"))
+    # inner_text is the text as shown, and the figures' labels are shown in capitals.
+    main = page.locator("main").inner_text().lower()
+    for expected in ("nightly", "weekly_notify", "abonnements actifs", "envois par état"):
+        check(expected in main, f"the operations page does not show {expected!r}")
+    page.locator("#films").fill(walk.film)
+    walk.submit(page.locator("#programme button[type=submit]"))
+    kept = page.locator("#films").input_value().strip()
+    check(walk.film.split(" (")[0] in kept, f"the programme saved shows {kept!r}, not {walk.film!r}")
+    return f"jobs, model, deliveries shown; programme set to {kept!r}", [walk.shot("11-owner-operations")]
+
+
+def owner_sign_out(walk):
+    page = walk.page
+    walk.submit(page.get_by_role("button", name="Se déconnecter"))
+    page.goto(walk.url("/owner"))
+    check(urlsplit(page.url).path == "/owner/login", "after signing out, /owner still opens")
+    return "signed out: /owner asks for the password again", [walk.shot("12-owner-signed-out")]
+
+
+OWNER_STEPS = [
+    ("owner signs in", owner_sign_in),
+    ("owner estimates a film's popularity", owner_estimate),
+    ("owner looks up an audience", owner_audience),
+    ("owner sets the programme", owner_operations),
+    ("owner signs out", owner_sign_out),
+]
+
+
+STEPS = [
+    ("home", home),
+    ("search", search),
+    ("similar films", similar_films),
+    ("subscribe", subscribe),
+    ("confirm", confirm),
+    ("weekly e-mail and unsubscribe", unsubscribe),
+    ("English", english),
+]
+
+
+# --- running ------------------------------------------------------------------------------------------------
+
+
+def walk_through(walk, steps):
+    """Runs the steps in order, one line each; the first failed check stops the walk. Returns the exit code."""
+    for number, (name, step) in enumerate(steps, 1):
+        started = time.monotonic()
+        try:
+            summary, shots = step(walk)
+        except (AssertionError, PlaywrightError, subprocess.TimeoutExpired) as failure:
+            try:
+                shot = walk.shot("99-failure")
+            except PlaywrightError:
+                shot = "none"
+            print(f"step {number}/{len(steps)} {name}: FAILED on {walk.page.url}: {failure} [{shot}]", file=sys.stderr)
+            return 1
+        took = time.monotonic() - started
+        print(f"step {number}/{len(steps)} {name}: ok in {took:.1f} s: {summary} [{', '.join(shots)}]", flush=True)
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--base-url", required=True, help="the running `cinepicks serve`, e.g. http://127.0.0.1:8080/")
+    parser.add_argument("--data-dir", required=True, help="the store the server serves (its outbox is read)")
+    parser.add_argument("--cinepicks", required=True, help="the cinepicks binary, to run `notify`")
+    parser.add_argument("--screenshots", required=True, help="folder for the full-page screenshots")
+    parser.add_argument("--owner-password", help="then walk the owner's pages with this password")
+    args = parser.parse_args()
+    Path(args.screenshots).mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with sync_playwright() as p:
+        # Debian's Chromium, so nothing is downloaded; --no-sandbox because tests run as root.
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            # A French browser: the site follows Accept-Language, and headless Chromium would ask for English.
+            context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+            context.set_default_timeout(15_000)
+            # Only the server under test is reached: posters on other hosts fail as they would offline (the
+            # placeholder must show), and no test traffic leaves the machine.
+            local = urlsplit(args.base_url).netloc
+            context.route("**/*", lambda r: r.continue_() if urlsplit(r.request.url).netloc == local else r.abort())
+            steps = STEPS + (OWNER_STEPS if args.owner_password else [])
+            code = walk_through(Walk(context.new_page(), args), steps)
+        finally:
+            browser.close()
+    if code == 0:
+        print(f"walkthrough passed: {len(steps)} steps in {time.monotonic() - started:.1f} s")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
