@@ -766,7 +766,7 @@ async fn the_python_client_gets_typed_answers_and_problems_from_the_server(db: T
         .unwrap_or_else(|e| panic!("running {python}: {e}"));
     let report = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{report}");
-    assert!(report.contains("Ran 4 tests") && report.trim_end().ends_with("OK"), "{report}");
+    assert!(report.contains("Ran 5 tests") && report.trim_end().ends_with("OK"), "{report}");
 }
 
 async fn a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded_header(db: TestDb) {

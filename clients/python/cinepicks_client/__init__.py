@@ -151,6 +151,21 @@ class Suggestions:
 
 
 @dataclass
+class SubscribeOutcome:
+    status: str
+    addresses: List[str]
+    valid_days: int
+
+
+@dataclass
+class ConfirmOutcome:
+    confirmed: bool
+    changed: bool
+    channel: str
+    address: str
+
+
+@dataclass
 class UnsubscribeOutcome:
     unsubscribed: bool
     changed: bool
@@ -237,6 +252,19 @@ class Client:
     def suggest(self, age: int, gender: str, occupation: str, n: Optional[int] = None) -> Suggestions:
         query = {"age": age, "gender": gender, "occupation": occupation, "n": n}
         return self._call(Suggestions, "GET", "/suggest", query)
+
+    def subscribe(self, name: str, channels: List[str], email: Optional[str] = None, phone: Optional[str] = None,
+                  likes: Optional[List[str]] = None, genres: Optional[List[str]] = None,
+                  consent: bool = False) -> SubscribeOutcome:
+        """Asks for the weekly picks; nothing but a confirmation message is sent until its link is followed.
+        ``consent`` must be True: the person agreed to receive them on these channels."""
+        body = {"name": name, "channels": channels, "email": email, "phone": phone, "likes": likes or [],
+                "genres": genres or [], "consent": consent}
+        return self._call(SubscribeOutcome, "POST", "/subscriptions", body=body)
+
+    def confirm(self, token: str) -> ConfirmOutcome:
+        """The token of the confirmation message's link (``…/subscribe/confirm?token=TOKEN``)."""
+        return self._call(ConfirmOutcome, "POST", "/subscriptions/confirm", body={"token": token})
 
     def unsubscribe(self, token: str) -> UnsubscribeOutcome:
         return self._call(UnsubscribeOutcome, "POST", "/unsubscribe", body={"token": token})

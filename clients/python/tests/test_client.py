@@ -4,7 +4,7 @@ fixture store: typed answers, and problems raised with the field at fault."""
 import os
 import unittest
 
-from cinepicks_client import ApiError, Client, FilmSummary, ReasonedFilm
+from cinepicks_client import ApiError, Client, FilmSummary, ReasonedFilm, SubscribeOutcome
 
 
 class ClientTest(unittest.TestCase):
@@ -45,6 +45,19 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(ApiError) as raised:
             self.api.predict(runtime=0)
         self.assertEqual((raised.exception.status, raised.exception.field), (422, "runtime"))
+
+    def test_subscribing_sends_a_confirmation_and_needs_consent(self):
+        sent = self.api.subscribe("Ana Client", ["email"], email="ana.client@example.org", likes=["tt0133093"],
+                                  consent=True)
+        self.assertIsInstance(sent, SubscribeOutcome)
+        self.assertEqual((sent.status, sent.addresses, sent.valid_days),
+                         ("confirmation_sent", ["a•••@example.org"], 7))
+        with self.assertRaises(ApiError) as raised:
+            self.api.subscribe("Ana Client", ["email"], email="ana.other@example.org")
+        self.assertEqual((raised.exception.status, raised.exception.field), (422, "consent"))
+        with self.assertRaises(ApiError) as raised:
+            self.api.confirm("12.abc.0000")
+        self.assertEqual((raised.exception.status, raised.exception.field), (422, "token"))
 
 
 if __name__ == "__main__":
