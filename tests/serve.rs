@@ -627,6 +627,17 @@ async fn a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks(
     assert!(refused.body.contains(r#"id="consent-error""#), "{}", refused.body);
     assert!(refused.body.contains("Paul &lt;b&gt;") && refused.body.contains("paul@example.org"), "{}", refused.body);
     assert!(db.store.find_customer("paul@example.org").await.unwrap().is_none());
+
+    // One address cannot subscribe in bulk: after a few valid requests a minute, 429 and nothing sent.
+    let before = confirmation_emails(&db).len();
+    let mut statuses = Vec::new();
+    for i in 0..10 {
+        let body = with("email", json!(format!("bulk{i}@example.org")));
+        statuses.push(post_json(&server, "/api/v1/subscriptions", &body).await.status);
+    }
+    assert!(statuses.contains(&202) && statuses.ends_with(&[429]), "{statuses:?}");
+    let accepted = statuses.iter().filter(|s| **s == 202).count();
+    assert_eq!(confirmation_emails(&db).len(), before + accepted, "no message for a refused request");
 }
 
 /// Text as maud writes it in a page.

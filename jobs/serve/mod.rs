@@ -134,8 +134,9 @@ pub struct Shared {
     /// is then refused, the rest of the site works).
     pub confirmations: Result<ConfirmationSender, String>,
     pub rate_limiter: RateLimiter,
-    /// Sign-in attempts per client, a few a minute (guessing the owner's password is slow).
-    pub login_limiter: RateLimiter,
+    /// Owner sign-ins and subscriptions per client, a few a minute: guessing the owner's password stays slow,
+    /// and the subscription form cannot be used to send confirmations in bulk.
+    pub forms_limiter: RateLimiter,
     pub sessions: owner::session::Sessions,
 }
 
@@ -206,8 +207,8 @@ async fn load<M: Send + 'static>(
     }
 }
 
-/// Owner sign-in attempts one client may make a minute.
-const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
+/// Owner sign-ins and subscriptions one client may send a minute.
+const FORMS_PER_MINUTE: u32 = 10;
 
 /// Opens the store, loads the snapshot and the models.
 pub async fn state(ctx: &Context) -> Result<AppState> {
@@ -231,7 +232,7 @@ pub async fn state(ctx: &Context) -> Result<AppState> {
         signer,
         confirmations,
         rate_limiter: RateLimiter::new(ctx.config.serve.rate_limit_per_minute),
-        login_limiter: RateLimiter::new(LOGIN_ATTEMPTS_PER_MINUTE),
+        forms_limiter: RateLimiter::new(FORMS_PER_MINUTE),
         sessions: owner::session::Sessions::new(
             &ctx.config.serve.owner_password_hash_env,
             ctx.config.serve.owner_session_hours,

@@ -1,13 +1,15 @@
-//! A rate limit per client on the public API: a token bucket per IP address (`serve.rate_limit_per_minute`
-//! requests a minute, as a burst or spread out), answered 429 with `Retry-After` when empty.
+//! Rate limits per client: a token bucket per IP address. The public API gets `serve.rate_limit_per_minute`
+//! requests a minute (as a burst or spread out), answered 429 with `Retry-After` when empty; sign-ins and
+//! subscriptions, which cost a hash or a message, get a few a minute (`Shared::forms_limiter`).
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -59,24 +61,43 @@ impl RateLimiter {
     }
 }
 
-/// Middleware of `/api/v1` (health excepted: monitoring polls it). The client is the connection's peer, or with
-/// `serve.behind_proxy` the last address the proxy appended to `X-Forwarded-For`.
-pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.uri().path().ends_with("/health") {
-        return next.run(request).await;
-    }
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+/// The client of a request: the connection's peer, or with `serve.behind_proxy` the last address the proxy
+/// appended to `X-Forwarded-For`.
+fn client_of(state: &AppState, headers: &HeaderMap, extensions: &Extensions) -> Option<IpAddr> {
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let forwarded = state
         .ctx
         .config
         .serve
         .behind_proxy
         .then(|| {
-            let value = request.headers().get("x-forwarded-for")?.to_str().ok()?;
+            let value = headers.get("x-forwarded-for")?.to_str().ok()?;
             value.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
         })
         .flatten();
-    let Some(client) = forwarded.or(peer) else { return next.run(request).await };
+    forwarded.or(peer)
+}
+
+/// The client of a request, for the handlers that limit it themselves (sign-ins, subscriptions).
+pub struct Client(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_of(state, &parts.headers, &parts.extensions)))
+    }
+}
+
+/// Middleware of `/api/v1` (health excepted: monitoring polls it). The client is the connection's peer, or with
+/// `serve.behind_proxy` the last address the proxy appended to `X-Forwarded-For`.
+pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.uri().path().ends_with("/health") {
+        return next.run(request).await;
+    }
+    let Some(client) = client_of(&state, request.headers(), request.extensions()) else {
+        return next.run(request).await;
+    };
     match state.rate_limiter.check(client, Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(wait) => {

@@ -19,6 +19,7 @@ use super::AppState;
 use super::language::{PageLanguage, code};
 use super::pages::{layout, link, report_lang, t};
 use super::problem::Problem;
+use super::rate_limit::Client;
 use super::subscriptions::{self, Changed, SubscribeRequest};
 
 pub fn routes() -> Router<AppState> {
@@ -138,11 +139,12 @@ async fn subscribe_now(
     State(state): State<AppState>,
     PageLanguage(language): PageLanguage,
     uri: axum::http::Uri,
+    Client(client): Client,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let typed = read_form(fields);
     let title = t(language, "Recevoir cinq films chaque semaine", "Get five films every week");
-    match subscriptions::subscribe(&state, &typed, language).await {
+    match subscriptions::subscribe(&state, client, &typed, language).await {
         Ok(outcome) => {
             let body = html! {
                 h1 { (t(language, "Vérifiez vos messages", "Check your messages")) }

@@ -16,6 +16,7 @@ use super::AppState;
 use super::api;
 use super::language::{ApiLanguage, code};
 use super::problem::{ApiJson, Problem};
+use super::rate_limit::Client;
 use crate::notify::links::ConfirmError;
 
 /// Longest name accepted.
@@ -201,10 +202,23 @@ fn validate(state: &AppState, request: &SubscribeRequest, language: Language) ->
 /// may try again a few minutes later).
 pub async fn subscribe(
     state: &AppState,
+    client: Option<std::net::IpAddr>,
     request: &SubscribeRequest,
     language: Language,
 ) -> Result<SubscribeOutcome, Problem> {
     let customer = validate(state, request, language)?;
+    // Counted once valid: a mistyped form corrected and sent again is not held against the visitor.
+    if let Some(Err(wait)) = client.map(|ip| state.forms_limiter.check(ip, std::time::Instant::now())) {
+        let why = match language {
+            Language::Fr => {
+                format!("trop d'inscriptions depuis cette adresse : réessayez dans {} s", wait.as_secs().max(1))
+            }
+            Language::En => {
+                format!("too many subscriptions from this address: try again in {} s", wait.as_secs().max(1))
+            }
+        };
+        return Err(Problem::new(StatusCode::TOO_MANY_REQUESTS, why));
+    }
     let sender = state.confirmations.as_ref().map_err(|why| {
         tracing::error!(error = %why, "a subscription was refused: confirmation messages cannot be sent");
         Problem::new(StatusCode::SERVICE_UNAVAILABLE, "subscriptions are closed for now: please try again later")
@@ -322,14 +336,16 @@ pub fn mask(address: &str) -> String {
     responses(
         (status = 202, description = "A confirmation message is on its way", body = SubscribeOutcome),
         (status = 422, description = "A field is missing or invalid (named in `field`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many subscriptions from this address", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The confirmation could not be sent now", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn subscribe_endpoint(
     State(state): State<AppState>,
     ApiLanguage(language): ApiLanguage,
+    Client(client): Client,
     ApiJson(request): ApiJson<SubscribeRequest>,
 ) -> Result<(StatusCode, Json<SubscribeOutcome>), Problem> {
-    Ok((StatusCode::ACCEPTED, Json(subscribe(&state, &request, language).await?)))
+    Ok((StatusCode::ACCEPTED, Json(subscribe(&state, client, &request, language).await?)))
 }
 
 /// Confirms a subscription with the token of its confirmation message's link.

@@ -7,12 +7,11 @@ pub mod session;
 pub mod tools;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::time::Instant;
 
 use axum::Form;
 use axum::Router;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -24,6 +23,7 @@ use cinepicks_pipeline::recommend::reasons::Language;
 use super::AppState;
 use super::language::{PageLanguage, code};
 use super::pages::{link, report_lang, t};
+use super::rate_limit::Client;
 use session::{Owner, same_origin};
 
 pub fn routes() -> Router<AppState> {
@@ -156,7 +156,7 @@ async fn login_page(
 async fn login(
     State(state): State<AppState>,
     PageLanguage(language): PageLanguage,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
@@ -167,7 +167,7 @@ async fn login(
     if state.sessions.closed().is_some() {
         return (StatusCode::SERVICE_UNAVAILABLE, login_form(&state, language, &next, None)).into_response();
     }
-    if let Err(wait) = state.login_limiter.check(peer.ip(), Instant::now()) {
+    if let Some(Err(wait)) = client.map(|ip| state.forms_limiter.check(ip, Instant::now())) {
         let message = match language {
             Language::Fr => format!("Trop d'essais : réessayez dans {} s.", wait.as_secs().max(1)),
             Language::En => format!("Too many attempts: try again in {} s.", wait.as_secs().max(1)),
@@ -179,11 +179,11 @@ async fn login(
     let matches =
         tokio::task::spawn_blocking(move || checker.sessions.password_matches(&password)).await.unwrap_or(false);
     if !matches {
-        tracing::warn!(client = %peer.ip(), "owner sign-in refused: wrong password");
+        tracing::warn!(client = ?client, "owner sign-in refused: wrong password");
         let message = t(language, "Mot de passe incorrect.", "Wrong password.");
         return (StatusCode::UNAUTHORIZED, login_form(&state, language, &next, Some(message))).into_response();
     }
-    tracing::info!(client = %peer.ip(), "owner signed in");
+    tracing::info!(client = ?client, "owner signed in");
     let cookie = state.sessions.start(state.ctx.clock.now());
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII cookie"));
