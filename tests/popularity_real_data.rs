@@ -33,7 +33,7 @@ fn beats_every_baseline(split: &serde_json::Value) -> bool {
 }
 
 /// Python XGBoost (the project venv's, named by CINEPICKS_PYTHON, which `make test` sets) loads the run's
-/// model files and predicts the check rows exactly as cinepicks did.
+/// model files (popularity and audience) and predicts the check rows exactly as cinepicks did.
 fn python_agrees(run: &Path) {
     let Ok(python) = std::env::var("CINEPICKS_PYTHON") else {
         eprintln!("CINEPICKS_PYTHON is not set: the Python XGBoost check runs under `make test`");
@@ -176,6 +176,9 @@ fn movielens_100k_audience_model_beats_its_baselines_and_answers_audience_and_su
     };
     assert!(ndcg("popularity") > 0.1, "{stdout}");
     assert!(ndcg("group_loves") >= ndcg("popularity"), "suggest ranks at least as well as popularity: {stdout}");
+    // The model file is XGBoost's own JSON: Python XGBoost gives the same class probabilities.
+    assert!(run.join("audience/check.parquet").exists());
+    python_agrees(&run);
     let out = cinepicks_ok(data.path(), &["audience", "Star Wars (1977)", "--locale", "en"]);
     assert!(out.contains("Star Wars (1977)") && out.contains("×"), "{out}");
     let out =

@@ -162,7 +162,19 @@ pub struct TrainedAudience {
     pub stats: Vec<FilmStats>,
     pub profiles: Vec<Profile>,
     pub metrics: AudienceMetrics,
+    /// Held-out rows (encoded) and the model's class probabilities for them, for checks by other tools.
+    pub check: AudienceCheck,
 }
+
+/// A sample of encoded held-out ratings with the final model's four class probabilities each.
+#[derive(Debug, Clone, Default)]
+pub struct AudienceCheck {
+    pub x: Vec<f32>,
+    pub probabilities: Vec<f32>,
+}
+
+/// Held-out rows kept in `check.parquet`.
+const CHECK_ROWS: usize = 2000;
 
 /// A group of users: age band, female, occupation.
 type Segment = (usize, bool, String);
@@ -259,6 +271,7 @@ pub fn train(
         let predicted: Vec<Class> = probs.chunks(4).map(argmax).collect();
         classification.push(("xgboost".to_owned(), ClassScores::of(&truth, &predicted)));
     }
+    let check_x = x_test[..test.len().min(CHECK_ROWS) * space.len()].to_vec();
     // Majority class of the training ratings.
     let mut counts = [0usize; 4];
     for &c in &y_train {
@@ -341,6 +354,8 @@ pub fn train(
     let stats_all = film_stats(data, &data.ratings);
     let (x_all, y_all) = rows(&space, data, &data.ratings, &stats_all, true);
     let trees = Trees::fit(&x_all, &space.names, &y_all, Objective::MultiClass(4), &params.trees, |_| {})?;
+    // What the saved (final) model predicts for held-out rows, for other tools to compare with.
+    let check = AudienceCheck { probabilities: trees.predict(&check_x)?, x: check_x };
     let mut shares = BTreeMap::new();
     for c in Class::ALL {
         let n = y_all.iter().filter(|&&y| y as usize == c as usize).count();
@@ -365,6 +380,7 @@ pub fn train(
         stats: stats_all,
         profiles: profiles.into_iter().map(|(_, p)| p).collect(),
         metrics,
+        check,
     })
 }
 
@@ -372,6 +388,9 @@ pub fn train(
 pub const DIR: &str = "audience";
 pub const MODEL: &str = "model.json";
 pub const SPEC: &str = "spec.json";
+/// Encoded held-out rows (the columns of `spec.json`'s space) and the probabilities of each class
+/// (`p_<class>`): Python XGBoost loading `model.json` must predict the same (scripts/check-xgboost-models.py).
+pub const CHECK: &str = "check.parquet";
 
 /// A film as the stored model knows it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -434,7 +453,28 @@ impl TrainedAudience {
         let text =
             serde_json::to_vec(&spec).map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
         std::fs::write(&path, text).map_err(|e| AudienceError::File { path: path.clone(), detail: e.to_string() })?;
+        self.write_check(&dir.join(CHECK))?;
         Ok(dir)
+    }
+
+    fn write_check(&self, path: &Path) -> Result<(), AudienceError> {
+        use polars::prelude::*;
+        let width = self.space.names.len();
+        let mut columns: Vec<Column> = self
+            .space
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Column::new(name.into(), self.check.x.chunks(width).map(|r| r[i]).collect::<Vec<f32>>()))
+            .collect();
+        for (k, class) in Class::ALL.iter().enumerate() {
+            let p: Vec<f32> = self.check.probabilities.chunks(4).map(|c| c[k]).collect();
+            columns.push(Column::new(format!("p_{}", class.name()).into(), p));
+        }
+        let fail = |detail: String| AudienceError::File { path: path.to_path_buf(), detail };
+        let mut frame = DataFrame::new_infer_height(columns).map_err(|e| fail(e.to_string()))?;
+        let file = std::fs::File::create(path).map_err(|e| fail(e.to_string()))?;
+        ParquetWriter::new(file).finish(&mut frame).map(|_| ()).map_err(|e| fail(e.to_string()))
     }
 }
 
