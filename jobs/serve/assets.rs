@@ -1,4 +1,4 @@
-//! The files the pages load from this server only (the CSP allows nothing else): the stylesheet, the placeholder
+//! The files the pages load from this server only (the CSP allows nothing else): the stylesheets, the placeholder
 //! poster (an SVG), the small script filling the search box's suggestions and the one replacing posters that fail
 //! to load.
 
@@ -16,6 +16,8 @@ pub const PLACEHOLDER_POSTER: &str = "/assets/poster-placeholder.svg";
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assets/style.css", get(|| asset("text/css; charset=utf-8", STYLE)))
+        // The analysis report's content styles, for the owner's dashboard.
+        .route("/assets/report.css", get(|| asset("text/css; charset=utf-8", cinepicks_pipeline::report::CONTENT_CSS)))
         .route(PLACEHOLDER_POSTER, get(|| asset("image/svg+xml", PLACEHOLDER_SVG)))
         .route("/assets/suggest.js", get(|| asset("text/javascript; charset=utf-8", SUGGEST_JS)))
         .route("/assets/posters.js", get(|| asset("text/javascript; charset=utf-8", POSTERS_JS)))

@@ -34,17 +34,12 @@ pub fn routes() -> Router<AppState> {
         .route("/owner/popularity", get(tools::popularity))
         .route("/owner/audience", get(tools::audience))
         .route("/owner/operations", get(operations::page).post(operations::set_programme))
-        .route("/assets/report.css", get(report_css))
         // Pages with the cinema's figures: never kept by a browser or a proxy, never indexed.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::overriding(
             header::HeaderName::from_static("x-robots-tag"),
             HeaderValue::from_static("noindex"),
         ))
-}
-
-async fn report_css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], cinepicks_pipeline::report::CONTENT_CSS)
 }
 
 /// The owner's pages share this frame: their own navigation, and the sign-out form with its CSRF token.
