@@ -99,7 +99,12 @@ async fn dashboard(State(state): State<AppState>, PageLanguage(language): PageLa
         },
         Ok(Err(err)) => {
             tracing::error!(error = %format!("{err:#}"), "the dashboard could not read the marts");
-            let body = html! { h1 { (title) } p.notice role="alert" { (t(language, "Les analyses sont illisibles : le détail est dans le journal du serveur.", "The analyses cannot be read: the details are in the server's log.")) } };
+            let why = t(
+                language,
+                "Les analyses sont illisibles : le détail est dans le journal du serveur.",
+                "The analyses cannot be read: the details are in the server's log.",
+            );
+            let body = html! { h1 { (title) } p.notice role="alert" { (why) } };
             return (StatusCode::INTERNAL_SERVER_ERROR, layout(&state, language, Some(&owner), title, body))
                 .into_response();
         }

@@ -43,7 +43,12 @@ async fn render(state: &AppState, language: Language, owner: &Owner, notice: Opt
         Ok(snap) => snap,
         Err(err) => {
             tracing::error!(error = %format!("{err:#}"), "operations page: reading the store failed");
-            let body = html! { h1 { (title) } p.notice role="alert" { (t(language, "La base ne répond pas : le détail est dans le journal du serveur.", "The store does not answer: the details are in the server's log.")) } };
+            let why = t(
+                language,
+                "La base ne répond pas : le détail est dans le journal du serveur.",
+                "The store does not answer: the details are in the server's log.",
+            );
+            let body = html! { h1 { (title) } p.notice role="alert" { (why) } };
             return (StatusCode::SERVICE_UNAVAILABLE, layout(state, language, Some(owner), title, body))
                 .into_response();
         }
@@ -116,7 +121,10 @@ fn model(snap: &Snapshot, language: Language) -> maud::Markup {
                         tr { td { code { (name) } } td.num { (lang.num(value, if value.fract() == 0.0 { 0 } else { 4 })) } }
                     } } }
                 }
-                None => { p.notice { (t(language, "Aucun modèle publié : lancez `cinepicks train` puis `cinepicks publish`.", "No model published: run `cinepicks train` then `cinepicks publish`.")) } }
+                None => {
+                    p.notice { (t(language, "Aucun modèle publié : lancez `cinepicks train` puis `cinepicks publish`.",
+                        "No model published: run `cinepicks train` then `cinepicks publish`.")) }
+                }
             }
         }
     }

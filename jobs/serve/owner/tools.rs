@@ -122,6 +122,14 @@ pub async fn popularity(
     (status, layout(&state, language, Some(&owner), title, body)).into_response()
 }
 
+/// "80 % des cas entre 5,9 et 7,4".
+fn interval(language: Language, low: String, high: String) -> String {
+    match language {
+        Language::Fr => format!("80 % des cas entre {low} et {high}"),
+        Language::En => format!("80% of cases between {low} and {high}"),
+    }
+}
+
 fn prediction_view(p: &PopularityPrediction, language: Language) -> Markup {
     let lang = report_lang(language);
     let imdb = p.source == "imdb";
@@ -144,12 +152,12 @@ fn prediction_view(p: &PopularityPrediction, language: Language) -> Markup {
                 div.figure {
                     div.label { (rating_label) }
                     div.value #predicted-rating { (lang.num(p.rating.value, 1)) " / 10" }
-                    div.detail { (t(language, "80 % des cas entre ", "80% of cases between ")) (lang.num(p.rating.low, 1)) (t(language, " et ", " and ")) (lang.num(p.rating.high, 1)) }
+                    div.detail { (interval(language, lang.num(p.rating.low, 1), lang.num(p.rating.high, 1))) }
                 }
                 div.figure {
                     div.label { (audience_label) }
                     div.value { (lang.num(p.audience.value, audience_decimals)) }
-                    div.detail { (t(language, "80 % des cas entre ", "80% of cases between ")) (lang.num(p.audience.low, audience_decimals)) (t(language, " et ", " and ")) (lang.num(p.audience.high, audience_decimals)) }
+                    div.detail { (interval(language, lang.num(p.audience.low, audience_decimals), lang.num(p.audience.high, audience_decimals))) }
                 }
             }
             @if !p.unknown_people.is_empty() {
