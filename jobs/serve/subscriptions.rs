@@ -221,17 +221,24 @@ pub async fn subscribe(
     }
     let sender = state.confirmations.as_ref().map_err(|why| {
         tracing::error!(error = %why, "a subscription was refused: confirmation messages cannot be sent");
-        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "subscriptions are closed for now: please try again later")
+        let why = match language {
+            Language::Fr => "les inscriptions sont fermées pour l'instant : réessayez plus tard",
+            Language::En => "subscriptions are closed for now: please try again later",
+        };
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, why)
     })?;
     let now = state.ctx.clock.now();
     let request = state.store.request_subscription(&customer, now).await?;
     for due in &request.due {
         if let Err(failure) = sender.send(due, now).await {
             tracing::error!(subscription = due.subscription_id, ?failure, "sending a confirmation failed");
-            return Err(Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the confirmation message could not be sent just now: please try again in a few minutes",
-            ));
+            let why = match language {
+                Language::Fr => "le message de confirmation n'a pas pu partir : réessayez dans quelques minutes",
+                Language::En => {
+                    "the confirmation message could not be sent just now: please try again in a few minutes"
+                }
+            };
+            return Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, why));
         }
     }
     tracing::info!(

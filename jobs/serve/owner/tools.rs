@@ -218,6 +218,8 @@ pub async fn audience(
             h2 { (t(language, "Pour qui est ce film ?", "Who is this film for?")) }
             form.owner.search method="get" action="/owner/audience" {
                 input type="hidden" name="lang" value=(code(language));
+                // The other form's answer stays on the page: its fields travel along.
+                @for key in ["age", "gender", "occupation"] { input type="hidden" name=(key) value=(value(key)); }
                 label for="title" { (t(language, "Titre du film (MovieLens)", "Film title (MovieLens)")) }
                 input #title type="search" name="title" value=(value("title")) placeholder="Star Wars (1977)";
                 button type="submit" { (t(language, "Voir son public", "See its audience")) }
@@ -227,7 +229,7 @@ pub async fn audience(
                     p { (found.film) " — " (t(language, "chance moyenne d'être adoré : ", "mean chance of being loved: ")) (lang.pct(f64::from(found.mean_p_loved), 1)) }
                     table #groups {
                         thead { tr {
-                            th { (t(language, "Âge", "Age")) } th { (t(language, "Genre", "Gender")) } th { (t(language, "Profession", "Occupation")) }
+                            th { (t(language, "Âge", "Age")) } th { (t(language, "Sexe", "Gender")) } th { (t(language, "Profession", "Occupation")) }
                             th.num { (t(language, "Personnes", "People")) } th.num { (t(language, "Chance d'adorer", "Chance of loving")) } th.num { (t(language, "Effet de levier", "Lift")) }
                         } }
                         tbody { @for g in &found.groups { tr {
@@ -244,9 +246,10 @@ pub async fn audience(
             h2 { (t(language, "Que proposer à ce profil ?", "What to suggest to this profile?")) }
             form.owner.search method="get" action="/owner/audience" {
                 input type="hidden" name="lang" value=(code(language));
+                input type="hidden" name="title" value=(value("title"));
                 label for="age" { (t(language, "Âge", "Age")) }
                 input #age type="number" name="age" min="1" max="120" value=(value("age")) placeholder="34";
-                label for="gender" { (t(language, "Genre (F ou M)", "Gender (F or M)")) }
+                label for="gender" { (t(language, "Sexe (F ou M)", "Gender (F or M)")) }
                 input #gender type="text" name="gender" value=(value("gender")) placeholder="F";
                 label for="occupation" { (t(language, "Profession (MovieLens)", "Occupation (MovieLens)")) }
                 input #occupation type="text" name="occupation" value=(value("occupation")) placeholder="artist";
