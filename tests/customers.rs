@@ -1,5 +1,5 @@
 //! `cinepicks customers …` end to end on SQLite and PostgreSQL: imports (all or nothing, bad rows named by
-//! line), add, list, like, unsubscribe.
+//! line), add, list, like, unsubscribe; unconfirmed web subscriptions forgotten once their link expired.
 
 mod common;
 
@@ -7,20 +7,31 @@ use std::path::Path;
 use std::process::Output;
 
 use cinepicks_store::entities::prelude::*;
+use cinepicks_store::queries::customers::NewCustomer;
 use cinepicks_store::sea_orm::{EntityTrait, PaginatorTrait};
+use cinepicks_store::{Channel, Email, PhoneNumber};
 use common::store::{TestDb, fixture_films, write_lake};
 
 /// Runs the binary on the test's store.
 fn cinepicks(db: &TestDb, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_cinepicks"))
+    command(db, args).output().expect("running cinepicks")
+}
+
+/// [`cinepicks`] with the clock fixed at `now` (RFC 3339).
+fn cinepicks_at(db: &TestDb, now: &str, args: &[&str]) -> Output {
+    command(db, args).env("CINEPICKS_NOW", now).output().expect("running cinepicks")
+}
+
+fn command(db: &TestDb, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cinepicks"));
+    command
         .arg("--data-dir")
         .arg(db.data_dir())
         .args(args)
         .env("CINEPICKS__DATABASE__URL", &db.url)
         .env_remove("CINEPICKS_CONFIG")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("running cinepicks")
+        .env("RUST_LOG", "warn");
+    command
 }
 
 fn ok(db: &TestDb, args: &[&str]) -> String {
@@ -155,7 +166,57 @@ async fn an_unsubscribed_address_stays_unsubscribed_when_imported_again(db: Test
     assert!(view.subscriptions[0].unsubscribed_at.is_some());
 }
 
+/// A web subscription whose link expired unconfirmed is forgotten by the next weekly run, with its customer when
+/// nothing else is left; confirmed subscriptions and recent requests stay.
+async fn unconfirmed_web_subscriptions_are_forgotten_once_their_link_expired(db: TestDb) {
+    with_films(&db);
+    ok(&db, &["customers", "import", &write(db.dir.path(), "customers.csv", GOOD)]);
+    let day = |d: u32| chrono::DateTime::parse_from_rfc3339(&format!("2026-11-{d:02}T10:00:00Z")).unwrap().to_utc();
+    let web = |name: &str, email: &str, phone: Option<&str>| NewCustomer {
+        name: name.into(),
+        locale: "fr".into(),
+        email: Some(Email::parse(email).unwrap()),
+        phone: phone.map(|p| PhoneNumber::parse(p).unwrap()),
+        consent: if phone.is_some() { vec![Channel::Email, Channel::Sms] } else { vec![Channel::Email] },
+        likes: vec!["tt0133093".into()],
+        genres: Vec::new(),
+        source: "web".into(),
+    };
+    // Old requests: one never confirmed, one confirmed by e-mail but never by SMS; a recent one.
+    db.store.request_subscription(&web("Old", "old@example.org", None), day(1)).await.unwrap();
+    let half =
+        db.store.request_subscription(&web("Half", "half@example.org", Some("0611111111")), day(1)).await.unwrap();
+    db.store.confirm_subscription(half.due[0].subscription_id, day(2)).await.unwrap();
+    db.store.request_subscription(&web("New", "new@example.org", None), day(20)).await.unwrap();
+    let (customers, likes) =
+        (Customers::find().count(db.store.db()).await.unwrap(), Likes::find().count(db.store.db()).await.unwrap());
+
+    // The week's run on the 22nd: links of the 1st have expired (7 days), the 20th's have not.
+    let out = cinepicks_at(&db, "2026-11-22T10:00:00Z", &["notify"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(db.store.find_customer("old@example.org").await.unwrap().is_none(), "the never-confirmed customer stays");
+    assert_eq!(Customers::find().count(db.store.db()).await.unwrap(), customers - 1);
+    assert_eq!(Likes::find().count(db.store.db()).await.unwrap(), likes - 1, "their like goes with them");
+    let half = db.store.find_customer("half@example.org").await.unwrap().expect("a confirmed customer stays");
+    let kept: Vec<String> = db
+        .store
+        .list_customers()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.customer.id == half.id)
+        .unwrap()
+        .subscriptions
+        .into_iter()
+        .map(|s| s.channel)
+        .collect();
+    assert_eq!(kept, ["email"], "the unconfirmed SMS subscription is gone, the confirmed e-mail one stays");
+    assert!(db.store.find_customer("new@example.org").await.unwrap().is_some(), "a recent request waits its 7 days");
+    assert!(db.store.find_customer("camille@example.org").await.unwrap().is_some(), "imports are confirmed");
+}
+
 on_both_backends!(
+    unconfirmed_web_subscriptions_are_forgotten_once_their_link_expired,
     a_valid_file_imports_every_customer_with_normalised_contacts,
     a_malformed_file_reports_every_bad_line_and_imports_nothing,
     customers_can_be_added_liked_listed_and_unsubscribed,

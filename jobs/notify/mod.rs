@@ -251,6 +251,14 @@ async fn notify(ctx: &Context, store: &Store, args: &NotifyArgs) -> Result<Metri
         Some(store.start_job(LOCK, &week_key, clock.now()).await?)
     };
     let result = async {
+        if !dry_run {
+            // Addresses whose owner never followed the confirmation link are not kept beyond its validity.
+            let purged = store.purge_unconfirmed(clock.now() - confirmation::VALID_FOR).await?;
+            if purged > 0 {
+                tracing::info!(subscriptions = purged, "unconfirmed web subscriptions forgotten (link expired)");
+            }
+            metrics.insert("unconfirmed_purged", purged);
+        }
         let planned = plan(ctx, store, week, args.customer, dry_run).await?;
         metrics.insert("planned", planned.considered);
         metrics.insert("created", planned.created);

@@ -198,9 +198,8 @@ async fn logout(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    if !same_origin(&headers) || form.get("csrf") != Some(&owner.csrf) {
-        return (StatusCode::FORBIDDEN, "this form is not from this site (CSRF token missing or wrong)")
-            .into_response();
+    if let Some(refusal) = owner.refuse_forged(&headers, &form) {
+        return refusal;
     }
     let mut response = Redirect::to(&link("/", language)).into_response();
     response

@@ -13,7 +13,7 @@ use maud::html;
 use cinepicks_pipeline::recommend::reasons::Language;
 
 use super::layout;
-use super::session::{Owner, same_origin};
+use super::session::Owner;
 use crate::serve::AppState;
 use crate::serve::api;
 use crate::serve::language::{PageLanguage, code};
@@ -164,9 +164,8 @@ pub async fn set_programme(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    if !same_origin(&headers) || form.get("csrf") != Some(&owner.csrf) {
-        return (StatusCode::FORBIDDEN, "this form is not from this site (CSRF token missing or wrong)")
-            .into_response();
+    if let Some(refusal) = owner.refuse_forged(&headers, &form) {
+        return refusal;
     }
     let typed: Vec<&str> =
         form.get("films").map_or(Vec::new(), |f| f.lines().map(str::trim).filter(|l| !l.is_empty()).collect());

@@ -2,13 +2,14 @@
 //! cookie (`__Host-` prefixed, HttpOnly, SameSite=Strict, Secure), a CSRF token bound to the session in every
 //! form that changes something, and the same-origin check of those forms.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
@@ -142,6 +143,16 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
             let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
             rest.split('/').next() == Some(host)
         }
+    }
+}
+
+impl Owner {
+    /// A refusal (403) unless a form that changes something carries this session's CSRF token and comes from
+    /// this site.
+    pub fn refuse_forged(&self, headers: &HeaderMap, form: &HashMap<String, String>) -> Option<Response> {
+        let genuine = same_origin(headers) && form.get("csrf") == Some(&self.csrf);
+        let refusal = (StatusCode::FORBIDDEN, "this form is not from this site (CSRF token missing or wrong)");
+        (!genuine).then(|| refusal.into_response())
     }
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use super::customers::{NewCustomer, insert_likes, new_token};
 use crate::connect::Store;
@@ -124,6 +124,47 @@ impl Store {
         }
         txn.commit().await.during("committing a web subscription")?;
         Ok(out)
+    }
+
+    /// Forgets web subscriptions still unconfirmed at `before` (their link has expired, so their owner never
+    /// agreed), and the customers they leave without any subscription; returns the subscriptions removed. They
+    /// were never written to, so no delivery refers to them.
+    pub async fn purge_unconfirmed(&self, before: DateTime<Utc>) -> Result<u64> {
+        let txn = self.begin_write().await.during("starting the purge of unconfirmed subscriptions")?;
+        let stale = subscription::Entity::find()
+            .filter(subscription::Column::ConfirmedAt.is_null())
+            .filter(subscription::Column::ConsentAt.lt(before))
+            .all(&txn)
+            .await
+            .during("finding unconfirmed subscriptions")?;
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        let ids: Vec<i32> = stale.iter().map(|s| s.id).collect();
+        subscription::Entity::delete_many()
+            .filter(subscription::Column::Id.is_in(ids.clone()))
+            .exec(&txn)
+            .await
+            .during("removing unconfirmed subscriptions")?;
+        let mut owners: Vec<i32> = stale.iter().map(|s| s.customer_id).collect();
+        owners.sort_unstable();
+        owners.dedup();
+        for owner in owners {
+            let left = subscription::Entity::find()
+                .filter(subscription::Column::CustomerId.eq(owner))
+                .count(&txn)
+                .await
+                .during("counting a customer's subscriptions")?;
+            if left == 0 {
+                // Their likes go with them (ON DELETE CASCADE).
+                customer::Entity::delete_by_id(owner)
+                    .exec(&txn)
+                    .await
+                    .during("removing a customer who never confirmed")?;
+            }
+        }
+        txn.commit().await.during("committing the purge of unconfirmed subscriptions")?;
+        Ok(ids.len() as u64)
     }
 
     /// Confirms a subscription (its confirmation link was followed): from now on it is sent weekly picks. A
