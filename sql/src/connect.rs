@@ -45,6 +45,7 @@ impl Store {
         }
         let mut options = ConnectOptions::new(url.to_owned());
         options.max_connections(4).min_connections(0).sqlx_logging(false).connect_timeout(Duration::from_secs(10));
+        without_reaper(&mut options);
         let db =
             Database::connect(options).await.map_err(|source| StoreError::Connect { url: redact_url(url), source })?;
         Ok(Self { db, backend: Backend::Postgres, url: redact_url(url), sqlite_path: None })
@@ -69,6 +70,7 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
         });
+        without_reaper(&mut options);
         let db = Database::connect(options).await.map_err(|source| StoreError::Connect { url: url.clone(), source })?;
         Ok(Self { db, backend: Backend::Sqlite, url, sqlite_path: Some(path.to_path_buf()) })
     }
@@ -158,4 +160,14 @@ impl Store {
     pub async fn close(self) -> Result<()> {
         self.db.close().await.map_err(|source| StoreError::Db { doing: "closing the store".into(), source })
     }
+}
+
+/// No idle timeout and no maximum lifetime, so that sqlx starts no pool maintenance task. In sqlx-core 0.9.0
+/// that task loops `num_idle()` times over `try_acquire` without ever yielding; when its idle counter wraps
+/// below zero in a race with `release`, or the pool closes mid-loop, the loop spins a core for ever and the
+/// runtime can never shut down. Seen here as a test process and a `serve` process at full CPU that SIGTERM
+/// could not stop. Connections are still checked before each use (sqlx's `test_before_acquire`), so a
+/// PostgreSQL restart is survived without recycling them.
+fn without_reaper(options: &mut ConnectOptions) {
+    options.idle_timeout(None::<Duration>).max_lifetime(None::<Duration>);
 }
