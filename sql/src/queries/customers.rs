@@ -223,33 +223,14 @@ async fn upsert_customer(
             id
         }
         None => {
-            let row = customer::ActiveModel {
-                name: Set(c.name.clone()),
-                locale: Set(c.locale.clone()),
-                created_at: Set(now),
-                genres: Set((!c.genres.is_empty()).then(|| c.genres.join(","))),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await
-            .during(format!("{}: adding customer", c.source))?;
+            let row = new_customer_row(c, now).insert(txn).await.during(format!("{}: adding customer", c.source))?;
             summary.created += 1;
             row.id
         }
     };
     for (channel, address) in c.subscriptions() {
-        let row = subscription::ActiveModel {
-            customer_id: Set(id),
-            channel: Set(channel.as_str().to_owned()),
-            address: Set(address),
-            consent_at: Set(now),
-            consent_source: Set(c.source.clone()),
-            unsubscribe_token: Set(new_token()),
-            unsubscribed_at: Set(None),
-            // The cinema collected this consent itself (import file, counter, CLI): no double opt-in.
-            confirmed_at: Set(Some(now)),
-            ..Default::default()
-        };
+        // The cinema collected this consent itself (import file, counter, CLI): no double opt-in.
+        let row = new_subscription_row(id, channel, address, &c.source, now, Some(now));
         // An existing subscription keeps its consent record, token and any unsubscription.
         let inserted = subscription::Entity::insert(row)
             .on_conflict_do_nothing_on([subscription::Column::Channel, subscription::Column::Address])
@@ -292,7 +273,36 @@ pub(crate) async fn insert_likes(
     Ok(added)
 }
 
-/// 128 random bits, hex-encoded: the secret of a one-click unsubscribe link.
-pub(crate) fn new_token() -> String {
-    hex::encode(rand::random::<[u8; 16]>())
+/// A new customer's row (name, locale, declared genres).
+pub(crate) fn new_customer_row(c: &NewCustomer, now: DateTime<Utc>) -> customer::ActiveModel {
+    customer::ActiveModel {
+        name: Set(c.name.clone()),
+        locale: Set(c.locale.clone()),
+        created_at: Set(now),
+        genres: Set((!c.genres.is_empty()).then(|| c.genres.join(","))),
+        ..Default::default()
+    }
+}
+
+/// A new subscription's row, with its consent record and a fresh unsubscribe token; `confirmed_at` is `None`
+/// while it awaits double opt-in.
+pub(crate) fn new_subscription_row(
+    customer_id: i32,
+    channel: Channel,
+    address: String,
+    source: &str,
+    now: DateTime<Utc>,
+    confirmed_at: Option<DateTime<Utc>>,
+) -> subscription::ActiveModel {
+    subscription::ActiveModel {
+        customer_id: Set(customer_id),
+        channel: Set(channel.as_str().to_owned()),
+        address: Set(address),
+        consent_at: Set(now),
+        consent_source: Set(source.to_owned()),
+        unsubscribe_token: Set(hex::encode(rand::random::<[u8; 16]>())),
+        unsubscribed_at: Set(None),
+        confirmed_at: Set(confirmed_at),
+        ..Default::default()
+    }
 }

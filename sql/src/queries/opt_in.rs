@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-use super::customers::{NewCustomer, insert_likes, new_token};
+use super::customers::{NewCustomer, insert_likes, new_customer_row, new_subscription_row};
 use crate::connect::Store;
 use crate::contact::Channel;
 use crate::entities::{customer, subscription};
@@ -90,34 +90,18 @@ impl Store {
                     let owner = match &new_customer {
                         Some(owner) => owner.clone(),
                         None => {
-                            let row = customer::ActiveModel {
-                                name: Set(c.name.clone()),
-                                locale: Set(c.locale.clone()),
-                                created_at: Set(now),
-                                genres: Set((!c.genres.is_empty()).then(|| c.genres.join(","))),
-                                ..Default::default()
-                            }
-                            .insert(&txn)
-                            .await
-                            .during("adding a customer from the site")?;
+                            let row = new_customer_row(c, now)
+                                .insert(&txn)
+                                .await
+                                .during("adding a customer from the site")?;
                             insert_likes(&txn, row.id, &c.likes, &c.source, now).await?;
                             new_customer.insert(row).clone()
                         }
                     };
-                    let row = subscription::ActiveModel {
-                        customer_id: Set(owner.id),
-                        channel: Set(channel.as_str().to_owned()),
-                        address: Set(address.clone()),
-                        consent_at: Set(now),
-                        consent_source: Set(c.source.clone()),
-                        unsubscribe_token: Set(new_token()),
-                        unsubscribed_at: Set(None),
-                        confirmed_at: Set(None),
-                        ..Default::default()
-                    }
-                    .insert(&txn)
-                    .await
-                    .during("adding a subscription awaiting confirmation")?;
+                    let row = new_subscription_row(owner.id, channel, address.clone(), &c.source, now, None)
+                        .insert(&txn)
+                        .await
+                        .during("adding a subscription awaiting confirmation")?;
                     out.due.push(due(row.id, &owner));
                 }
             }
