@@ -2,7 +2,7 @@
 # Notifier benchmark (the issue's performance targets):
 #   1. a weekly run for SUBSCRIBERS (default 100,000) e-mail subscribers, 1 in 10 also by SMS, to the file outboxes
 #      target ≤ 60 s
-#   2. SMTP_MESSAGES (default 10,000) e-mails to a local SMTP server (examples/smtp_sink.rs, the tests' server)
+#   2. SMTP_MESSAGES (default 10,000) e-mails to a local SMTP server (tests/support/examples/smtp_sink.rs, the tests' server)
 #      through lettre's connection pool                                                       target ≥ 200 messages/s
 # Usage: scripts/bench-notify.sh [SUBSCRIBERS] [SMTP_MESSAGES]. PROFILE=dev measures the dev profile (dependencies
 # optimised) when no release build is at hand. Data goes to BENCH_DIR (default ~/.cache/cinepicks/bench-notify);
@@ -17,7 +17,8 @@ bench="${BENCH_DIR:-$HOME/.cache/cinepicks/bench-notify}"
 dir_of_profile() { if [ "$1" = dev ]; then echo debug; else echo "$1"; fi; }
 bin="$target/$(dir_of_profile "$profile")/cinepicks"
 sink="$target/$(dir_of_profile "$profile")/examples/smtp_sink"
-cargo build -q --profile "$profile" --bin cinepicks --example smtp_sink
+cargo build -q --profile "$profile" --bin cinepicks
+cargo build -q --profile "$profile" -p cinepicks-test-support --example smtp_sink
 mkdir -p "$bench"
 
 # Wednesday 25 November 2026, 10:00 in Paris: inside the SMS window, week 2026-W48.

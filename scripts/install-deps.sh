@@ -5,7 +5,7 @@ set -euo pipefail
 # Debian packages: a C toolchain and pkg-config for -sys crates; cmake, ninja, libclang and ccache for the
 # XGBoost build (see ../shared/notes/BUILD.md); hyperfine and time for the benchmarks; python3-venv for the
 # analyst notebooks' environment (scripts/python-env.sh).
-packages=(build-essential pkg-config cmake ninja-build libclang-dev ccache hyperfine time python3-venv)
+packages=(build-essential pkg-config cmake ninja-build libclang-dev ccache mold hyperfine time python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

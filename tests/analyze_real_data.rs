@@ -2,7 +2,7 @@
 //! documented schema, invariants that real data must satisfy, fallbacks when inputs are absent, and a
 //! self-contained report with every chart.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

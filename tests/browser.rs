@@ -30,7 +30,7 @@ fn a_customer_and_the_owner_walk_through_the_site_in_chromium() {
     assert!(Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing: `make test` installs Debian's chromium package");
 
     let dir = tempfile::tempdir().unwrap();
-    let hash = cinepicks::serve::owner::session::hash_password(OWNER_PASSWORD).unwrap();
+    let hash = cinepicks_web::owner::session::hash_password(OWNER_PASSWORD).unwrap();
     let mut server = Command::new(env!("CARGO_BIN_EXE_cinepicks"))
         .arg("--data-dir")
         .arg(dir.path())

@@ -1,15 +1,16 @@
 //! `cinepicks customers …` end to end on SQLite and PostgreSQL: imports (all or nothing, bad rows named by
 //! line), add, list, like, unsubscribe; unconfirmed web subscriptions forgotten once their link expired.
 
-mod common;
+use crate::common;
+use cinepicks_test_support::on_both_backends;
 
 use std::path::Path;
 use std::process::Output;
 
+use cinepicks_domain::{Channel, Email, PhoneNumber};
 use cinepicks_store::entities::prelude::*;
 use cinepicks_store::queries::customers::NewCustomer;
 use cinepicks_store::sea_orm::{EntityTrait, PaginatorTrait};
-use cinepicks_store::{Channel, Email, PhoneNumber};
 use common::store::{TestDb, fixture_films, write_lake};
 
 /// Runs the binary on the test's store.

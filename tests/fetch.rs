@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use cinepicks::Context;
 use cinepicks::config::Config;
-use cinepicks::fetch::{self, FetchConfig, FetchSource};
+use cinepicks_jobs::Context;
+use cinepicks_jobs::fetch::{self, FetchConfig, FetchSource};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
@@ -237,7 +237,7 @@ fn fetch_config(sources: Vec<FetchSource>) -> FetchConfig {
 }
 
 fn context(data: &Path, fetch: FetchConfig, dry_run: bool) -> Context {
-    let mut config = Config::embedded_default();
+    let mut config = Config::embedded_default().jobs;
     config.data_dir = data.into();
     config.fetch = fetch;
     Context::new(config, dry_run)
@@ -251,7 +251,7 @@ fn part_of(path: &Path) -> PathBuf {
     PathBuf::from(format!("{}.part", path.display()))
 }
 
-fn metric(metrics: &cinepicks::Metrics, key: &str) -> u64 {
+fn metric(metrics: &cinepicks_jobs::Metrics, key: &str) -> u64 {
     metrics.get(key).and_then(|v| v.as_u64()).unwrap_or_else(|| panic!("metric {key} missing in {metrics:?}"))
 }
 

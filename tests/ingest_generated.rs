@@ -1,11 +1,11 @@
 //! Ingest of generated data and of malformed files: exact quarantine counts, clear errors, no panic.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::Path;
 
-use cinepicks_pipeline::generate::{GenerateOptions, generate};
+use cinepicks_generator::{GenerateOptions, generate};
 use common::*;
 
 const IMDB_TABLES: [(&str, &str); 7] = [
@@ -18,7 +18,7 @@ const IMDB_TABLES: [(&str, &str); 7] = [
     ("name.basics.tsv.gz", "people"),
 ];
 
-fn generated(data: &Path, corrupt_share: f64) -> cinepicks_pipeline::generate::GenerateSummary {
+fn generated(data: &Path, corrupt_share: f64) -> cinepicks_generator::GenerateSummary {
     let opts = GenerateOptions { scale: 0.002, seed: 11, corrupt_share, threads: 2 };
     generate(&opts, &data.join("raw"), &|_, _| {}).expect("generating test data")
 }

@@ -1,6 +1,6 @@
 //! Ingest of every real dataset in ../shared/data: the row counts of its SOURCES.md and its known quirks.
 
-mod common;
+use crate::common;
 
 use common::*;
 use polars::prelude::*;

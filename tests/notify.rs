@@ -3,7 +3,8 @@
 //! clock, a run killed mid-way and re-run, one-click unsubscribe; the store's deliveries reconcile with what
 //! the servers received.
 
-mod common;
+use crate::common;
+use cinepicks_test_support::on_both_backends;
 
 use std::collections::HashMap;
 use std::process::{Command, Output, Stdio};

@@ -2,7 +2,7 @@
 //! issue (TMDB 5000 hold-out R², IMDb time split against every baseline), model files that the Python XGBoost
 //! package loads and predicts identically with, and the `predict`, `audience` and `suggest` commands.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

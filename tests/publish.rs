@@ -1,14 +1,16 @@
 //! `publish` against real SQLite and PostgreSQL stores: loading, atomic switch, failures, idempotence,
 //! retention and readers running during a publish.
 
-mod common;
+use crate::common;
+use cinepicks_test_support::on_both_backends;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use cinepicks::config::Config;
-use cinepicks::context::Context;
-use cinepicks::publish::{self, PublishArgs};
+use cinepicks_jobs::Report;
+use cinepicks_jobs::context::Context;
+use cinepicks_jobs::publish::{self, PublishParams};
 use cinepicks_store::entities::prelude::*;
 use cinepicks_store::sea_orm::{EntityTrait, PaginatorTrait};
 use common::store::{Kind, Neighbour, TestDb, fixture_films, neighbours, write_lake, write_run};
@@ -23,19 +25,19 @@ fn context(db: &TestDb, keep: u32) -> Context {
         ("CINEPICKS__DATABASE__URL".to_owned(), db.url.clone()),
         ("CINEPICKS__DATABASE__KEEP_MODEL_RUNS".to_owned(), keep.to_string()),
     ];
-    Context::new(Config::load_from(None, env, Some(&db.data_dir())).unwrap(), false)
+    Context::new(Config::load_from(None, env, Some(&db.data_dir())).unwrap().jobs, false)
 }
 
-fn publish_latest(ctx: &Context) -> anyhow::Result<cinepicks::Metrics> {
+fn publish_latest(ctx: &Context) -> anyhow::Result<cinepicks_jobs::Metrics> {
     // The job runs its own runtime, as from the CLI: give it a thread outside the test's runtime.
     let ctx = ctx.clone();
-    std::thread::spawn(move || publish::run(&ctx, &PublishArgs::default())).join().unwrap()
+    std::thread::spawn(move || publish::run(&ctx, &PublishParams::default()).map(|r| r.metrics())).join().unwrap()
 }
 
-fn publish_run(ctx: &Context, run: &str) -> anyhow::Result<cinepicks::Metrics> {
+fn publish_run(ctx: &Context, run: &str) -> anyhow::Result<cinepicks_jobs::Metrics> {
     let ctx = ctx.clone();
-    let args = PublishArgs { run: Some(run.to_owned()), ..Default::default() };
-    std::thread::spawn(move || publish::run(&ctx, &args)).join().unwrap()
+    let args = PublishParams { run: Some(run.to_owned()), ..Default::default() };
+    std::thread::spawn(move || publish::run(&ctx, &args).map(|r| r.metrics())).join().unwrap()
 }
 
 /// A lake of `n` films and their ids.
@@ -169,7 +171,7 @@ async fn readers_during_a_publish_see_the_old_run_or_the_new_one_never_a_mix(db:
     let publisher = {
         let (ctx, done) = (ctx.clone(), done.clone());
         std::thread::spawn(move || {
-            let result = publish::run(&ctx, &PublishArgs::default());
+            let result = publish::run(&ctx, &PublishParams::default());
             done.store(true, Ordering::SeqCst);
             result
         })

@@ -1,10 +1,10 @@
 //! Train, evaluate and recommend end to end on generated data, whose ratings follow planted tastes.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use cinepicks_pipeline::generate::{GenerateOptions, generate};
+use cinepicks_generator::{GenerateOptions, generate};
 use common::*;
 use polars::prelude::*;
 

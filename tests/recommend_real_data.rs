@@ -1,7 +1,7 @@
 //! The recommender on the real datasets of ../shared/data: quality targets on MovieLens 100K, the links of
 //! latest-small, and content neighbours with named reasons on a real IMDb extract.
 
-mod common;
+use crate::common;
 
 use common::*;
 use polars::prelude::*;

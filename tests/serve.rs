@@ -3,7 +3,8 @@
 //! pages' escaping, languages and headers, and one-click unsubscribe are checked from the outside. The last test
 //! runs `demo --serve` on generated data, with the trained models, and fuzzes the API from its OpenAPI document.
 
-mod common;
+use crate::common;
+use cinepicks_test_support::on_both_backends;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -11,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use cinepicks::notify::links::LinkSigner;
+use cinepicks_jobs::notify::links::LinkSigner;
 use common::store::{FixtureFilm, TestDb, fixture_films, neighbours, write_lake, write_run};
 use serde_json::{Value, json};
 
@@ -681,7 +682,7 @@ async fn post_form(server: &Server, path: &str, body: &str, cookie: Option<&str>
 }
 
 async fn the_owner_signs_in_and_sets_the_programme_with_a_csrf_token(db: TestDb) {
-    let hash = cinepicks::serve::owner::session::hash_password(OWNER_PASSWORD).unwrap();
+    let hash = cinepicks_web::owner::session::hash_password(OWNER_PASSWORD).unwrap();
     let server = shop_with(&db, &[("CINEPICKS_OWNER_PASSWORD_HASH", &hash)]);
     // Not signed in: every owner page leads to the sign-in, coming back afterwards.
     for path in ["/owner", "/owner/operations", "/owner/popularity?runtime=90"] {
@@ -842,7 +843,7 @@ on_both_backends!(
 async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_model() {
     let dir = tempfile::tempdir().unwrap();
     // No rate limit to speak of: the fuzzing below sends about a thousand requests in a few seconds.
-    let hash = cinepicks::serve::owner::session::hash_password(OWNER_PASSWORD).unwrap();
+    let hash = cinepicks_web::owner::session::hash_password(OWNER_PASSWORD).unwrap();
     let env = [("CINEPICKS__SERVE__RATE_LIMIT_PER_MINUTE", "1000000"), ("CINEPICKS_OWNER_PASSWORD_HASH", &hash)];
     let server = Server::start(dir.path(), &env, &["demo", "--scale", "0.002", "--serve"], Duration::from_secs(900));
     let health = get(&server, "/api/v1/health").await.json();

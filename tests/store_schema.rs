@@ -2,7 +2,8 @@
 //! builds the same schema as the migrations; every entity reads from it; data changes of migrations; SQLite runs
 //! in WAL mode.
 
-mod common;
+use crate::common;
+use cinepicks_test_support::on_both_backends;
 
 use cinepicks_store::entities::prelude::*;
 use cinepicks_store::sea_orm::{ConnectionTrait, EntityTrait, Statement};

@@ -251,6 +251,26 @@ pub fn temp_path(dest: &Path) -> PathBuf {
     dest.with_file_name(format!(".{name}.tmp"))
 }
 
+/// Writes `bytes` to `path` through [`temp_path`] and a rename, creating the folder when missing: a reader sees
+/// the old file or the new one, never half of one, and writing the same file again replaces it. Every output that
+/// is not a Parquet table (reports, charts, manifests, metrics, outbox messages) goes through here.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LakeError> {
+    let io = |source| LakeError::Io { path: path.to_path_buf(), source };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let tmp = temp_path(path);
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+/// [`write_atomically`] of a value as pretty JSON (manifests, `run.json`, `metrics.json`).
+pub fn write_json_atomically(path: &Path, value: &impl serde::Serialize) -> Result<(), LakeError> {
+    let bytes = serde_json::to_vec_pretty(value)
+        .map_err(|e| LakeError::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?;
+    write_atomically(path, &bytes)
+}
+
 /// Rows per Arrow batch read from Parquet: bounds memory whatever the file size.
 pub const READ_BATCH_ROWS: usize = 64 * 1024;
 

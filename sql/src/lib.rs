@@ -6,20 +6,17 @@
 //! - [`migrations`]: the schema history, each migration with its `up` and `down`;
 //! - [`queries`]: what the jobs ask of the store, one module per concern (publish, films, customers, runs,
 //!   schema introspection);
-//! - [`contact`]: customer contact details (`Email`, `PhoneNumber` in E.164) parsed at the boundary;
 //! - [`error`]: the store's error type.
 //!
 //! Everything is async (sea-orm); time is passed in by the caller (`now`), never read here.
 
 pub mod connect;
-pub mod contact;
 pub mod entities;
 pub mod error;
 pub mod migrations;
 pub mod queries;
 
 pub use connect::{Backend, Store};
-pub use contact::{Channel, Email, PhoneNumber};
 pub use error::StoreError;
 
 /// Re-exported so callers can name arrow types in the bulk-load API without a second version of arrow.

@@ -1,10 +1,11 @@
 //! Shared helpers of the end-to-end tests: run the real binary, find the shared datasets, read outputs.
-#![allow(dead_code)] // each test file uses a different subset
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use polars::prelude::*;
+
+pub use cinepicks_test_support::{sms_gateway, smtp, store};
 
 /// The real public datasets beside the repository (never copied into it).
 pub fn shared_data(dataset: &str) -> PathBuf {
@@ -100,8 +101,3 @@ pub fn assert_nothing_lost(data: &Path, manifest: &serde_json::Value) {
         }
     }
 }
-
-pub mod loopback;
-pub mod sms_gateway;
-pub mod smtp;
-pub mod store;

@@ -7,7 +7,7 @@ use super::artefacts::{ArtefactError, KnownPerson, StoredPopularity};
 use super::dataset::{Film, Source};
 use super::features::Role;
 use crate::recommend::title_search::normalize;
-use crate::report::Lang;
+use cinepicks_domain::Language;
 
 /// The traits of a film to predict, as a programmer types them.
 #[derive(Debug, Clone, Default)]
@@ -205,7 +205,7 @@ impl StoredPopularity {
 }
 
 /// A feature in words: `runtime` → "durée (110 min)".
-pub fn describe(reason: &Reason, lang: Lang) -> String {
+pub fn describe(reason: &Reason, lang: Language) -> String {
     let v = reason.value;
     let (prefix, rest) = reason.feature.split_once(':').unwrap_or(("", reason.feature.as_str()));
     let known = !v.is_nan();

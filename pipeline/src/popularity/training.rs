@@ -8,6 +8,7 @@ use super::booster::{BoostParams, BoosterError, Objective, Trees};
 use super::dataset::{Dataset, DatasetRules, Film};
 use super::evaluation::{self, Linear, Scores, Split};
 use super::features::{FeatureSpace, TrackRecords, Vocabularies};
+use crate::progress::Progress;
 
 /// Everything `cinepicks train` needs to know about the popularity model (`popularity:` in the config).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -144,20 +145,6 @@ pub enum PopularityError {
     TooFewFilms { films: usize, needed: usize },
 }
 
-/// Stages and fits reported while training.
-pub trait Progress: Sync {
-    fn stage(&self, name: &str);
-    fn fit_done(&self, done: usize, total: usize);
-}
-
-/// A progress sink that says nothing (tests, benchmarks).
-pub struct Silent;
-
-impl Progress for Silent {
-    fn stage(&self, _: &str) {}
-    fn fit_done(&self, _: usize, _: usize) {}
-}
-
 /// The least films worth training on.
 pub const MIN_FILMS: usize = 50;
 
@@ -188,7 +175,7 @@ impl Fitter<'_> {
                 Trees::fit(&x_train, &space.names, &y_train, Objective::Regression, &self.params.trees, |_| {})?;
             let p = trees.predict(&x_test)?;
             self.done += 1;
-            self.progress.fit_done(self.done, self.total);
+            self.progress.advanced(self.done, self.total);
             let linear = Linear::fit(&x_train, space.len(), &y_train, 1e-3);
             let models = vec![
                 (XGBOOST.to_owned(), Scores::of(&y_test, &p)),
@@ -286,7 +273,7 @@ pub fn train(
         let y: Vec<f32> = films.iter().map(|f| f.targets[t]).collect();
         models.push(Trees::fit(&x, &space.names, &y, Objective::Regression, &params.trees, |_| {})?);
         fitter.done += 1;
-        progress.fit_done(fitter.done, fitter.total);
+        progress.advanced(fitter.done, fitter.total);
     }
     let models: [Trees; 2] = models.try_into().map_err(|_| ()).expect("two targets");
     let seconds_final_fit = started.elapsed().as_secs_f64();

@@ -10,6 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use cinepicks_domain::RunManifest;
 use polars::prelude::*;
 
 use super::reasons::{Reason, ReasonKind};
@@ -20,7 +21,6 @@ use crate::lake::{self, LakeError};
 pub const SIMILAR_FILMS: &str = "similar_films.parquet";
 pub const FILMS: &str = "films.parquet";
 pub const METRICS: &str = "metrics.json";
-pub const RUN: &str = "run.json";
 /// The model name written in `similar_films.model`.
 pub const MODEL_NAME: &str = "hybrid";
 
@@ -111,12 +111,9 @@ pub fn write(dir: &Path, trained: &TrainedRecommender) -> Result<Vec<(&'static s
 /// `"status": "succeeded"` and lists the `recommender` kind. Run ids sort by time.
 pub fn latest_run(models: &Path) -> Option<PathBuf> {
     newest_run(models, |p| {
-        let Ok(text) = std::fs::read_to_string(p.join(RUN)) else { return false };
-        let Ok(run) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
-        run["status"] == "succeeded"
-            && run["kinds"].as_array().is_some_and(|k| k.iter().any(|k| k == "recommender"))
-            && p.join(SIMILAR_FILMS).exists()
-            && p.join(FILMS).exists()
+        let Ok(text) = std::fs::read_to_string(p.join(RunManifest::FILE)) else { return false };
+        let Ok(run) = serde_json::from_str::<RunManifest>(&text) else { return false };
+        run.holds("recommender") && p.join(SIMILAR_FILMS).exists() && p.join(FILMS).exists()
     })
 }
 
@@ -127,7 +124,7 @@ pub fn newest_run(models: &Path, holds: impl Fn(&Path) -> bool) -> Option<PathBu
         .ok()?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.join(RUN).exists() && holds(p))
+        .filter(|p| p.join(RunManifest::FILE).exists() && holds(p))
         .collect();
     runs.sort();
     runs.pop()

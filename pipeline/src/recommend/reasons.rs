@@ -1,6 +1,7 @@
 //! Why a film is recommended: a kind (`same_director`, `shared_cast`, `co_liked`…) and a detail (a name, a
 //! film id), stored as data and rendered in French or English by whoever shows it.
 
+use cinepicks_domain::Language;
 use serde::{Deserialize, Serialize};
 
 use super::content::{FeatureTable, Field};
@@ -57,15 +58,6 @@ impl ReasonKind {
 pub struct Reason {
     pub kind: ReasonKind,
     pub detail: Option<String>,
-}
-
-/// Language of rendered reasons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    #[default]
-    Fr,
-    En,
 }
 
 /// The most telling feature two films share, by priority: director, cast, writer, keywords, genres.

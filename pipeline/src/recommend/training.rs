@@ -22,6 +22,7 @@ use crate::evaluate::protocol::{HYBRID_WEIGHTS, ease_grid, evaluate_top_n};
 use crate::evaluate::split::per_user_split;
 use crate::ingest::catalogue::columns as cat;
 use crate::lake::tables;
+use crate::progress::Progress;
 use crate::sources::imdb::columns as imdb;
 
 #[derive(Debug, thiserror::Error)]
@@ -112,13 +113,6 @@ pub struct TrainedRecommender {
     pub metrics: TrainMetrics,
 }
 
-/// Stages reported while training.
-pub trait TrainProgress: Sync {
-    fn stage(&self, name: &str);
-    /// Films whose neighbours are done, out of `total`.
-    fn films_done(&self, done: usize, total: usize);
-}
-
 /// Reads the catalogue table.
 pub fn load_catalogue(lake: &Path) -> Result<Vec<CatalogueFilm>, LoadError> {
     let df = collect(
@@ -164,11 +158,7 @@ pub fn load_catalogue(lake: &Path) -> Result<Vec<CatalogueFilm>, LoadError> {
 }
 
 /// Trains the serving recommender from the lake.
-pub fn train(
-    lake: &Path,
-    options: &TrainOptions,
-    progress: &dyn TrainProgress,
-) -> Result<TrainedRecommender, TrainError> {
+pub fn train(lake: &Path, options: &TrainOptions, progress: &dyn Progress) -> Result<TrainedRecommender, TrainError> {
     let started = Instant::now();
     let mut metrics = TrainMetrics::default();
     progress.stage("catalogue");
@@ -250,9 +240,9 @@ pub fn train(
         let vectors = tfidf(&sorted, &content_params.weights);
         let queries: Vec<u32> = (0..n_items as u32).collect();
         let candidate = vec![true; n_items];
-        let report = |done: usize| progress.films_done(done, n_items);
+        let report = |done: usize| progress.advanced(done, n_items);
         let lists = super::content::neighbours(&vectors, &queries, &candidate, &prior, &content_params, &report);
-        progress.films_done(n_items, n_items);
+        progress.advanced(n_items, n_items);
         // Published neighbours must be catalogue films: when MovieLens films outside the catalogue are
         // items too, a catalogue film's closest films could all be outside it, so search again among
         // catalogue films only.

@@ -2,14 +2,14 @@
 //! importance (mean |SHAP|) of the traits for rating and audience, and partial dependence of runtime and decade.
 
 use super::svg::{self, Bar, Line};
-use super::{Chart, Lang, Section};
+use super::{Chart, Language, Section};
 use crate::popularity::training::{PopularityMetrics, SplitScores, TargetReport, XGBOOST};
 
 /// Features shown in each importance chart.
 const TOP: usize = 12;
 
 /// A feature column in words.
-pub fn feature_name(name: &str, lang: Lang) -> String {
+pub fn feature_name(name: &str, lang: Language) -> String {
     if let Some((prefix, value)) = name.split_once(':') {
         let value = value.replace('_', " ");
         return match prefix {
@@ -55,7 +55,7 @@ pub fn feature_name(name: &str, lang: Lang) -> String {
     fixed.to_owned()
 }
 
-fn importance_chart(target: &TargetReport, lang: Lang, title: &str, color: &'static str) -> String {
+fn importance_chart(target: &TargetReport, lang: Language, title: &str, color: &'static str) -> String {
     let bars: Vec<Bar> = target
         .importance
         .iter()
@@ -78,7 +78,7 @@ fn headline(target: &TargetReport) -> (&SplitScores, bool) {
     }
 }
 
-pub(crate) fn section(m: &PopularityMetrics, lang: Lang) -> Option<Section> {
+pub(crate) fn section(m: &PopularityMetrics, lang: Language) -> Option<Section> {
     let [quality, audience] = [m.targets.first()?, m.targets.get(1)?];
     let tmdb = m.source == crate::popularity::dataset::Source::Tmdb;
     let mut s = Section {

@@ -1,7 +1,7 @@
 //! Display names for codes found in the marts: countries (ISO 3166-1 alpha-2, as in TMDB and IMDb
 //! regions) and IMDb / MovieLens genres, in French and English.
 
-use super::Lang;
+use super::Language;
 
 /// Countries that produce films, with their French and English names. Others show their code.
 const COUNTRIES: [(&str, &str, &str); 64] = [
@@ -72,7 +72,7 @@ const COUNTRIES: [(&str, &str, &str); 64] = [
 ];
 
 /// The country's name in `lang`, or its code when unknown.
-pub fn country(code: &str, lang: Lang) -> String {
+pub fn country(code: &str, lang: Language) -> String {
     COUNTRIES
         .iter()
         .find(|(c, _, _)| *c == code)
@@ -117,10 +117,10 @@ const GENRES_FR: [(&str, &str); 33] = [
     ("TV Movie", "Téléfilm"),
 ];
 
-pub fn genre(name: &str, lang: Lang) -> String {
+pub fn genre(name: &str, lang: Language) -> String {
     match lang {
-        Lang::En => name.to_owned(),
-        Lang::Fr => {
+        Language::En => name.to_owned(),
+        Language::Fr => {
             GENRES_FR.iter().find(|(en, _)| *en == name).map_or_else(|| name.to_owned(), |(_, fr)| (*fr).to_owned())
         }
     }
@@ -132,11 +132,11 @@ mod tests {
 
     #[test]
     fn known_codes_get_names_and_unknown_ones_keep_their_code() {
-        assert_eq!(country("FR", Lang::Fr), "France");
-        assert_eq!(country("US", Lang::Fr), "États-Unis");
-        assert_eq!(country("US", Lang::En), "United States");
-        assert_eq!(country("ZZ", Lang::Fr), "ZZ");
-        assert_eq!(genre("Drama", Lang::Fr), "Drame");
-        assert_eq!(genre("Drama", Lang::En), "Drama");
+        assert_eq!(country("FR", Language::Fr), "France");
+        assert_eq!(country("US", Language::Fr), "États-Unis");
+        assert_eq!(country("US", Language::En), "United States");
+        assert_eq!(country("ZZ", Language::Fr), "ZZ");
+        assert_eq!(genre("Drama", Language::Fr), "Drame");
+        assert_eq!(genre("Drama", Language::En), "Drama");
     }
 }

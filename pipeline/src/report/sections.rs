@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use super::names::{country, genre};
 use super::svg::{self, Bar, Line, PALETTE, Stacked};
-use super::{Chart, KeyFigure, Lang, ReportInput, Section};
+use super::{Chart, KeyFigure, Language, ReportInput, Section};
 use crate::analyze::{MARTS, actors as ac, ages as ag, audience as au, best_rated as br, countries as co};
 use crate::analyze::{genres_money as gm, niches as ni, runtime as rt, series_vs_films as sv};
 
@@ -61,18 +61,18 @@ fn eq(name: &str, value: &str) -> Expr {
 }
 
 /// "les années 1990" / "the 1990s".
-fn decade_name(lang: Lang, decade: i64) -> String {
+fn decade_name(lang: Language, decade: i64) -> String {
     lang.pick(&format!("les années {decade}"), &format!("the {decade}s")).to_owned()
 }
 
 /// "Décennie" column value: "1990s" / "années 1990".
 /// "1er"/"3e" in French, "st"/"rd" in English (after a number).
-fn ordinal_suffix(lang: Lang, n: i64) -> &'static str {
+fn ordinal_suffix(lang: Language, n: i64) -> &'static str {
     match lang {
-        Lang::Fr if n == 1 => "er",
-        Lang::Fr => "e",
-        Lang::En if n % 100 / 10 == 1 => "th",
-        Lang::En => match n % 10 {
+        Language::Fr if n == 1 => "er",
+        Language::Fr => "e",
+        Language::En if n % 100 / 10 == 1 => "th",
+        Language::En => match n % 10 {
             1 => "st",
             2 => "nd",
             3 => "rd",
@@ -82,17 +82,17 @@ fn ordinal_suffix(lang: Lang, n: i64) -> &'static str {
 }
 
 /// "1 an" / "3 ans", "1 year" / "3 years".
-fn years(lang: Lang, n: f64) -> String {
+fn years(lang: Language, n: f64) -> String {
     let v = lang.num(n, 0);
     let one = v == "1" || v == "0";
     format!("{v} {}", if one { lang.pick("an", "year") } else { lang.pick("ans", "years") })
 }
 
-fn decade_short(lang: Lang, decade: i64) -> String {
+fn decade_short(lang: Language, decade: i64) -> String {
     lang.pick(&format!("années {decade}"), &format!("{decade}s")).to_owned()
 }
 
-fn empty_section(input: &ReportInput, lang: Lang, mart: &'static str) -> Section {
+fn empty_section(input: &ReportInput, lang: Language, mart: &'static str) -> Section {
     let m = MARTS.iter().find(|m| m.name == mart).expect("registered mart");
     let missing: Vec<&str> = m.inputs.iter().copied().filter(|t| !input.lake_tables.contains(t)).collect();
     let mut notes = vec![
@@ -117,7 +117,7 @@ fn empty_section(input: &ReportInput, lang: Lang, mart: &'static str) -> Section
     }
 }
 
-fn title(lang: Lang, mart: &str) -> String {
+fn title(lang: Language, mart: &str) -> String {
     let (fr, en) = match mart {
         "countries" => ("Les pays producteurs", "Producing countries"),
         "actors" => ("Les visages les plus présents", "The most present faces"),
@@ -133,7 +133,7 @@ fn title(lang: Lang, mart: &str) -> String {
     lang.pick(fr, en).to_owned()
 }
 
-fn base_section(input: &ReportInput, lang: Lang, mart: &'static str) -> Section {
+fn base_section(input: &ReportInput, lang: Language, mart: &'static str) -> Section {
     let mut s = empty_section(input, lang, mart);
     s.notes.clear();
     let m = MARTS.iter().find(|m| m.name == mart).expect("registered mart");
@@ -152,10 +152,10 @@ fn base_section(input: &ReportInput, lang: Lang, mart: &'static str) -> Section 
 }
 
 /// Builds the section of one mart from its (non-empty) frame.
-type SectionBuilder = fn(&ReportInput, Lang, &DataFrame) -> Section;
+type SectionBuilder = fn(&ReportInput, Language, &DataFrame) -> Section;
 
 /// All nine sections, in registry order.
-pub(crate) fn all(input: &ReportInput, lang: Lang) -> Vec<Section> {
+pub(crate) fn all(input: &ReportInput, lang: Language) -> Vec<Section> {
     let builders: [(&str, SectionBuilder); 9] = [
         ("countries", countries),
         ("actors", actors),
@@ -175,7 +175,7 @@ pub(crate) fn all(input: &ReportInput, lang: Lang) -> Vec<Section> {
         })
         .map(|mut section| {
             // French puts a space before ; and :, English does not.
-            if lang == Lang::En {
+            if lang == Language::En {
                 for r in &mut section.reading {
                     *r = r.replace(" ; ", "; ").replace(" : ", ": ");
                 }
@@ -187,7 +187,7 @@ pub(crate) fn all(input: &ReportInput, lang: Lang) -> Vec<Section> {
 
 // ------------------------------------------------------------------ 1. countries
 
-fn countries(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
+fn countries(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
     use co::columns as c;
     let mut s = base_section(input, lang, "countries");
     let Some(source) = co::preferred_source(df) else { return s };
@@ -336,7 +336,7 @@ fn countries(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
 
 // ------------------------------------------------------------------ 2. actors
 
-fn actors(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
+fn actors(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
     use ac::columns as c;
     let mut s = base_section(input, lang, "actors");
     let overall = rows(df, eq(c::SCOPE, ac::SCOPE_OVERALL));
@@ -443,7 +443,7 @@ fn actors(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
 
 // ------------------------------------------------------------------ 3. runtime
 
-fn runtime(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
+fn runtime(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
     use rt::columns as c;
     let mut s = base_section(input, lang, "runtime");
     let years = |kind: &str, column: &str, min_titles: i64| -> Vec<(f64, f64)> {
@@ -568,7 +568,7 @@ fn runtime(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
 
 // ------------------------------------------------------------------ 4. series vs films
 
-fn series_vs_films(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
+fn series_vs_films(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
     use sv::columns as c;
     let mut s = base_section(input, lang, "series_vs_films");
     // Decades with few actors on one side give meaningless shares: keep those with 30 or more on each.
@@ -691,7 +691,7 @@ fn series_vs_films(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
 
 // ------------------------------------------------------------------ 5. ages
 
-fn ages(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
+fn ages(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
     use ag::columns as c;
     let mut s = base_section(input, lang, "ages");
     let line = |section: &str, cat: &str| -> Vec<(f64, f64)> {
@@ -817,7 +817,7 @@ fn ages(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
 
 // ------------------------------------------------------------------ 6. best rated
 
-fn dimension_name(lang: Lang, dim: &str) -> &'static str {
+fn dimension_name(lang: Language, dim: &str) -> &'static str {
     match dim {
         br::DIM_GENRE => lang.pick("Genre", "Genre"),
         br::DIM_DECADE => lang.pick("Décennie", "Decade"),
@@ -828,7 +828,7 @@ fn dimension_name(lang: Lang, dim: &str) -> &'static str {
     }
 }
 
-fn value_name(lang: Lang, dim: &str, label: &str) -> String {
+fn value_name(lang: Language, dim: &str, label: &str) -> String {
     match dim {
         br::DIM_GENRE => genre(label, lang),
         br::DIM_COUNTRY => country(label, lang),
@@ -838,7 +838,7 @@ fn value_name(lang: Lang, dim: &str, label: &str) -> String {
     }
 }
 
-fn best_rated(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
+fn best_rated(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
     use br::columns as c;
     let mut s = base_section(input, lang, "best_rated");
     let top = sorted(&rows(df, eq(c::SECTION, br::SECTION_TOP)), &[c::RANK], &[false]);
@@ -984,7 +984,7 @@ fn best_rated(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
 
 // ------------------------------------------------------------------ 7. genres and money
 
-fn genres_money(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
+fn genres_money(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
     use gm::columns as c;
     let mut s = base_section(input, lang, "genres_money");
     let pop = rows(df, eq(c::SECTION, gm::SECTION_POPULARITY));
@@ -1167,7 +1167,7 @@ fn genres_money(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
 
 // ------------------------------------------------------------------ 8. audience
 
-fn audience(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
+fn audience(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
     use au::columns as c;
     let mut s = base_section(input, lang, "audience");
     let all = sorted(&rows(df, eq(c::DIMENSION, au::DIM_ALL)), &[c::RATINGS, c::GENRE], &[true, false]);
@@ -1267,8 +1267,8 @@ fn audience(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
                     .pick(if g == "F" { "les femmes" } else { "les hommes" }, if g == "F" { "women" } else { "men" })
                     .into(),
                 _ => match lang {
-                    Lang::Fr => format!("les « {g} »"),
-                    Lang::En => format!("\"{g}\" viewers"),
+                    Language::Fr => format!("les « {g} »"),
+                    Language::En => format!("\"{g}\" viewers"),
                 },
             }
         };
@@ -1341,14 +1341,14 @@ fn audience(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
 // ------------------------------------------------------------------ 9. niches
 
 /// A niche's label inside a sentence: lower-cased in French ("cinéma français"), as is in English.
-fn niche_name(lang: Lang, label: &str) -> String {
+fn niche_name(lang: Language, label: &str) -> String {
     match lang {
-        Lang::Fr => label.to_lowercase(),
-        Lang::En => label.to_owned(),
+        Language::Fr => label.to_lowercase(),
+        Language::En => label.to_owned(),
     }
 }
 
-fn niches(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
+fn niches(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
     use ni::columns as c;
     let mut s = base_section(input, lang, "niches");
     let r = sorted(df, &[c::RANK], &[false]);
@@ -1457,7 +1457,7 @@ fn niches(input: &ReportInput, lang: Lang, df: &DataFrame) -> Section {
 
 // ------------------------------------------------------------------ key figures
 
-pub(crate) fn key_figures(input: &ReportInput, lang: Lang) -> Vec<KeyFigure> {
+pub(crate) fn key_figures(input: &ReportInput, lang: Language) -> Vec<KeyFigure> {
     let mut out = Vec::new();
     let mut push = |label: &str, value: String, detail: String| {
         if !value.is_empty() {

@@ -5,7 +5,7 @@ use std::ops::RangeInclusive;
 
 use serde::Serialize;
 
-use crate::domain::{PersonId, TitleId};
+use cinepicks_domain::{PersonId, TitleId};
 
 /// Why a row was rejected; the code is what quarantine files and manifests count by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

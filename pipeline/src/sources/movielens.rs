@@ -9,9 +9,9 @@ use super::batch::{BatchBuilder, Columns, Kind};
 use super::fields::{Reject, float_in, int_in, required};
 use super::keys::{GroupedKeys, IdSet, KeyReport, KeySpace, Reference};
 use super::{Dialect, Encoding, RowParser};
-use crate::domain::TitleId;
 use crate::ingest::find_file;
 use crate::lake::tables;
+use cinepicks_domain::TitleId;
 
 /// Lake column names of the MovieLens tables.
 pub mod columns {

@@ -9,9 +9,9 @@ use sea_orm::{
 };
 
 use crate::connect::Store;
-use crate::contact::{Channel, Email, PhoneNumber};
 use crate::entities::{customer, like, subscription};
 use crate::error::{During, Result, StoreError};
+use cinepicks_domain::{Channel, Email, PhoneNumber};
 
 /// A customer as the CLI or an import file gives it, already validated.
 #[derive(Debug, Clone)]

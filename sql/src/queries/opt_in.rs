@@ -7,9 +7,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 
 use super::customers::{NewCustomer, insert_likes, new_customer_row, new_subscription_row};
 use crate::connect::Store;
-use crate::contact::Channel;
 use crate::entities::{customer, subscription};
 use crate::error::{During, Result};
+use cinepicks_domain::Channel;
 
 /// A confirmation message to send: which subscription, to whom, in which language.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,229 @@
+//! Command-line interface: argument definitions and dispatch to the jobs.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+use cinepicks_jobs::context::FixedClock;
+use cinepicks_jobs::{
+    Context, Metrics, Report, analyze, audience, customers, daemon, evaluate, fetch, generate, ingest, notify, predict,
+    publish, recommend, status, suggest, train,
+};
+
+use crate::args::*;
+use crate::config::Config;
+use crate::demo;
+use crate::telemetry::LogFormat;
+
+/// cinepicks: film data pipeline, recommendations and weekly picks for a small cinema.
+#[derive(Debug, Parser)]
+#[command(name = "cinepicks", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Environment configuration file layered over the built-in defaults.
+    #[arg(long, global = true, env = "CINEPICKS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Root data folder (overrides `data_dir`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// More detail in logs (-v debug, -vv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Only warnings and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Log format: text for people, json for log collectors.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn verbosity(&self) -> i8 {
+        if self.quiet { -1 } else { self.verbose.min(3) as i8 }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write deterministic synthetic IMDb, MovieLens and TMDB files in their real formats.
+    Generate(GenerateArgs),
+    /// Download the public dumps listed in the configuration into <data-dir>/raw.
+    Fetch(FetchArgs),
+    /// Turn raw dumps into typed, validated Parquet tables in <data-dir>/lake.
+    Ingest(IngestArgs),
+    /// Compute the marts answering the cinema's questions and the report, into <data-dir>/marts.
+    Analyze(AnalyzeArgs),
+    /// Fit the models (recommender, popularity…) into a new run folder <data-dir>/models/<run-id>.
+    Train(TrainArgs),
+    /// Five films like a title, or for several liked titles, with a reason for each.
+    Recommend(RecommendArgs),
+    /// Predicted rating and audience of a film from its traits (genres, runtime, year, people…), with reasons.
+    Predict(PredictArgs),
+    /// The groups (age band × gender × occupation) most likely to love a film, with their lift.
+    Audience(AudienceArgs),
+    /// Films a fictitious profile (age, gender, occupation) would most likely love.
+    Suggest(SuggestArgs),
+    /// Compare every recommender model and the popularity baseline offline on the MovieLens ratings.
+    Evaluate(EvaluateArgs),
+    /// Generate a small dataset and run every stage on it, then say where the outputs are.
+    Demo(demo::DemoArgs),
+    /// Load the latest successful model run into the store and make it the active one.
+    Publish(PublishArgs),
+    /// Manage customers: import a CSV file, add, list, like films, unsubscribe.
+    Customers(CustomersArgs),
+    /// Run the scheduled jobs (nightly chain, weekly send) until SIGINT or SIGTERM.
+    Daemon(DaemonArgs),
+    /// Run a scheduled job now, for its latest slot: retries a failed night, does nothing if it succeeded.
+    Run(RunArgs),
+    /// Last and next runs, the active model, deliveries and subscribers.
+    Status(StatusArgs),
+    /// Send this week's five picks to every active subscriber, by e-mail or SMS, exactly once.
+    Notify(NotifyArgs),
+    /// Set the films the cinema shows in a week (the weekly picks favour or keep to them).
+    Programme(ProgrammeArgs),
+    /// Stop sending to the subscription of a one-click unsubscribe link's token.
+    Unsubscribe(UnsubscribeArgs),
+    /// Serve the customers' web site and the REST API (/api/v1) from the published store.
+    Serve(ServeArgs),
+    /// Read the owner's password on standard input and print its Argon2id hash, for the variable named by
+    /// serve.owner_password_hash_env (CINEPICKS_OWNER_PASSWORD_HASH).
+    HashPassword,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Only these sources (names from the configuration); all by default.
+    #[arg(value_name = "SOURCE")]
+    pub only: Vec<String>,
+    /// Download again even when the file is already there and verified.
+    #[arg(long)]
+    pub force: bool,
+    /// Say what would be downloaded, download nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Environment variable that fixes the clock of a run (tests, replays).
+pub const NOW_VARIABLE: &str = "CINEPICKS_NOW";
+
+/// Runs the chosen command; configuration errors surface as [`crate::config::ConfigError`].
+pub fn run(cli: Cli) -> Result<()> {
+    let config = Config::load(cli.config.as_deref(), cli.data_dir.as_deref())?;
+    let dry_run = match &cli.command {
+        Command::Fetch(a) => a.dry_run,
+        Command::Ingest(a) => a.dry_run,
+        Command::Train(a) => a.dry_run,
+        Command::Analyze(a) => a.dry_run,
+        Command::Publish(a) => a.dry_run,
+        Command::Notify(a) => a.dry_run,
+        Command::Generate(_)
+        | Command::Demo(_)
+        | Command::Customers(_)
+        | Command::Recommend(_)
+        | Command::Predict(_)
+        | Command::Audience(_)
+        | Command::Suggest(_)
+        | Command::Evaluate(_)
+        | Command::Daemon(_)
+        | Command::Run(_)
+        | Command::Status(_)
+        | Command::Programme(_)
+        | Command::Unsubscribe(_)
+        | Command::Serve(_)
+        | Command::HashPassword => false,
+    };
+    let Config { jobs: config, serve: mut serve_config } = config;
+    let mut ctx = Context::new(config, dry_run);
+    // Replays and end-to-end tests pin "now" (quiet hours, "this week") with an RFC 3339 instant.
+    if let Ok(now) = std::env::var(NOW_VARIABLE) {
+        let now = chrono::DateTime::parse_from_rfc3339(now.trim()).map_err(|e| {
+            anyhow::anyhow!("{NOW_VARIABLE}={now:?} is not an RFC 3339 time (2026-11-25T10:00:00+01:00): {e}")
+        })?;
+        ctx = ctx.with_clock(std::sync::Arc::new(FixedClock(now.with_timezone(&chrono::Utc))));
+    }
+    let (name, metrics) = match cli.command {
+        Command::Generate(args) => ("generate", show(generate::run(&ctx, &args.into())?)),
+        Command::Fetch(args) => ("fetch", show(runtime()?.block_on(fetch::run(&ctx, &args.only, args.force))?)),
+        Command::Ingest(args) => ("ingest", show(ingest::run(&ctx, &args.into())?)),
+        Command::Analyze(args) => ("analyze", show(analyze::run(&ctx, &args.into())?)),
+        Command::Train(args) => ("train", show(train::run(&ctx, &args.into())?)),
+        Command::Recommend(args) => ("recommend", show(recommend::run(&ctx, &args.into())?)),
+        Command::Predict(args) => ("predict", show(predict::run(&ctx, &args.into())?)),
+        Command::Audience(args) => ("audience", show(audience::run(&ctx, &args.into())?)),
+        Command::Suggest(args) => ("suggest", show(suggest::run(&ctx, &args.into())?)),
+        Command::Evaluate(args) => ("evaluate", show(evaluate::run(&ctx, &args.into())?)),
+        Command::Demo(args) => ("demo", demo::run(&ctx, &serve_config, &args)?),
+        Command::Publish(args) => ("publish", show(publish::run(&ctx, &args.into())?)),
+        Command::Customers(args) => ("customers", show(customers::run(&ctx, &args.command.into())?)),
+        // The daemon logs as it goes; its figures at the end are for the logs only.
+        Command::Daemon(args) => ("daemon", daemon::run(&ctx, &args.into())?),
+        Command::Run(args) => ("run", show(daemon::run_now(&ctx, &args.into())?)),
+        Command::Status(args) => ("status", show(status::run(&ctx, &args.into())?)),
+        Command::Notify(args) => ("notify", show(notify::run(&ctx, &args.into())?)),
+        Command::Programme(args) => ("programme", show(notify::programme(&ctx, &args.into())?)),
+        Command::Unsubscribe(args) => ("unsubscribe", show(notify::unsubscribe(&ctx, &args.into())?)),
+        Command::Serve(args) => {
+            if let Some(addr) = args.addr {
+                serve_config.addr = addr.to_string();
+            }
+            let served = cinepicks_web::run(&ctx, &serve_config, print_ready)?;
+            let mut metrics = Metrics::default();
+            metrics.insert("addr", served.addr.to_string());
+            ("serve", metrics)
+        }
+        Command::HashPassword => ("hash-password", hash_password()?),
+    };
+    tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");
+    Ok(())
+}
+
+/// Prints a job's report (its notes on stderr) and hands back its figures.
+pub fn show(report: impl Report) -> Metrics {
+    for note in report.notes() {
+        eprintln!("{note}");
+    }
+    print!("{report}");
+    report.metrics()
+}
+
+/// Prints the hash of the first line of standard input (typed, or piped from a password manager).
+fn hash_password() -> Result<Metrics> {
+    use std::io::{BufRead as _, IsTerminal as _};
+    if std::io::stdin().is_terminal() {
+        eprintln!("Type the owner's password, then Enter (it is shown: make sure nobody is looking):");
+    }
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    anyhow::ensure!(password.chars().count() >= 12, "the owner's password needs at least 12 characters");
+    println!("{}", cinepicks_web::owner::session::hash_password(password)?);
+    eprintln!("Set it in the server's environment: CINEPICKS_OWNER_PASSWORD_HASH='<the line above>'");
+    Ok(Metrics::default())
+}
+
+/// What `serve` prints once it listens: the first line of stdout is the URL (scripts and tests started with
+/// port 0 read the real port there).
+pub fn print_ready(ready: &cinepicks_web::Ready) {
+    use std::io::Write as _;
+    let local = ready.addr;
+    println!("Serving the site on http://{local}/ (API docs: http://{local}/api/docs); Ctrl-C stops.");
+    let yes_no = |loaded: bool| if loaded { "yes" } else { "no" };
+    println!(
+        "  {} films, popularity model: {}, audience model: {}",
+        ready.films,
+        yes_no(ready.popularity_model),
+        yes_no(ready.audience_model)
+    );
+    std::io::stdout().flush().ok();
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}

@@ -1,0 +1,23 @@
+//! cinepicks-domain: the small vocabulary every other crate shares, parsed once at the boundary. No I/O.
+//!
+//! Layout:
+//! - [`ids`]: IMDb title and person ids (`tt0133093`, `nm0000206`), the canonical keys;
+//! - [`week`]: the ISO week of the weekly picks (`2026-W48`);
+//! - [`contact`]: a customer's `Email`, `PhoneNumber` (E.164) and the `Channel` that reaches them;
+//! - [`config`]: the error of a refused configuration value, naming its key (each crate owns its section);
+//! - [`language`]: the one `Language` of everything people read (French by default, English);
+//! - [`run`]: `run.json`, the manifest of a model run (the contract between training and its readers).
+
+pub mod config;
+pub mod contact;
+pub mod ids;
+pub mod language;
+pub mod run;
+pub mod week;
+
+pub use config::InvalidConfig;
+pub use contact::{Channel, ContactError, Email, PhoneNumber};
+pub use ids::{PersonId, TitleId};
+pub use language::Language;
+pub use run::{RunManifest, RunStatus};
+pub use week::IsoWeek;

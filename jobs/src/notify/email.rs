@@ -1,0 +1,399 @@
+//! The weekly e-mail: multipart HTML and plain text in the customer's language, posters with alt text, the
+//! RFC 8058 one-click unsubscribe headers, a Message-ID derived from the delivery key; sent over SMTP (lettre,
+//! pooled, STARTTLS or TLS) or written as `.eml` files to the outbox.
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context as _, Result};
+use lettre::message::header::{ContentTransferEncoding, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use maud::{DOCTYPE, Markup, html};
+use serde::{Deserialize, Serialize};
+
+use super::Failure;
+use super::letter::{Card, Letter};
+use cinepicks_domain::InvalidConfig;
+
+/// How e-mails leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransportKind {
+    /// `.eml` files in `<data_dir>/outbox/email/<week>/`.
+    Outbox,
+    Smtp,
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (port 587); refuses to go on unencrypted.
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same machine or tests.
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    /// Empty: no authentication.
+    pub username: String,
+    /// Environment variable holding the password.
+    pub password_env: String,
+    /// Connections kept open and reused.
+    pub pool_size: u32,
+    pub timeout_secs: u64,
+    /// Name given in EHLO (empty: the machine's).
+    pub hello_name: String,
+    /// PEM file of a certificate authority to trust besides the public ones (a relay with a private CA;
+    /// empty: public roots only).
+    pub ca_file: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    pub transport: EmailTransportKind,
+    /// Sender, as `Name <address>`.
+    pub from: String,
+    /// Messages in flight at once (also the bound on duplicates after a kill).
+    pub concurrency: usize,
+    /// Most messages per second (0: no limit).
+    pub rate_per_second: f64,
+    pub smtp: SmtpConfig,
+}
+
+impl EmailConfig {
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        self.from.parse::<Mailbox>().map_err(|e| {
+            InvalidConfig::new("notify.email.from", format!("{:?} is not `Name <address>`: {e}", self.from))
+        })?;
+        if self.concurrency == 0 {
+            return Err(InvalidConfig::new("notify.email.concurrency", "must be at least 1"));
+        }
+        if self.rate_per_second.is_nan() || self.rate_per_second < 0.0 {
+            return Err(InvalidConfig::new("notify.email.rate_per_second", "must be 0 (no limit) or more"));
+        }
+        if self.transport == EmailTransportKind::Smtp {
+            if self.smtp.host.trim().is_empty() {
+                return Err(InvalidConfig::new("notify.email.smtp.host", "needed when notify.email.transport is smtp"));
+            }
+            if self.smtp.pool_size == 0 || self.smtp.timeout_secs == 0 {
+                return Err(InvalidConfig::new(
+                    "notify.email.smtp.pool_size",
+                    "pool_size and timeout_secs must be at least 1",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A custom header whose value is kept as given.
+macro_rules! raw_header {
+    ($name:ident, $text:literal) => {
+        #[derive(Debug, Clone)]
+        struct $name(String);
+
+        impl Header for $name {
+            fn name() -> HeaderName {
+                HeaderName::new_from_ascii_str($text)
+            }
+
+            fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+                Ok(Self(s.to_owned()))
+            }
+
+            fn display(&self) -> HeaderValue {
+                HeaderValue::new(Self::name(), self.0.clone())
+            }
+        }
+    };
+}
+
+raw_header!(ListUnsubscribe, "List-Unsubscribe");
+raw_header!(ListUnsubscribePost, "List-Unsubscribe-Post");
+
+/// The message of a letter, ready for any transport.
+pub fn build_message(letter: &Letter, from: &Mailbox, date: SystemTime) -> Result<Message, String> {
+    let to_address = letter.address.parse().map_err(|e| format!("invalid recipient {}: {e}", letter.address))?;
+    let to = Mailbox::new(Some(letter.customer_name.clone()), to_address);
+    let domain = from.email.domain().to_owned();
+    let text = SinglePart::builder()
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .header(ContentTransferEncoding::QuotedPrintable)
+        .body(render_text(letter));
+    let html = SinglePart::builder()
+        .header(lettre::message::header::ContentType::TEXT_HTML)
+        .header(ContentTransferEncoding::QuotedPrintable)
+        .body(render_html(letter));
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(letter.subject())
+        .date(date)
+        .message_id(Some(format!("<{}@{domain}>", letter.key.replace('/', "."))))
+        .header(ListUnsubscribe(format!("<{}>", letter.unsubscribe_url)))
+        .header(ListUnsubscribePost("List-Unsubscribe=One-Click".to_owned()))
+        .multipart(MultiPart::alternative().singlepart(text).singlepart(html))
+        .map_err(|e| format!("building the e-mail {}: {e}", letter.key))
+}
+
+/// The plain-text part: the same content as the HTML, readable in any client.
+pub fn render_text(letter: &Letter) -> String {
+    let t = letter.texts();
+    let mut out = format!("{}\n\n{}\n\n", t.greeting, t.intro);
+    for (i, card) in letter.cards.iter().enumerate() {
+        out.push_str(&format!("{}. {}", i + 1, card.title_with_year()));
+        if card.in_programme {
+            out.push_str(&format!(" [{}]", t.showing));
+        }
+        out.push('\n');
+        if let Some(line) = card.facts(letter.french()) {
+            out.push_str(&format!("   {line}\n"));
+        }
+        out.push_str(&format!("   {}\n\n", card.reason));
+    }
+    out.push_str(&format!(
+        "{}\n\n-- \n{}\n{}: {}\n",
+        t.sign_off, t.why_received, t.unsubscribe, letter.unsubscribe_url
+    ));
+    out
+}
+
+/// The HTML part: a simple table layout with inline styles, as mail clients need.
+pub fn render_html(letter: &Letter) -> String {
+    let t = letter.texts();
+    let french = letter.french();
+    let header = html! {
+        tr { td style="background:#7a1f1f;color:#fff;padding:20px 24px;border-radius:6px 6px 0 0" {
+            div style="font-size:13px;letter-spacing:2px;text-transform:uppercase" { (letter.cinema_name) }
+            div style="font-size:24px;margin-top:6px" { (t.heading) }
+        } }
+    };
+    let content = html! {
+        tr { td style="padding:20px 24px 4px 24px;font-size:16px;line-height:1.5" {
+            p style="margin:0 0 8px 0" { (t.greeting) }
+            p style="margin:0" { (t.intro) }
+        } }
+        @for card in &letter.cards {
+            (card_row(card, french, &t.showing))
+        }
+        tr { td style="padding:12px 24px 20px 24px;font-size:16px" { (t.sign_off) } }
+        tr { td style="padding:16px 24px;border-top:1px solid #eee;font-size:12px;color:#777;font-family:Arial,sans-serif" {
+            (t.why_received) br;
+            a href=(letter.unsubscribe_url) style="color:#7a1f1f" { (t.unsubscribe) }
+        } }
+    };
+    page(if french { "fr" } else { "en" }, &letter.subject(), header, content)
+}
+
+/// The frame every e-mail of the cinema shares: a 600-pixel card on a warm background, header band first.
+pub(super) fn page(lang: &str, subject: &str, header: Markup, content: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang=(lang) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (subject) }
+            }
+            body style="margin:0;padding:0;background:#f4f1ec;font-family:Georgia,'Times New Roman',serif;color:#222" {
+                table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f1ec" {
+                    tr { td align="center" style="padding:24px 12px" {
+                        table role="presentation" width="600" cellpadding="0" cellspacing="0"
+                            style="max-width:600px;width:100%;background:#ffffff;border-radius:6px" {
+                            (header)
+                            (content)
+                        }
+                    } }
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
+fn card_row(card: &Card, french: bool, showing: &str) -> Markup {
+    let alt = card.poster_alt(french);
+    html! {
+        tr { td style="padding:12px 24px" {
+            table role="presentation" width="100%" cellpadding="0" cellspacing="0" { tr {
+                td width="108" valign="top" {
+                    @if let Some(url) = &card.poster_url {
+                        img src=(url) alt=(alt) width="96" style="display:block;width:96px;border-radius:3px;border:0";
+                    } @else {
+                        // No poster known: a block with the year keeps the layout and says what is missing.
+                        div role="img" aria-label=(alt)
+                            style="width:96px;height:136px;background:#e8e2d8;border-radius:3px;font-size:11px;color:#7a1f1f;text-align:center;line-height:136px" {
+                            @if let Some(year) = card.year { (year) }
+                        }
+                    }
+                }
+                td valign="top" style="padding-left:12px" {
+                    div style="font-size:18px;font-weight:bold" {
+                        (card.title_with_year())
+                        @if card.in_programme {
+                            " "
+                            span style="background:#7a1f1f;color:#fff;font-size:11px;padding:2px 6px;border-radius:3px;font-family:Arial,sans-serif" { (showing) }
+                        }
+                    }
+                    @if let Some(facts) = card.facts(french) {
+                        div style="font-size:13px;color:#666;font-family:Arial,sans-serif;margin:4px 0" { (facts) }
+                    }
+                    div style="font-size:14px;font-style:italic;color:#444" { (card.reason) }
+                }
+            } }
+        } }
+    }
+}
+
+/// Where e-mails go.
+pub enum EmailTransport {
+    Outbox {
+        dir: PathBuf,
+    },
+    /// lettre's own timeout covers only the TCP connect, so every send is also bounded by `timeout` here: a
+    /// server that accepts the connection and never answers must not hang the run.
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        timeout: Duration,
+    },
+}
+
+impl EmailTransport {
+    /// The configured transport; the SMTP password comes from the environment variable the config names.
+    pub fn from_config(config: &EmailConfig, outbox: PathBuf) -> Result<Self> {
+        match config.transport {
+            EmailTransportKind::Outbox => Ok(Self::Outbox { dir: outbox }),
+            EmailTransportKind::Smtp => Ok(Self::Smtp {
+                transport: smtp_transport(&config.smtp)?,
+                timeout: Duration::from_secs(config.smtp.timeout_secs),
+            }),
+        }
+    }
+
+    /// Sends one message; `Ok` carries what the server or outbox says identifies it.
+    pub async fn send(&self, message: Message, file_name: &str) -> Result<Option<String>, Failure> {
+        match self {
+            Self::Outbox { dir } => {
+                let path = dir.join(file_name);
+                cinepicks_pipeline::lake::write_atomically(&path, &message.formatted())
+                    .map_err(|e| Failure::Fatal(format!("writing {}: {e:#}", path.display())))?;
+                Ok(Some(path.display().to_string()))
+            }
+            Self::Smtp { transport, timeout } => match tokio::time::timeout(*timeout, transport.send(message)).await {
+                Ok(Ok(response)) => Ok(response.message().next().map(str::to_owned)),
+                Ok(Err(e)) => Err(classify_smtp_error(&e)),
+                Err(_) => Err(Failure::Transient(format!("SMTP timeout: no answer within {} s", timeout.as_secs()))),
+            },
+        }
+    }
+}
+
+fn smtp_transport(config: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let host = config.host.trim();
+    let tls = match config.security {
+        SmtpSecurity::Starttls => Tls::Required(tls_parameters(host, config.ca_file.trim())?),
+        SmtpSecurity::Tls => Tls::Wrapper(tls_parameters(host, config.ca_file.trim())?),
+        SmtpSecurity::None => Tls::None,
+    };
+    // "dangerous" only means that TLS is not set up by the builder: it is, just above.
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).tls(tls);
+    let mut builder = builder
+        .port(config.port)
+        .timeout(Some(Duration::from_secs(config.timeout_secs)))
+        .pool_config(PoolConfig::new().max_size(config.pool_size));
+    if !config.hello_name.trim().is_empty() {
+        builder = builder.hello_name(ClientId::Domain(config.hello_name.trim().to_owned()));
+    }
+    if !config.username.trim().is_empty() {
+        let password = std::env::var(&config.password_env).with_context(|| {
+            format!(
+                "notify.email.smtp.username is set but the environment variable {} (notify.email.smtp.password_env) \
+                 holding its password is not",
+                config.password_env
+            )
+        })?;
+        builder = builder.credentials(Credentials::new(config.username.trim().to_owned(), password));
+    }
+    Ok(builder.build())
+}
+
+/// TLS towards `host`, whose certificate must be valid for that name and signed by a public root or, when
+/// given, the authority in `ca_file`.
+fn tls_parameters(host: &str, ca_file: &str) -> Result<TlsParameters> {
+    let mut builder = TlsParameters::builder(host.to_owned());
+    if !ca_file.is_empty() {
+        let pem = std::fs::read(ca_file).with_context(|| format!("notify.email.smtp.ca_file: reading {ca_file}"))?;
+        let authority = Certificate::from_pem(&pem)
+            .with_context(|| format!("notify.email.smtp.ca_file: {ca_file} holds no PEM certificate"))?;
+        builder = builder.add_root_certificate(authority);
+    }
+    builder.build_rustls().with_context(|| format!("notify.email.smtp.host {host}: cannot set up TLS"))
+}
+
+/// SMTP replies: 4xx and network trouble are worth retrying; 5xx are permanent (the recipient's address),
+/// except authentication refusals, which are the operator's to fix and stop the run.
+fn classify_smtp_error(e: &lettre::transport::smtp::Error) -> Failure {
+    let text = e.to_string();
+    if e.is_permanent() {
+        let code = e.status().map(|c| c.to_string()).unwrap_or_default();
+        if ["530", "534", "535", "538"].contains(&code.as_str()) {
+            return Failure::Fatal(format!("the SMTP server refused the credentials: {text}"));
+        }
+        return Failure::Permanent(format!("SMTP {text}"));
+    }
+    // A certificate that does not verify is the operator's to fix, like refused credentials: retrying
+    // every message would only end each in `failed`.
+    if e.is_tls() || text.contains("invalid peer certificate") {
+        return Failure::Fatal(format!(
+            "the SMTP server's certificate is not trusted ({text}); for a relay with a private authority set \
+             notify.email.smtp.ca_file"
+        ));
+    }
+    let timed_out = e.is_timeout() || text.to_lowercase().contains("timed out");
+    Failure::Transient(if timed_out { format!("SMTP timeout: {text}") } else { format!("SMTP {text}") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::letter::tests::sample_letter;
+
+    #[test]
+    fn the_email_has_both_parts_the_unsubscribe_headers_and_a_stable_message_id() {
+        let letter = sample_letter(true);
+        let from: Mailbox = "Cinéma de la Creuse <programme@cinema.example.org>".parse().unwrap();
+        let message = build_message(&letter, &from, SystemTime::UNIX_EPOCH).unwrap();
+        let raw = String::from_utf8(message.formatted()).unwrap();
+        assert!(raw.contains("Message-ID: <2026-W48.email.7@cinema.example.org>"), "{raw}");
+        assert!(raw.contains("List-Unsubscribe: <https://cinema.example.org/unsubscribe?token=3.abc>"), "{raw}");
+        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{raw}");
+        assert!(raw.contains("multipart/alternative"), "{raw}");
+        assert!(raw.contains("text/plain") && raw.contains("text/html"), "{raw}");
+    }
+
+    #[test]
+    fn the_html_escapes_titles_and_gives_posters_alt_text() {
+        let letter = sample_letter(true);
+        let html = render_html(&letter);
+        assert!(html.contains(r#"alt="Affiche du film « Tom &amp; Jerry &lt;3 »""#), "{html}");
+        assert!(html.contains("Bonjour Camille"), "{html}");
+        assert!(html.contains("https://cinema.example.org/unsubscribe?token=3.abc"));
+        assert!(!html.contains("<3"), "unescaped title");
+        let english = render_text(&sample_letter(false));
+        assert!(english.starts_with("Hello Camille"), "{english}");
+    }
+}

@@ -1,0 +1,229 @@
+//! Links in messages: the signed one-click unsubscribe token (HMAC-SHA256 of the subscription id with a secret
+//! from the environment), the time-limited link confirming a subscription (double opt-in) and the short link
+//! to a week's picks, all derived, never stored.
+
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Bytes of the MAC kept in a token: 128 bits, as strong as the random tokens of the store.
+const TAG_BYTES: usize = 16;
+
+/// Signs and checks links with the cinema's secret.
+#[derive(Clone)]
+pub struct LinkSigner {
+    secret: Vec<u8>,
+    site_url: String,
+}
+
+impl std::fmt::Debug for LinkSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkSigner").field("site_url", &self.site_url).finish_non_exhaustive()
+    }
+}
+
+impl LinkSigner {
+    pub fn new(secret: &[u8], site_url: &str) -> Self {
+        Self { secret: secret.to_vec(), site_url: site_url.trim_end_matches('/').to_owned() }
+    }
+
+    fn mac(&self, purpose: &str, payload: &str) -> HmacSha256 {
+        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes keys of any length");
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(payload.as_bytes());
+        mac
+    }
+
+    /// `"<subscription id>.<32 hex digits>"`.
+    pub fn unsubscribe_token(&self, subscription_id: i32) -> String {
+        let tag = self.mac("unsubscribe", &subscription_id.to_string()).finalize().into_bytes();
+        format!("{subscription_id}.{}", hex::encode(&tag[..TAG_BYTES]))
+    }
+
+    /// The subscription id of a genuine token (constant-time check), `None` for anything else.
+    pub fn verify_unsubscribe(&self, token: &str) -> Option<i32> {
+        let (id, tag) = token.trim().split_once('.')?;
+        let subscription_id: i32 = id.parse().ok()?;
+        let tag = hex::decode(tag).ok()?;
+        if tag.len() != TAG_BYTES {
+            return None;
+        }
+        self.mac("unsubscribe", &subscription_id.to_string()).verify_truncated_left(&tag).ok()?;
+        Some(subscription_id)
+    }
+
+    /// The one-click unsubscribe URL (RFC 8058: a POST to it unsubscribes, a GET shows a confirmation).
+    pub fn unsubscribe_url(&self, subscription_id: i32) -> String {
+        format!("{}/unsubscribe?token={}", self.site_url, self.unsubscribe_token(subscription_id))
+    }
+
+    /// `"<subscription id>.<expiry in Unix seconds, base 36>.<32 hex digits>"`: valid until `expires`.
+    pub fn confirm_token(&self, subscription_id: i32, expires: DateTime<Utc>) -> String {
+        let expiry = base36(u32::try_from(expires.timestamp()).unwrap_or(u32::MAX));
+        let tag = self.mac("confirm", &format!("{subscription_id}.{expiry}")).finalize().into_bytes();
+        format!("{subscription_id}.{expiry}.{}", hex::encode(&tag[..TAG_BYTES]))
+    }
+
+    /// The subscription id of a genuine token still valid at `now`.
+    pub fn verify_confirm(&self, token: &str, now: DateTime<Utc>) -> Result<i32, ConfirmError> {
+        let mut parts = token.trim().splitn(3, '.');
+        let (Some(id), Some(expiry), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(ConfirmError::Invalid);
+        };
+        let subscription_id: i32 = id.parse().map_err(|_| ConfirmError::Invalid)?;
+        let tag = hex::decode(tag).map_err(|_| ConfirmError::Invalid)?;
+        if tag.len() != TAG_BYTES || !expiry.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()) {
+            return Err(ConfirmError::Invalid);
+        }
+        self.mac("confirm", &format!("{subscription_id}.{expiry}"))
+            .verify_truncated_left(&tag)
+            .map_err(|_| ConfirmError::Invalid)?;
+        let expires = u32::from_str_radix(expiry, 36).map_err(|_| ConfirmError::Invalid)?;
+        if now.timestamp() > i64::from(expires) {
+            return Err(ConfirmError::Expired);
+        }
+        Ok(subscription_id)
+    }
+
+    /// The link of a confirmation message: a GET shows a button, whose POST confirms (mail scanners follow
+    /// links, and must not subscribe anyone).
+    pub fn confirm_url(&self, subscription_id: i32, expires: DateTime<Utc>) -> String {
+        format!("{}/subscribe/confirm?token={}", self.site_url, self.confirm_token(subscription_id, expires))
+    }
+
+    /// A short link to one week's picks of a customer, for SMS: `/p/` then the week as `YYWW`, 8 hex digits of
+    /// MAC and the customer id in base 36 (16 characters for a customer below 1.7 million).
+    pub fn picks_url(&self, iso_week: &str, customer_id: i32) -> String {
+        format!("{}/p/{}", self.site_url, self.picks_code(iso_week, customer_id).unwrap_or_default())
+    }
+
+    fn picks_code(&self, iso_week: &str, customer_id: i32) -> Option<String> {
+        let (year, week) = iso_week.split_once("-W")?;
+        let yy = year.parse::<u32>().ok().filter(|y| (2000..2100).contains(y))? - 2000;
+        let tag = self.picks_tag(iso_week, customer_id);
+        Some(format!("{yy:02}{:02}{tag}{}", week.parse::<u32>().ok()?, base36(u32::try_from(customer_id).ok()?)))
+    }
+
+    fn picks_tag(&self, iso_week: &str, customer_id: i32) -> String {
+        let tag = self.mac("picks", &format!("{iso_week}/{customer_id}")).finalize().into_bytes();
+        hex::encode(&tag[..PICKS_TAG_BYTES])
+    }
+
+    /// The week and customer of a genuine short-link code, `None` for anything else.
+    pub fn verify_picks(&self, code: &str) -> Option<(String, i32)> {
+        let digits = PICKS_TAG_BYTES * 2;
+        if !code.is_ascii() || code.len() <= 4 + digits {
+            return None;
+        }
+        let (yy, week) = (code[..2].parse::<u32>().ok()?, code[2..4].parse::<u32>().ok()?);
+        let iso_week = format!("{}-W{week:02}", 2000 + yy);
+        let tag = hex::decode(&code[4..4 + digits]).ok()?;
+        let customer_id = i32::try_from(u32::from_str_radix(&code[4 + digits..], 36).ok()?).ok()?;
+        let expected = self.mac("picks", &format!("{iso_week}/{customer_id}"));
+        expected.verify_truncated_left(&tag).ok()?;
+        Some((iso_week, customer_id))
+    }
+}
+
+/// Why a confirmation token is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmError {
+    /// Forged, cut or mistyped.
+    Invalid,
+    /// Genuine, but older than its validity.
+    Expired,
+}
+
+/// Bytes of MAC in a short link: 32 bits. A page of film titles is little to guess for, and guesses are rate
+/// limited; the SMS has 160 characters.
+const PICKS_TAG_BYTES: usize = 4;
+
+fn base36(mut n: u32) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII digits")
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value (also right in a URL's query string).
+pub fn form_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsubscribe_tokens_verify_only_with_the_same_secret_and_id() {
+        let signer = LinkSigner::new(b"secret one", "https://cinema.example.org/");
+        let token = signer.unsubscribe_token(42);
+        assert_eq!(signer.verify_unsubscribe(&token), Some(42));
+        assert_eq!(LinkSigner::new(b"secret two", "x").verify_unsubscribe(&token), None);
+        let forged = token.replacen("42.", "43.", 1);
+        assert_eq!(signer.verify_unsubscribe(&forged), None);
+        assert_eq!(signer.verify_unsubscribe("42"), None);
+        assert_eq!(signer.verify_unsubscribe("42.zz"), None);
+        assert!(signer.unsubscribe_url(42).starts_with("https://cinema.example.org/unsubscribe?token=42."));
+    }
+
+    #[test]
+    fn confirmation_tokens_verify_until_they_expire_and_only_for_their_subscription() {
+        let signer = LinkSigner::new(b"secret", "https://c.example");
+        let now = DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z").unwrap().with_timezone(&Utc);
+        let expires = now + chrono::Duration::days(7);
+        let token = signer.confirm_token(7, expires);
+        assert_eq!(signer.verify_confirm(&token, now), Ok(7));
+        assert_eq!(signer.verify_confirm(&token, expires), Ok(7));
+        assert_eq!(signer.verify_confirm(&token, expires + chrono::Duration::seconds(1)), Err(ConfirmError::Expired));
+        // Another subscription, a later expiry, another secret, the unsubscribe token: all refused.
+        assert_eq!(signer.verify_confirm(&token.replacen("7.", "8.", 1), now), Err(ConfirmError::Invalid));
+        let later = signer.confirm_token(7, expires + chrono::Duration::days(30));
+        let later_expiry = later.split('.').nth(1).unwrap();
+        let parts: Vec<&str> = token.split('.').collect();
+        let stretched = format!("{}.{later_expiry}.{}", parts[0], parts[2]);
+        assert_eq!(signer.verify_confirm(&stretched, now), Err(ConfirmError::Invalid));
+        assert_eq!(LinkSigner::new(b"other", "x").verify_confirm(&token, now), Err(ConfirmError::Invalid));
+        assert_eq!(signer.verify_confirm(&signer.unsubscribe_token(7), now), Err(ConfirmError::Invalid));
+        assert!(signer.confirm_url(7, expires).starts_with("https://c.example/subscribe/confirm?token=7."));
+    }
+
+    #[test]
+    fn short_links_are_stable_short_and_lead_back_to_their_week_and_customer() {
+        let signer = LinkSigner::new(b"k", "https://c.example");
+        let a = signer.picks_url("2026-W48", 1);
+        assert_eq!(a, signer.picks_url("2026-W48", 1));
+        assert_ne!(a, signer.picks_url("2026-W48", 2));
+        assert_eq!(a.len(), "https://c.example/p/".len() + 13);
+        assert_eq!(signer.picks_url("2026-W05", 1_000_000).len(), "https://c.example/p/".len() + 16);
+        let code = |url: &str| url.rsplit('/').next().unwrap().to_owned();
+        for (week, customer) in [("2026-W48", 1), ("2027-W01", 123_456), ("2026-W53", 0)] {
+            let url = signer.picks_url(week, customer);
+            assert_eq!(signer.verify_picks(&code(&url)), Some((week.to_owned(), customer)));
+        }
+        let genuine = code(&a);
+        // Another customer's id behind the same tag, another secret, a cut or non-ASCII code: refused.
+        assert_eq!(signer.verify_picks(&format!("{}2", &genuine[..genuine.len() - 1])), None);
+        assert_eq!(LinkSigner::new(b"other", "x").verify_picks(&genuine), None);
+        assert_eq!(signer.verify_picks(&genuine[..10]), None);
+        assert_eq!(signer.verify_picks("2648ééééééé1"), None);
+    }
+}

@@ -1,0 +1,730 @@
+//! The notify job: five picks a week for every active subscription, one delivery row per customer, week and
+//! channel created before sending, then e-mails (SMTP or `.eml` outbox) and SMS (HTTP gateway or JSON-lines
+//! outbox) sent exactly once, with retries, quiet hours, bounces and rate limits; and `unsubscribe TOKEN`.
+//!
+//! - `letter`: what a message says (cards, sentences) in French or English;
+//! - `email`, `sms`: rendering and transports of each channel; `gsm7`: the SMS alphabet;
+//! - `outbox`: the file outboxes; `links`: signed unsubscribe tokens and short links;
+//! - `quiet_hours`: when SMS may go out (French public holidays); `deliver`: the sending loop.
+
+pub mod confirmation;
+pub mod deliver;
+pub mod email;
+pub mod gsm7;
+pub mod letter;
+pub mod links;
+pub mod outbox;
+pub mod quiet_hours;
+pub mod sms;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::time::{Instant, SystemTime};
+
+use anyhow::{Context as _, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use cinepicks_domain::Channel;
+use cinepicks_domain::InvalidConfig;
+use cinepicks_domain::IsoWeek;
+use cinepicks_domain::Language;
+use cinepicks_pipeline::recommend::picks::{Catalogue, CatalogueFilm, ProgrammeMode, WeekPlan, WeeklyPicks};
+use cinepicks_pipeline::recommend::reasons::{Reason, ReasonKind};
+use cinepicks_store::Store;
+use cinepicks_store::entities::{customer, delivery, film, subscription};
+use cinepicks_store::queries::deliveries::{NewDelivery, PicksSource};
+use cinepicks_store::queries::job_runs::JobStatus;
+
+use crate::context::{Context, Metrics, Report};
+use deliver::{RateLimit, Retries, RunClock, Tally};
+use email::{EmailConfig, EmailTransport, EmailTransportKind};
+use letter::Letter;
+use links::LinkSigner;
+use quiet_hours::QuietHours;
+use sms::{Sms, SmsConfig, SmsTransport};
+
+/// Why one attempt did not deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Worth retrying (SMTP 4xx, timeouts, HTTP 5xx or 429, connection trouble).
+    Transient(String),
+    /// The address or number is refused (SMTP 5xx, HTTP 4xx): recorded, and counted as a bounce.
+    Permanent(String),
+    /// Not sent, and not the recipient's fault (unsubscribed since the row was created, unreadable row).
+    Skipped(String),
+    /// The operator must act (refused credentials, outbox not writable): the run stops.
+    Fatal(String),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyConfig {
+    /// Name shown in messages.
+    pub cinema_name: String,
+    /// Base of the links in messages (unsubscribe, short links to the picks).
+    pub site_url: String,
+    /// Environment variable holding the secret that signs unsubscribe links.
+    pub unsubscribe_secret_env: String,
+    /// A film sent in one of the previous N weeks is not sent again.
+    pub weeks_without_repeat: u32,
+    /// restrict (only programme films) or boost (programme films first) when a programme is set for the week.
+    pub programme: ProgrammeMode,
+    /// Score multiplier of programme films in boost mode is 1 + this.
+    pub programme_boost: f32,
+    /// The model of the active run whose neighbours are used.
+    pub model: String,
+    /// Attempts per message before it is marked failed (transient failures).
+    pub max_attempts: u32,
+    pub backoff_initial_ms: u64,
+    pub backoff_max_ms: u64,
+    /// Permanent failures after which a subscription is flagged and no longer written to.
+    pub bounces_before_flag: u32,
+    pub email: EmailConfig,
+    pub sms: SmsConfig,
+}
+
+impl NotifyConfig {
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        if !(self.site_url.starts_with("https://") || self.site_url.starts_with("http://")) {
+            return Err(InvalidConfig::new("notify.site_url", "must start with https:// (or http:// for tests)"));
+        }
+        if self.weeks_without_repeat > 104 {
+            return Err(InvalidConfig::new("notify.weeks_without_repeat", "at most 104"));
+        }
+        if self.max_attempts == 0 || self.bounces_before_flag == 0 {
+            return Err(InvalidConfig::new(
+                "notify.max_attempts",
+                "max_attempts and bounces_before_flag must be at least 1",
+            ));
+        }
+        if self.backoff_initial_ms > self.backoff_max_ms {
+            return Err(InvalidConfig::new("notify.backoff_initial_ms", "must not exceed backoff_max_ms"));
+        }
+        if self.programme_boost.is_nan() || self.programme_boost < 0.0 {
+            return Err(InvalidConfig::new("notify.programme_boost", "must be 0 or more"));
+        }
+        self.email.validate()?;
+        self.sms.validate()
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct NotifyParams {
+    /// ISO week to send, e.g. 2026-W48 [default: this week in the cinema's timezone].
+    pub week: Option<IsoWeek>,
+    /// Compute the picks and say what would be sent; create and send nothing.
+    pub dry_run: bool,
+    /// Only this customer (id).
+    pub customer: Option<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProgrammeParams {
+    /// ISO week the films are shown, e.g. 2026-W48 [default: this week].
+    pub week: Option<IsoWeek>,
+    /// The films shown (IMDb ids or titles with an optional "(year)"); none clears the week's programme.
+    pub films: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnsubscribeParams {
+    /// The token of an unsubscribe link (`…/unsubscribe?token=TOKEN`).
+    pub token: String,
+}
+
+/// This week, in the cinema's timezone: the one place "now" becomes a week.
+pub fn this_week(ctx: &Context) -> IsoWeek {
+    IsoWeek::of(ctx.clock.now().with_timezone(&ctx.config.timezone).date_naive())
+}
+
+/// The signer of links; without the secret in the environment only the file outboxes may be used (links in
+/// demo messages are then signed with a fixed, public demo key, and a warning says so).
+pub fn link_signer(ctx: &Context) -> Result<LinkSigner> {
+    let config = &ctx.config.notify;
+    match std::env::var(&config.unsubscribe_secret_env) {
+        Ok(secret) if secret.len() >= 16 => Ok(LinkSigner::new(secret.as_bytes(), &config.site_url)),
+        Ok(_) => bail!("the environment variable {} must hold at least 16 characters", config.unsubscribe_secret_env),
+        Err(_) => {
+            let real = config.email.transport != EmailTransportKind::Outbox
+                || config.sms.transport != sms::SmsTransportKind::Outbox;
+            if real {
+                bail!(
+                    "set the environment variable {} (notify.unsubscribe_secret_env) to a long random secret: it \
+                     signs the unsubscribe links of real messages",
+                    config.unsubscribe_secret_env
+                );
+            }
+            tracing::warn!(
+                variable = %config.unsubscribe_secret_env,
+                "no unsubscribe secret in the environment: outbox messages are signed with the public demo key"
+            );
+            Ok(LinkSigner::new(DEMO_SECRET, &config.site_url))
+        }
+    }
+}
+
+/// Name of the job in job_runs, and of the lock file (under `runs/`) held while a run sends.
+const LOCK: &str = "notify";
+
+/// Signs links of outbox-only runs when no secret is set (demo, tests); real transports refuse to run with it.
+const DEMO_SECRET: &[u8] = b"cinepicks demo key - not a secret";
+
+pub fn run(ctx: &Context, args: &NotifyParams) -> Result<NotifyReport> {
+    // Two senders would page through the same due rows and send them twice; a dry run sends nothing.
+    let _lock = match args.dry_run || ctx.dry_run {
+        true => None,
+        false => Some(ctx.paths.lock(LOCK)?),
+    };
+    let rt = crate::store::runtime()?;
+    rt.block_on(async {
+        let store = crate::store::open(ctx).await?;
+        let result = notify(ctx, &store, args).await;
+        store.close().await?;
+        result
+    })
+}
+
+/// `cinepicks unsubscribe TOKEN`: checks the signature, then stops the subscription and records when.
+pub fn unsubscribe(ctx: &Context, args: &UnsubscribeParams) -> Result<UnsubscribeReport> {
+    let signer = link_signer(ctx)?;
+    let Some(subscription_id) = signer.verify_unsubscribe(&args.token) else {
+        bail!("this unsubscribe token is not valid (mistyped, truncated, or signed with another secret)");
+    };
+    let rt = crate::store::runtime()?;
+    let changed = rt.block_on(async {
+        let store = crate::store::open(ctx).await?;
+        let found = store.subscription(subscription_id).await?;
+        let result = match found {
+            None => Err(anyhow::anyhow!("subscription {subscription_id} no longer exists")),
+            Some(sub) => {
+                store.unsubscribe_subscription(sub.id, ctx.clock.now()).await.map(|c| (c, sub)).map_err(Into::into)
+            }
+        };
+        store.close().await?;
+        result
+    })?;
+    let (changed, sub) = changed;
+    Ok(UnsubscribeReport { channel: sub.channel, address: sub.address, changed })
+}
+
+/// The subscription a token stopped.
+#[derive(Debug)]
+pub struct UnsubscribeReport {
+    pub channel: String,
+    pub address: String,
+    /// False when it was already stopped.
+    pub changed: bool,
+}
+
+impl Report for UnsubscribeReport {
+    fn metrics(&self) -> Metrics {
+        let mut metrics = Metrics::default();
+        metrics.insert("unsubscribed", u64::from(self.changed));
+        metrics
+    }
+}
+
+impl fmt::Display for UnsubscribeReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.changed {
+            writeln!(f, "{} {}: unsubscribed; no more weekly picks will be sent there.", self.channel, self.address)
+        } else {
+            writeln!(f, "{} {}: already unsubscribed.", self.channel, self.address)
+        }
+    }
+}
+
+/// `cinepicks programme [--week W] FILM…`: sets (replaces) the films the cinema shows that week, which the picks
+/// are restricted to or boosted by (`notify.programme`).
+pub fn programme(ctx: &Context, args: &ProgrammeParams) -> Result<ProgrammeReport> {
+    let week = args.week.unwrap_or_else(|| this_week(ctx));
+    let rt = crate::store::runtime()?;
+    let films = rt.block_on(async {
+        let store = crate::store::open(ctx).await?;
+        let lookup = store.film_lookup().await?;
+        let films: Vec<String> = args.films.iter().map(|f| lookup.resolve(f)).collect::<Result<_, _>>()?;
+        store.set_programme(&week.to_string(), &films, ctx.clock.now()).await?;
+        store.close().await?;
+        anyhow::Ok(films)
+    })?;
+    Ok(ProgrammeReport { week, films })
+}
+
+/// The films set for a week.
+#[derive(Debug)]
+pub struct ProgrammeReport {
+    pub week: IsoWeek,
+    pub films: Vec<String>,
+}
+
+impl Report for ProgrammeReport {
+    fn metrics(&self) -> Metrics {
+        let mut metrics = Metrics::default();
+        metrics.insert("films", self.films.len());
+        metrics
+    }
+}
+
+impl fmt::Display for ProgrammeReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Programme of {}: {} film(s) {}", self.week, self.films.len(), self.films.join(" "))
+    }
+}
+
+async fn notify(ctx: &Context, store: &Store, args: &NotifyParams) -> Result<NotifyReport> {
+    let started = Instant::now();
+    let week = args.week.unwrap_or_else(|| this_week(ctx));
+    let week_key = week.to_string();
+    let dry_run = args.dry_run || ctx.dry_run;
+    let clock = RunClock::new(ctx.clock.now());
+    let mut metrics = Metrics::default();
+    metrics.insert("week", &week_key);
+
+    let job = if dry_run {
+        None
+    } else {
+        // The lock is held (see `run`): a row still `running` is a killed run's.
+        crate::store::fail_abandoned_runs(store, LOCK, clock.now()).await?;
+        Some(store.start_job(LOCK, &week_key, clock.now()).await?)
+    };
+    let mut preview = None;
+    let result = async {
+        if !dry_run {
+            // Addresses whose owner never followed the confirmation link are not kept beyond its validity.
+            let purged = store.purge_unconfirmed(clock.now() - confirmation::VALID_FOR).await?;
+            if purged > 0 {
+                tracing::info!(subscriptions = purged, "unconfirmed web subscriptions forgotten (link expired)");
+            }
+            metrics.insert("unconfirmed_purged", purged);
+        }
+        let planned = plan(ctx, store, week, args.customer, dry_run).await?;
+        metrics.insert("planned", planned.considered);
+        metrics.insert("created", planned.created);
+        metrics.insert("without_picks", planned.without_picks);
+        if dry_run {
+            preview = planned.preview;
+            return Ok(());
+        }
+        for (channel, tally) in send(ctx, store, week, args.customer, clock).await? {
+            metrics.insert(channel, tally);
+        }
+        for (channel, status, n) in store.delivery_counts(&week_key).await? {
+            metrics.insert(format!("{channel}_{status}"), n);
+        }
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    metrics.insert("seconds", started.elapsed().as_secs_f64());
+    if let Some(id) = job {
+        let (status, error) = match &result {
+            Ok(()) => (JobStatus::Succeeded, None),
+            Err(e) => (JobStatus::Failed, Some(format!("{e:#}"))),
+        };
+        let figures = serde_json::to_value(&metrics.0).ok();
+        store.finish_job(id, status, error, figures, clock.now()).await?;
+    }
+    result?;
+    let outcome = match preview {
+        Some(preview) => NotifyOutcome::DryRun(preview),
+        None => NotifyOutcome::Sent { counts: store.delivery_counts(&week_key).await? },
+    };
+    Ok(NotifyReport { week, metrics, outcome })
+}
+
+/// What a weekly run did: its figures (also kept in job_runs), and the plan or the deliveries' states.
+#[derive(Debug)]
+pub struct NotifyReport {
+    pub week: IsoWeek,
+    pub metrics: Metrics,
+    pub outcome: NotifyOutcome,
+}
+
+#[derive(Debug)]
+pub enum NotifyOutcome {
+    DryRun(Preview),
+    /// The week's deliveries by (channel, status), after the run.
+    Sent {
+        counts: Vec<(String, String, i64)>,
+    },
+}
+
+/// What a dry run would send.
+#[derive(Debug)]
+pub struct Preview {
+    pub per_channel: BTreeMap<String, usize>,
+    /// Each planned message (name, channel, "title — reason" lines) when there are few of them.
+    pub messages: Vec<(String, String, Vec<String>)>,
+}
+
+impl Report for NotifyReport {
+    fn metrics(&self) -> Metrics {
+        self.metrics.clone()
+    }
+}
+
+impl fmt::Display for NotifyReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let week = self.week;
+        match &self.outcome {
+            NotifyOutcome::DryRun(preview) => {
+                let (per_channel, total) = (&preview.per_channel, preview.per_channel.values().sum::<usize>());
+                writeln!(
+                    f,
+                    "Dry run for {week}: would create {total} deliveries {per_channel:?}; nothing written or sent."
+                )?;
+                for (name, channel, lines) in &preview.messages {
+                    writeln!(f, "  {name} ({channel}):")?;
+                    for line in lines {
+                        writeln!(f, "    - {line}")?;
+                    }
+                }
+                Ok(())
+            }
+            NotifyOutcome::Sent { counts } => {
+                let created = self.metrics.get("created").cloned().unwrap_or_default();
+                writeln!(f, "Weekly picks {week}: {created} new deliveries.")?;
+                for (channel, status, n) in counts {
+                    writeln!(f, "  {channel:5} {status:9} {n}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// What planning did.
+struct Planned {
+    considered: usize,
+    created: u64,
+    without_picks: usize,
+    /// A dry run's plan.
+    preview: Option<Preview>,
+}
+
+/// Creates the week's delivery rows (with their picks) for active subscriptions that have none yet.
+async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>, dry_run: bool) -> Result<Planned> {
+    let config = &ctx.config.notify;
+    let week_key = week.to_string();
+    let subscriptions = store.active_subscriptions(customer).await?;
+    let existing = store.delivery_keys(&week_key).await?;
+    let mut seen = std::collections::HashSet::new();
+    let mut todo: Vec<&subscription::Model> = subscriptions
+        .iter()
+        .filter(|s| !existing.contains(&(s.customer_id, s.channel.clone())))
+        .filter(|s| seen.insert((s.customer_id, s.channel.clone())))
+        .collect();
+    tracing::info!(week = %week_key, active = subscriptions.len(), to_plan = todo.len(), "planning the weekly picks");
+    if todo.is_empty() {
+        return Ok(Planned { considered: 0, created: 0, without_picks: 0, preview: dry_run.then(Preview::empty) });
+    }
+    let catalogue = load_catalogue(store, &config.model).await?;
+    if catalogue.is_empty() {
+        bail!("the store has no films: run `cinepicks publish` first");
+    }
+    let programme = store.programme(&week_key).await?;
+    let plan = WeekPlan::new(
+        &catalogue,
+        (!programme.is_empty()).then_some(programme.as_slice()),
+        config.programme,
+        config.programme_boost,
+    );
+    let likes = store.likes_by_customer().await?;
+    let previous: Vec<String> = week.previous(config.weeks_without_repeat).iter().map(ToString::to_string).collect();
+    let sent = store.films_sent_in(&previous).await?;
+    let customers = store.customers_by_id().await?;
+
+    // One customer's subscriptions are adjacent, so their channels share one computation of the picks; rows
+    // are written a batch at a time, so memory does not grow with the number of subscribers and a stopped
+    // planning keeps what it wrote (the next run plans only the rest).
+    todo.sort_by_key(|s| (s.customer_id, s.id));
+    let none = Vec::new();
+    let mut batch = Vec::with_capacity(PLAN_BATCH);
+    let mut per_channel: BTreeMap<String, usize> = BTreeMap::new();
+    let mut sample = Vec::new();
+    let (mut created, mut without_picks) = (0, 0);
+    for group in todo.chunk_by(|a, b| a.customer_id == b.customer_id) {
+        let customer_id = group[0].customer_id;
+        let genres: Vec<String> = customers
+            .get(&customer_id)
+            .and_then(|c| c.genres.as_deref())
+            .map(|g| g.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default();
+        let liked = likes.get(&customer_id).unwrap_or(&none);
+        let recent = sent.get(&customer_id).unwrap_or(&none);
+        let picks = match plan.picks(liked, recent, &genres) {
+            Ok(picks) => serde_json::to_value(&picks).expect("picks serialise"),
+            Err(e) => {
+                tracing::warn!(customer = customer_id, error = %e, "no picks this week");
+                without_picks += group.len();
+                continue;
+            }
+        };
+        for sub in group {
+            *per_channel.entry(sub.channel.clone()).or_default() += 1;
+            let row = NewDelivery {
+                customer_id,
+                subscription_id: sub.id,
+                channel: sub.channel.clone(),
+                picks: picks.clone(),
+            };
+            match dry_run {
+                true if sample.len() < DRY_RUN_SHOWN => sample.push(row),
+                true => {}
+                false => batch.push(row),
+            }
+        }
+        if batch.len() >= PLAN_BATCH {
+            created += store.create_deliveries(&week_key, &batch).await?;
+            batch.clear();
+        }
+    }
+    if dry_run {
+        let preview = Some(preview(store, per_channel, &sample, &customers).await?);
+        return Ok(Planned { considered: todo.len(), created: 0, without_picks, preview });
+    }
+    created += store.create_deliveries(&week_key, &batch).await?;
+    tracing::info!(week = %week_key, created, without_picks, "delivery rows created");
+    Ok(Planned { considered: todo.len(), created, without_picks, preview: None })
+}
+
+/// Delivery rows planned between two writes.
+const PLAN_BATCH: usize = 2_000;
+
+/// A dry run lists each planned message when there are at most this many.
+const DRY_RUN_SHOWN: usize = 20;
+
+/// The store's films and the active run's neighbours, as the picks need them.
+async fn load_catalogue(store: &Store, model: &str) -> Result<Catalogue> {
+    Ok(picks_catalogue(&store.picks_source(model).await?))
+}
+
+/// The picks' view of the published films, their directors and the active run's neighbours: what the weekly
+/// send and the site's "my picks" both choose from.
+pub fn picks_catalogue(source: &PicksSource) -> Catalogue {
+    let mut directors: HashMap<&str, Vec<String>> = HashMap::new();
+    for (film, person) in &source.directors {
+        directors.entry(film).or_default().push(person.clone());
+    }
+    let films = source
+        .films
+        .iter()
+        .map(|f| CatalogueFilm {
+            film_id: f.film_id.clone(),
+            primary_title: f.primary_title.clone(),
+            genres: f.genre_list().iter().map(|g| g.to_string()).collect(),
+            directors: directors.remove(f.film_id.as_str()).unwrap_or_default(),
+            average_rating: f.average_rating,
+            num_votes: f.num_votes.and_then(|v| u32::try_from(v).ok()),
+        })
+        .collect();
+    let mut catalogue = Catalogue::new(films);
+    for n in &source.neighbours {
+        let kind = ReasonKind::parse(&n.reason_kind).unwrap_or(ReasonKind::SimilarGenres);
+        let reason = Reason { kind, detail: n.reason_detail.clone() };
+        catalogue.add_neighbour(&n.film_id, &n.neighbour_id, n.score, reason);
+    }
+    catalogue
+}
+
+impl Preview {
+    fn empty() -> Self {
+        Self { per_channel: BTreeMap::new(), messages: Vec::new() }
+    }
+}
+
+/// A dry run's plan, each message spelled out when there are at most [`DRY_RUN_SHOWN`].
+async fn preview(
+    store: &Store,
+    per_channel: BTreeMap<String, usize>,
+    sample: &[NewDelivery],
+    customers: &HashMap<i32, customer::Model>,
+) -> Result<Preview> {
+    let total: usize = per_channel.values().sum();
+    let mut messages = Vec::new();
+    if total <= DRY_RUN_SHOWN {
+        let films: HashMap<String, film::Model> =
+            store.all_films().await?.into_iter().map(|f| (f.film_id.clone(), f)).collect();
+        for r in sample {
+            let name = customers.get(&r.customer_id).map_or("?", |c| c.name.as_str());
+            let picks: WeeklyPicks = serde_json::from_value(r.picks.clone())?;
+            let language = customers.get(&r.customer_id).map_or(Language::Fr, |c| language_of(&c.locale));
+            let lines = letter::cards(&picks, language, |id| films.get(id))
+                .iter()
+                .map(|card| format!("{} — {}", card.title_with_year(), card.reason))
+                .collect();
+            messages.push((name.to_owned(), r.channel.clone(), lines));
+        }
+    }
+    Ok(Preview { per_channel, messages })
+}
+
+fn language_of(locale: &str) -> Language {
+    if locale.eq_ignore_ascii_case("en") { Language::En } else { Language::Fr }
+}
+
+/// Everything a message needs besides its delivery row, read once per run.
+struct Directory {
+    week: IsoWeek,
+    cinema_name: String,
+    signer: LinkSigner,
+    customers: HashMap<i32, customer::Model>,
+    subscriptions: HashMap<i32, subscription::Model>,
+    films: HashMap<String, film::Model>,
+}
+
+impl Directory {
+    /// The letter of a delivery, or why it must not be sent.
+    fn letter(&self, d: &delivery::Model) -> Result<(Letter, &subscription::Model), Failure> {
+        let sub = d
+            .subscription_id
+            .and_then(|id| self.subscriptions.get(&id))
+            .or_else(|| self.subscriptions.values().find(|s| s.customer_id == d.customer_id && s.channel == d.channel))
+            .ok_or_else(|| {
+                Failure::Skipped("the subscription was stopped (unsubscribed or flagged) before sending".into())
+            })?;
+        if sub.unsubscribed_at.is_some() || sub.flagged_at.is_some() {
+            return Err(Failure::Skipped(
+                "the subscription was stopped (unsubscribed or flagged) before sending".into(),
+            ));
+        }
+        let customer = self
+            .customers
+            .get(&d.customer_id)
+            .ok_or_else(|| Failure::Skipped(format!("customer {} no longer exists", d.customer_id)))?;
+        let picks: WeeklyPicks = serde_json::from_value(d.picks.clone())
+            .map_err(|e| Failure::Skipped(format!("delivery {}: unreadable picks: {e}", d.id)))?;
+        let language = language_of(&customer.locale);
+        let letter = Letter {
+            key: format!("{}/{}/{}", self.week, d.channel, d.customer_id),
+            week: self.week,
+            customer_name: customer.name.clone(),
+            address: sub.address.clone(),
+            language,
+            cinema_name: self.cinema_name.clone(),
+            cards: letter::cards(&picks, language, |id| self.films.get(id)),
+            unsubscribe_url: self.signer.unsubscribe_url(sub.id),
+            picks_url: self.signer.picks_url(&self.week.to_string(), d.customer_id),
+        };
+        Ok((letter, sub))
+    }
+}
+
+/// Sends the week's due deliveries of every channel.
+async fn send(
+    ctx: &Context,
+    store: &Store,
+    week: IsoWeek,
+    customer: Option<i32>,
+    clock: RunClock,
+) -> Result<Vec<(&'static str, Tally)>> {
+    let config = &ctx.config.notify;
+    let week_key = week.to_string();
+    let in_flight = store.in_flight_deliveries(&week_key).await?;
+    if !in_flight.is_empty() {
+        tracing::warn!(
+            week = %week_key,
+            count = in_flight.len(),
+            "deliveries were in flight when the previous run stopped; they are sent again and may arrive twice"
+        );
+    }
+    // Every subscription, stopped ones included, so a row whose subscription was stopped is recognised as such.
+    let subscriptions: HashMap<i32, subscription::Model> = {
+        let all = store.all_subscriptions().await?;
+        all.into_iter().map(|s| (s.id, s)).collect()
+    };
+    let directory = Directory {
+        week,
+        cinema_name: config.cinema_name.clone(),
+        signer: link_signer(ctx)?,
+        customers: store.customers_by_id().await?,
+        subscriptions,
+        films: store.all_films().await?.into_iter().map(|f| (f.film_id.clone(), f)).collect(),
+    };
+    let retries = Retries {
+        max_attempts: config.max_attempts,
+        backoff_initial_ms: config.backoff_initial_ms,
+        backoff_max_ms: config.backoff_max_ms,
+        bounce_limit: config.bounces_before_flag as i32,
+    };
+    let counts = store.delivery_counts(&week_key).await?;
+    let open = |channel: &str| -> u64 {
+        counts
+            .iter()
+            .filter(|(c, s, _)| c == channel && !["sent", "failed"].contains(&s.as_str()))
+            .map(|(_, _, n)| *n as u64)
+            .sum()
+    };
+    let mut out = Vec::new();
+
+    let from: lettre::message::Mailbox = config.email.from.parse().context("notify.email.from")?;
+    let email_outbox = ctx.paths.outbox.join("email").join(&week_key);
+    let email = EmailTransport::from_config(&config.email, email_outbox)?;
+    let bar = crate::progress::progress_bar(
+        open(Channel::Email.as_str()),
+        "notify e-mail",
+        crate::progress::ProgressUnit::Items,
+    );
+    let date = SystemTime::from(clock.now());
+    let tally = deliver::run_channel(
+        store,
+        &week_key,
+        Channel::Email.as_str(),
+        customer,
+        config.email.concurrency,
+        &RateLimit::new(config.email.rate_per_second),
+        retries,
+        None,
+        clock,
+        &bar,
+        |d| {
+            let (directory, email, from) = (&directory, &email, &from);
+            async move {
+                let (letter, _) = directory.letter(&d)?;
+                let message = email::build_message(&letter, from, date).map_err(Failure::Skipped)?;
+                email.send(message, &format!("{}.eml", d.customer_id)).await
+            }
+        },
+    )
+    .await?;
+    bar.finish_and_clear();
+    out.push(("email", tally));
+
+    let sms_outbox = ctx.paths.outbox.join("sms").join(format!("{week_key}.jsonl"));
+    let sms_transport = SmsTransport::from_config(&config.sms, sms_outbox)?;
+    let quiet = QuietHours {
+        from_hour: config.sms.allowed_from_hour,
+        until_hour: config.sms.allowed_until_hour,
+        tz: ctx.config.timezone,
+    };
+    let bar =
+        crate::progress::progress_bar(open(Channel::Sms.as_str()), "notify SMS", crate::progress::ProgressUnit::Items);
+    let tally = deliver::run_channel(
+        store,
+        &week_key,
+        Channel::Sms.as_str(),
+        customer,
+        config.sms.concurrency,
+        &RateLimit::new(config.sms.rate_per_second),
+        retries,
+        Some(quiet),
+        clock,
+        &bar,
+        |d| {
+            let (directory, transport, sms_config) = (&directory, &sms_transport, &config.sms);
+            async move {
+                let (letter, _) = directory.letter(&d)?;
+                let sms = Sms {
+                    key: letter.key.clone(),
+                    to: letter.address.clone(),
+                    from: sms_config.sender.clone(),
+                    text: sms::sms_text(&letter, &sms_config.opt_out),
+                };
+                transport.send(&sms).await
+            }
+        },
+    )
+    .await?;
+    bar.finish_and_clear();
+    out.push(("sms", tally));
+    Ok(out)
+}

@@ -1,0 +1,233 @@
+//! The weekly SMS: one GSM-7 message within 160 characters naming the films, with a short link and the opt-out
+//! mention; sent through an HTTP gateway (JSON or form body, token from the environment) or appended to the
+//! JSON-lines outbox.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use serde::{Deserialize, Serialize};
+
+use super::Failure;
+use super::gsm7;
+use super::letter::Letter;
+use super::links::form_encode;
+use super::outbox::JsonLines;
+use cinepicks_domain::InvalidConfig;
+
+/// One SMS: at most this many GSM-7 septets (longer texts would be split and billed twice).
+pub const SMS_SEPTETS: usize = 160;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsTransportKind {
+    /// JSON lines in `<data_dir>/outbox/sms/<week>.jsonl`.
+    Outbox,
+    Http,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyFormat {
+    Json,
+    Form,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsHttpConfig {
+    pub url: String,
+    /// Environment variable holding the gateway's bearer token.
+    pub token_env: String,
+    pub body: BodyFormat,
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsConfig {
+    pub transport: SmsTransportKind,
+    /// Sender name shown on phones (11 letters or digits at most).
+    pub sender: String,
+    /// The opt-out mention French law requires on marketing SMS.
+    pub opt_out: String,
+    pub concurrency: usize,
+    pub rate_per_second: f64,
+    /// Marketing SMS only from this local hour…
+    pub allowed_from_hour: u32,
+    /// …until this one (exclusive), never on Sundays and French public holidays.
+    pub allowed_until_hour: u32,
+    pub http: SmsHttpConfig,
+}
+
+impl SmsConfig {
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        if self.sender.is_empty() || self.sender.len() > 11 || !self.sender.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(InvalidConfig::new("notify.sms.sender", "1 to 11 ASCII letters or digits"));
+        }
+        if self.concurrency == 0 {
+            return Err(InvalidConfig::new("notify.sms.concurrency", "must be at least 1"));
+        }
+        if self.rate_per_second.is_nan() || self.rate_per_second < 0.0 {
+            return Err(InvalidConfig::new("notify.sms.rate_per_second", "must be 0 (no limit) or more"));
+        }
+        if !(self.allowed_from_hour < self.allowed_until_hour && self.allowed_until_hour <= 24) {
+            return Err(InvalidConfig::new(
+                "notify.sms.allowed_from_hour",
+                "must be before allowed_until_hour, within 0–24",
+            ));
+        }
+        if self.transport == SmsTransportKind::Http && !self.http.url.starts_with("http") {
+            return Err(InvalidConfig::new(
+                "notify.sms.http.url",
+                "an http:// or https:// URL is needed when notify.sms.transport is http",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The SMS text: "<cinema> : vos 5 films … : A, B, C, D, E <link> <opt-out>", in GSM-7 and within 160
+/// septets; film titles are cut first, never the link or the opt-out.
+pub fn sms_text(letter: &Letter, opt_out: &str) -> String {
+    let head = if letter.french() {
+        format!("{} : vos 5 films de la semaine : ", letter.cinema_name)
+    } else {
+        format!("{}: your 5 films this week: ", letter.cinema_name)
+    };
+    let tail = format!(" {} {}", letter.picks_url, opt_out);
+    let (head, tail) = (gsm7::to_gsm7(&head), gsm7::to_gsm7(&tail));
+    let fixed = gsm7::septets(&head).unwrap_or(0) + gsm7::septets(&tail).unwrap_or(0);
+    let titles = gsm7::to_gsm7(&letter.cards.iter().map(|c| c.title.as_str()).collect::<Vec<_>>().join(", "));
+    let titles = gsm7::truncate(&titles, SMS_SEPTETS.saturating_sub(fixed));
+    let text = format!("{head}{titles}{tail}");
+    if gsm7::septets(&text).is_some_and(|n| n <= SMS_SEPTETS) { text } else { gsm7::truncate(&text, SMS_SEPTETS) }
+}
+
+/// One SMS to hand to a transport.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sms {
+    pub key: String,
+    pub to: String,
+    pub from: String,
+    pub text: String,
+}
+
+/// Where SMS go.
+pub enum SmsTransport {
+    Outbox(JsonLines),
+    Http { client: reqwest::Client, url: String, token: String, body: BodyFormat },
+}
+
+impl SmsTransport {
+    pub fn from_config(config: &SmsConfig, outbox_file: PathBuf) -> Result<Self> {
+        match config.transport {
+            SmsTransportKind::Outbox => Ok(Self::Outbox(JsonLines::open(outbox_file)?)),
+            SmsTransportKind::Http => {
+                let token = std::env::var(&config.http.token_env).with_context(|| {
+                    format!(
+                        "notify.sms.transport is http but the environment variable {} (notify.sms.http.token_env) \
+                         holding the gateway token is not set",
+                        config.http.token_env
+                    )
+                })?;
+                let client = reqwest::Client::builder()
+                    .timeout(Duration::from_secs(config.http.timeout_secs.max(1)))
+                    .connect_timeout(Duration::from_secs(config.http.timeout_secs.max(1)))
+                    .build()
+                    .context("building the SMS gateway's HTTP client")?;
+                Ok(Self::Http { client, url: config.http.url.clone(), token, body: config.http.body })
+            }
+        }
+    }
+
+    /// Sends one SMS; `Ok` carries the gateway's message id when it gives one.
+    pub async fn send(&self, sms: &Sms) -> Result<Option<String>, Failure> {
+        match self {
+            Self::Outbox(lines) => {
+                let record = serde_json::json!({
+                    "key": sms.key, "to": sms.to, "from": sms.from, "text": sms.text,
+                    "septets": gsm7::septets(&sms.text),
+                });
+                lines.append(&record).map_err(|e| Failure::Fatal(format!("{e:#}")))?;
+                Ok(Some(format!("{}#{}", lines.path().display(), sms.key)))
+            }
+            Self::Http { client, url, token, body } => {
+                let request = client.post(url).bearer_auth(token);
+                let fields = [("to", &sms.to), ("from", &sms.from), ("text", &sms.text), ("reference", &sms.key)];
+                let request = match body {
+                    BodyFormat::Json => {
+                        let json: serde_json::Map<String, serde_json::Value> = fields
+                            .iter()
+                            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(v.as_str())))
+                            .collect();
+                        request
+                            .header("content-type", "application/json")
+                            .body(serde_json::Value::Object(json).to_string())
+                    }
+                    BodyFormat::Form => {
+                        let form: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", form_encode(v))).collect();
+                        request.header("content-type", "application/x-www-form-urlencoded").body(form.join("&"))
+                    }
+                };
+                let response = request.send().await.map_err(|e| {
+                    Failure::Transient(if e.is_timeout() {
+                        format!("SMS gateway timeout: {e}")
+                    } else {
+                        format!("SMS gateway: {e}")
+                    })
+                })?;
+                let status = response.status();
+                let text = response.text().await.unwrap_or_default();
+                let snippet: String = text.chars().take(200).collect();
+                if status.is_success() {
+                    let id = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| {
+                        ["id", "message_id", "messageId"]
+                            .iter()
+                            .find_map(|k| v.get(*k).map(|x| x.to_string().trim_matches('"').to_owned()))
+                    });
+                    return Ok(id);
+                }
+                let message = format!("SMS gateway answered {status}: {snippet}");
+                Err(match status.as_u16() {
+                    429 | 500..=599 | 408 => Failure::Transient(message),
+                    401 | 403 => Failure::Fatal(format!("{message} (check the token in the environment variable)")),
+                    _ => Failure::Permanent(message),
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::letter::tests::sample_letter;
+
+    #[test]
+    fn an_sms_fits_in_160_gsm7_characters_with_its_link_and_opt_out() {
+        let mut letter = sample_letter(true);
+        for c in &mut letter.cards {
+            c.title = "Le Fabuleux Destin d’Amélie Poulain : une très longue histoire".into();
+        }
+        let text = sms_text(&letter, "STOP au 36111");
+        assert!(gsm7::septets(&text).unwrap() <= SMS_SEPTETS, "{} septets: {text}", text.chars().count());
+        assert!(text.starts_with("Cinéma de la Creuse : vos 5 films de la semaine : "), "{text}");
+        assert!(text.ends_with(" https://cinema.example.org/p/0123456789 STOP au 36111"), "{text}");
+        assert!(text.contains("..."), "{text}");
+    }
+
+    #[test]
+    fn a_short_sms_keeps_every_title() {
+        let text = sms_text(&sample_letter(false), "STOP 36111");
+        assert_eq!(
+            text,
+            "Cinéma de la Creuse: your 5 films this week: Tom & Jerry <3, Amélie, B, C, D https://cinema.example.org/p/0123456789 STOP 36111"
+        );
+    }
+
+    #[test]
+    fn form_bodies_are_url_encoded() {
+        assert_eq!(form_encode("a b&é"), "a+b%26%C3%A9");
+    }
+}

@@ -1,0 +1,226 @@
+//! `cinepicks status`: last and next runs of the scheduled jobs, the active model, deliveries and subscribers.
+
+use std::fmt::{self, Write as _};
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use crate::context::{Context, Metrics, Report};
+use crate::daemon::chain;
+use cinepicks_store::entities::{job_run, model_run};
+use cinepicks_store::queries::operations::SubscriptionCounts;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFormat {
+    /// A summary for people.
+    #[default]
+    Text,
+    /// Prometheus text exposition format, for a node-exporter textfile collector or a scrape proxy.
+    Prometheus,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StatusParams {
+    pub format: StatusFormat,
+}
+
+/// What status reports, read once from the store and the schedules (also the owner's operations page).
+pub struct Snapshot {
+    pub jobs: Vec<JobSnapshot>,
+    pub active_model: Option<model_run::Model>,
+    pub deliveries: Vec<(String, i64)>,
+    pub subscriptions: SubscriptionCounts,
+    pub now: DateTime<Utc>,
+}
+
+pub struct JobSnapshot {
+    pub name: &'static str,
+    pub stages: Vec<&'static str>,
+    pub last: Option<job_run::Model>,
+    pub next: Option<DateTime<Utc>>,
+    pub timezone: chrono_tz::Tz,
+}
+
+/// Reads the snapshot from the store and the configured schedules.
+pub async fn snapshot(ctx: &Context, store: &cinepicks_store::Store) -> Result<Snapshot> {
+    let now = ctx.clock.now();
+    let mut jobs = Vec::new();
+    for job in chain::scheduled_jobs(ctx) {
+        let last = store.recent_job_runs(job.name, 1).await?.into_iter().next();
+        let next = job.schedule.next_after(now);
+        jobs.push(JobSnapshot {
+            name: job.name,
+            stages: job.stage_names(),
+            last,
+            next,
+            timezone: job.schedule.timezone(),
+        });
+    }
+    Ok(Snapshot {
+        jobs,
+        active_model: store.active_run().await?,
+        deliveries: store.deliveries_by_status().await?,
+        subscriptions: store.subscription_counts().await?,
+        now,
+    })
+}
+
+pub fn run(ctx: &Context, args: &StatusParams) -> Result<StatusReport> {
+    let snapshot = crate::store::runtime()?.block_on(async {
+        let store = crate::store::open(ctx).await?;
+        snapshot(ctx, &store).await
+    })?;
+    Ok(StatusReport { snapshot, format: args.format })
+}
+
+/// The snapshot, for people or for Prometheus.
+pub struct StatusReport {
+    pub snapshot: Snapshot,
+    pub format: StatusFormat,
+}
+
+impl Report for StatusReport {
+    fn metrics(&self) -> Metrics {
+        let mut metrics = Metrics::default();
+        metrics.insert("jobs", self.snapshot.jobs.len());
+        metrics.insert("active_model", self.snapshot.active_model.as_ref().map(|m| m.run_id.clone()));
+        metrics
+    }
+}
+
+impl fmt::Display for StatusReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.format {
+            StatusFormat::Text => f.write_str(&text(&self.snapshot)),
+            StatusFormat::Prometheus => f.write_str(&prometheus(&self.snapshot)),
+        }
+    }
+}
+
+fn text(s: &Snapshot) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Scheduled jobs");
+    for job in &s.jobs {
+        let _ = writeln!(out, "  {}  ({})", job.name, job.stages.join(" → "));
+        match &job.last {
+            Some(run) => {
+                let took = run.finished_at.map(|f| format!(" in {} s", (f - run.started_at).num_seconds()));
+                let _ = writeln!(
+                    out,
+                    "    last  {} for {}{}, attempt {}{}",
+                    run.status,
+                    run.logical_key,
+                    took.unwrap_or_default(),
+                    run.attempts,
+                    run.error.as_deref().map(|e| format!("\n          error: {e}")).unwrap_or_default()
+                );
+            }
+            None => {
+                let _ = writeln!(out, "    last  never run");
+            }
+        }
+        let next = job.next.map(|n| n.with_timezone(&job.timezone).to_rfc3339());
+        let _ = writeln!(out, "    next  {}", next.unwrap_or_else(|| "never (the schedule has no future time)".into()));
+    }
+    let _ = writeln!(out, "Active model");
+    match &s.active_model {
+        Some(run) => {
+            let published = run.published_at.map(|p| p.to_rfc3339()).unwrap_or_else(|| "-".into());
+            let _ = writeln!(out, "  run {} published {published}", run.run_id);
+            for (name, value) in numeric_metrics(&run.metrics) {
+                let _ = writeln!(out, "    {name} = {value:.4}");
+            }
+        }
+        None => {
+            let _ = writeln!(out, "  none published yet (run `cinepicks train` then `cinepicks publish`)");
+        }
+    }
+    let _ = writeln!(out, "Deliveries");
+    if s.deliveries.is_empty() {
+        let _ = writeln!(out, "  none yet");
+    }
+    for (status, count) in &s.deliveries {
+        let _ = writeln!(out, "  {status:8} {count}");
+    }
+    let c = &s.subscriptions;
+    let _ = writeln!(
+        out,
+        "Subscriptions  {} active, {} awaiting confirmation, {} unsubscribed, {} flagged",
+        c.active, c.awaiting_confirmation, c.unsubscribed, c.flagged
+    );
+    out
+}
+
+fn prometheus(s: &Snapshot) -> String {
+    let mut out = String::new();
+    let job = |name: &str| format!("job=\"{name}\"");
+    let last_runs: Vec<_> = s.jobs.iter().filter_map(|j| j.last.as_ref().map(|r| (j.name, r))).collect();
+    let starts: Vec<(String, f64)> = last_runs
+        .iter()
+        .map(|(name, r)| (format!("{},status=\"{}\"", job(name), r.status), r.started_at.timestamp() as f64))
+        .collect();
+    gauge(&mut out, "job_last_run_start_timestamp_seconds", "Start of the latest run of each scheduled job.", &starts);
+    let durations: Vec<(String, f64)> = last_runs
+        .iter()
+        .filter_map(|(name, r)| {
+            r.finished_at.map(|f| (job(name), (f - r.started_at).num_milliseconds() as f64 / 1000.0))
+        })
+        .collect();
+    gauge(&mut out, "job_last_run_duration_seconds", "Duration of the latest finished run.", &durations);
+    let next: Vec<(String, f64)> =
+        s.jobs.iter().filter_map(|j| j.next.map(|n| (job(j.name), n.timestamp() as f64))).collect();
+    gauge(&mut out, "job_next_run_timestamp_seconds", "Next scheduled fire time.", &next);
+    let deliveries: Vec<(String, f64)> =
+        s.deliveries.iter().map(|(status, n)| (format!("status=\"{status}\""), *n as f64)).collect();
+    gauge(&mut out, "deliveries", "Weekly-pick deliveries by status.", &deliveries);
+    let c = &s.subscriptions;
+    let subscriptions = [
+        ("state=\"active\"".to_owned(), c.active as f64),
+        ("state=\"awaiting_confirmation\"".to_owned(), c.awaiting_confirmation as f64),
+        ("state=\"unsubscribed\"".to_owned(), c.unsubscribed as f64),
+        ("state=\"flagged\"".to_owned(), c.flagged as f64),
+    ];
+    gauge(&mut out, "subscriptions", "Subscriptions by state.", &subscriptions);
+    if let Some(run) = &s.active_model {
+        let metrics: Vec<(String, f64)> = numeric_metrics(&run.metrics)
+            .into_iter()
+            .map(|(name, v)| (format!("run=\"{}\",name=\"{name}\"", run.run_id), v))
+            .collect();
+        gauge(&mut out, "active_model_metric", "Offline metrics of the active model run.", &metrics);
+    }
+    let now = [(String::new(), s.now.timestamp() as f64)];
+    gauge(&mut out, "status_timestamp_seconds", "When this status was read.", &now);
+    out
+}
+
+/// One gauge family in Prometheus text format: HELP, TYPE, then a sample per label set.
+fn gauge(out: &mut String, name: &str, help: &str, samples: &[(String, f64)]) {
+    let _ = writeln!(out, "# HELP cinepicks_{name} {help}\n# TYPE cinepicks_{name} gauge");
+    for (labels, value) in samples {
+        let labels = if labels.is_empty() { String::new() } else { format!("{{{labels}}}") };
+        let _ = writeln!(out, "cinepicks_{name}{labels} {value}");
+    }
+}
+
+/// The numeric leaves of a metrics document, as dotted names (`recommender.ndcg_at_10`).
+pub fn numeric_metrics(value: &serde_json::Value) -> Vec<(String, f64)> {
+    fn walk(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, f64)>) {
+        match value {
+            serde_json::Value::Number(n) => {
+                if let Some(f) = n.as_f64() {
+                    out.push((prefix.to_owned(), f));
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    walk(&name, v, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", value, &mut out);
+    out
+}

@@ -1,0 +1,19 @@
+// A poster that fails to load (a host down, offline) is replaced by the placeholder, rather than the browser's
+// broken-image icon over it; without the script the placeholder still shows behind, with the alt text.
+"use strict";
+(function () {
+  var placeholder = "/assets/poster-placeholder.svg";
+  function fallBack(img) {
+    if (img.getAttribute("src") === placeholder) return;
+    img.src = placeholder;
+  }
+  // Errors after this script ran, caught as they happen (error events do not bubble: listen in capture).
+  document.addEventListener("error", function (event) {
+    var img = event.target;
+    if (img && img.tagName === "IMG" && img.closest(".poster")) fallBack(img);
+  }, true);
+  // Errors before it ran: images already complete with nothing to show.
+  Array.prototype.forEach.call(document.querySelectorAll(".poster img"), function (img) {
+    if (img.complete && img.naturalWidth === 0) fallBack(img);
+  });
+})();

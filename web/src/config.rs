@@ -1,0 +1,57 @@
+//! The web site's section of the configuration (`serve`), validated with an error naming the key.
+
+use std::net::SocketAddr;
+
+use cinepicks_domain::InvalidConfig;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeConfig {
+    /// Address and port to listen on.
+    pub addr: String,
+    /// A request still running after this is answered 503.
+    pub request_timeout_secs: u64,
+    /// Largest request body accepted.
+    pub body_limit_bytes: usize,
+    /// Seconds between two checks for a newly published run.
+    pub reload_secs: u64,
+    /// Films on the home page.
+    pub home_films: usize,
+    /// Requests a minute one client may make to the API (0: no limit).
+    pub rate_limit_per_minute: u32,
+    /// Behind a reverse proxy: the client is the last address of `X-Forwarded-For`, not the connection's peer.
+    pub behind_proxy: bool,
+    /// Environment variable holding the Argon2id hash of the owner's password (unset: owner pages closed).
+    pub owner_password_hash_env: String,
+    pub owner_session_hours: u32,
+    /// The owner's session cookie is sent over HTTPS only (browsers also allow http://localhost).
+    pub secure_cookies: bool,
+}
+
+impl ServeConfig {
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        self.addr.parse::<SocketAddr>().map_err(|e| {
+            InvalidConfig::new(
+                "serve.addr",
+                format!("{:?} is not an address and port such as 127.0.0.1:8080 ({e})", self.addr),
+            )
+        })?;
+        if !(1..=300).contains(&self.request_timeout_secs) {
+            return Err(InvalidConfig::new("serve.request_timeout_secs", "must be between 1 and 300"));
+        }
+        if !(1024..=10 << 20).contains(&self.body_limit_bytes) {
+            return Err(InvalidConfig::new("serve.body_limit_bytes", "must be between 1024 and 10485760"));
+        }
+        if self.reload_secs == 0 {
+            return Err(InvalidConfig::new("serve.reload_secs", "must be at least 1"));
+        }
+        if !(1..=100).contains(&self.home_films) {
+            return Err(InvalidConfig::new("serve.home_films", "must be between 1 and 100"));
+        }
+        if !(1..=168).contains(&self.owner_session_hours) {
+            return Err(InvalidConfig::new("serve.owner_session_hours", "must be between 1 and 168"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,270 @@
+//! The owner's model tools, as GET forms (they change nothing, and their answers can be bookmarked): the
+//! popularity estimator (a film to come → predicted rating and audience with intervals and the main reasons) and
+//! the audience tool (a film → its target groups; a profile → films to suggest). They call the API's handlers, so
+//! the checks and answers are the API's.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use cinepicks_domain::Language;
+use cinepicks_pipeline::report::names;
+
+use super::layout;
+use super::session::Owner;
+use crate::AppState;
+use crate::api::{self, PopularityPrediction, PredictionRequest};
+use crate::language::{ApiLanguage, PageLanguage, code};
+use crate::pages::t;
+use crate::problem::{ApiJson, Problem};
+
+/// A list typed in one box: one value per line or comma.
+fn list(params: &HashMap<String, String>, key: &str) -> Vec<String> {
+    params
+        .get(key)
+        .map(|v| v.split(['\n', ',']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// A number box: empty is none; anything else must parse, or the problem names the field.
+fn number<T: std::str::FromStr>(params: &HashMap<String, String>, key: &str) -> Result<Option<T>, Problem> {
+    match params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| Problem::invalid(key, format!("{v:?} is not a number"))),
+    }
+}
+
+fn problem_notice(problem: &Problem) -> Markup {
+    html! { p.notice role="alert" { (problem.detail) } }
+}
+
+/// `/owner/popularity`: the form, and with any field filled, the prediction.
+pub async fn popularity(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+    owner: Owner,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let asked = params.iter().any(|(k, v)| k != "lang" && !v.trim().is_empty());
+    let outcome = if asked {
+        let request = (|| {
+            Ok::<_, Problem>(PredictionRequest {
+                genres: params.iter().filter(|(k, _)| k.starts_with("genre:")).map(|(_, v)| v.clone()).collect(),
+                runtime: number(&params, "runtime")?,
+                year: number(&params, "year")?,
+                directors: list(&params, "directors"),
+                writers: list(&params, "writers"),
+                actors: list(&params, "actors"),
+                budget: number(&params, "budget")?,
+                countries: list(&params, "countries"),
+                language: params.get("language").map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
+                keywords: list(&params, "keywords"),
+                ..Default::default()
+            })
+        })();
+        Some(match request {
+            Ok(request) => {
+                api::predict(State(state.clone()), ApiLanguage(language), ApiJson(request)).await.map(|Json(p)| p)
+            }
+            Err(problem) => Err(problem),
+        })
+    } else {
+        None
+    };
+    let lang = language;
+    let value = |key: &str| params.get(key).cloned().unwrap_or_default();
+    let genres = state.catalogue().genres.clone();
+    let title = t(language, "Estimer la popularité d'un film", "Estimate a film's popularity");
+    let field = |key: &str, label: &str, kind: &str, hint: &str| {
+        html! {
+            label for=(key) { (label) }
+            input id=(key) name=(key) type=(kind) value=(value(key)) placeholder=(hint);
+        }
+    };
+    let body = html! {
+        h1 { (title) }
+        p { (t(language, "Décrivez un film à venir : le modèle de popularité prédit sa note et son public, avec un intervalle à 80 % et les traits qui pèsent le plus.",
+            "Describe a film to come: the popularity model predicts its rating and audience, with an 80% interval and the traits that weigh most.")) }
+        form.owner.subscribe method="get" action="/owner/popularity" {
+            input type="hidden" name="lang" value=(code(language));
+            fieldset.genres {
+                legend { (t(language, "Genres", "Genres")) }
+                @for g in &genres {
+                    label.choice {
+                        input type="checkbox" name=(format!("genre:{g}")) value=(g) checked[params.contains_key(&format!("genre:{g}"))];
+                        " " (names::genre(g, lang))
+                    }
+                }
+            }
+            (field("runtime", t(language, "Durée (minutes)", "Runtime (minutes)"), "number", "110"))
+            (field("year", t(language, "Année de sortie", "Release year"), "number", "2026"))
+            (field("directors", t(language, "Réalisateur·rices (séparés par des virgules)", "Directors (comma-separated)"), "text", "Céline Sciamma"))
+            (field("actors", t(language, "Acteur·rices principaux", "Lead actors"), "text", ""))
+            (field("writers", t(language, "Scénaristes", "Writers"), "text", ""))
+            (field("budget", t(language, "Budget (dollars US)", "Budget (US dollars)"), "number", ""))
+            (field("countries", t(language, "Pays (codes ISO : FR, BE…)", "Countries (ISO codes: FR, BE…)"), "text", "FR"))
+            (field("language", t(language, "Langue originale (code : fr, en…)", "Original language (code: fr, en…)"), "text", "fr"))
+            button type="submit" { (t(language, "Estimer", "Estimate")) }
+        }
+        @match &outcome {
+            Some(Ok(prediction)) => { (prediction_view(prediction, language)) }
+            Some(Err(problem)) => { (problem_notice(problem)) }
+            None => {}
+        }
+    };
+    let status = match &outcome {
+        Some(Err(problem)) => problem.status(),
+        _ => axum::http::StatusCode::OK,
+    };
+    (status, layout(&state, language, Some(&owner), title, body)).into_response()
+}
+
+/// "80 % des cas entre 5,9 et 7,4".
+fn interval(language: Language, low: String, high: String) -> String {
+    match language {
+        Language::Fr => format!("80 % des cas entre {low} et {high}"),
+        Language::En => format!("80% of cases between {low} and {high}"),
+    }
+}
+
+fn prediction_view(p: &PopularityPrediction, language: Language) -> Markup {
+    let lang = language;
+    let imdb = p.source == "imdb";
+    let (rating_label, audience_label) = if imdb {
+        (
+            t(language, "Note IMDb prédite", "Predicted IMDb rating"),
+            t(language, "Votes IMDb prédits", "Predicted IMDb votes"),
+        )
+    } else {
+        (
+            t(language, "Note TMDB prédite", "Predicted TMDB rating"),
+            t(language, "Popularité TMDB prédite", "Predicted TMDB popularity"),
+        )
+    };
+    let audience_decimals = if imdb { 0 } else { 1 };
+    html! {
+        section.result aria-live="polite" {
+            h2 { (t(language, "Prédiction", "Prediction")) }
+            div.figures {
+                div.figure {
+                    div.label { (rating_label) }
+                    div.value #predicted-rating { (lang.num(p.rating.value, 1)) " / 10" }
+                    div.detail { (interval(language, lang.num(p.rating.low, 1), lang.num(p.rating.high, 1))) }
+                }
+                div.figure {
+                    div.label { (audience_label) }
+                    div.value { (lang.num(p.audience.value, audience_decimals)) }
+                    div.detail { (interval(language, lang.num(p.audience.low, audience_decimals), lang.num(p.audience.high, audience_decimals))) }
+                }
+            }
+            @if !p.unknown_people.is_empty() {
+                p.note { (t(language, "Inconnus des données, comptés comme débutants : ", "Unknown to the data, counted as debutants: ")) (p.unknown_people.join(", ")) }
+            }
+            @if !p.ignored.is_empty() {
+                p.note { (t(language, "Ignorés (le modèle n'a pas de colonne pour eux) : ", "Ignored (the model has no column for them): ")) (p.ignored.join(", ")) }
+            }
+            h3 { (t(language, "Ce qui pèse le plus", "What weighs most")) }
+            table.reasons {
+                thead { tr {
+                    th { (t(language, "Trait", "Trait")) }
+                    th.num { (t(language, "Effet sur la note", "Effect on the rating")) }
+                    th.num { (t(language, "Effet sur le public", "Effect on the audience")) }
+                } }
+                tbody {
+                    @for r in &p.reasons {
+                        tr {
+                            td { (r.description) }
+                            td.num { (lang.signed(r.rating_effect, 2)) }
+                            td.num { (lang.signed(r.audience_effect_percent, 0)) " %" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `/owner/audience`: a film gives its target groups; a profile gives films to suggest.
+pub async fn audience(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+    owner: Owner,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = language;
+    let value = |key: &str| params.get(key).cloned().unwrap_or_default();
+    let film_asked = params.get("title").is_some_and(|t| !t.trim().is_empty());
+    let profile_asked = params.get("age").is_some_and(|a| !a.trim().is_empty());
+    let groups = if film_asked {
+        let query = HashMap::from([("title".to_owned(), value("title"))]);
+        Some(api::audience(State(state.clone()), Query(query)).await)
+    } else {
+        None
+    };
+    let suggestions = if profile_asked {
+        let query: HashMap<String, String> =
+            ["age", "gender", "occupation"].iter().map(|k| ((*k).to_owned(), value(k))).collect();
+        Some(api::suggest(State(state.clone()), Query(query)).await)
+    } else {
+        None
+    };
+    let title = t(language, "Public d'un film, films pour un profil", "A film's audience, films for a profile");
+    let body = html! {
+        h1 { (title) }
+        section.tool {
+            h2 { (t(language, "Pour qui est ce film ?", "Who is this film for?")) }
+            form.owner.search method="get" action="/owner/audience" {
+                input type="hidden" name="lang" value=(code(language));
+                // The other form's answer stays on the page: its fields travel along.
+                @for key in ["age", "gender", "occupation"] { input type="hidden" name=(key) value=(value(key)); }
+                label for="title" { (t(language, "Titre du film (MovieLens)", "Film title (MovieLens)")) }
+                input #title type="search" name="title" value=(value("title")) placeholder="Star Wars (1977)";
+                button type="submit" { (t(language, "Voir son public", "See its audience")) }
+            }
+            @match &groups {
+                Some(Ok(Json(found))) => {
+                    p { (found.film) " — " (t(language, "chance moyenne d'être adoré : ", "mean chance of being loved: ")) (lang.pct(f64::from(found.mean_p_loved), 1)) }
+                    table #groups {
+                        thead { tr {
+                            th { (t(language, "Âge", "Age")) } th { (t(language, "Sexe", "Gender")) } th { (t(language, "Profession", "Occupation")) }
+                            th.num { (t(language, "Personnes", "People")) } th.num { (t(language, "Chance d'adorer", "Chance of loving")) } th.num { (t(language, "Effet de levier", "Lift")) }
+                        } }
+                        tbody { @for g in &found.groups { tr {
+                            td { (g.age_band) } td { (g.gender) } td { (g.occupation) }
+                            td.num { (g.users) } td.num { (lang.pct(f64::from(g.p_loved), 1)) } td.num { "×" (lang.num(f64::from(g.lift), 2)) }
+                        } } }
+                    }
+                }
+                Some(Err(problem)) => { (problem_notice(problem)) }
+                None => {}
+            }
+        }
+        section.tool {
+            h2 { (t(language, "Que proposer à ce profil ?", "What to suggest to this profile?")) }
+            form.owner.search method="get" action="/owner/audience" {
+                input type="hidden" name="lang" value=(code(language));
+                input type="hidden" name="title" value=(value("title"));
+                label for="age" { (t(language, "Âge", "Age")) }
+                input #age type="number" name="age" min="1" max="120" value=(value("age")) placeholder="34";
+                label for="gender" { (t(language, "Sexe (F ou M)", "Gender (F or M)")) }
+                input #gender type="text" name="gender" value=(value("gender")) placeholder="F";
+                label for="occupation" { (t(language, "Profession (MovieLens)", "Occupation (MovieLens)")) }
+                input #occupation type="text" name="occupation" value=(value("occupation")) placeholder="artist";
+                button type="submit" { (t(language, "Suggérer", "Suggest")) }
+            }
+            @match &suggestions {
+                Some(Ok(Json(found))) => {
+                    ol #suggestions { @for f in &found.films {
+                        li { strong { (f.title) } " — " (f.loved_by) (t(language, " personnes l'adorent, dont ", " people love it, ")) (f.loved_by_age_band) (t(language, " de cet âge", " of this age")) }
+                    } }
+                }
+                Some(Err(problem)) => { (problem_notice(problem)) }
+                None => {}
+            }
+        }
+    };
+    layout(&state, language, Some(&owner), title, body).into_response()
+}

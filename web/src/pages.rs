@@ -1,0 +1,388 @@
+//! The customers' pages, rendered on the server with maud (every interpolated value is HTML-escaped): home (the
+//! week's programme and the best films), search with suggestions, a film with its five similar films, "my picks"
+//! (several liked films in, five films out) and a week's picks behind an SMS short link (the subscription pages
+//! are in `subscription_pages`). French by default, English with `?lang=en` or the browser's language.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use maud::{DOCTYPE, Markup, html};
+
+use cinepicks_domain::Language;
+use cinepicks_pipeline::recommend::picks::WeeklyPicks;
+use cinepicks_pipeline::report::names;
+use cinepicks_store::entities::film;
+
+use super::AppState;
+use super::api::{self, ReasonedFilm};
+use super::assets::PLACEHOLDER_POSTER;
+use super::catalogue::MatchKind;
+use super::language::{PageLanguage, code};
+use cinepicks_jobs::notify::letter;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/search", get(search))
+        .route("/films/{id}", get(film_page))
+        .route("/picks", get(my_picks))
+        .route("/p/{code}", get(week_picks))
+}
+
+/// French or English text.
+pub(super) fn t(language: Language, fr: &'static str, en: &'static str) -> &'static str {
+    match language {
+        Language::Fr => fr,
+        Language::En => en,
+    }
+}
+
+/// An internal link that keeps the page's language.
+pub(super) fn link(path: &str, language: Language) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}lang={}", code(language))
+}
+
+/// The same page in the other language: the request's path and parameters with `lang` replaced.
+fn other_language(uri: &axum::http::Uri, language: Language) -> (Language, String) {
+    let other = match language {
+        Language::Fr => Language::En,
+        Language::En => Language::Fr,
+    };
+    let kept: Vec<&str> =
+        uri.query().unwrap_or("").split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).collect();
+    let path = if kept.is_empty() { uri.path().to_owned() } else { format!("{}?{}", uri.path(), kept.join("&")) };
+    (other, link(&path, other))
+}
+
+pub(super) fn layout(
+    state: &AppState,
+    language: Language,
+    uri: &axum::http::Uri,
+    title: &str,
+    body: Markup,
+) -> Html<String> {
+    let cinema = &state.ctx.config.notify.cinema_name;
+    let (other, other_href) = other_language(uri, language);
+    let page = html! {
+        (DOCTYPE)
+        html lang=(code(language)) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (cinema) }
+                link rel="stylesheet" href="/assets/style.css";
+                link rel="icon" href=(PLACEHOLDER_POSTER);
+                script src="/assets/suggest.js" defer {}
+                script src="/assets/posters.js" defer {}
+            }
+            body {
+                a.skip href="#content" { (t(language, "Aller au contenu", "Skip to content")) }
+                header.site {
+                    a href=(link("/", language)) { (cinema) }
+                    nav aria-label=(t(language, "Navigation", "Navigation")) {
+                        a href=(link("/picks", language)) { (t(language, "Mes films", "My picks")) }
+                        a href=(link("/subscribe", language)) { (t(language, "S'inscrire", "Subscribe")) }
+                        a href=(other_href) lang=(code(other)) hreflang=(code(other)) {
+                            (t(language, "English", "Français"))
+                        }
+                    }
+                }
+                main #content {
+                    (body)
+                }
+                footer {
+                    (t(language, "Données : IMDb, MovieLens, TMDB. ", "Data: IMDb, MovieLens, TMDB. "))
+                    a href="/api/docs" { (t(language, "API pour les analystes", "API for analysts")) }
+                }
+            }
+        }
+    };
+    Html(page.into_string())
+}
+
+fn search_form(language: Language, query: &str) -> Markup {
+    html! {
+        form.search action="/search" method="get" role="search" {
+            label for="q" { (t(language, "Chercher un film (titre français ou original)", "Find a film (French or original title)")) }
+            input #q type="search" name="q" value=(query) list="suggestions" autocomplete="off" required
+                placeholder=(t(language, "ex. Amélie, Le Parrain, Dune (2021)", "e.g. Amélie, The Godfather, Dune (2021)"));
+            datalist #suggestions {}
+            input type="hidden" name="lang" value=(code(language));
+            button type="submit" { (t(language, "Chercher", "Search")) }
+        }
+    }
+}
+
+fn year_suffix(film: &film::Model) -> String {
+    film.start_year.map(|y| format!(" ({y})")).unwrap_or_default()
+}
+
+/// The poster, or the placeholder when none is known; the placeholder is also the frame's background, so a
+/// poster that fails to load shows it (and the alt text) without any script.
+fn poster(film: &film::Model, language: Language) -> Markup {
+    let title = api::title(film, language);
+    let (src, alt) = match &film.poster_url {
+        Some(url) => (url.as_str(), format!("{} « {title} »", t(language, "Affiche du film", "Poster of"))),
+        None => (PLACEHOLDER_POSTER, format!("{} « {title} »", t(language, "Pas d'affiche pour", "No poster for"))),
+    };
+    html! {
+        span.poster { img src=(src) alt=(alt) loading="lazy" width="200" height="300"; }
+    }
+}
+
+fn film_card(film: &film::Model, language: Language, extra: Option<&str>) -> Markup {
+    let lang = language;
+    let genres: Vec<String> = film.genre_list().iter().map(|g| names::genre(g, lang)).collect();
+    html! {
+        li {
+            a href=(link(&format!("/films/{}", film.film_id), language)) {
+                (poster(film, language))
+                span.text {
+                    span.title { (api::title(film, language)) (year_suffix(film)) }
+                    span.meta { (genres.join(", ")) }
+                    @if let Some(extra) = extra { span.reason { (extra) } }
+                }
+            }
+        }
+    }
+}
+
+async fn home(State(state): State<AppState>, PageLanguage(language): PageLanguage, uri: axum::http::Uri) -> Response {
+    let catalogue = state.catalogue();
+    let week = cinepicks_jobs::notify::this_week(&state.ctx).to_string();
+    let programme: Vec<&film::Model> = match state.store.programme(&week).await {
+        Ok(ids) => ids.iter().filter_map(|id| catalogue.film(id)).collect(),
+        Err(err) => {
+            tracing::warn!(error = %err, "reading this week's programme failed; the home page shows the best films");
+            Vec::new()
+        }
+    };
+    let best: Vec<&film::Model> = catalogue.best(state.config.home_films).collect();
+    let body = html! {
+        h1 { (t(language, "Trouvez votre prochain film", "Find your next film")) }
+        (search_form(language, ""))
+        @if !programme.is_empty() {
+            h2 { (t(language, "À l'affiche cette semaine", "Showing this week")) }
+            ul.films { @for f in &programme { (film_card(f, language, None)) } }
+        }
+        h2 { (t(language, "Les films les mieux notés", "The best-rated films")) }
+        @if best.is_empty() {
+            p.notice { (t(language, "Le catalogue est vide pour l'instant.", "The catalogue is empty for now.")) }
+        } @else {
+            ul.films { @for f in &best { (film_card(f, language, None)) } }
+        }
+    };
+    layout(&state, language, &uri, t(language, "Accueil", "Home"), body).into_response()
+}
+
+async fn search(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+    uri: axum::http::Uri,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let query: String = params.get("q").map(|q| q.trim().chars().take(200).collect()).unwrap_or_default();
+    let catalogue = state.catalogue();
+    let (kind, films) =
+        if query.is_empty() { (MatchKind::Suggestions, Vec::new()) } else { catalogue.search(&query, 20) };
+    // The film meant, without homonyms: straight to its page.
+    if kind == MatchKind::Found && films.len() == 1 {
+        return Redirect::to(&link(&format!("/films/{}", films[0].film_id), language)).into_response();
+    }
+    let heading = match (language, query.is_empty()) {
+        (_, true) => t(language, "Chercher un film", "Find a film").to_owned(),
+        (Language::Fr, false) => format!("Résultats pour « {query} »"),
+        (Language::En, false) => format!("Results for “{query}”"),
+    };
+    let body = html! {
+        h1 { (heading) }
+        (search_form(language, &query))
+        @if !query.is_empty() && films.is_empty() {
+            p.notice { (t(language, "Aucun film ne ressemble à ce titre. Essayez le titre original, ou moins de mots.",
+                "No film looks like this title. Try the original title, or fewer words.")) }
+        }
+        @if kind == MatchKind::Suggestions && !films.is_empty() {
+            p { (t(language, "Vouliez-vous dire :", "Did you mean:")) }
+        }
+        ul.films { @for f in &films { (film_card(f, language, None)) } }
+    };
+    layout(&state, language, &uri, &heading, body).into_response()
+}
+
+async fn film_page(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+    uri: axum::http::Uri,
+    Path(id): Path<String>,
+) -> Response {
+    let catalogue = state.catalogue();
+    let Some(film) = api::film_id(&id).ok().and_then(|id| catalogue.film(id)) else {
+        return not_found_page(&state, language, &uri);
+    };
+    let lang = language;
+    let similar: Vec<ReasonedFilm> = api::similar_films(&catalogue, &film.film_id, language);
+    let genres: Vec<String> = film.genre_list().iter().map(|g| names::genre(g, lang)).collect();
+    let title = api::title(film, language);
+    let body = html! {
+        article.film {
+            (poster(film, language))
+            div {
+                h1 { (title) (year_suffix(film)) }
+                dl.facts {
+                    @if let Some(original) = film.original_title.as_deref().filter(|o| *o != title) {
+                        dt { (t(language, "Titre original", "Original title")) } dd lang="" { (original) }
+                    }
+                    @if !genres.is_empty() { dt { (t(language, "Genres", "Genres")) } dd { (genres.join(", ")) } }
+                    @if let Some(m) = film.runtime_minutes.filter(|m| *m > 0) {
+                        dt { (t(language, "Durée", "Runtime")) }
+                        dd { @match language {
+                            Language::Fr => { (format!("{} h {:02}", m / 60, m % 60)) }
+                            Language::En => { (format!("{m} min")) }
+                        } }
+                    }
+                    @if let Some(r) = film.average_rating {
+                        dt { (t(language, "Note IMDb", "IMDb rating")) }
+                        dd { (lang.num(r, 1)) " / 10"
+                            @if let Some(v) = film.num_votes { " (" (lang.num(f64::from(v), 0)) " " (t(language, "votes", "votes")) ")" } }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="similar-heading" {
+            h2 #similar-heading { (t(language, "Cinq films proches", "Five similar films")) }
+            @if similar.is_empty() {
+                p.notice { (t(language, "Aucun film proche n'est encore calculé pour ce film.", "No similar film is computed for this film yet.")) }
+            } @else {
+                ol.similar {
+                    @for s in &similar {
+                        @if let Some(neighbour) = catalogue.film(&s.film.id) {
+                            li {
+                                (poster(neighbour, language))
+                                div {
+                                    a href=(link(&s.film.page, language)) { (s.film.title) (year_suffix(neighbour)) }
+                                    br;
+                                    span.reason { (s.reason) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout(&state, language, &uri, title, body).into_response()
+}
+
+/// "My picks": liked films typed one per line (or separated by ";") in, five films with their reasons out.
+async fn my_picks(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+    uri: axum::http::Uri,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let typed = params.get("likes").map(String::as_str).unwrap_or("").trim().to_owned();
+    let likes: Vec<String> =
+        typed.split(['\n', ';']).map(str::trim).filter(|l| !l.is_empty()).take(20).map(str::to_owned).collect();
+    let catalogue = state.catalogue();
+    let outcome = (!likes.is_empty()).then(|| {
+        let request = api::RecommendationRequest { likes, ..Default::default() };
+        api::recommend(&catalogue, &request, language)
+    });
+    let title = t(language, "Mes cinq films", "My five films");
+    let body = html! {
+        h1 { (title) }
+        form.search action="/picks" method="get" {
+            label for="likes" { (t(language, "Des films que vous avez aimés, un par ligne", "Films you liked, one per line")) }
+            textarea #likes name="likes" rows="4" cols="40" required
+                placeholder=(t(language, "ex. Amélie\nLe Parrain", "e.g. Amélie\nThe Godfather")) { (typed) }
+            input type="hidden" name="lang" value=(code(language));
+            button type="submit" { (t(language, "Proposez-moi cinq films", "Suggest five films")) }
+        }
+        @match &outcome {
+            Some(Ok(found)) => {
+                h2 { (t(language, "Pour vous", "For you")) }
+                ul.films {
+                    @for pick in &found.picks {
+                        @if let Some(film) = catalogue.film(&pick.film.id) { (film_card(film, language, Some(&pick.reason))) }
+                    }
+                }
+                p {
+                    a href=(link(&format!("/subscribe?likes={}", cinepicks_jobs::notify::links::form_encode(&typed)), language)) {
+                        (t(language, "Recevoir cinq films comme ceux-ci chaque semaine", "Get five films like these every week"))
+                    }
+                }
+            }
+            Some(Err(problem)) => {
+                // The detail starts with the field (`likes[1]: `), which means nothing on a page.
+                p.notice role="alert" { (problem.detail.split_once(": ").map_or(problem.detail.as_str(), |(_, why)| why)) }
+            }
+            None => {}
+        }
+    };
+    let status = match &outcome {
+        Some(Err(problem)) => problem.status(),
+        _ => StatusCode::OK,
+    };
+    (status, layout(&state, language, &uri, title, body)).into_response()
+}
+
+/// The page behind an SMS's short link: the five films sent that week, with their reasons. Forged or unknown
+/// codes get the "not found" page, which tells nothing about which customers exist.
+async fn week_picks(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+    uri: axum::http::Uri,
+    Path(code): Path<String>,
+) -> Response {
+    let Some((week, customer)) = state.signer.verify_picks(&code) else {
+        return not_found_page(&state, language, &uri);
+    };
+    let picks = match state.store.week_picks(customer, &week).await {
+        Ok(Some(json)) => serde_json::from_value::<WeeklyPicks>(json).ok(),
+        Ok(None) => None,
+        Err(err) => {
+            tracing::warn!(error = %err, "reading a week's picks");
+            return (StatusCode::SERVICE_UNAVAILABLE, "the store does not answer").into_response();
+        }
+    };
+    let Some(picks) = picks else { return not_found_page(&state, language, &uri) };
+    let catalogue = state.catalogue();
+    let title_of = |id: &str| catalogue.film(id).map(|f| api::label(f, language));
+    let title = t(language, "Vos cinq films de la semaine", "Your five films of the week");
+    let body = html! {
+        h1 { (title) }
+        p.meta { (week) }
+        ul.films {
+            @for pick in picks.films() {
+                @if let Some(film) = catalogue.film(&pick.film_id) {
+                    (film_card(film, language, Some(&letter::reason_text(&pick.reason, language, &title_of))))
+                }
+            }
+        }
+    };
+    layout(&state, language, &uri, title, body).into_response()
+}
+
+fn not_found_page(state: &AppState, language: Language, uri: &axum::http::Uri) -> Response {
+    let body = html! {
+        h1 { (t(language, "Page introuvable", "Page not found")) }
+        p { (t(language, "Ce film ou cette page n'existe pas ici.", "This film or page does not exist here.")) }
+        (search_form(language, ""))
+    };
+    let page = layout(state, language, uri, t(language, "Page introuvable", "Page not found"), body);
+    (StatusCode::NOT_FOUND, page).into_response()
+}
+
+/// Any other path.
+pub async fn not_found(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+    uri: axum::http::Uri,
+) -> Response {
+    not_found_page(&state, language, &uri)
+}

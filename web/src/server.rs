@@ -1,0 +1,134 @@
+//! The HTTP server: the router with its limits and security headers, serving until a signal, and the watcher
+//! that reloads the catalogue when a newer run is published.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use cinepicks_jobs::context::Context;
+
+use crate::config::ServeConfig;
+use crate::state::{AppState, state};
+use crate::{api, assets, openapi, owner, pages, problem, rate_limit, subscription_pages};
+
+/// Headers of every response: no script or style from elsewhere (posters may come from any HTTPS host), no
+/// MIME sniffing, referrers only within the site (links carry tokens), no framing.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; \
+     script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The whole application: pages, assets and the API, with limits and security headers.
+pub fn router(state: AppState) -> Router {
+    let config = &state.config;
+    let timeout = Duration::from_secs(config.request_timeout_secs);
+    let body_limit = config.body_limit_bytes;
+    let security_headers = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    let mut app = Router::new()
+        .merge(pages::routes())
+        .merge(subscription_pages::routes())
+        .merge(owner::routes())
+        .merge(assets::routes())
+        .nest(
+            "/api",
+            api::routes()
+                .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit::limit))
+                .merge(openapi::routes())
+                .fallback(api::unknown_endpoint),
+        )
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        // Outside the limits, so that their bare 413 and 503 become problems on /api too.
+        .layer(axum::middleware::from_fn(problem::ensure_problem));
+    for (name, value) in security_headers {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+    }
+    app.layer(SetResponseHeaderLayer::if_not_present(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    ))
+}
+
+/// `cinepicks serve`: serves until SIGINT or SIGTERM, then finishes the requests in flight.
+/// `on_ready` learns the address listened on (port 0 picks a free one) and what is loaded, before the first request.
+pub fn run(ctx: &Context, config: &ServeConfig, on_ready: impl FnOnce(&Ready)) -> Result<Served> {
+    let addr: SocketAddr = config.addr.parse().context("serve.addr")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(serve(ctx, config, addr, on_ready))
+}
+
+/// The server is listening.
+#[derive(Debug, Clone)]
+pub struct Ready {
+    pub addr: SocketAddr,
+    pub films: usize,
+    pub popularity_model: bool,
+    pub audience_model: bool,
+}
+
+/// The server stopped after a signal.
+#[derive(Debug, Clone)]
+pub struct Served {
+    pub addr: SocketAddr,
+}
+
+async fn serve(ctx: &Context, config: &ServeConfig, addr: SocketAddr, on_ready: impl FnOnce(&Ready)) -> Result<Served> {
+    let state = state(ctx, config).await?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr} (serve.addr)"))?;
+    let local = listener.local_addr()?;
+    on_ready(&Ready {
+        addr: local,
+        films: state.catalogue().films.len(),
+        popularity_model: state.popularity().is_some(),
+        audience_model: state.audience().is_some(),
+    });
+
+    let state_timeout = state.config.request_timeout_secs;
+    let watcher = tokio::spawn(watch(state.clone()));
+    let app = router(state);
+    // The peer's address feeds the rate limit.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let signal = cinepicks_jobs::shutdown::signal().await;
+        tracing::info!(signal, "stopping: finishing the requests in flight");
+        let _ = stopping.send(());
+    });
+    // A request cannot outlive its timeout, so after the signal the server gets that long (and a margin) to
+    // drain; a client holding its connection open beyond that does not keep the process alive.
+    let grace = Duration::from_secs(state_timeout + 2);
+    let outcome = tokio::select! {
+        served = server.into_future() => served.context("serving HTTP"),
+        _ = async { if stopped.await.is_ok() { tokio::time::sleep(grace).await } else { std::future::pending::<()>().await } } => {
+            tracing::warn!(seconds = grace.as_secs(), "connections still open after the grace period: stopping anyway");
+            Ok(())
+        }
+    };
+    watcher.abort();
+    outcome?;
+    Ok(Served { addr: local })
+}
+
+/// Checks for a newly published run every `serve.reload_secs`; a failed check is logged and retried.
+async fn watch(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(state.config.reload_secs));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        if let Err(err) = state.refresh().await {
+            tracing::warn!(error = %format!("{err:#}"), "checking for a new published run failed");
+        }
+    }
+}
