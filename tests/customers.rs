@@ -209,7 +209,7 @@ async fn unconfirmed_web_subscriptions_are_forgotten_once_their_link_expired(db:
         .unwrap()
         .subscriptions
         .into_iter()
-        .map(|s| s.channel)
+        .map(|s| s.channel.to_string())
         .collect();
     assert_eq!(kept, ["email"], "the unconfirmed SMS subscription is gone, the confirmed e-mail one stays");
     assert!(db.store.find_customer("new@example.org").await.unwrap().is_some(), "a recent request waits its 7 days");

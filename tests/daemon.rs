@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::bail;
 use chrono::Utc;
 use cinepicks::config::Config;
+use cinepicks_domain::{Channel, DeliveryStatus, JobStatus};
 use cinepicks_jobs::context::{Context, Metrics};
 use cinepicks_jobs::daemon::chain::{ScheduledJob, Stage};
 use cinepicks_jobs::daemon::runner::{Outcome, Runner};
@@ -98,7 +99,7 @@ async fn an_overlapping_tick_is_skipped_and_leaves_no_row() {
     assert_eq!(started.load(Ordering::SeqCst), 1, "the skipped tick ran nothing");
     let rows = job_runs(&ctx).await;
     assert_eq!(rows.len(), 1, "one row, for the run that ran");
-    assert_eq!(rows[0].status, "succeeded");
+    assert_eq!(rows[0].status, JobStatus::Succeeded);
     assert_eq!(rows[0].logical_key, nightly.schedule.logical_key(first_slot));
     assert!(rows[0].metrics.as_ref().unwrap()["slow"]["seconds"].is_number());
 
@@ -130,7 +131,7 @@ async fn a_failed_stage_stops_the_chain_and_a_retry_of_the_same_slot_reuses_its_
     assert!(matches!(outcome, Outcome::Failed { stage: "train", .. }), "{outcome:?}");
     assert_eq!((before.load(Ordering::SeqCst), after.load(Ordering::SeqCst)), (1, 0), "publish never ran");
     let rows = job_runs(&ctx).await;
-    assert_eq!(rows[0].status, "failed");
+    assert_eq!(rows[0].status, JobStatus::Failed);
     let error = rows[0].error.as_deref().unwrap();
     assert!(error.contains("stage train failed") && error.contains("column rating missing"), "{error}");
     assert!(!runner.succeeded(&nightly, slot).await.unwrap());
@@ -226,7 +227,7 @@ async fn a_shutdown_during_a_stage_lets_it_finish_and_stops_before_the_next() {
     assert_eq!(std::fs::read_to_string(dir.path().join("model.txt")).unwrap(), "complete");
     assert_eq!(later.load(Ordering::SeqCst), 0, "publish did not start after the signal");
     let rows = job_runs(&ctx).await;
-    assert_eq!(rows[0].status, "cancelled");
+    assert_eq!(rows[0].status, JobStatus::Cancelled);
     assert!(rows[0].error.as_deref().unwrap().contains("before stage publish"));
 }
 
@@ -247,7 +248,7 @@ async fn a_stage_outliving_the_grace_period_is_abandoned_without_publishing_its_
     assert_eq!(err.downcast_ref::<ShutdownError>().map(ShutdownError::exit_code), Some(4), "{err}");
     assert!(!dir.path().join("model.txt").exists(), "no half-written output under the final name");
     let rows = job_runs(&ctx).await;
-    assert_eq!(rows[0].status, "failed");
+    assert_eq!(rows[0].status, JobStatus::Failed);
     assert!(rows[0].error.as_deref().unwrap().contains("grace period"), "{:?}", rows[0].error);
     gate.store(1, Ordering::SeqCst); // lets the abandoned thread end
 }
@@ -368,7 +369,9 @@ async fn killed_at_random_moments_the_daemon_leaves_consistent_state() {
             .env_remove("CINEPICKS_CONFIG")
             .env("CINEPICKS__SCHEDULE__NIGHTLY", "*/2 * * * * *")
             .env("CINEPICKS__SCHEDULE__WEEKLY_NOTIFY", "*/3 * * * * *")
-            .env("CINEPICKS__SCHEDULE__GRACE_PERIOD_SECS", "30")
+            // Long enough for a stage to finish after the final SIGTERM although the other end-to-end tests of
+            // the binary share the two cores (the kills before it are SIGKILL: no grace there).
+            .env("CINEPICKS__SCHEDULE__GRACE_PERIOD_SECS", "180")
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -398,12 +401,12 @@ async fn killed_at_random_moments_the_daemon_leaves_consistent_state() {
     let mut child = daemon();
     let ctx = context(data, 30);
     let done = |runs: &[job_run::Model], job: &str| {
-        runs.iter().any(|r| r.job == job && r.status == "succeeded" && r.started_at >= since)
+        runs.iter().any(|r| r.job == job && r.status == JobStatus::Succeeded && r.started_at >= since)
     };
     // Up to five minutes: the chain shares the two cores with the other end-to-end tests of the binary.
     for _ in 0..3000 {
         let runs = job_runs(&ctx).await;
-        if done(&runs, "nightly") && runs.iter().any(|r| r.job == "weekly_notify" && r.status == "succeeded") {
+        if done(&runs, "nightly") && runs.iter().any(|r| r.job == "weekly_notify" && r.status == JobStatus::Succeeded) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -415,10 +418,12 @@ async fn killed_at_random_moments_the_daemon_leaves_consistent_state() {
 
     let runs = job_runs(&ctx).await;
     assert!(done(&runs, "nightly"), "{runs:#?}");
-    assert!(runs.iter().all(|r| r.status != "running"), "a run left running: {runs:#?}");
+    assert!(runs.iter().all(|r| r.status != JobStatus::Running), "a run left running: {runs:#?}");
     let failed_with = |prefix: &str| {
         runs.iter().any(|r| {
-            r.job == "nightly" && r.status == "failed" && r.error.as_deref().is_some_and(|e| e.starts_with(prefix))
+            r.job == "nightly"
+                && r.status == JobStatus::Failed
+                && r.error.as_deref().is_some_and(|e| e.starts_with(prefix))
         })
     };
     assert!(failed_with("interrupted"), "no kill landed inside a chain: {runs:#?}");
@@ -437,12 +442,15 @@ async fn killed_at_random_moments_the_daemon_leaves_consistent_state() {
     let active = store.active_run().await.unwrap().expect("an active model");
     assert!(data.join("models").join(&active.run_id).join("run.json").exists(), "{active:?}");
     let deliveries = cinepicks_store::entities::delivery::Entity::find().all(store.db()).await.unwrap();
-    for d in deliveries.iter().filter(|d| d.status == "sent") {
+    for d in deliveries.iter().filter(|d| d.status == DeliveryStatus::Sent) {
         let eml = data.join("outbox/email").join(&d.iso_week).join(format!("{}.eml", d.customer_id));
         assert!(eml.exists(), "sent but no file: {}", eml.display());
     }
     let sent_files = walk_count(&data.join("outbox/email"), |p| p.extension().is_some_and(|e| e == "eml"));
-    assert_eq!(sent_files, deliveries.iter().filter(|d| d.status == "sent" && d.channel == "email").count());
+    assert_eq!(
+        sent_files,
+        deliveries.iter().filter(|d| d.status == DeliveryStatus::Sent && d.channel == Channel::Email).count()
+    );
     let films = store.all_films().await.unwrap();
     let out = common::cinepicks_ok(data, &["recommend", &films[0].film_id]);
     assert!(out.lines().count() > 1, "the active model answers: {out}");

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use cinepicks_store::queries::deliveries::status;
+use cinepicks_domain::{DeliveryStatus, IsoWeek};
 use common::sms_gateway::SmsGateway;
 use common::smtp::{Behaviour, Security, SmtpServer, private_ca_certificate};
 use common::store::{Kind, TestDb, fixture_films, neighbours, write_lake, write_run};
@@ -90,7 +90,7 @@ fn email_customers(n: usize) -> String {
 }
 
 async fn deliveries(db: &TestDb, week: &str) -> Vec<cinepicks_store::entities::delivery::Model> {
-    db.store.deliveries_of(week).await.unwrap()
+    db.store.deliveries_of(IsoWeek::parse(week).unwrap()).await.unwrap()
 }
 
 async fn weekly_emails_reach_a_real_smtp_server_once_with_their_headers(db: TestDb) {
@@ -133,7 +133,7 @@ async fn weekly_emails_reach_a_real_smtp_server_once_with_their_headers(db: Test
     let rows = deliveries(&db, WEEK).await;
     assert_eq!(rows.len(), 3);
     for row in &rows {
-        assert_eq!(row.status, status::SENT, "{row:?}");
+        assert_eq!(row.status, DeliveryStatus::Sent, "{row:?}");
         assert_eq!(row.attempts, 1);
         let films: std::collections::HashSet<&str> =
             row.picks.as_array().unwrap().iter().map(|p| p["film_id"].as_str().unwrap()).collect();
@@ -171,9 +171,9 @@ async fn transient_failures_are_retried_and_permanent_ones_bounce_and_flag(db: T
     assert_eq!(rcpts.len(), 3, "{rcpts:?}");
     assert!(!rcpts.contains(&"person4@example.org".to_owned()));
     let rows = deliveries(&db, WEEK).await;
-    let retried: i32 = rows.iter().filter(|r| r.status == status::SENT).map(|r| r.attempts - 1).sum();
+    let retried: i32 = rows.iter().filter(|r| r.status == DeliveryStatus::Sent).map(|r| r.attempts - 1).sum();
     assert_eq!(retried, 3, "the three 451 answers were retried: {rows:#?}");
-    let bounced = rows.iter().find(|r| r.status == status::FAILED).expect("a failed delivery");
+    let bounced = rows.iter().find(|r| r.status == DeliveryStatus::Failed).expect("a failed delivery");
     assert!(bounced.last_error.as_deref().unwrap().contains("550"), "{bounced:?}");
     assert_eq!(bounced.attempts, 1, "a permanent failure is not retried");
     let sub = db.store.subscription(bounced.subscription_id.unwrap()).await.unwrap().unwrap();
@@ -192,7 +192,7 @@ async fn a_server_answering_451_or_nothing_ends_in_failed_after_the_last_attempt
     env.push(("CINEPICKS__NOTIFY__MAX_ATTEMPTS", "3".into()));
     ok(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK]);
     for row in deliveries(&db, WEEK).await {
-        assert_eq!(row.status, status::FAILED);
+        assert_eq!(row.status, DeliveryStatus::Failed);
         assert_eq!(row.attempts, 3);
         assert!(row.last_error.as_deref().unwrap().contains("451"), "{row:?}");
     }
@@ -206,7 +206,7 @@ async fn a_server_answering_451_or_nothing_ends_in_failed_after_the_last_attempt
     ok(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", "2026-W49"]);
     assert!(started.elapsed() < Duration::from_secs(30), "timeouts were not applied");
     for row in deliveries(&db, "2026-W49").await {
-        assert_eq!(row.status, status::FAILED, "{row:?}");
+        assert_eq!(row.status, DeliveryStatus::Failed, "{row:?}");
         assert_eq!(row.attempts, 2);
         assert!(row.last_error.as_deref().unwrap().to_lowercase().contains("timeout"), "{row:?}");
     }
@@ -262,7 +262,7 @@ async fn killing_a_run_mid_way_loses_nothing_and_duplicates_at_most_the_in_fligh
     }
     let rows = deliveries(&db, WEEK).await;
     assert_eq!(rows.len(), CUSTOMERS);
-    assert!(rows.iter().all(|r| r.status == status::SENT), "{rows:#?}");
+    assert!(rows.iter().all(|r| r.status == DeliveryStatus::Sent), "{rows:#?}");
 }
 
 async fn a_second_run_started_while_one_sends_refuses_instead_of_sending_twice(db: TestDb) {
@@ -313,7 +313,7 @@ async fn through_a_secured_relay(db: TestDb, security: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("certificate is not trusted") && stderr.contains("ca_file"), "{stderr}");
     assert_eq!(server.count(), 0);
-    assert!(deliveries(&db, WEEK).await.iter().all(|d| d.status == status::PENDING));
+    assert!(deliveries(&db, WEEK).await.iter().all(|d| d.status == DeliveryStatus::Pending));
 
     // A wrong password stops the run too.
     env.push(("CINEPICKS__NOTIFY__EMAIL__SMTP__CA_FILE", ca_file.display().to_string()));
@@ -328,7 +328,7 @@ async fn through_a_secured_relay(db: TestDb, security: &str) {
     let received = server.received();
     assert_eq!(received.len(), CUSTOMERS);
     assert!(received.iter().all(|m| m.encrypted && m.user.as_deref() == Some("cinepicks")), "{received:#?}");
-    assert!(deliveries(&db, WEEK).await.iter().all(|d| d.status == status::SENT));
+    assert!(deliveries(&db, WEEK).await.iter().all(|d| d.status == DeliveryStatus::Sent));
 }
 
 async fn a_starttls_relay_with_a_private_authority_and_a_password_gets_every_message(db: TestDb) {
@@ -366,12 +366,12 @@ async fn sms_go_through_the_http_gateway_with_retries_and_refused_numbers_record
     assert!(text.contains("https://cinema.example.org/p/") && text.ends_with("STOP au 36111"), "{text}");
     assert_eq!(delivered[0].header("authorization"), Some("Bearer gateway-token"));
     let rows = deliveries(&db, WEEK).await;
-    let sent = rows.iter().find(|r| r.status == status::SENT).unwrap();
+    let sent = rows.iter().find(|r| r.status == DeliveryStatus::Sent).unwrap();
     assert_eq!(
         sent.provider_message_id.as_deref(),
         Some(format!("sms-{}", requests.iter().position(|r| r.status == 200).unwrap() + 1).as_str())
     );
-    let refused = rows.iter().find(|r| r.status == status::FAILED).unwrap();
+    let refused = rows.iter().find(|r| r.status == DeliveryStatus::Failed).unwrap();
     assert!(refused.last_error.as_deref().unwrap().contains("400"), "{refused:?}");
 }
 
@@ -381,7 +381,7 @@ async fn quiet_hours_defer_sms_to_the_next_allowed_morning_and_send_them_then(db
     // Sunday 29 November 2026, noon in Paris: no marketing SMS.
     ok(&db, "2026-11-29T12:00:00+01:00", &[], &["notify", "--week", WEEK]);
     let row = deliveries(&db, WEEK).await.remove(0);
-    assert_eq!(row.status, status::DEFERRED);
+    assert_eq!(row.status, DeliveryStatus::Deferred);
     let monday_8 = chrono::DateTime::parse_from_rfc3339("2026-11-30T08:00:00+01:00").unwrap();
     assert_eq!(row.next_attempt_at.unwrap(), monday_8);
     let outbox = db.data_dir().join("outbox/sms").join(format!("{WEEK}.jsonl"));
@@ -395,7 +395,7 @@ async fn quiet_hours_defer_sms_to_the_next_allowed_morning_and_send_them_then(db
     let sms: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
     assert_eq!(sms["to"], "+33600000003");
     assert!(sms["septets"].as_u64().unwrap() <= 160);
-    assert_eq!(deliveries(&db, WEEK).await[0].status, status::SENT);
+    assert_eq!(deliveries(&db, WEEK).await[0].status, DeliveryStatus::Sent);
 }
 
 async fn the_unsubscribe_link_of_an_email_stops_the_next_weeks(db: TestDb) {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use cinepicks::config::Config;
+use cinepicks_domain::JobStatus;
 use cinepicks_jobs::Report;
 use cinepicks_jobs::context::Context;
 use cinepicks_jobs::publish::{self, PublishParams};
@@ -79,7 +80,7 @@ async fn publishing_a_run_loads_films_people_and_neighbours_and_makes_it_active(
     assert_eq!(PopularityPredictions::find().count(conn).await.unwrap(), 50);
     assert_eq!(AudienceSegments::find().count(conn).await.unwrap(), 50);
     let job = store.job_run("publish", RUN_A).await.unwrap().unwrap();
-    assert_eq!(job.status, "succeeded");
+    assert_eq!(job.status, JobStatus::Succeeded);
 }
 
 async fn a_failed_publish_leaves_the_previous_run_active(db: TestDb) {
@@ -106,7 +107,7 @@ async fn a_failed_publish_leaves_the_previous_run_active(db: TestDb) {
     assert!(store.model_run(RUN_B).await.unwrap().is_none(), "the failed run was recorded");
     assert_eq!(SimilarFilms::find().count(store.db()).await.unwrap(), 2000, "rows of the failed run remain");
     let job = store.job_run("publish", RUN_B).await.unwrap().unwrap();
-    assert_eq!(job.status, "failed");
+    assert_eq!(job.status, JobStatus::Failed);
     assert!(job.error.unwrap_or_default().contains("similar_films"));
 }
 

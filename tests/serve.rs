@@ -12,6 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use cinepicks_domain::IsoWeek;
 use cinepicks_jobs::notify::links::LinkSigner;
 use common::store::{FixtureFilm, TestDb, fixture_films, neighbours, write_lake, write_run};
 use serde_json::{Value, json};
@@ -471,7 +472,8 @@ async fn the_short_link_of_an_sms_shows_the_films_sent_that_week(db: TestDb) {
     let page = get(&server, &format!("/p/{code}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
     let camille = db.store.list_customers().await.unwrap().into_iter().find(|c| c.customer.name == "Camille Martin");
-    let picks = db.store.week_picks(camille.unwrap().customer.id, "2026-W48").await.unwrap().unwrap();
+    let picks =
+        db.store.week_picks(camille.unwrap().customer.id, IsoWeek::parse("2026-W48").unwrap()).await.unwrap().unwrap();
     let films: Vec<&str> = picks.as_array().unwrap().iter().map(|p| p["film_id"].as_str().unwrap()).collect();
     assert_eq!(films.len(), 5, "{picks}");
     for film in &films {
@@ -722,21 +724,17 @@ async fn the_owner_signs_in_and_sets_the_programme_with_a_csrf_token(db: TestDb)
     let anonymous = post_form(&server, "/owner/operations", &format!("csrf={csrf}&{body}"), None, None).await;
     assert_eq!(anonymous.status, 303, "not signed in: sent to the sign-in");
     assert!(anonymous.header("location").starts_with("/owner/login"));
-    let week = {
-        let now = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris);
-        let iso = chrono::Datelike::iso_week(&now);
-        format!("{}-W{:02}", iso.year(), iso.week())
-    };
-    assert!(db.store.programme(&week).await.unwrap().is_empty());
+    let week = IsoWeek::of(chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive());
+    assert!(db.store.programme(week).await.unwrap().is_empty());
     let saved = post_form(&server, "/owner/operations", &format!("csrf={csrf}&{body}"), Some(&cookie), None).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
-    let mut programme = db.store.programme(&week).await.unwrap();
+    let mut programme = db.store.programme(week).await.unwrap();
     programme.sort();
     assert_eq!(programme, ["tt0133093", "tt0211915"]);
     let unknown =
         post_form(&server, "/owner/operations", &format!("csrf={csrf}&films=Zzyzx+Qwv"), Some(&cookie), None).await;
     assert_eq!(unknown.status, 422);
-    assert_eq!(db.store.programme(&week).await.unwrap().len(), 2, "a refused programme changes nothing");
+    assert_eq!(db.store.programme(week).await.unwrap().len(), 2, "a refused programme changes nothing");
 
     // The dashboard of a store without marts says how to compute them; the model tools say no model is trained.
     let dashboard = answer(client().get(server.url("/owner?lang=en")).header("cookie", &cookie)).await;

@@ -14,8 +14,12 @@ pub struct PhoneNumber(String);
 
 /// How weekly picks reach a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum Channel {
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "email"))]
     Email,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "sms"))]
     Sms,
 }
 
@@ -143,7 +147,7 @@ impl fmt::Display for PhoneNumber {
 
 impl fmt::Display for Channel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

@@ -6,6 +6,7 @@
 //! - [`contact`]: a customer's `Email`, `PhoneNumber` (E.164) and the `Channel` that reaches them;
 //! - [`config`]: the error of a refused configuration value, naming its key (each crate owns its section);
 //! - [`language`]: the one `Language` of everything people read (French by default, English);
+//! - [`status`]: `DeliveryStatus` and `JobStatus`, the states the store records;
 //! - [`run`]: `run.json`, the manifest of a model run (the contract between training and its readers).
 
 pub mod config;
@@ -13,6 +14,7 @@ pub mod contact;
 pub mod ids;
 pub mod language;
 pub mod run;
+pub mod status;
 pub mod week;
 
 pub use config::InvalidConfig;
@@ -20,4 +22,5 @@ pub use contact::{Channel, ContactError, Email, PhoneNumber};
 pub use ids::{PersonId, TitleId};
 pub use language::Language;
 pub use run::{RunManifest, RunStatus};
+pub use status::{DeliveryStatus, JobStatus};
 pub use week::IsoWeek;

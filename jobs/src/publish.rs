@@ -7,10 +7,10 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
+use cinepicks_domain::JobStatus;
 use cinepicks_pipeline::lake::{read_batches, table_path, tables};
 use cinepicks_store::Store;
 use cinepicks_store::arrow::record_batch::RecordBatch;
-use cinepicks_store::queries::job_runs::JobStatus;
 use cinepicks_store::queries::publish::{PublishCounts, Publisher, RunInfo, artefacts};
 
 use cinepicks_domain::{RunManifest, RunStatus};

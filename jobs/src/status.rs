@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::context::{Context, Metrics, Report};
 use crate::daemon::chain;
+use cinepicks_domain::DeliveryStatus;
 use cinepicks_store::entities::{job_run, model_run};
 use cinepicks_store::queries::operations::SubscriptionCounts;
 
@@ -28,7 +29,7 @@ pub struct StatusParams {
 pub struct Snapshot {
     pub jobs: Vec<JobSnapshot>,
     pub active_model: Option<model_run::Model>,
-    pub deliveries: Vec<(String, i64)>,
+    pub deliveries: Vec<(DeliveryStatus, i64)>,
     pub subscriptions: SubscriptionCounts,
     pub now: DateTime<Utc>,
 }

@@ -154,8 +154,8 @@ fn film_card(film: &film::Model, language: Language, extra: Option<&str>) -> Mar
 
 async fn home(State(state): State<AppState>, PageLanguage(language): PageLanguage, uri: axum::http::Uri) -> Response {
     let catalogue = state.catalogue();
-    let week = cinepicks_jobs::notify::this_week(&state.ctx).to_string();
-    let programme: Vec<&film::Model> = match state.store.programme(&week).await {
+    let week = cinepicks_jobs::notify::this_week(&state.ctx);
+    let programme: Vec<&film::Model> = match state.store.programme(week).await {
         Ok(ids) => ids.iter().filter_map(|id| catalogue.film(id)).collect(),
         Err(err) => {
             tracing::warn!(error = %err, "reading this week's programme failed; the home page shows the best films");
@@ -342,7 +342,7 @@ async fn week_picks(
     let Some((week, customer)) = state.signer.verify_picks(&code) else {
         return not_found_page(&state, language, &uri);
     };
-    let picks = match state.store.week_picks(customer, &week).await {
+    let picks = match state.store.week_picks(customer, week).await {
         Ok(Some(json)) => serde_json::from_value::<WeeklyPicks>(json).ok(),
         Ok(None) => None,
         Err(err) => {

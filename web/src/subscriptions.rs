@@ -288,7 +288,7 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<Changed, Problem> 
     }
     Ok(Changed {
         masked_address: mask(&done.subscription.address),
-        channel: done.subscription.channel,
+        channel: done.subscription.channel.to_string(),
         changed: done.changed,
     })
 }
@@ -303,7 +303,7 @@ pub async fn unsubscribe(state: &AppState, token: &str) -> Result<Changed, Probl
     if changed {
         tracing::info!(subscription = id, channel = %subscription.channel, "unsubscribed by one-click link");
     }
-    Ok(Changed { masked_address: mask(&subscription.address), channel: subscription.channel, changed })
+    Ok(Changed { masked_address: mask(&subscription.address), channel: subscription.channel.to_string(), changed })
 }
 
 /// The subscription id of a genuine token; a 422 naming `token` for anything else (forged, truncated, empty).

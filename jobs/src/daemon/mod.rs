@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
-use cinepicks_store::queries::job_runs::JobStatus;
+use cinepicks_domain::JobStatus;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_cron_scheduler::{Job, JobScheduler};

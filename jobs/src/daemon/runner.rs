@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
+use cinepicks_domain::JobStatus;
 use cinepicks_store::Store;
-use cinepicks_store::queries::job_runs::JobStatus;
 use tracing::Instrument;
 
 use super::chain::ScheduledJob;
@@ -72,7 +72,7 @@ impl Runner {
     pub async fn succeeded(&self, job: &ScheduledJob, slot: DateTime<Utc>) -> Result<bool> {
         let key = job.schedule.logical_key(slot);
         let row = self.store.job_run(job.name, &key).await?;
-        Ok(row.is_some_and(|r| r.status == JobStatus::Succeeded.as_str()))
+        Ok(row.is_some_and(|r| r.status == JobStatus::Succeeded))
     }
 
     /// Whether any run was recorded for `slot`, whatever its outcome (a failed one is not "missed").

@@ -8,9 +8,10 @@ use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
 use tokio::sync::Mutex;
 
+use cinepicks_domain::{Channel, DeliveryStatus, IsoWeek};
 use cinepicks_store::Store;
 use cinepicks_store::entities::delivery;
-use cinepicks_store::queries::deliveries::{Outcome, status};
+use cinepicks_store::queries::deliveries::Outcome;
 
 use super::Failure;
 use super::quiet_hours::QuietHours;
@@ -82,8 +83,8 @@ pub struct Tally {
 #[allow(clippy::too_many_arguments)]
 pub async fn run_channel<F, Fut>(
     store: &Store,
-    week: &str,
-    channel: &str,
+    week: IsoWeek,
+    channel: Channel,
     customer: Option<i32>,
     concurrency: usize,
     rate: &RateLimit,
@@ -111,7 +112,7 @@ where
             match store.next_retry_at(week, channel, customer).await? {
                 Some(at) => {
                     let wait = (at - clock.now()).to_std().unwrap_or_default().max(Duration::from_millis(5));
-                    tracing::debug!(channel, wait_ms = wait.as_millis() as u64, "waiting for the next retry");
+                    tracing::debug!(%channel, wait_ms = wait.as_millis() as u64, "waiting for the next retry");
                     tokio::time::sleep(wait).await;
                     continue;
                 }
@@ -131,12 +132,12 @@ where
             continue;
         }
         for wave in page.chunks(concurrency.max(1)) {
-            send_wave(store, channel, week, wave, rate, retries, clock, &send, &mut tally).await?;
+            send_wave(store, week, channel, wave, rate, retries, clock, &send, &mut tally).await?;
             progress.inc(wave.len() as u64);
             if last_log.elapsed() > Duration::from_secs(5) {
                 tracing::info!(
-                    channel,
-                    week,
+                    %channel,
+                    %week,
                     sent = tally.sent,
                     retried = tally.retried,
                     failed = tally.failed,
@@ -156,8 +157,8 @@ const PAGE: u64 = 1000;
 #[allow(clippy::too_many_arguments)]
 async fn send_wave<F, Fut>(
     store: &Store,
-    channel: &str,
-    week: &str,
+    week: IsoWeek,
+    channel: Channel,
     wave: &[delivery::Model],
     rate: &RateLimit,
     retries: Retries,
@@ -169,12 +170,12 @@ where
     F: Fn(delivery::Model) -> Fut,
     Fut: std::future::Future<Output = Result<Option<String>, Failure>>,
 {
-    for d in wave.iter().filter(|d| d.status == status::SENDING) {
+    for d in wave.iter().filter(|d| d.status == DeliveryStatus::Sending) {
         tracing::warn!(
             delivery = d.id,
             customer = d.customer_id,
-            channel,
-            week,
+            %channel,
+            %week,
             claimed_at = ?d.claimed_at,
             "delivery was in flight when the previous run stopped: sending it again, it may arrive twice"
         );
@@ -206,24 +207,24 @@ where
             Err(Failure::Transient(error)) if attempt < retries.max_attempts => {
                 tally.retried += 1;
                 let wait = crate::backoff::full_jitter(retries.backoff_initial_ms, retries.backoff_max_ms, attempt);
-                tracing::info!(delivery = d.id, channel, attempt, error = %error, "transient failure, will retry");
+                tracing::info!(delivery = d.id, %channel, attempt, error = %error, "transient failure, will retry");
                 Outcome::Retry { id: d.id, error, at: now + chrono::Duration::from_std(wait).unwrap_or_default() }
             }
             Err(Failure::Transient(error)) => {
                 tally.failed += 1;
-                tracing::warn!(delivery = d.id, channel, attempt, error = %error, "failed after the last attempt");
+                tracing::warn!(delivery = d.id, %channel, attempt, error = %error, "failed after the last attempt");
                 let error = format!("after {attempt} attempts: {error}");
                 Outcome::Failed { id: d.id, error, bounce: false, subscription_id: None }
             }
             Err(Failure::Permanent(error)) => {
                 tally.failed += 1;
                 tally.bounced += 1;
-                tracing::warn!(delivery = d.id, channel, error = %error, "permanent failure");
+                tracing::warn!(delivery = d.id, %channel, error = %error, "permanent failure");
                 Outcome::Failed { id: d.id, error, bounce: true, subscription_id: d.subscription_id }
             }
             Err(Failure::Skipped(error)) => {
                 tally.failed += 1;
-                tracing::info!(delivery = d.id, channel, error = %error, "not sent");
+                tracing::info!(delivery = d.id, %channel, error = %error, "not sent");
                 Outcome::Failed { id: d.id, error, bounce: false, subscription_id: None }
             }
             Err(Failure::Fatal(error)) => {

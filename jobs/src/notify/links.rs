@@ -3,6 +3,7 @@
 //! to a week's picks, all derived, never stored.
 
 use chrono::{DateTime, Utc};
+use cinepicks_domain::IsoWeek;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -96,8 +97,8 @@ impl LinkSigner {
 
     /// A short link to one week's picks of a customer, for SMS: `/p/` then the week as `YYWW`, 8 hex digits of
     /// MAC and the customer id in base 36 (16 characters for a customer below 1.7 million).
-    pub fn picks_url(&self, iso_week: &str, customer_id: i32) -> String {
-        format!("{}/p/{}", self.site_url, self.picks_code(iso_week, customer_id).unwrap_or_default())
+    pub fn picks_url(&self, week: IsoWeek, customer_id: i32) -> String {
+        format!("{}/p/{}", self.site_url, self.picks_code(&week.to_string(), customer_id).unwrap_or_default())
     }
 
     fn picks_code(&self, iso_week: &str, customer_id: i32) -> Option<String> {
@@ -113,7 +114,7 @@ impl LinkSigner {
     }
 
     /// The week and customer of a genuine short-link code, `None` for anything else.
-    pub fn verify_picks(&self, code: &str) -> Option<(String, i32)> {
+    pub fn verify_picks(&self, code: &str) -> Option<(IsoWeek, i32)> {
         let digits = PICKS_TAG_BYTES * 2;
         if !code.is_ascii() || code.len() <= 4 + digits {
             return None;
@@ -124,7 +125,7 @@ impl LinkSigner {
         let customer_id = i32::try_from(u32::from_str_radix(&code[4 + digits..], 36).ok()?).ok()?;
         let expected = self.mac("picks", &format!("{iso_week}/{customer_id}"));
         expected.verify_truncated_left(&tag).ok()?;
-        Some((iso_week, customer_id))
+        Some((IsoWeek::parse(&iso_week)?, customer_id))
     }
 }
 
@@ -209,15 +210,16 @@ mod tests {
     #[test]
     fn short_links_are_stable_short_and_lead_back_to_their_week_and_customer() {
         let signer = LinkSigner::new(b"k", "https://c.example");
-        let a = signer.picks_url("2026-W48", 1);
-        assert_eq!(a, signer.picks_url("2026-W48", 1));
-        assert_ne!(a, signer.picks_url("2026-W48", 2));
+        let week = |w: &str| IsoWeek::parse(w).unwrap();
+        let a = signer.picks_url(week("2026-W48"), 1);
+        assert_eq!(a, signer.picks_url(week("2026-W48"), 1));
+        assert_ne!(a, signer.picks_url(week("2026-W48"), 2));
         assert_eq!(a.len(), "https://c.example/p/".len() + 13);
-        assert_eq!(signer.picks_url("2026-W05", 1_000_000).len(), "https://c.example/p/".len() + 16);
+        assert_eq!(signer.picks_url(week("2026-W05"), 1_000_000).len(), "https://c.example/p/".len() + 16);
         let code = |url: &str| url.rsplit('/').next().unwrap().to_owned();
-        for (week, customer) in [("2026-W48", 1), ("2027-W01", 123_456), ("2026-W53", 0)] {
-            let url = signer.picks_url(week, customer);
-            assert_eq!(signer.verify_picks(&code(&url)), Some((week.to_owned(), customer)));
+        for (w, customer) in [("2026-W48", 1), ("2027-W01", 123_456), ("2026-W53", 0)] {
+            let url = signer.picks_url(week(w), customer);
+            assert_eq!(signer.verify_picks(&code(&url)), Some((week(w), customer)));
         }
         let genuine = code(&a);
         // Another customer's id behind the same tag, another secret, a cut or non-ASCII code: refused.

@@ -24,16 +24,12 @@ use std::time::{Instant, SystemTime};
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use cinepicks_domain::Channel;
-use cinepicks_domain::InvalidConfig;
-use cinepicks_domain::IsoWeek;
-use cinepicks_domain::Language;
+use cinepicks_domain::{Channel, DeliveryStatus, InvalidConfig, IsoWeek, JobStatus, Language};
 use cinepicks_pipeline::recommend::picks::{Catalogue, CatalogueFilm, ProgrammeMode, WeekPlan, WeeklyPicks};
 use cinepicks_pipeline::recommend::reasons::{Reason, ReasonKind};
 use cinepicks_store::Store;
 use cinepicks_store::entities::{customer, delivery, film, subscription};
 use cinepicks_store::queries::deliveries::{NewDelivery, PicksSource};
-use cinepicks_store::queries::job_runs::JobStatus;
 
 use crate::context::{Context, Metrics, Report};
 use deliver::{RateLimit, Retries, RunClock, Tally};
@@ -210,7 +206,7 @@ pub fn unsubscribe(ctx: &Context, args: &UnsubscribeParams) -> Result<Unsubscrib
 /// The subscription a token stopped.
 #[derive(Debug)]
 pub struct UnsubscribeReport {
-    pub channel: String,
+    pub channel: Channel,
     pub address: String,
     /// False when it was already stopped.
     pub changed: bool,
@@ -243,7 +239,7 @@ pub fn programme(ctx: &Context, args: &ProgrammeParams) -> Result<ProgrammeRepor
         let store = crate::store::open(ctx).await?;
         let lookup = store.film_lookup().await?;
         let films: Vec<String> = args.films.iter().map(|f| lookup.resolve(f)).collect::<Result<_, _>>()?;
-        store.set_programme(&week.to_string(), &films, ctx.clock.now()).await?;
+        store.set_programme(week, &films, ctx.clock.now()).await?;
         store.close().await?;
         anyhow::Ok(films)
     })?;
@@ -308,7 +304,7 @@ async fn notify(ctx: &Context, store: &Store, args: &NotifyParams) -> Result<Not
         for (channel, tally) in send(ctx, store, week, args.customer, clock).await? {
             metrics.insert(channel, tally);
         }
-        for (channel, status, n) in store.delivery_counts(&week_key).await? {
+        for (channel, status, n) in store.delivery_counts(week).await? {
             metrics.insert(format!("{channel}_{status}"), n);
         }
         Ok::<_, anyhow::Error>(())
@@ -326,7 +322,7 @@ async fn notify(ctx: &Context, store: &Store, args: &NotifyParams) -> Result<Not
     result?;
     let outcome = match preview {
         Some(preview) => NotifyOutcome::DryRun(preview),
-        None => NotifyOutcome::Sent { counts: store.delivery_counts(&week_key).await? },
+        None => NotifyOutcome::Sent { counts: store.delivery_counts(week).await? },
     };
     Ok(NotifyReport { week, metrics, outcome })
 }
@@ -344,16 +340,16 @@ pub enum NotifyOutcome {
     DryRun(Preview),
     /// The week's deliveries by (channel, status), after the run.
     Sent {
-        counts: Vec<(String, String, i64)>,
+        counts: Vec<(Channel, DeliveryStatus, i64)>,
     },
 }
 
 /// What a dry run would send.
 #[derive(Debug)]
 pub struct Preview {
-    pub per_channel: BTreeMap<String, usize>,
+    pub per_channel: BTreeMap<Channel, usize>,
     /// Each planned message (name, channel, "title — reason" lines) when there are few of them.
-    pub messages: Vec<(String, String, Vec<String>)>,
+    pub messages: Vec<(String, Channel, Vec<String>)>,
 }
 
 impl Report for NotifyReport {
@@ -367,10 +363,13 @@ impl fmt::Display for NotifyReport {
         let week = self.week;
         match &self.outcome {
             NotifyOutcome::DryRun(preview) => {
-                let (per_channel, total) = (&preview.per_channel, preview.per_channel.values().sum::<usize>());
+                let total = preview.per_channel.values().sum::<usize>();
+                let per_channel: Vec<String> =
+                    preview.per_channel.iter().map(|(channel, n)| format!("{n} by {channel}")).collect();
+                let per_channel = per_channel.join(", ");
                 writeln!(
                     f,
-                    "Dry run for {week}: would create {total} deliveries {per_channel:?}; nothing written or sent."
+                    "Dry run for {week}: would create {total} deliveries ({per_channel}); nothing written or sent."
                 )?;
                 for (name, channel, lines) in &preview.messages {
                     writeln!(f, "  {name} ({channel}):")?;
@@ -384,7 +383,7 @@ impl fmt::Display for NotifyReport {
                 let created = self.metrics.get("created").cloned().unwrap_or_default();
                 writeln!(f, "Weekly picks {week}: {created} new deliveries.")?;
                 for (channel, status, n) in counts {
-                    writeln!(f, "  {channel:5} {status:9} {n}")?;
+                    writeln!(f, "  {:5} {:9} {n}", channel.as_str(), status.as_str())?;
                 }
                 Ok(())
             }
@@ -406,12 +405,12 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
     let config = &ctx.config.notify;
     let week_key = week.to_string();
     let subscriptions = store.active_subscriptions(customer).await?;
-    let existing = store.delivery_keys(&week_key).await?;
+    let existing = store.delivery_keys(week).await?;
     let mut seen = std::collections::HashSet::new();
     let mut todo: Vec<&subscription::Model> = subscriptions
         .iter()
-        .filter(|s| !existing.contains(&(s.customer_id, s.channel.clone())))
-        .filter(|s| seen.insert((s.customer_id, s.channel.clone())))
+        .filter(|s| !existing.contains(&(s.customer_id, s.channel)))
+        .filter(|s| seen.insert((s.customer_id, s.channel)))
         .collect();
     tracing::info!(week = %week_key, active = subscriptions.len(), to_plan = todo.len(), "planning the weekly picks");
     if todo.is_empty() {
@@ -421,7 +420,7 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
     if catalogue.is_empty() {
         bail!("the store has no films: run `cinepicks publish` first");
     }
-    let programme = store.programme(&week_key).await?;
+    let programme = store.programme(week).await?;
     let plan = WeekPlan::new(
         &catalogue,
         (!programme.is_empty()).then_some(programme.as_slice()),
@@ -429,8 +428,7 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
         config.programme_boost,
     );
     let likes = store.likes_by_customer().await?;
-    let previous: Vec<String> = week.previous(config.weeks_without_repeat).iter().map(ToString::to_string).collect();
-    let sent = store.films_sent_in(&previous).await?;
+    let sent = store.films_sent_in(&week.previous(config.weeks_without_repeat)).await?;
     let customers = store.customers_by_id().await?;
 
     // One customer's subscriptions are adjacent, so their channels share one computation of the picks; rows
@@ -439,7 +437,7 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
     todo.sort_by_key(|s| (s.customer_id, s.id));
     let none = Vec::new();
     let mut batch = Vec::with_capacity(PLAN_BATCH);
-    let mut per_channel: BTreeMap<String, usize> = BTreeMap::new();
+    let mut per_channel: BTreeMap<Channel, usize> = BTreeMap::new();
     let mut sample = Vec::new();
     let (mut created, mut without_picks) = (0, 0);
     for group in todo.chunk_by(|a, b| a.customer_id == b.customer_id) {
@@ -460,13 +458,8 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
             }
         };
         for sub in group {
-            *per_channel.entry(sub.channel.clone()).or_default() += 1;
-            let row = NewDelivery {
-                customer_id,
-                subscription_id: sub.id,
-                channel: sub.channel.clone(),
-                picks: picks.clone(),
-            };
+            *per_channel.entry(sub.channel).or_default() += 1;
+            let row = NewDelivery { customer_id, subscription_id: sub.id, channel: sub.channel, picks: picks.clone() };
             match dry_run {
                 true if sample.len() < DRY_RUN_SHOWN => sample.push(row),
                 true => {}
@@ -474,7 +467,7 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
             }
         }
         if batch.len() >= PLAN_BATCH {
-            created += store.create_deliveries(&week_key, &batch).await?;
+            created += store.create_deliveries(week, &batch).await?;
             batch.clear();
         }
     }
@@ -482,7 +475,7 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
         let preview = Some(preview(store, per_channel, &sample, &customers).await?);
         return Ok(Planned { considered: todo.len(), created: 0, without_picks, preview });
     }
-    created += store.create_deliveries(&week_key, &batch).await?;
+    created += store.create_deliveries(week, &batch).await?;
     tracing::info!(week = %week_key, created, without_picks, "delivery rows created");
     Ok(Planned { considered: todo.len(), created, without_picks, preview: None })
 }
@@ -535,7 +528,7 @@ impl Preview {
 /// A dry run's plan, each message spelled out when there are at most [`DRY_RUN_SHOWN`].
 async fn preview(
     store: &Store,
-    per_channel: BTreeMap<String, usize>,
+    per_channel: BTreeMap<Channel, usize>,
     sample: &[NewDelivery],
     customers: &HashMap<i32, customer::Model>,
 ) -> Result<Preview> {
@@ -552,7 +545,7 @@ async fn preview(
                 .iter()
                 .map(|card| format!("{} — {}", card.title_with_year(), card.reason))
                 .collect();
-            messages.push((name.to_owned(), r.channel.clone(), lines));
+            messages.push((name.to_owned(), r.channel, lines));
         }
     }
     Ok(Preview { per_channel, messages })
@@ -603,7 +596,7 @@ impl Directory {
             cinema_name: self.cinema_name.clone(),
             cards: letter::cards(&picks, language, |id| self.films.get(id)),
             unsubscribe_url: self.signer.unsubscribe_url(sub.id),
-            picks_url: self.signer.picks_url(&self.week.to_string(), d.customer_id),
+            picks_url: self.signer.picks_url(self.week, d.customer_id),
         };
         Ok((letter, sub))
     }
@@ -619,7 +612,7 @@ async fn send(
 ) -> Result<Vec<(&'static str, Tally)>> {
     let config = &ctx.config.notify;
     let week_key = week.to_string();
-    let in_flight = store.in_flight_deliveries(&week_key).await?;
+    let in_flight = store.in_flight_deliveries(week).await?;
     if !in_flight.is_empty() {
         tracing::warn!(
             week = %week_key,
@@ -646,11 +639,11 @@ async fn send(
         backoff_max_ms: config.backoff_max_ms,
         bounce_limit: config.bounces_before_flag as i32,
     };
-    let counts = store.delivery_counts(&week_key).await?;
-    let open = |channel: &str| -> u64 {
+    let counts = store.delivery_counts(week).await?;
+    let open = |channel: Channel| -> u64 {
         counts
             .iter()
-            .filter(|(c, s, _)| c == channel && !["sent", "failed"].contains(&s.as_str()))
+            .filter(|(c, s, _)| *c == channel && ![DeliveryStatus::Sent, DeliveryStatus::Failed].contains(s))
             .map(|(_, _, n)| *n as u64)
             .sum()
     };
@@ -659,16 +652,13 @@ async fn send(
     let from: lettre::message::Mailbox = config.email.from.parse().context("notify.email.from")?;
     let email_outbox = ctx.paths.outbox.join("email").join(&week_key);
     let email = EmailTransport::from_config(&config.email, email_outbox)?;
-    let bar = crate::progress::progress_bar(
-        open(Channel::Email.as_str()),
-        "notify e-mail",
-        crate::progress::ProgressUnit::Items,
-    );
+    let bar =
+        crate::progress::progress_bar(open(Channel::Email), "notify e-mail", crate::progress::ProgressUnit::Items);
     let date = SystemTime::from(clock.now());
     let tally = deliver::run_channel(
         store,
-        &week_key,
-        Channel::Email.as_str(),
+        week,
+        Channel::Email,
         customer,
         config.email.concurrency,
         &RateLimit::new(config.email.rate_per_second),
@@ -696,12 +686,11 @@ async fn send(
         until_hour: config.sms.allowed_until_hour,
         tz: ctx.config.timezone,
     };
-    let bar =
-        crate::progress::progress_bar(open(Channel::Sms.as_str()), "notify SMS", crate::progress::ProgressUnit::Items);
+    let bar = crate::progress::progress_bar(open(Channel::Sms), "notify SMS", crate::progress::ProgressUnit::Items);
     let tally = deliver::run_channel(
         store,
-        &week_key,
-        Channel::Sms.as_str(),
+        week,
+        Channel::Sms,
         customer,
         config.sms.concurrency,
         &RateLimit::new(config.sms.rate_per_second),

@@ -1,5 +1,6 @@
 //! One week's picks for one customer on one channel: the notifier's outbox row, retried until sent or failed.
 
+use cinepicks_domain::{Channel, DeliveryStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -11,13 +12,11 @@ pub struct Model {
     /// "2026-W47" in the cinema's timezone; unique with customer and channel.
     #[sea_orm(column_type = "Text")]
     pub iso_week: String,
-    #[sea_orm(column_type = "Text")]
-    pub channel: String,
+    pub channel: Channel,
     /// JSON list of the five picked films, each `{film_id, reason, in_programme}` (`WeeklyPicks`).
     pub picks: Json,
     /// pending, deferred (quiet hours), sending (handed to the transport), sent or failed.
-    #[sea_orm(column_type = "Text")]
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text", nullable)]

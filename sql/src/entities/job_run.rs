@@ -1,5 +1,6 @@
 //! One run of a job for a logical key (`("notify", "2026-W47")`), with its timings, outcome and figures.
 
+use cinepicks_domain::JobStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -13,8 +14,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub logical_key: String,
     /// running, succeeded, failed or cancelled (stopped by a shutdown between two stages).
-    #[sea_orm(column_type = "Text")]
-    pub status: String,
+    pub status: JobStatus,
     pub started_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
     pub attempts: i32,

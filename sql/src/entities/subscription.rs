@@ -1,5 +1,6 @@
 //! A customer's consent to receive weekly picks on one channel (e-mail or SMS) at one address.
 
+use cinepicks_domain::Channel;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,9 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub customer_id: i32,
-    /// email or sms (see [`crate::Channel`]).
-    #[sea_orm(column_type = "Text")]
-    pub channel: String,
+    pub channel: Channel,
     /// A lower-cased e-mail address or an E.164 phone number; unique per channel.
     #[sea_orm(column_type = "Text")]
     pub address: String,

@@ -158,7 +158,7 @@ async fn find_customer(conn: &impl ConnectionTrait, reference: &str) -> Result<O
     let by = |channel: Option<Channel>, column: subscription::Column, value: String| async move {
         let mut query = subscription::Entity::find().filter(column.eq(value));
         if let Some(channel) = channel {
-            query = query.filter(subscription::Column::Channel.eq(channel.as_str()));
+            query = query.filter(subscription::Column::Channel.eq(channel));
         }
         let sub = query.one(conn).await.during("finding a subscription")?;
         match sub {
@@ -184,7 +184,7 @@ async fn owner_of(txn: &DatabaseTransaction, c: &NewCustomer) -> Result<Option<i
     ];
     for (channel, address) in addresses.into_iter().flatten() {
         let found = subscription::Entity::find()
-            .filter(subscription::Column::Channel.eq(channel.as_str()))
+            .filter(subscription::Column::Channel.eq(channel))
             .filter(subscription::Column::Address.eq(address))
             .one(txn)
             .await
@@ -296,7 +296,7 @@ pub(crate) fn new_subscription_row(
 ) -> subscription::ActiveModel {
     subscription::ActiveModel {
         customer_id: Set(customer_id),
-        channel: Set(channel.as_str().to_owned()),
+        channel: Set(channel),
         address: Set(address),
         consent_at: Set(now),
         consent_source: Set(source.to_owned()),

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use cinepicks_domain::{Channel, DeliveryStatus, IsoWeek};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set};
 
@@ -11,25 +12,12 @@ use crate::connect::Store;
 use crate::entities::{customer, delivery, film, film_person, like, model_run, programme, similar_film, subscription};
 use crate::error::{During, Result};
 
-/// Delivery statuses, as stored.
-pub mod status {
-    /// Created, not yet handed to a transport (or waiting for a retry at `next_attempt_at`).
-    pub const PENDING: &str = "pending";
-    /// Held back (SMS quiet hours) until `next_attempt_at`.
-    pub const DEFERRED: &str = "deferred";
-    /// Handed to the transport; still so at the next run means it was in flight when a run stopped.
-    pub const SENDING: &str = "sending";
-    pub const SENT: &str = "sent";
-    /// Given up: a permanent failure, or transient ones up to the attempt limit.
-    pub const FAILED: &str = "failed";
-}
-
 /// A delivery row to create before anything is sent.
 #[derive(Debug, Clone)]
 pub struct NewDelivery {
     pub customer_id: i32,
     pub subscription_id: i32,
-    pub channel: String,
+    pub channel: Channel,
     pub picks: serde_json::Value,
 }
 
@@ -146,11 +134,12 @@ impl Store {
     }
 
     /// The programme of a week (film ids), empty when none is set.
-    pub async fn programme(&self, iso_week: &str) -> Result<Vec<String>> {
+    pub async fn programme(&self, week: IsoWeek) -> Result<Vec<String>> {
+        let iso_week = week.to_string();
         programme::Entity::find()
             .select_only()
             .column(programme::Column::FilmId)
-            .filter(programme::Column::IsoWeek.eq(iso_week))
+            .filter(programme::Column::IsoWeek.eq(iso_week.as_str()))
             .into_tuple()
             .all(self.db())
             .await
@@ -158,16 +147,17 @@ impl Store {
     }
 
     /// Sets the programme of a week (replacing it).
-    pub async fn set_programme(&self, iso_week: &str, films: &[String], now: DateTime<Utc>) -> Result<()> {
+    pub async fn set_programme(&self, week: IsoWeek, films: &[String], now: DateTime<Utc>) -> Result<()> {
+        let iso_week = week.to_string();
         let txn = self.begin_write().await.during("starting the programme update")?;
         programme::Entity::delete_many()
-            .filter(programme::Column::IsoWeek.eq(iso_week))
+            .filter(programme::Column::IsoWeek.eq(iso_week.as_str()))
             .exec(&txn)
             .await
             .during("clearing the programme")?;
         for film_id in films {
             programme::Entity::insert(programme::ActiveModel {
-                iso_week: Set(iso_week.to_owned()),
+                iso_week: Set(iso_week.clone()),
                 film_id: Set(film_id.clone()),
                 added_at: Set(now),
             })
@@ -179,7 +169,7 @@ impl Store {
     }
 
     /// Films sent (delivered) to each customer in these weeks, from the stored picks.
-    pub async fn films_sent_in(&self, weeks: &[String]) -> Result<HashMap<i32, Vec<String>>> {
+    pub async fn films_sent_in(&self, weeks: &[IsoWeek]) -> Result<HashMap<i32, Vec<String>>> {
         let mut out: HashMap<i32, Vec<String>> = HashMap::new();
         if weeks.is_empty() {
             return Ok(out);
@@ -188,8 +178,8 @@ impl Store {
             .select_only()
             .column(delivery::Column::CustomerId)
             .column(delivery::Column::Picks)
-            .filter(delivery::Column::IsoWeek.is_in(weeks.iter().cloned()))
-            .filter(delivery::Column::Status.eq(status::SENT))
+            .filter(delivery::Column::IsoWeek.is_in(weeks.iter().map(ToString::to_string)))
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Sent))
             .into_tuple()
             .all(self.db())
             .await
@@ -205,12 +195,13 @@ impl Store {
     }
 
     /// (customer, channel) pairs that already have a delivery row this week.
-    pub async fn delivery_keys(&self, iso_week: &str) -> Result<HashSet<(i32, String)>> {
-        let rows: Vec<(i32, String)> = delivery::Entity::find()
+    pub async fn delivery_keys(&self, week: IsoWeek) -> Result<HashSet<(i32, Channel)>> {
+        let iso_week = week.to_string();
+        let rows: Vec<(i32, Channel)> = delivery::Entity::find()
             .select_only()
             .column(delivery::Column::CustomerId)
             .column(delivery::Column::Channel)
-            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
             .into_tuple()
             .all(self.db())
             .await
@@ -220,16 +211,17 @@ impl Store {
 
     /// Creates the pending rows, ignoring any that exist (the uniqueness key customer, week, channel); returns
     /// how many were created. Written in chunks, each in one transaction.
-    pub async fn create_deliveries(&self, iso_week: &str, rows: &[NewDelivery]) -> Result<u64> {
+    pub async fn create_deliveries(&self, week: IsoWeek, rows: &[NewDelivery]) -> Result<u64> {
+        let iso_week = week.to_string();
         let mut created = 0;
         for chunk in rows.chunks(500) {
             let txn = self.begin_write().await.during("starting to create deliveries")?;
             let models = chunk.iter().map(|r| delivery::ActiveModel {
                 customer_id: Set(r.customer_id),
-                iso_week: Set(iso_week.to_owned()),
-                channel: Set(r.channel.clone()),
+                iso_week: Set(iso_week.clone()),
+                channel: Set(r.channel),
                 picks: Set(r.picks.clone()),
-                status: Set(status::PENDING.to_owned()),
+                status: Set(DeliveryStatus::Pending),
                 attempts: Set(0),
                 subscription_id: Set(Some(r.subscription_id)),
                 ..Default::default()
@@ -258,18 +250,23 @@ impl Store {
     /// given. Paging by id keeps each read a range scan however many rows are already sent.
     pub async fn due_deliveries(
         &self,
-        iso_week: &str,
-        channel: &str,
+        week: IsoWeek,
+        channel: Channel,
         customer_id: Option<i32>,
         after_id: i32,
         now: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<delivery::Model>> {
+        let iso_week = week.to_string();
         let mut query = delivery::Entity::find()
             .filter(delivery::Column::Id.gt(after_id))
-            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
             .filter(delivery::Column::Channel.eq(channel))
-            .filter(delivery::Column::Status.is_in([status::PENDING, status::DEFERRED, status::SENDING]))
+            .filter(delivery::Column::Status.is_in([
+                DeliveryStatus::Pending,
+                DeliveryStatus::Deferred,
+                DeliveryStatus::Sending,
+            ]))
             .filter(delivery::Column::NextAttemptAt.is_null().or(delivery::Column::NextAttemptAt.lte(now)))
             .order_by_asc(delivery::Column::Id)
             .limit(limit);
@@ -280,10 +277,11 @@ impl Store {
     }
 
     /// Deliveries left 'sending' by a run that stopped (in flight at the stop).
-    pub async fn in_flight_deliveries(&self, iso_week: &str) -> Result<Vec<delivery::Model>> {
+    pub async fn in_flight_deliveries(&self, week: IsoWeek) -> Result<Vec<delivery::Model>> {
+        let iso_week = week.to_string();
         delivery::Entity::find()
-            .filter(delivery::Column::IsoWeek.eq(iso_week))
-            .filter(delivery::Column::Status.eq(status::SENDING))
+            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Sending))
             .order_by_asc(delivery::Column::Id)
             .all(self.db())
             .await
@@ -293,16 +291,17 @@ impl Store {
     /// The earliest retry still waiting (pending with a future attempt time), if any.
     pub async fn next_retry_at(
         &self,
-        iso_week: &str,
-        channel: &str,
+        week: IsoWeek,
+        channel: Channel,
         customer_id: Option<i32>,
     ) -> Result<Option<DateTime<Utc>>> {
+        let iso_week = week.to_string();
         let mut query = delivery::Entity::find()
             .select_only()
             .column(delivery::Column::NextAttemptAt)
-            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
             .filter(delivery::Column::Channel.eq(channel))
-            .filter(delivery::Column::Status.eq(status::PENDING))
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
             .filter(delivery::Column::NextAttemptAt.is_not_null())
             .order_by_asc(delivery::Column::NextAttemptAt)
             .limit(1);
@@ -320,7 +319,7 @@ impl Store {
             return Ok(());
         }
         delivery::Entity::update_many()
-            .col_expr(delivery::Column::Status, Expr::value(status::SENDING))
+            .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Sending))
             .col_expr(delivery::Column::ClaimedAt, Expr::value(now))
             .col_expr(delivery::Column::Attempts, Expr::col(delivery::Column::Attempts).add(1))
             .filter(delivery::Column::Id.is_in(ids.iter().copied()))
@@ -349,7 +348,7 @@ impl Store {
                 Outcome::Sent { id, provider_message_id } => (
                     *id,
                     delivery::Entity::update_many()
-                        .col_expr(delivery::Column::Status, Expr::value(status::SENT))
+                        .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Sent))
                         .col_expr(delivery::Column::SentAt, Expr::value(now))
                         .col_expr(delivery::Column::NextAttemptAt, Expr::value(none_time))
                         .col_expr(delivery::Column::ProviderMessageId, Expr::value(provider_message_id.clone())),
@@ -357,14 +356,14 @@ impl Store {
                 Outcome::Retry { id, error, at } => (
                     *id,
                     delivery::Entity::update_many()
-                        .col_expr(delivery::Column::Status, Expr::value(status::PENDING))
+                        .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Pending))
                         .col_expr(delivery::Column::NextAttemptAt, Expr::value(*at))
                         .col_expr(delivery::Column::LastError, Expr::value(error.clone())),
                 ),
                 Outcome::Deferred { id, reason, until } => (
                     *id,
                     delivery::Entity::update_many()
-                        .col_expr(delivery::Column::Status, Expr::value(status::DEFERRED))
+                        .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Deferred))
                         .col_expr(delivery::Column::NextAttemptAt, Expr::value(*until))
                         .col_expr(delivery::Column::LastError, Expr::value(reason.clone())),
                 ),
@@ -391,7 +390,7 @@ impl Store {
                     (
                         *id,
                         delivery::Entity::update_many()
-                            .col_expr(delivery::Column::Status, Expr::value(status::FAILED))
+                            .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Failed))
                             .col_expr(delivery::Column::NextAttemptAt, Expr::value(none_time))
                             .col_expr(delivery::Column::LastError, Expr::value(error.clone())),
                     )
@@ -408,13 +407,14 @@ impl Store {
     }
 
     /// Deliveries of a week: (channel, status) → count.
-    pub async fn delivery_counts(&self, iso_week: &str) -> Result<Vec<(String, String, i64)>> {
+    pub async fn delivery_counts(&self, week: IsoWeek) -> Result<Vec<(Channel, DeliveryStatus, i64)>> {
+        let iso_week = week.to_string();
         delivery::Entity::find()
             .select_only()
             .column(delivery::Column::Channel)
             .column(delivery::Column::Status)
             .column_as(delivery::Column::Id.count(), "n")
-            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
             .group_by(delivery::Column::Channel)
             .group_by(delivery::Column::Status)
             .order_by_asc(delivery::Column::Channel)
@@ -426,9 +426,10 @@ impl Store {
     }
 
     /// Every delivery of a week (tests, reconciliation), by id.
-    pub async fn deliveries_of(&self, iso_week: &str) -> Result<Vec<delivery::Model>> {
+    pub async fn deliveries_of(&self, week: IsoWeek) -> Result<Vec<delivery::Model>> {
+        let iso_week = week.to_string();
         delivery::Entity::find()
-            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
             .order_by_asc(delivery::Column::Id)
             .all(self.db())
             .await
@@ -436,10 +437,11 @@ impl Store {
     }
 
     /// The picks of a customer's week (of any channel: they are the same), for the short link of an SMS.
-    pub async fn week_picks(&self, customer_id: i32, iso_week: &str) -> Result<Option<serde_json::Value>> {
+    pub async fn week_picks(&self, customer_id: i32, week: IsoWeek) -> Result<Option<serde_json::Value>> {
+        let iso_week = week.to_string();
         let row = delivery::Entity::find()
             .filter(delivery::Column::CustomerId.eq(customer_id))
-            .filter(delivery::Column::IsoWeek.eq(iso_week))
+            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
             .order_by_asc(delivery::Column::Id)
             .one(self.db())
             .await

@@ -1,33 +1,13 @@
 //! Job runs keyed by (job, logical key): started, finished or failed, re-runs counted as attempts.
 
 use chrono::{DateTime, Utc};
+use cinepicks_domain::JobStatus;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::connect::Store;
 use crate::entities::job_run;
 use crate::error::{During, Result};
-
-/// How a job run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobStatus {
-    Running,
-    Succeeded,
-    Failed,
-    /// Stopped by a shutdown between two stages; the next tick or `cinepicks run` does it again.
-    Cancelled,
-}
-
-impl JobStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Running => "running",
-            JobStatus::Succeeded => "succeeded",
-            JobStatus::Failed => "failed",
-            JobStatus::Cancelled => "cancelled",
-        }
-    }
-}
 
 impl Store {
     /// Records that `job` starts for `logical_key`; a re-run of the same key reuses its row, one attempt more.
@@ -36,7 +16,7 @@ impl Store {
         let doing = format!("recording the start of {job} {logical_key}");
         if let Some(existing) = self.job_run(job, logical_key).await? {
             job_run::Entity::update_many()
-                .col_expr(job_run::Column::Status, Expr::value(JobStatus::Running.as_str()))
+                .col_expr(job_run::Column::Status, Expr::value(JobStatus::Running))
                 .col_expr(job_run::Column::StartedAt, Expr::value(now))
                 .col_expr(job_run::Column::FinishedAt, Expr::value(Option::<DateTime<Utc>>::None))
                 .col_expr(job_run::Column::Error, Expr::value(Option::<String>::None))
@@ -50,7 +30,7 @@ impl Store {
         let row = job_run::ActiveModel {
             job: Set(job.to_owned()),
             logical_key: Set(logical_key.to_owned()),
-            status: Set(JobStatus::Running.as_str().to_owned()),
+            status: Set(JobStatus::Running),
             started_at: Set(now),
             finished_at: Set(None),
             attempts: Set(1),
@@ -75,7 +55,7 @@ impl Store {
     ) -> Result<()> {
         job_run::ActiveModel {
             id: Set(id),
-            status: Set(status.as_str().to_owned()),
+            status: Set(status),
             finished_at: Set(Some(now)),
             error: Set(error),
             metrics: Set(metrics),
@@ -111,11 +91,11 @@ impl Store {
     /// process is doing them any more. Returns how many were marked.
     pub async fn fail_abandoned_runs(&self, job: &str, reason: &str, now: DateTime<Utc>) -> Result<u64> {
         let done = job_run::Entity::update_many()
-            .col_expr(job_run::Column::Status, Expr::value(JobStatus::Failed.as_str()))
+            .col_expr(job_run::Column::Status, Expr::value(JobStatus::Failed))
             .col_expr(job_run::Column::FinishedAt, Expr::value(Some(now)))
             .col_expr(job_run::Column::Error, Expr::value(Some(reason.to_owned())))
             .filter(job_run::Column::Job.eq(job))
-            .filter(job_run::Column::Status.eq(JobStatus::Running.as_str()))
+            .filter(job_run::Column::Status.eq(JobStatus::Running))
             .exec(self.db())
             .await
             .during(format!("marking abandoned runs of {job}"))?;

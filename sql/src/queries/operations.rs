@@ -1,5 +1,6 @@
 //! What the owner checks on operations (`cinepicks status`): deliveries by status and subscriptions by state.
 
+use cinepicks_domain::DeliveryStatus;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect};
 
 use crate::connect::Store;
@@ -8,13 +9,13 @@ use crate::error::{During, Result};
 
 #[derive(Debug, FromQueryResult)]
 struct StatusCount {
-    status: String,
+    status: DeliveryStatus,
     count: i64,
 }
 
 impl Store {
     /// Deliveries per status (pending, sent, failed, ...), sorted by status.
-    pub async fn deliveries_by_status(&self) -> Result<Vec<(String, i64)>> {
+    pub async fn deliveries_by_status(&self) -> Result<Vec<(DeliveryStatus, i64)>> {
         let rows = delivery::Entity::find()
             .select_only()
             .column(delivery::Column::Status)
@@ -24,8 +25,8 @@ impl Store {
             .all(self.db())
             .await
             .during("counting deliveries by status")?;
-        let mut counts: Vec<(String, i64)> = rows.into_iter().map(|r| (r.status, r.count)).collect();
-        counts.sort();
+        let mut counts: Vec<(DeliveryStatus, i64)> = rows.into_iter().map(|r| (r.status, r.count)).collect();
+        counts.sort_by_key(|(status, _)| status.as_str());
         Ok(counts)
     }
 

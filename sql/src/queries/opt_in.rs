@@ -56,7 +56,7 @@ impl Store {
         let mut new_customer: Option<customer::Model> = None;
         for (channel, address) in c.subscriptions() {
             let existing = subscription::Entity::find()
-                .filter(subscription::Column::Channel.eq(channel.as_str()))
+                .filter(subscription::Column::Channel.eq(channel))
                 .filter(subscription::Column::Address.eq(address.as_str()))
                 .one(&txn)
                 .await

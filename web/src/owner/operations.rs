@@ -53,8 +53,8 @@ async fn render(state: &AppState, language: Language, owner: &Owner, notice: Opt
                 .into_response();
         }
     };
-    let week = cinepicks_jobs::notify::this_week(&state.ctx).to_string();
-    let programme = state.store.programme(&week).await.unwrap_or_default();
+    let week = cinepicks_jobs::notify::this_week(&state.ctx);
+    let programme = state.store.programme(week).await.unwrap_or_default();
     let catalogue = state.catalogue();
     let programme_titles: Vec<String> =
         programme.iter().map(|id| catalogue.film(id).map_or_else(|| id.clone(), |f| api::label(f, language))).collect();
@@ -180,8 +180,8 @@ pub async fn set_programme(
             }
         }
     }
-    let week = cinepicks_jobs::notify::this_week(&state.ctx).to_string();
-    if let Err(err) = state.store.set_programme(&week, &films, state.ctx.clock.now()).await {
+    let week = cinepicks_jobs::notify::this_week(&state.ctx);
+    if let Err(err) = state.store.set_programme(week, &films, state.ctx.clock.now()).await {
         tracing::error!(error = %err, "setting the programme failed");
         let text =
             t(language, "Le programme n'a pas pu être enregistré.", "The programme could not be saved.").to_owned();
