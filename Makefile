@@ -36,7 +36,7 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-# Ingest speed and memory against Python polars on the same generated files (see README, Benchmarks).
+# Ingest speed and memory against Python polars on the same generated files (see docs/benchmarks.md).
 bench-ingest: deps
 	scripts/bench-ingest.sh $(SCALE)
 
@@ -44,26 +44,26 @@ bench-ingest: deps
 notebooks: deps
 	scripts/run-notebooks.sh $(DATA)
 
-# analyze on the lake of 1/10-scale generated data: wall time and peak RSS (see README, Benchmarks).
+# analyze on the lake of 1/10-scale generated data: wall time and peak RSS (see docs/benchmarks.md).
 bench-analyze: deps
 	scripts/bench-analyze.sh $(SCALE)
 
-# Publish speed: neighbour rows per second into SQLite and PostgreSQL (see README, Benchmarks).
+# Publish speed: neighbour rows per second into SQLite and PostgreSQL (see docs/benchmarks.md).
 bench-publish: deps postgres
 	cargo bench -p cinepicks-store --bench publish
 
-# Recommender speed and memory against the issue's targets (see README, Benchmarks).
+# Recommender speed and memory against the issue's targets (see docs/benchmarks.md).
 bench-recommend: deps
 	scripts/bench-recommend.sh $(FILMS)
 
-# Notifier speed: 100k subscribers to the file outboxes, and e-mails per second to a local SMTP server (see README).
+# Notifier speed: 100k subscribers to the file outboxes, and e-mails per second to a local SMTP server (see docs/benchmarks.md).
 bench-notify: deps
 	scripts/bench-notify.sh $(SUBSCRIBERS) $(SMTP_MESSAGES)
 
-# Web server latency with wrk on loopback against the demo store (see README, Benchmarks).
+# Web server latency with wrk on loopback against the demo store (see docs/benchmarks.md).
 bench-serve: deps
 	scripts/bench-serve.sh $(DURATION)
 
-# Popularity model: XGBoost fit on the 1/10-scale IMDb-format lake and one prediction (see README, Benchmarks).
+# Popularity model: XGBoost fit on the 1/10-scale IMDb-format lake and one prediction (see docs/benchmarks.md).
 bench-popularity: deps
 	scripts/bench-popularity.sh $(SCALE)

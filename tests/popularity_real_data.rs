@@ -64,7 +64,7 @@ fn tmdb_5000_vote_average_reaches_r2_040_on_every_held_out_fifth_and_python_xgbo
     let quality = &manifest["metrics"]["targets"][0];
     assert_eq!(quality["target"], "vote_average");
     // Each of the five folds holds out a different random 20 % of the films: every one must reach the target.
-    // (The single seeded hold-out is reported too; its draw is harder, see the README.)
+    // (The single seeded hold-out is reported too; its draw is harder, see docs/popularity-and-audience.md.)
     for fold in quality["cross_validation"]["per_fold"].as_array().unwrap() {
         let r2 = xgboost_r2(fold);
         assert!(r2 >= 0.40, "held-out fold R² {r2} below the 0.40 target\n{stdout}");
@@ -167,7 +167,7 @@ fn movielens_100k_audience_model_beats_its_baselines_and_answers_audience_and_su
         m["classification"].as_array().unwrap().iter().find(|r| r[0] == name).unwrap()[1][key].as_f64().unwrap()
     };
     // Measured: macro-F1 beats both baselines; accuracy beats the majority class and is level with the
-    // per-segment mean (0.455 against 0.458), so only the first three are asserted (see the README).
+    // per-segment mean (0.455 against 0.458), so only the first three are asserted (see docs/popularity-and-audience.md).
     assert!(score("xgboost", "macro_f1") > score("majority_class", "macro_f1"), "{stdout}");
     assert!(score("xgboost", "macro_f1") > score("segment_mean", "macro_f1"), "{stdout}");
     assert!(score("xgboost", "accuracy") > score("majority_class", "accuracy"), "{stdout}");

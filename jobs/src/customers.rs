@@ -18,7 +18,7 @@ use cinepicks_domain::Language;
 /// What `cinepicks customers …` asks.
 #[derive(Debug, Clone)]
 pub enum CustomersCommand {
-    /// Import customers from a CSV file with the header name,email,phone,locale,likes,consent (see README);
+    /// Import customers from a CSV file with the header name,email,phone,locale,likes,consent (see docs/commands.md);
     /// any bad row stops the import, and nothing is imported.
     Import {
         file: PathBuf,
