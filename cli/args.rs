@@ -477,3 +477,16 @@ pub struct ServeArgs {
     #[arg(long, value_name = "HOST:PORT")]
     pub addr: Option<std::net::SocketAddr>,
 }
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Only these sources (names from the configuration); all by default.
+    #[arg(value_name = "SOURCE")]
+    pub only: Vec<String>,
+    /// Download again even when the file is already there and verified.
+    #[arg(long)]
+    pub force: bool,
+    /// Say what would be downloaded, download nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 use cinepicks_jobs::context::FixedClock;
 use cinepicks_jobs::{
@@ -95,19 +95,6 @@ pub enum Command {
     /// Read the owner's password on standard input and print its Argon2id hash, for the variable named by
     /// serve.owner_password_hash_env (CINEPICKS_OWNER_PASSWORD_HASH).
     HashPassword,
-}
-
-#[derive(Debug, Args)]
-pub struct FetchArgs {
-    /// Only these sources (names from the configuration); all by default.
-    #[arg(value_name = "SOURCE")]
-    pub only: Vec<String>,
-    /// Download again even when the file is already there and verified.
-    #[arg(long)]
-    pub force: bool,
-    /// Say what would be downloaded, download nothing.
-    #[arg(long)]
-    pub dry_run: bool,
 }
 
 /// Environment variable that fixes the clock of a run (tests, replays).

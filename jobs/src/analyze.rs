@@ -207,8 +207,6 @@ impl fmt::Display for AnalyzeReport {
     }
 }
 
-/// The metrics of the latest trained popularity model, for the report's section on what drives popularity
-/// (none before the first `train`: the report then goes without it).
 /// The owner's dashboard: the report's content rendered live from the marts on disk (and the latest popularity
 /// model); `None` before the first `analyze`.
 pub fn dashboard(ctx: &Context, lang: Language) -> Result<Option<String>> {
@@ -227,6 +225,8 @@ pub fn dashboard(ctx: &Context, lang: Language) -> Result<Option<String>> {
     Ok(Some(report::dashboard(&input, lang)))
 }
 
+/// The metrics of the latest trained popularity model, for the report's section on what drives popularity
+/// (none before the first `train`: the report then goes without it).
 fn latest_popularity(ctx: &Context) -> Option<cinepicks_pipeline::popularity::training::PopularityMetrics> {
     use cinepicks_pipeline::popularity::artefacts;
     let run = crate::model_runs::latest_popularity(&ctx.paths.models)?;

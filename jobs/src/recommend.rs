@@ -73,9 +73,8 @@ fn split_titles(list: &str) -> Vec<&str> {
 }
 
 pub fn run(ctx: &Context, args: &RecommendParams) -> Result<RecommendReport> {
-    let locale = args.locale.unwrap_or(ctx.config.locale);
-    let fr = locale == Language::Fr;
-    let language = if fr { Language::Fr } else { Language::En };
+    let language = args.locale.unwrap_or(ctx.config.locale);
+    let fr = language == Language::Fr;
     let n = args.n.unwrap_or(ctx.config.recommend.picks);
     anyhow::ensure!(n > 0, "--n must be at least 1");
     let run_dir = match &args.run {
