@@ -369,9 +369,15 @@ async fn killed_at_random_moments_the_daemon_leaves_consistent_state() {
             .env_remove("CINEPICKS_CONFIG")
             .env("CINEPICKS__SCHEDULE__NIGHTLY", "*/2 * * * * *")
             .env("CINEPICKS__SCHEDULE__WEEKLY_NOTIFY", "*/3 * * * * *")
-            // Long enough for a stage to finish after the final SIGTERM although the other end-to-end tests of
-            // the binary share the two cores (the kills before it are SIGKILL: no grace there).
-            .env("CINEPICKS__SCHEDULE__GRACE_PERIOD_SECS", "180")
+            // Long enough for a stage to finish after the final SIGTERM on a quiet machine (the kills before it
+            // are SIGKILL: no grace there); on a loaded one the stage is abandoned, which is an orderly stop too.
+            .env("CINEPICKS__SCHEDULE__GRACE_PERIOD_SECS", "60")
+            // The models' quality is not under test here: light settings keep each chain short, so that the
+            // kills land in every stage and the final chain ends within the wait on a loaded machine.
+            .env("CINEPICKS__POPULARITY__FOLDS", "0")
+            .env("CINEPICKS__POPULARITY__TREES__ROUNDS", "30")
+            .env("CINEPICKS__AUDIENCE__TREES__ROUNDS", "20")
+            .env("CINEPICKS__RECOMMEND__EVALUATION__FOLDS", "0")
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -403,8 +409,9 @@ async fn killed_at_random_moments_the_daemon_leaves_consistent_state() {
     let done = |runs: &[job_run::Model], job: &str| {
         runs.iter().any(|r| r.job == job && r.status == JobStatus::Succeeded && r.started_at >= since)
     };
-    // Up to five minutes: the chain shares the two cores with the other end-to-end tests of the binary.
-    for _ in 0..3000 {
+    // Up to fifteen minutes: the chain shares the two cores with the other end-to-end tests of the binary, and a
+    // loaded CI machine has been seen to run it five times slower than a quiet one.
+    for _ in 0..9000 {
         let runs = job_runs(&ctx).await;
         if done(&runs, "nightly") && runs.iter().any(|r| r.job == "weekly_notify" && r.status == JobStatus::Succeeded) {
             break;
@@ -414,7 +421,10 @@ async fn killed_at_random_moments_the_daemon_leaves_consistent_state() {
     let pid = child.id().to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let code = child.wait().unwrap().code();
-    assert!(matches!(code, Some(0) | Some(3)), "a clean stop, between or inside a chain: {code:?}");
+    // 0 or 3: stopped between two chains or two stages; 4: the next chain, started at once by the two-second
+    // schedule, had a stage that outlived the grace period (seen on a loaded machine) and was abandoned. All three
+    // are orderly stops whose state the checks below must find consistent; a crash or a signal death is not.
+    assert!(matches!(code, Some(0) | Some(3) | Some(4)), "an orderly stop: {code:?}");
 
     let runs = job_runs(&ctx).await;
     assert!(done(&runs, "nightly"), "{runs:#?}");
