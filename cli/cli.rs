@@ -40,8 +40,37 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value = "text")]
     pub log_format: LogFormat,
 
+    /// What a command prints on stdout: text for people, or its figures as one JSON object for scripts (the
+    /// recommended films' IMDb ids, for instance, which the text leaves out).
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub output: Output,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The form of a command's result on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
+}
+
+impl Output {
+    /// Prints a job's report (its notes on stderr) and hands back its figures.
+    pub fn show(self, report: impl Report) -> Metrics {
+        match self {
+            Output::Text => show(report),
+            Output::Json => {
+                for note in report.notes() {
+                    eprintln!("{note}");
+                }
+                let metrics = report.metrics();
+                println!("{}", serde_json::to_string_pretty(&metrics.0).unwrap_or_default());
+                metrics
+            }
+        }
+    }
 }
 
 impl Cli {
@@ -135,27 +164,28 @@ pub fn run(cli: Cli) -> Result<()> {
         })?;
         ctx = ctx.with_clock(std::sync::Arc::new(FixedClock(now.with_timezone(&chrono::Utc))));
     }
+    let out = cli.output;
     let (name, metrics) = match cli.command {
-        Command::Generate(args) => ("generate", show(generate::run(&ctx, &args.into())?)),
-        Command::Fetch(args) => ("fetch", show(runtime()?.block_on(fetch::run(&ctx, &args.only, args.force))?)),
-        Command::Ingest(args) => ("ingest", show(ingest::run(&ctx, &args.into())?)),
-        Command::Analyze(args) => ("analyze", show(analyze::run(&ctx, &args.into())?)),
-        Command::Train(args) => ("train", show(train::run(&ctx, &args.into())?)),
-        Command::Recommend(args) => ("recommend", show(recommend::run(&ctx, &args.into())?)),
-        Command::Predict(args) => ("predict", show(predict::run(&ctx, &args.into())?)),
-        Command::Audience(args) => ("audience", show(audience::run(&ctx, &args.into())?)),
-        Command::Suggest(args) => ("suggest", show(suggest::run(&ctx, &args.into())?)),
-        Command::Evaluate(args) => ("evaluate", show(evaluate::run(&ctx, &args.into())?)),
+        Command::Generate(args) => ("generate", out.show(generate::run(&ctx, &args.into())?)),
+        Command::Fetch(args) => ("fetch", out.show(runtime()?.block_on(fetch::run(&ctx, &args.only, args.force))?)),
+        Command::Ingest(args) => ("ingest", out.show(ingest::run(&ctx, &args.into())?)),
+        Command::Analyze(args) => ("analyze", out.show(analyze::run(&ctx, &args.into())?)),
+        Command::Train(args) => ("train", out.show(train::run(&ctx, &args.into())?)),
+        Command::Recommend(args) => ("recommend", out.show(recommend::run(&ctx, &args.into())?)),
+        Command::Predict(args) => ("predict", out.show(predict::run(&ctx, &args.into())?)),
+        Command::Audience(args) => ("audience", out.show(audience::run(&ctx, &args.into())?)),
+        Command::Suggest(args) => ("suggest", out.show(suggest::run(&ctx, &args.into())?)),
+        Command::Evaluate(args) => ("evaluate", out.show(evaluate::run(&ctx, &args.into())?)),
         Command::Demo(args) => ("demo", demo::run(&ctx, &serve_config, &args)?),
-        Command::Publish(args) => ("publish", show(publish::run(&ctx, &args.into())?)),
-        Command::Customers(args) => ("customers", show(customers::run(&ctx, &args.command.into())?)),
+        Command::Publish(args) => ("publish", out.show(publish::run(&ctx, &args.into())?)),
+        Command::Customers(args) => ("customers", out.show(customers::run(&ctx, &args.command.into())?)),
         // The daemon logs as it goes; its figures at the end are for the logs only.
         Command::Daemon(args) => ("daemon", daemon::run(&ctx, &args.into())?),
-        Command::Run(args) => ("run", show(daemon::run_now(&ctx, &args.into())?)),
-        Command::Status(args) => ("status", show(status::run(&ctx, &args.into())?)),
-        Command::Notify(args) => ("notify", show(notify::run(&ctx, &args.into())?)),
-        Command::Programme(args) => ("programme", show(notify::programme(&ctx, &args.into())?)),
-        Command::Unsubscribe(args) => ("unsubscribe", show(notify::unsubscribe(&ctx, &args.into())?)),
+        Command::Run(args) => ("run", out.show(daemon::run_now(&ctx, &args.into())?)),
+        Command::Status(args) => ("status", out.show(status::run(&ctx, &args.into())?)),
+        Command::Notify(args) => ("notify", out.show(notify::run(&ctx, &args.into())?)),
+        Command::Programme(args) => ("programme", out.show(notify::programme(&ctx, &args.into())?)),
+        Command::Unsubscribe(args) => ("unsubscribe", out.show(notify::unsubscribe(&ctx, &args.into())?)),
         Command::Serve(args) => {
             if let Some(addr) = args.addr {
                 serve_config.addr = addr.to_string();

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 
+use cinepicks_domain::Language;
 use cinepicks_jobs::{
     Context, Metrics, analyze, audience, customers, daemon, evaluate, generate, ingest, model_runs, notify, predict,
     publish, recommend, store, suggest, train,
@@ -170,8 +171,8 @@ fn write_demo_customers(ctx: &Context) -> Result<std::path::PathBuf> {
     let by_title = films
         .first()
         .map(|f| match f.start_year {
-            Some(year) => format!("{} ({year})", f.display_title_fr),
-            None => f.display_title_fr.clone(),
+            Some(year) => format!("{} ({year})", f.title(Language::Fr)),
+            None => f.title(Language::Fr).to_owned(),
         })
         .filter(|t| {
             !t.contains(['|', ';'])

@@ -6,6 +6,7 @@ use crate::common;
 
 use std::path::Path;
 
+use cinepicks_domain::titles;
 use cinepicks_pipeline::analyze::MARTS;
 use common::*;
 use polars::prelude::*;
@@ -68,6 +69,9 @@ fn assert_report_is_self_contained_with_every_chart(data: &Path, html: &str) {
     let external = html.replace("http://www.w3.org/2000/svg", "");
     assert!(!external.contains("http://") && !external.contains("https://"), "no external resource");
     assert!(!external.contains("url(") && !external.contains("@import"), "no external stylesheet or font");
+    // Real dumps credit people missing from name.basics: the report names people or leaves them out.
+    let ids: Vec<&str> = html.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| titles::is_raw_id(w)).collect();
+    assert!(ids.is_empty(), "raw ids in the report: {ids:?}");
     for m in &MARTS {
         assert!(html.contains(&format!("<section class=\"q\" id=\"{}\">", m.name)), "a section for {}", m.name);
     }

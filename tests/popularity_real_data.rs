@@ -149,7 +149,8 @@ fn imdb_films_beat_every_baseline_on_the_time_split_with_leak_free_track_records
             "en",
         ],
     );
-    assert!(out.contains("\"Céline Sciamma\" is not in the data"), "{out}");
+    assert!(out.contains("\"Céline Sciamma\" has no film (director) among those the model learnt from"), "{out}");
+    assert!(!cinepicks_domain::titles::contains_raw_id(&out), "no raw id in what people read: {out}");
     assert!(out.contains("Predicted IMDb rating"), "{out}");
     assert!(out.contains("Main reasons"), "{out}");
 }
@@ -181,6 +182,25 @@ fn movielens_100k_audience_model_beats_its_baselines_and_answers_audience_and_su
     python_agrees(&run);
     let out = cinepicks_ok(data.path(), &["audience", "Star Wars (1977)", "--locale", "en"]);
     assert!(out.contains("Star Wars (1977)") && out.contains("×"), "{out}");
+    // People type titles as they know them, and read the answer in French: "The Godfather", not MovieLens's
+    // "Godfather, The"; groups of at least ten members (small ones shrunk toward their age band and gender),
+    // occupations in French; and not the same group on top of every audience.
+    let mut tops = std::collections::HashSet::new();
+    for title in ["The Godfather", "Titanic (1997)", "Star Wars", "The English Patient", "The Full Monty", "Toy Story"]
+    {
+        let out = cinepicks_ok(data.path(), &["audience", title]);
+        assert!(!out.contains(", The") && out.starts_with("Public de"), "{out}");
+        assert!(!out.contains("administrator") && !out.contains("student"), "English in French: {out}");
+        let figures: serde_json::Value =
+            serde_json::from_str(&cinepicks_ok(data.path(), &["--output", "json", "audience", title])).unwrap();
+        let groups = figures["groups"].as_array().unwrap();
+        assert!(!groups.is_empty(), "{out}");
+        assert!(groups.iter().all(|g| g["users"].as_u64().unwrap() >= 10), "a group under ten members: {out}");
+        tops.insert(format!("{} {} {}", groups[0]["age_band"], groups[0]["gender"], groups[0]["occupation"]));
+    }
+    assert!(tops.len() > 1, "one group tops every audience: {tops:?}");
+    let godfather = cinepicks_ok(data.path(), &["audience", "The Godfather"]);
+    assert!(godfather.contains("« The Godfather (1972) »"), "{godfather}");
     let out =
         cinepicks_ok(data.path(), &["suggest", "--age", "34", "--gender", "F", "--occupation", "artist", "--n", "10"]);
     assert_eq!(

@@ -3,6 +3,7 @@
 
 use crate::common;
 
+use cinepicks_domain::titles;
 use common::*;
 use polars::prelude::*;
 
@@ -76,4 +77,129 @@ fn real_imdb_films_get_content_neighbours_with_named_reasons() {
     assert!(names.iter().flatten().all(|n| !n.starts_with("nm")), "reasons show people's names, not ids");
     let directed = similar.clone().lazy().filter(col("reason_kind").eq(lit("same_director"))).collect().unwrap();
     assert!(directed.height() > 0, "directors from title.principals explain neighbours");
+}
+
+/// The issue's own walk on real dumps (IMDb head, MovieLens latest-small, TMDB 5000): what people read names
+/// people and films, in French, and every "people who liked X also liked it" rests on enough people.
+#[test]
+fn on_real_dumps_recommendations_read_in_french_with_earned_reasons() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    let out = ingest_only(
+        d,
+        Some(&shared_data("imdb-head50k")),
+        Some(&shared_data("ml-latest-small")),
+        Some(&shared_data("tmdb-5000")),
+        &[],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    cinepicks_ok(d, &["train", "--only", "recommender"]);
+    let run = std::fs::read_dir(d.join("models")).unwrap().flatten().next().unwrap().path();
+    let similar = read_parquet(&run.join("similar_films.parquet"));
+    let top5 = similar.clone().lazy().filter(col("rank").lt_eq(lit(5u32))).collect().unwrap();
+    let kinds = top5.column("reason_kind").unwrap().str().unwrap();
+    let co_liked = kinds.iter().filter(|k| *k == Some("co_liked")).count();
+    let share = co_liked as f64 / top5.height() as f64;
+    assert!(share < 0.40, "{co_liked} of {} top-5 reasons are the co-liked sentence", top5.height());
+    let details = top5.column("reason_detail").unwrap().str().unwrap();
+    for (kind, detail) in kinds.iter().zip(details.iter()) {
+        if let (Some(kind), Some(detail)) = (kind, detail) {
+            assert!(kind == "co_liked" || !titles::contains_raw_id(detail), "{kind}: {detail}");
+        }
+    }
+
+    // Every co-liked pair of the top five: at least the minimum support (10) of people liked both films.
+    let likes = read_parquet(&d.join("lake/ml_ratings.parquet"))
+        .lazy()
+        .filter(col("rating").gt_eq(lit(4.0)))
+        .join(
+            read_parquet(&d.join("lake/links.parquet")).lazy(),
+            [col("movie_id")],
+            [col("movie_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([col("user_id"), col("imdb_id").alias("film")]);
+    let pairs = top5
+        .lazy()
+        .filter(col("reason_kind").eq(lit("co_liked")))
+        .select([col("film_id"), col("neighbour_id")])
+        .join(likes.clone(), [col("film_id")], [col("film")], JoinArgs::new(JoinType::Left))
+        .join(
+            likes.with_column(lit(1u32).alias("both")),
+            [col("neighbour_id"), col("user_id")],
+            [col("film"), col("user_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .group_by([col("film_id"), col("neighbour_id")])
+        .agg([col("both").fill_null(lit(0u32)).sum().alias("support")])
+        .collect()
+        .unwrap();
+    let weakest = pairs.column("support").unwrap().cast(&DataType::UInt32).unwrap().u32().unwrap().min();
+    assert!(pairs.height() == 0 || weakest >= Some(10), "co-liked support below 10: {pairs}");
+
+    // A French classic reads under its French title, and its neighbours' reasons name things, not ids.
+    let out = cinepicks_ok(d, &["recommend", "La Grande Illusion"]);
+    assert!(out.starts_with("Films proches de « La grande illusion (1937) »"), "{out}");
+    assert!(!titles::contains_raw_id(&out), "{out}");
+    let out =
+        cinepicks_ok(d, &["recommend", "--likes", "La Grande Illusion; Les Enfants du paradis; Le Salaire de la peur"]);
+    assert!(!titles::contains_raw_id(&out) && !out.contains("Children of Paradise"), "{out}");
+    // Published, the same run gives a customer who liked two French classics an e-mail and an SMS that read in
+    // French, name films by their French titles, and show no id outside links.
+    cinepicks_ok(d, &["publish"]);
+    let csv = d.join("customers.csv");
+    std::fs::write(
+        &csv,
+        "name,email,phone,locale,likes,consent,genres\n\
+         Anne Martin,anne@example.org,06 12 34 56 78,fr,La Grande Illusion|Les Enfants du paradis,email+sms,\n",
+    )
+    .unwrap();
+    cinepicks_ok(d, &["customers", "import", csv.to_str().unwrap()]);
+    cinepicks_ok(d, &["notify"]);
+    let mut read = 0;
+    for file in walk(&d.join("outbox")) {
+        let raw = std::fs::read_to_string(&file).unwrap();
+        let text = if file.extension().is_some_and(|e| e == "eml") {
+            let eml = common::smtp::Received {
+                mail_from: String::new(),
+                rcpt_to: vec![],
+                data: raw,
+                encrypted: false,
+                user: None,
+            };
+            eml.decoded_body()
+        } else {
+            // An SMS record: its key and number are for the machine, its text for the customer.
+            raw.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].to_string()).collect()
+        };
+        // Links carry ids (a film's page address); what people read does not.
+        let words: Vec<&str> = text.split_whitespace().filter(|w| !w.contains("://") && !w.contains("href=")).collect();
+        let shown = words.join(" ");
+        assert!(!titles::contains_raw_id(&shown), "{}: {shown}", file.display());
+        if file.extension().is_some_and(|e| e == "eml") {
+            assert!(
+                shown.contains("« La grande illusion »") || shown.contains("« Les enfants du paradis »"),
+                "{shown}"
+            );
+        }
+        read += 1;
+    }
+    // The SMS may wait for the end of quiet hours, the e-mail does not.
+    assert!(read >= 1, "the e-mail is in the outbox");
+
+    // Search finds the one film a beginning names, and says nothing about a year it was given.
+    let out = cinepicks(d, &["recommend", "Nosferatu"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cinepicks(d, &["recommend", "Nosferatu (1922)"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("précisez"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
 }

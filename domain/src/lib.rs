@@ -6,6 +6,8 @@
 //! - [`contact`]: a customer's `Email`, `PhoneNumber` (E.164) and the `Channel` that reaches them;
 //! - [`config`]: the error of a refused configuration value, naming its key (each crate owns its section);
 //! - [`language`]: the one `Language` of everything people read (French by default, English);
+//! - [`names`]: genres and countries as people read them, in French or English;
+//! - [`titles`]: a film's title as people read it (French title rule, MovieLens forms undone, raw ids spotted);
 //! - [`status`]: `DeliveryStatus` and `JobStatus`, the states the store records;
 //! - [`run`]: `run.json`, the manifest of a model run (the contract between training and its readers).
 
@@ -13,8 +15,10 @@ pub mod config;
 pub mod contact;
 pub mod ids;
 pub mod language;
+pub mod names;
 pub mod run;
 pub mod status;
+pub mod titles;
 pub mod week;
 
 pub use config::InvalidConfig;

@@ -1,7 +1,7 @@
-//! Display names for codes found in the marts: countries (ISO 3166-1 alpha-2, as in TMDB and IMDb
-//! regions) and IMDb / MovieLens genres, in French and English.
+//! Names people read for codes in the data, in French and English: countries (ISO 3166-1 alpha-2, as in TMDB and
+//! IMDb regions), original languages (ISO 639-1), IMDb / MovieLens genres, TMDB keywords, MovieLens occupations.
 
-use super::Language;
+use crate::Language;
 
 /// Countries that produce films, with their French and English names. Others show their code.
 const COUNTRIES: [(&str, &str, &str); 64] = [
@@ -80,6 +80,49 @@ pub fn country(code: &str, lang: Language) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
+/// Original languages (ISO 639-1, as in TMDB) with their French and English names. Others show their code.
+const LANGUAGES: [(&str, &str, &str); 30] = [
+    ("en", "anglais", "English"),
+    ("fr", "français", "French"),
+    ("es", "espagnol", "Spanish"),
+    ("de", "allemand", "German"),
+    ("it", "italien", "Italian"),
+    ("ja", "japonais", "Japanese"),
+    ("zh", "chinois", "Chinese"),
+    ("cn", "cantonais", "Cantonese"),
+    ("ko", "coréen", "Korean"),
+    ("hi", "hindi", "Hindi"),
+    ("ru", "russe", "Russian"),
+    ("pt", "portugais", "Portuguese"),
+    ("sv", "suédois", "Swedish"),
+    ("da", "danois", "Danish"),
+    ("no", "norvégien", "Norwegian"),
+    ("nb", "norvégien", "Norwegian"),
+    ("fi", "finnois", "Finnish"),
+    ("nl", "néerlandais", "Dutch"),
+    ("pl", "polonais", "Polish"),
+    ("cs", "tchèque", "Czech"),
+    ("hu", "hongrois", "Hungarian"),
+    ("el", "grec", "Greek"),
+    ("tr", "turc", "Turkish"),
+    ("he", "hébreu", "Hebrew"),
+    ("ar", "arabe", "Arabic"),
+    ("fa", "persan", "Persian"),
+    ("th", "thaï", "Thai"),
+    ("ta", "tamoul", "Tamil"),
+    ("te", "télougou", "Telugu"),
+    ("id", "indonésien", "Indonesian"),
+];
+
+/// The language's name in `lang`, or its code when unknown.
+pub fn language(code: &str, lang: Language) -> String {
+    LANGUAGES
+        .iter()
+        .find(|(c, _, _)| c.eq_ignore_ascii_case(code.trim()))
+        .map(|(_, fr, en)| lang.pick(fr, en).to_owned())
+        .unwrap_or_else(|| code.to_owned())
+}
+
 /// IMDb and MovieLens genres in French; English keeps the source's name.
 const GENRES_FR: [(&str, &str); 33] = [
     ("Action", "Action"),
@@ -126,6 +169,335 @@ pub fn genre(name: &str, lang: Language) -> String {
     }
 }
 
+/// MovieLens 100K occupations in French; English keeps the source's word.
+const OCCUPATIONS_FR: [(&str, &str); 21] = [
+    ("administrator", "cadre administratif"),
+    ("artist", "artiste"),
+    ("doctor", "médecin"),
+    ("educator", "enseignant"),
+    ("engineer", "ingénieur"),
+    ("entertainment", "spectacle"),
+    ("executive", "dirigeant"),
+    ("healthcare", "santé"),
+    ("homemaker", "au foyer"),
+    ("lawyer", "avocat"),
+    ("librarian", "bibliothécaire"),
+    ("marketing", "marketing"),
+    ("none", "sans profession"),
+    ("other", "autre"),
+    ("programmer", "programmeur"),
+    ("retired", "retraité"),
+    ("salesman", "commercial"),
+    ("scientist", "scientifique"),
+    ("student", "étudiant"),
+    ("technician", "technicien"),
+    ("writer", "écrivain"),
+];
+
+/// A MovieLens occupation in `lang` (unknown ones keep their word).
+pub fn occupation(name: &str, lang: Language) -> String {
+    match lang {
+        Language::En => name.to_owned(),
+        Language::Fr => OCCUPATIONS_FR
+            .iter()
+            .find(|(en, _)| en.eq_ignore_ascii_case(name.trim()))
+            .map_or_else(|| name.to_owned(), |(_, fr)| (*fr).to_owned()),
+    }
+}
+
+/// A MovieLens gender code (`F`, `M`) for one person: "femme" / "homme", "woman" / "man".
+pub fn gender(code: &str, lang: Language) -> &'static str {
+    match (code.trim(), lang) {
+        ("F", Language::Fr) => "femme",
+        ("F", Language::En) => "woman",
+        (_, Language::Fr) => "homme",
+        (_, Language::En) => "man",
+    }
+}
+
+/// A MovieLens gender code (`F`, `M`) for a group: "femmes" / "hommes", "women" / "men".
+pub fn gender_group(code: &str, lang: Language) -> &'static str {
+    match (code.trim(), lang) {
+        ("F", Language::Fr) => "femmes",
+        ("F", Language::En) => "women",
+        (_, Language::Fr) => "hommes",
+        (_, Language::En) => "men",
+    }
+}
+
+/// TMDB keywords that describe how a film was made or released, not what it is about ("duringcreditsstinger",
+/// "woman director", "sequel"): never a shared theme.
+const META_KEYWORDS: [&str; 28] = [
+    "1950s",
+    "1960s",
+    "1970s",
+    "1980s",
+    "1990s",
+    "2000s",
+    "3d",
+    "aftercreditsstinger",
+    "anime",
+    "based on video game",
+    "based on young adult novel",
+    "dc comics",
+    "duringcreditsstinger",
+    "female nudity",
+    "flashback",
+    "imax",
+    "independent film",
+    "live action and animation",
+    "marvel comic",
+    "nudity",
+    "relationship",
+    "remake",
+    "sequel",
+    "sex",
+    "short",
+    "stop motion",
+    "usa",
+    "woman director",
+];
+
+/// True for a TMDB keyword that says nothing about a film's subject.
+pub fn is_meta_keyword(keyword: &str) -> bool {
+    META_KEYWORDS.contains(&keyword.trim().to_lowercase().as_str())
+}
+
+/// The most frequent TMDB keywords (themes, places, eras) in French, sorted by the English keyword.
+const KEYWORDS_FR: [(&str, &str); 219] = [
+    ("adultery", "adultère"),
+    ("africa", "Afrique"),
+    ("airplane", "avion"),
+    ("alcohol", "alcool"),
+    ("alien", "extraterrestre"),
+    ("amnesia", "amnésie"),
+    ("animal", "animaux"),
+    ("army", "armée"),
+    ("artificial intelligence", "intelligence artificielle"),
+    ("assassin", "tueur à gages"),
+    ("ballet", "danse"),
+    ("bank robbery", "braquage de banque"),
+    ("baseball", "baseball"),
+    ("based on comic book", "adapté d'une bande dessinée"),
+    ("based on novel", "adapté d'un roman"),
+    ("based on true story", "histoire vraie"),
+    ("battle", "bataille"),
+    ("best friend", "meilleur ami"),
+    ("biography", "biographie"),
+    ("black and white", "noir et blanc"),
+    ("blackmail", "chantage"),
+    ("border", "frontière"),
+    ("boxing", "boxe"),
+    ("brother brother relationship", "frères"),
+    ("brother sister relationship", "frère et sœur"),
+    ("california", "Californie"),
+    ("cancer", "cancer"),
+    ("car race", "course automobile"),
+    ("casino", "casino"),
+    ("chase", "poursuite"),
+    ("childhood", "enfance"),
+    ("christmas", "Noël"),
+    ("cia", "CIA"),
+    ("circus", "cirque"),
+    ("cold war", "guerre froide"),
+    ("college", "université"),
+    ("coming of age", "passage à l'âge adulte"),
+    ("competition", "compétition"),
+    ("con artist", "escroc"),
+    ("conspiracy", "complot"),
+    ("cop", "policier"),
+    ("corruption", "corruption"),
+    ("countryside", "campagne"),
+    ("court", "procès"),
+    ("cowboy", "cow-boys"),
+    ("curse", "malédiction"),
+    ("dance", "danse"),
+    ("death", "la mort"),
+    ("demon", "démons"),
+    ("desert", "désert"),
+    ("detective", "détective"),
+    ("dinosaur", "dinosaures"),
+    ("divorce", "divorce"),
+    ("doctor", "médecin"),
+    ("dog", "chien"),
+    ("dragon", "dragons"),
+    ("drug", "drogue"),
+    ("drug addiction", "toxicomanie"),
+    ("drug dealer", "trafic de drogue"),
+    ("dying and death", "la mort"),
+    ("dystopia", "dystopie"),
+    ("election", "élection"),
+    ("england", "Angleterre"),
+    ("escape", "évasion"),
+    ("exorcism", "exorcisme"),
+    ("fairy tale", "conte de fées"),
+    ("faith", "foi"),
+    ("family", "famille"),
+    ("farm", "ferme"),
+    ("father daughter relationship", "relation père-fille"),
+    ("father son relationship", "relation père-fils"),
+    ("fbi", "FBI"),
+    ("femme fatale", "femme fatale"),
+    ("film making", "tournage d'un film"),
+    ("film noir", "film noir"),
+    ("football", "football"),
+    ("france", "France"),
+    ("friends", "amis"),
+    ("friendship", "amitié"),
+    ("future", "futur"),
+    ("gambling", "jeu"),
+    ("gang", "gang"),
+    ("gangster", "gangsters"),
+    ("ghost", "fantômes"),
+    ("grief", "deuil"),
+    ("haunted house", "maison hantée"),
+    ("heist", "casse"),
+    ("hero", "héros"),
+    ("high school", "lycée"),
+    ("hitman", "tueur à gages"),
+    ("holocaust", "Shoah"),
+    ("horse", "chevaux"),
+    ("hospital", "hôpital"),
+    ("hostage", "prise d'otages"),
+    ("hotel", "hôtel"),
+    ("immigrant", "immigration"),
+    ("infidelity", "infidélité"),
+    ("insanity", "folie"),
+    ("investigation", "enquête"),
+    ("island", "île"),
+    ("italy", "Italie"),
+    ("japan", "Japon"),
+    ("jazz", "jazz"),
+    ("jealousy", "jalousie"),
+    ("journalist", "journaliste"),
+    ("jungle", "jungle"),
+    ("jury", "jury"),
+    ("kidnapper", "ravisseur"),
+    ("kidnapping", "enlèvement"),
+    ("king", "roi"),
+    ("lawyer", "avocat"),
+    ("london england", "Londres"),
+    ("loneliness", "solitude"),
+    ("los angeles", "Los Angeles"),
+    ("love", "amour"),
+    ("love of one's life", "grand amour"),
+    ("mad scientist", "savant fou"),
+    ("mafia", "mafia"),
+    ("magic", "magie"),
+    ("marriage", "mariage"),
+    ("martial arts", "arts martiaux"),
+    ("memory", "mémoire"),
+    ("mexico", "Mexique"),
+    ("money", "argent"),
+    ("monster", "monstres"),
+    ("mother daughter relationship", "relation mère-fille"),
+    ("mother son relationship", "relation mère-fils"),
+    ("mountain", "montagne"),
+    ("murder", "meurtre"),
+    ("music", "musique"),
+    ("musical", "comédie musicale"),
+    ("musician", "musicien"),
+    ("mutant", "mutants"),
+    ("nazi", "nazis"),
+    ("new love", "nouvel amour"),
+    ("new york", "New York"),
+    ("new york city", "New York"),
+    ("nightmare", "cauchemar"),
+    ("nun", "religieuse"),
+    ("obsession", "obsession"),
+    ("old age", "vieillesse"),
+    ("opera", "opéra"),
+    ("orphan", "orphelin"),
+    ("painter", "peinture"),
+    ("paris", "Paris"),
+    ("paris france", "Paris"),
+    ("pirate", "pirates"),
+    ("police", "police"),
+    ("police officer", "policier"),
+    ("politics", "politique"),
+    ("post-apocalyptic", "post-apocalyptique"),
+    ("poverty", "pauvreté"),
+    ("priest", "prêtre"),
+    ("prison", "prison"),
+    ("prostitute", "prostitution"),
+    ("psychopath", "psychopathe"),
+    ("queen", "reine"),
+    ("racism", "racisme"),
+    ("refugee", "réfugiés"),
+    ("religion", "religion"),
+    ("rescue", "sauvetage"),
+    ("resistance", "Résistance"),
+    ("revenge", "vengeance"),
+    ("rivalry", "rivalité"),
+    ("road trip", "road trip"),
+    ("robbery", "braquage"),
+    ("robot", "robots"),
+    ("rock", "rock"),
+    ("romance", "romance"),
+    ("rome", "Rome"),
+    ("school", "école"),
+    ("scientist", "scientifique"),
+    ("secret", "secret"),
+    ("serial killer", "tueur en série"),
+    ("serial murder", "meurtres en série"),
+    ("shark", "requins"),
+    ("ship", "navire"),
+    ("shipwreck", "naufrage"),
+    ("silent film", "cinéma muet"),
+    ("singer", "chanteur"),
+    ("single mother", "mère célibataire"),
+    ("sister sister relationship", "sœurs"),
+    ("slavery", "esclavage"),
+    ("small town", "petite ville"),
+    ("soldier", "soldats"),
+    ("space", "espace"),
+    ("sport", "sport"),
+    ("spy", "espionnage"),
+    ("student", "étudiants"),
+    ("submarine", "sous-marin"),
+    ("suicide", "suicide"),
+    ("superhero", "super-héros"),
+    ("survival", "survie"),
+    ("suspense", "suspense"),
+    ("swindle", "escroquerie"),
+    ("teacher", "enseignant"),
+    ("teenager", "adolescence"),
+    ("terrorist", "terrorisme"),
+    ("theatre", "théâtre"),
+    ("thief", "voleur"),
+    ("time travel", "voyage dans le temps"),
+    ("train", "train"),
+    ("trial", "procès"),
+    ("undercover", "infiltration"),
+    ("vampire", "vampires"),
+    ("vietnam war", "guerre du Viêt Nam"),
+    ("village", "village"),
+    ("violence", "violence"),
+    ("war", "guerre"),
+    ("wedding", "mariage"),
+    ("werewolf", "loups-garous"),
+    ("western", "western"),
+    ("whodunit", "enquête policière"),
+    ("wife husband relationship", "couple"),
+    ("witch", "sorcière"),
+    ("world war i", "Première Guerre mondiale"),
+    ("world war ii", "Seconde Guerre mondiale"),
+    ("writer", "écrivain"),
+    ("zombie", "zombies"),
+];
+
+/// A TMDB keyword in `lang`: the keyword itself in English; in French its translation, or None when the table
+/// does not know it (a French page does not show an English word).
+pub fn keyword(keyword: &str, lang: Language) -> Option<String> {
+    let key = keyword.trim().to_lowercase();
+    match lang {
+        Language::En => Some(keyword.trim().to_owned()),
+        Language::Fr => {
+            KEYWORDS_FR.binary_search_by(|(en, _)| (*en).cmp(key.as_str())).ok().map(|i| KEYWORDS_FR[i].1.to_owned())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +510,27 @@ mod tests {
         assert_eq!(country("ZZ", Language::Fr), "ZZ");
         assert_eq!(genre("Drama", Language::Fr), "Drame");
         assert_eq!(genre("Drama", Language::En), "Drama");
+        assert_eq!(language("fr", Language::Fr), "français");
+        assert_eq!(language("en", Language::En), "English");
+        assert_eq!(language("xx", Language::Fr), "xx");
+    }
+
+    #[test]
+    fn keywords_read_in_french_only_when_translated_and_meta_ones_are_known() {
+        assert!(KEYWORDS_FR.windows(2).all(|w| w[0].0 < w[1].0), "sorted for the binary search");
+        assert_eq!(keyword("revenge", Language::Fr).as_deref(), Some("vengeance"));
+        assert_eq!(keyword("World War II", Language::Fr).as_deref(), Some("Seconde Guerre mondiale"));
+        assert_eq!(keyword("revenge", Language::En).as_deref(), Some("revenge"));
+        assert_eq!(keyword("tattoo parlour", Language::Fr), None);
+        assert!(is_meta_keyword("duringcreditsstinger") && is_meta_keyword("Woman Director"));
+        assert!(!is_meta_keyword("revenge"));
+    }
+
+    #[test]
+    fn movielens_people_read_in_french() {
+        assert_eq!(occupation("administrator", Language::Fr), "cadre administratif");
+        assert_eq!(occupation("student", Language::En), "student");
+        assert_eq!(gender_group("F", Language::Fr), "femmes");
+        assert_eq!(gender_group("M", Language::En), "men");
     }
 }

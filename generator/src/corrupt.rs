@@ -34,7 +34,7 @@ macro_rules! profile {
 }
 
 pub(crate) const TITLE_BASICS: FaultProfile =
-    profile!(1, 1, true, 0, "tx", Some(2), &[(5, &["1700", "2999"]), (7, &["0", "5000"])]);
+    profile!(1, 1, true, 0, "tx", Some(2), &[(5, &["1700", "2999"]), (7, &["1h30", "90min"])]);
 pub(crate) const TITLE_RATINGS: FaultProfile =
     profile!(2, 1, true, 0, "tx", None, &[(1, &["11.3", "10.7"]), (2, &["-5", "-132"])]);
 pub(crate) const TITLE_PRINCIPALS: FaultProfile =

@@ -17,7 +17,7 @@
 //! With `corrupt_share > 0`, each data row of the IMDb and MovieLens files (not u.genre or
 //! u.occupation, nor TMDB) is replaced with that probability by one malformed row: a wrong field
 //! count, a malformed id (`tx12`), a repeated key, invalid UTF-8 (UTF-8 files only), or an
-//! impossible value (startYear 1700/2999, runtime 0/5000, averageRating 11.3, negative numVotes,
+//! impossible value (startYear 1700/2999, runtime `1h30`/`90min`, averageRating 11.3, negative numVotes,
 //! ordering 0, isOriginalTitle 2, a malformed nconst, birthYear 2999, rating 0 or 7, age -3, gender
 //! X, a `32-Foo-1995` date…). `GeneratedFile::corrupted_rows` counts them per file.
 

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use cinepicks_domain::Language;
-use cinepicks_pipeline::audience::model::{GroupLift, StoredAudience};
+use cinepicks_domain::{Language, names, titles};
+use cinepicks_pipeline::audience::model::{AudienceError, GroupLift, StoredAudience};
 
 use crate::context::{Context, Metrics, Report};
 
@@ -44,9 +44,34 @@ pub fn load(ctx: &Context, run: Option<&Path>) -> Result<StoredAudience> {
 pub fn run(ctx: &Context, args: &AudienceParams) -> Result<AudienceReport> {
     let language = lang(ctx, args.locale);
     let stored = load(ctx, args.run.as_deref())?;
-    let film = stored.find(&args.title)?;
+    let film = stored.find(&args.title).map_err(|e| in_language(e, language))?;
     let (baseline, groups) = stored.audience(film, args.n, ctx.config.audience.min_group_users)?;
-    Ok(AudienceReport { film: stored.film_title(film).to_owned(), baseline, groups, language })
+    Ok(AudienceReport {
+        film: titles::readable_movielens_label(stored.film_title(film), language),
+        baseline,
+        groups,
+        language,
+    })
+}
+
+/// The audience model's error for a title it does not know, in the reader's language and with readable titles.
+fn in_language(error: AudienceError, language: Language) -> anyhow::Error {
+    match error {
+        AudienceError::UnknownFilm { title, suggestions } => {
+            let list: Vec<String> = suggestions.iter().map(|t| titles::readable_movielens_label(t, language)).collect();
+            match language {
+                Language::Fr => anyhow::anyhow!(
+                    "aucun film « {title} » parmi les films notés de MovieLens ; vouliez-vous dire : {} ?",
+                    list.join(" ; ")
+                ),
+                Language::En => anyhow::anyhow!(
+                    "no film titled \"{title}\" among the rated MovieLens films; did you mean: {}?",
+                    list.join("; ")
+                ),
+            }
+        }
+        other => other.into(),
+    }
 }
 
 /// The groups most likely to love a film.
@@ -64,7 +89,7 @@ impl Report for AudienceReport {
         let mut metrics = Metrics::default();
         metrics.insert("film", &self.film);
         metrics.insert("baseline", self.baseline);
-        metrics.insert("groups", self.groups.len());
+        metrics.insert("groups", &self.groups);
         metrics
     }
 }
@@ -82,24 +107,37 @@ impl fmt::Display for AudienceReport {
         )?;
         writeln!(
             f,
-            "  {:<6} {:<7} {:<15} {:>8} {:>10} {:>7}",
+            "  {:<6} {:<7} {:<20} {:>8} {:>10} {:>7}",
             lang.pick("âge", "age"),
-            lang.pick("genre", "gender"),
+            lang.pick("sexe", "gender"),
             lang.pick("profession", "occupation"),
             lang.pick("membres", "users"),
             lang.pick("P(adore)", "P(loved)"),
-            "lift"
+            lang.pick("rapport", "lift")
         )?;
         for g in &self.groups {
             writeln!(
                 f,
-                "  {:<6} {:<7} {:<15} {:>8} {:>10} {:>7}",
+                "  {:<6} {:<7} {:<20} {:>8} {:>10} {:>7}",
                 g.age_band,
-                g.gender,
-                g.occupation,
+                names::gender_group(g.gender, lang),
+                g.occupation.as_deref().map_or_else(
+                    || lang.pick("toutes professions", "all occupations").to_owned(),
+                    |o| names::occupation(o, lang)
+                ),
                 g.users,
                 lang.pct(g.p_loved as f64, 1),
                 format!("×{}", lang.num(g.lift as f64, 2))
+            )?;
+        }
+        if !self.groups.is_empty() {
+            writeln!(
+                f,
+                "  {}",
+                lang.pick(
+                    "(chaque groupe est rapproché de sa tranche d'âge et de son sexe d'autant plus qu'il est petit)",
+                    "(each group is pulled toward its age band and gender, the more so the smaller it is)"
+                )
             )?;
         }
         Ok(())

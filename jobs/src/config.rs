@@ -65,6 +65,7 @@ pub struct RecommendConfig {
     pub positive_threshold: f32,
     pub seed: u64,
     pub max_collaborative_items: usize,
+    pub min_co_liked_support: u32,
     pub evaluation: EvaluationConfig,
 }
 
@@ -197,6 +198,9 @@ impl JobsConfig {
         }
         self.analyze.validate()?;
         let rec = &self.recommend;
+        if !(1..=10_000).contains(&rec.min_co_liked_support) {
+            return Err(InvalidConfig::new("recommend.min_co_liked_support", "must be between 1 and 10000"));
+        }
         if !(1..=500).contains(&rec.neighbours) {
             return Err(InvalidConfig::new("recommend.neighbours", "must be between 1 and 500"));
         }

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 
-use cinepicks_domain::Language;
+use cinepicks_domain::{Language, titles};
 use cinepicks_pipeline::popularity::artefacts::StoredPopularity;
 use cinepicks_pipeline::popularity::dataset::Source;
-use cinepicks_pipeline::popularity::predict::{self, Prediction, Query};
+use cinepicks_pipeline::popularity::predict::{self, Outside, Prediction, Query};
 
 use crate::context::{Context, Metrics, Report};
 
@@ -118,28 +118,59 @@ impl fmt::Display for PredictReport {
 pub fn render(p: &Prediction, lang: Language) -> String {
     let mut out = String::new();
     for person in &p.people {
+        let role = role_name(person.role, lang);
         match &person.found {
-            Some((name, id, films, mean)) => out.push_str(&match lang {
-                Language::Fr => format!(
-                    "{name} ({id}) : {films} film(s) connus, note moyenne {}\n",
-                    mean.map_or("—".into(), |m| lang.num(m, 1))
-                ),
-                Language::En => format!(
-                    "{name} ({id}): {films} known film(s), mean rating {}\n",
-                    mean.map_or("—".into(), |m| lang.num(m, 1))
-                ),
-            }),
+            Some((name, _, films, mean)) => {
+                // A person the training data credits but name.basics lacks: shown as typed, never by id.
+                let name = if titles::is_raw_id(name) { &person.asked } else { name };
+                out.push_str(&match lang {
+                    Language::Fr => format!(
+                        "{name} ({role}) : {films} film(s) connu(s), note moyenne {}\n",
+                        mean.map_or("—".into(), |m| lang.num(m, 1))
+                    ),
+                    Language::En => format!(
+                        "{name} ({role}): {films} known film(s), mean rating {}\n",
+                        mean.map_or("—".into(), |m| lang.num(m, 1))
+                    ),
+                });
+            }
+            // Said of the model's training films, not of the data: a person can be in `people` without a
+            // film in this role among the films the model learnt from.
             None => out.push_str(&match lang {
                 Language::Fr => format!(
-                    "« {} » est inconnu(e) des données : traité(e) comme un premier film ({}), sans antécédents.\n",
-                    person.asked, person.role
+                    "« {} » n'a aucun film ({role}) parmi ceux dont le modèle a appris : traité(e) comme pour un \
+                     premier film, sans antécédents.\n",
+                    person.asked
                 ),
                 Language::En => format!(
-                    "\"{}\" is not in the data: treated as a first film ({}), with no track record.\n",
-                    person.asked, person.role
+                    "\"{}\" has no film ({role}) among those the model learnt from: treated as a first film, with no \
+                     track record.\n",
+                    person.asked
                 ),
             }),
         }
+    }
+    for o in &p.outside {
+        out.push_str(&match (o, lang) {
+            (Outside::Year { asked, first, last }, Language::Fr) => format!(
+                "Attention : le modèle a appris de films sortis de {first} à {last} ; pour {asked}, sa réponse est une \
+                 extrapolation.\n"
+            ),
+            (Outside::Year { asked, first, last }, Language::En) => format!(
+                "Warning: the model learnt from films released from {first} to {last}; for {asked}, its answer is an \
+                 extrapolation.\n"
+            ),
+            (Outside::Budget { asked, lowest, highest }, _) => format!(
+                "{} {} $ {} {} $ {} {} $ {}\n",
+                lang.pick("Attention : le modèle a appris de budgets de", "Warning: the model learnt from budgets of"),
+                lang.num(*lowest, 0),
+                lang.pick("à", "to"),
+                lang.num(*highest, 0),
+                lang.pick("; pour", "; for"),
+                lang.num(*asked, 0),
+                lang.pick("sa réponse est une extrapolation.", "its answer is an extrapolation."),
+            ),
+        });
     }
     if !p.ignored.is_empty() {
         out.push_str(lang.pick("Ignorés (inconnus du modèle) : ", "Ignored (unknown to the model): "));
@@ -188,4 +219,20 @@ pub fn render(p: &Prediction, lang: Language) -> String {
         ));
     }
     out
+}
+
+/// A role of the popularity model in the reader's language.
+fn role_name(role: &str, lang: Language) -> &'static str {
+    match (role, lang) {
+        ("director", Language::Fr) => "réalisation",
+        ("writer", Language::Fr) => "scénario",
+        ("lead", Language::Fr) => "tête d'affiche",
+        ("company", Language::Fr) => "production",
+        ("director", _) => "director",
+        ("writer", _) => "writer",
+        ("lead", _) => "lead",
+        ("company", _) => "company",
+        (_, Language::Fr) => "mots-clés",
+        (_, Language::En) => "keywords",
+    }
 }

@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result, bail};
 
 use cinepicks_pipeline::recommend::artefacts::{self, StoredRecommender};
 use cinepicks_pipeline::recommend::reasons;
-use cinepicks_pipeline::recommend::title_search::SearchOutcome;
+use cinepicks_pipeline::recommend::title_search::{SearchOutcome, split_year};
 
 use crate::context::{Context, Metrics, Report};
 use cinepicks_domain::Language;
@@ -34,15 +34,18 @@ pub struct RecommendParams {
 }
 
 /// Turns a title (or an IMDb id) into a film, or fails with "did you mean" suggestions.
-fn resolve(model: &StoredRecommender, query: &str, fr: bool, notes: &mut Vec<String>) -> Result<u32> {
+fn resolve(model: &StoredRecommender, query: &str, language: Language, notes: &mut Vec<String>) -> Result<u32> {
     let query = query.trim();
+    let fr = language == Language::Fr;
     if let Some(item) = model.item_of(query) {
         return Ok(item);
     }
     match model.search(query) {
         SearchOutcome::Found { best, same_title } => {
-            if !same_title.is_empty() {
-                let others: Vec<String> = same_title.iter().take(3).map(|m| model.film(m.item).label(fr)).collect();
+            // Homonyms are worth a note only when the year, which would have told them apart, was not given.
+            if !same_title.is_empty() && split_year(query).1.is_none() {
+                let others: Vec<String> =
+                    same_title.iter().take(3).map(|m| model.film(m.item).label(language)).collect();
                 notes.push(if fr {
                     format!(
                         "note : « {query} » désigne aussi {} ; précisez l'année, par ex. « Titre (1984) ».",
@@ -55,7 +58,7 @@ fn resolve(model: &StoredRecommender, query: &str, fr: bool, notes: &mut Vec<Str
             Ok(best.item)
         }
         SearchOutcome::NotFound { suggestions } => {
-            let list: Vec<String> = suggestions.iter().map(|m| model.film(m.item).label(fr)).collect();
+            let list: Vec<String> = suggestions.iter().map(|m| model.film(m.item).label(language)).collect();
             match (fr, list.is_empty()) {
                 (true, true) => bail!("aucun film ne correspond à « {query} »"),
                 (true, false) => {
@@ -74,7 +77,6 @@ fn split_titles(list: &str) -> Vec<&str> {
 
 pub fn run(ctx: &Context, args: &RecommendParams) -> Result<RecommendReport> {
     let language = args.locale.unwrap_or(ctx.config.locale);
-    let fr = language == Language::Fr;
     let n = args.n.unwrap_or(ctx.config.recommend.picks);
     anyhow::ensure!(n > 0, "--n must be at least 1");
     let run_dir = match &args.run {
@@ -89,16 +91,18 @@ pub fn run(ctx: &Context, args: &RecommendParams) -> Result<RecommendReport> {
 
     let mut notes = Vec::new();
     let likes: Vec<u32> = match (&args.title, &args.likes) {
-        (Some(title), _) => vec![resolve(&model, title, fr, &mut notes)?],
+        (Some(title), _) => vec![resolve(&model, title, language, &mut notes)?],
         (None, Some(list)) => {
             let titles = split_titles(list);
             anyhow::ensure!(!titles.is_empty(), "--likes needs at least one title");
-            titles.iter().map(|t| resolve(&model, t, fr, &mut notes)).collect::<Result<_>>()?
+            titles.iter().map(|t| resolve(&model, t, language, &mut notes)).collect::<Result<_>>()?
         }
         (None, None) => bail!("give a title or --likes"),
     };
     let exclude: HashSet<u32> = match &args.exclude {
-        Some(list) => split_titles(list).iter().map(|t| resolve(&model, t, fr, &mut notes)).collect::<Result<_>>()?,
+        Some(list) => {
+            split_titles(list).iter().map(|t| resolve(&model, t, language, &mut notes)).collect::<Result<_>>()?
+        }
         None => HashSet::new(),
     };
     let candidates: Option<HashSet<u32>> = match &args.candidates {
@@ -110,7 +114,7 @@ pub fn run(ctx: &Context, args: &RecommendParams) -> Result<RecommendReport> {
             } else {
                 spec.clone()
             };
-            Some(split_titles(&text).iter().map(|t| resolve(&model, t, fr, &mut notes)).collect::<Result<_>>()?)
+            Some(split_titles(&text).iter().map(|t| resolve(&model, t, language, &mut notes)).collect::<Result<_>>()?)
         }
         None => None,
     };
@@ -119,17 +123,17 @@ pub fn run(ctx: &Context, args: &RecommendParams) -> Result<RecommendReport> {
     let picks = model.for_likes(&likes, n, &exclude, candidates.as_ref());
     let lookup_ms = lookup.elapsed().as_secs_f64() * 1e3;
 
-    let title_of = |id: &str| model.item_of(id).map(|i| model.film(i).label(fr));
+    let title_of = |id: &str| model.item_of(id).map(|i| model.film(i).label(language));
     let shown = picks
         .iter()
         .map(|p| ShownPick {
-            title: model.film(p.item).label(fr),
+            title: model.film(p.item).label(language),
             film_id: model.film(p.item).film_id.clone(),
             reason: reasons::render(p.reason.kind, p.reason.detail.as_deref(), language, title_of),
         })
         .collect();
     Ok(RecommendReport {
-        liked: likes.iter().map(|&i| model.film(i).label(fr)).collect(),
+        liked: likes.iter().map(|&i| model.film(i).label(language)).collect(),
         picks: shown,
         asked: n,
         language,
@@ -155,8 +159,8 @@ pub struct RecommendReport {
     pub lookup_ms: f64,
 }
 
-/// One recommended film as people read it.
-#[derive(Debug, Clone)]
+/// One recommended film as people read it (and its IMDb id, for scripts).
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ShownPick {
     pub title: String,
     pub film_id: String,
@@ -171,6 +175,8 @@ impl Report for RecommendReport {
         metrics.insert("load_ms", self.load_ms);
         metrics.insert("lookup_ms", self.lookup_ms);
         metrics.insert("films", self.picks.iter().map(|p| p.film_id.clone()).collect::<Vec<_>>());
+        metrics.insert("picks", &self.picks);
+        metrics.insert("liked", &self.liked);
         metrics
     }
 
@@ -196,7 +202,8 @@ impl fmt::Display for RecommendReport {
             }
         }
         for (rank, p) in self.picks.iter().enumerate() {
-            writeln!(f, "  {}. {} — {}  [{}]", rank + 1, p.title, p.reason, p.film_id)?;
+            // The IMDb id stays in the metrics (structured logs): people read titles.
+            writeln!(f, "  {}. {} — {}", rank + 1, p.title, p.reason)?;
         }
         if self.picks.len() < self.asked {
             if fr {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::audience::{lang, load};
-use cinepicks_domain::Language;
+use cinepicks_domain::{Language, names, titles};
 use cinepicks_pipeline::audience::data::Profile;
 use cinepicks_pipeline::audience::model::Suggestion;
 
@@ -61,15 +61,15 @@ impl fmt::Display for SuggestReport {
             lang.pick("Pour un profil", "For a profile"),
             profile.age,
             lang.pick("ans", "years old"),
-            profile.gender,
-            profile.occupation
+            names::gender(&profile.gender, lang),
+            names::occupation(&profile.occupation, lang)
         )?;
         for (i, film) in self.films.iter().enumerate() {
             writeln!(
                 f,
                 "  {:>2}. {}  — {} {} {}, {} {}{} {} {} ({} {})",
                 i + 1,
-                film.title,
+                titles::readable_movielens_label(&film.title, lang),
                 lang.pick("adoré par", "loved by"),
                 lang.int(film.loved_by as i64),
                 lang.pick("spectateurs", "viewers"),

@@ -285,6 +285,7 @@ impl Trainer for RecommenderTrainer {
             seed: config.seed,
             threshold: config.positive_threshold,
             max_collaborative_items: config.max_collaborative_items,
+            min_co_liked_support: config.min_co_liked_support,
             ..Default::default()
         };
         let bars = TrainBars { bar: Mutex::new(None), last_log: Mutex::new(Instant::now()) };

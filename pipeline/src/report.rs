@@ -3,7 +3,6 @@
 //! French by default, English on request.
 
 mod drivers;
-pub mod names;
 mod sections;
 pub mod svg;
 

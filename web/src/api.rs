@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use cinepicks_domain::Language;
+use cinepicks_domain::{Language, titles};
 use cinepicks_pipeline::audience::model::AudienceError;
 use cinepicks_pipeline::popularity::dataset::Source;
 use cinepicks_pipeline::popularity::predict::{self as popularity, PredictError};
@@ -228,10 +228,7 @@ pub struct PredictionRequest {
 
 /// The title shown in a language.
 pub fn title(film: &film::Model, language: Language) -> &str {
-    match language {
-        Language::Fr => &film.display_title_fr,
-        Language::En => &film.primary_title,
-    }
+    film.title(language)
 }
 
 pub fn summary(film: &film::Model, language: Language) -> FilmSummary {
@@ -645,8 +642,9 @@ pub struct AudienceGroup {
     pub age_band: String,
     #[schema(example = "F")]
     pub gender: String,
+    /// Null when the group is every occupation of its age band and gender (too few people share one).
     #[schema(example = "artist")]
-    pub occupation: String,
+    pub occupation: Option<String>,
     /// Users of the data in the group.
     pub users: usize,
     /// The model's chance that the group loves the film (rates it 4.5 or 5).
@@ -741,7 +739,7 @@ pub async fn audience(
             })?;
             let (mean, groups) = stored.audience(film, n, min_group_users).map_err(Problem::internal)?;
             Ok(Json(FilmAudience {
-                film: stored.film_title(film).to_owned(),
+                film: titles::readable_movielens_label(stored.film_title(film), Language::En),
                 mean_p_loved: mean,
                 groups: groups
                     .into_iter()

@@ -13,8 +13,8 @@ use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 
 use cinepicks_domain::Language;
+use cinepicks_domain::names;
 use cinepicks_pipeline::recommend::picks::WeeklyPicks;
-use cinepicks_pipeline::report::names;
 use cinepicks_store::entities::film;
 
 use super::AppState;

@@ -13,7 +13,7 @@ use axum::routing::get;
 use maud::{Markup, html};
 
 use cinepicks_domain::Language;
-use cinepicks_pipeline::report::names;
+use cinepicks_domain::names;
 
 use super::AppState;
 use super::language::{PageLanguage, code};

@@ -5,9 +5,9 @@ use chrono::Datelike;
 
 use cinepicks_domain::IsoWeek;
 use cinepicks_domain::Language;
+use cinepicks_domain::names;
 use cinepicks_pipeline::recommend::picks::{PickReason, WeeklyPicks};
 use cinepicks_pipeline::recommend::reasons;
-use cinepicks_pipeline::report::names;
 use cinepicks_store::entities::film;
 
 /// One film as shown in a message.
@@ -145,42 +145,30 @@ impl Letter {
 }
 
 /// The cards of stored picks; `film_of` finds a film of the store by id (a film missing from the store, after
-/// a catalogue change, is shown by its id rather than dropped: the delivery promised five).
+/// a catalogue change, is left out: people are never shown an id).
 pub fn cards<'a>(
     picks: &WeeklyPicks,
     language: Language,
     film_of: impl Fn(&str) -> Option<&'a film::Model>,
 ) -> Vec<Card> {
-    let french = language == Language::Fr;
-    let title_of = |id: &str| film_of(id).map(|f| display_title(f, french));
+    let title_of = |id: &str| film_of(id).map(|f| f.title(language).to_owned());
     picks
         .films()
         .iter()
-        .map(|pick| {
-            let film = film_of(&pick.film_id);
-            Card {
-                title: film.map_or_else(|| pick.film_id.clone(), |f| display_title(f, french)),
-                year: film.and_then(|f| f.start_year),
-                genres: film
-                    .map(|f| {
-                        f.genre_list()
-                            .iter()
-                            .map(|g| names::genre(g, if french { Language::Fr } else { Language::En }))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                runtime_minutes: film.and_then(|f| f.runtime_minutes),
-                rating: film.and_then(|f| f.average_rating),
-                poster_url: film.and_then(|f| f.poster_url.clone()),
+        .filter_map(|pick| {
+            let film = film_of(&pick.film_id)?;
+            Some(Card {
+                title: film.title(language).to_owned(),
+                year: film.start_year,
+                genres: film.genre_list().iter().map(|g| names::genre(g, language)).collect(),
+                runtime_minutes: film.runtime_minutes,
+                rating: film.average_rating,
+                poster_url: film.poster_url.clone(),
                 reason: reason_text(&pick.reason, language, &title_of),
                 in_programme: pick.in_programme,
-            }
+            })
         })
         .collect()
-}
-
-fn display_title(f: &film::Model, french: bool) -> String {
-    if french { f.display_title_fr.clone() } else { f.primary_title.clone() }
 }
 
 /// Why a film is proposed, as a sentence.
@@ -193,11 +181,10 @@ pub fn reason_text(reason: &PickReason, language: Language, title_of: &impl Fn(&
             if *reason == reasons::ReasonKind::CoLiked {
                 return text;
             }
-            let liked = title_of(because_of).unwrap_or_else(|| because_of.clone());
-            if french {
-                format!("{text} — vous avez aimé « {liked} »")
-            } else {
-                format!("{text} — you liked “{liked}”")
+            match title_of(because_of) {
+                Some(liked) if french => format!("{text} — vous avez aimé « {liked} »"),
+                Some(liked) => format!("{text} — you liked “{liked}”"),
+                None => text,
             }
         }
         PickReason::TopRatedInGenre { genre } => {

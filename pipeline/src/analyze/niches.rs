@@ -288,8 +288,20 @@ pub fn mart(
             min_max(c::MEAN_WEIGHTED_RATING).alias(c::QUALITY_SCORE),
             min_max(c::APPETITE).alias(c::APPETITE_SCORE),
         ])
+        // With a catalogue, a niche without a film to programme is no recommendation, whatever its audience: no
+        // score, ranked last. (Without any catalogue, the audience's appetite alone still ranks the niches.)
         .with_column(
-            when(present.clone().gt(lit(0.0))).then(lit(100.0) * total / present).otherwise(lit(NULL)).alias(c::SCORE),
+            when(
+                present.clone().gt(lit(0.0)).and(
+                    col(c::CATALOGUE_FILMS)
+                        .fill_null(lit(0))
+                        .gt(lit(0))
+                        .or(col(c::CATALOGUE_FILMS).fill_null(lit(0)).sum().eq(lit(0))),
+                ),
+            )
+            .then(lit(100.0) * total / present)
+            .otherwise(lit(NULL))
+            .alias(c::SCORE),
         )
         .sort_by_exprs(
             [col(c::SCORE), col(c::NICHE)],
@@ -342,6 +354,7 @@ mod tests {
         assert_eq!(i64s(&niche(&out, "rated_dramas"), c::CATALOGUE_FILMS), [Some(1)]);
         assert_eq!(i64s(&niche(&out, "family_animation"), c::CATALOGUE_FILMS), [Some(1)]);
         assert_eq!(i64s(&niche(&out, "documentary"), c::CATALOGUE_FILMS), [Some(0)]);
+        assert_eq!(f64s(&niche(&out, "documentary"), c::SCORE), [None], "no film, no score");
         // Without MovieLens the score is the mean of supply and quality; ranks are 1..8.
         assert_eq!(f64s(&out, c::APPETITE_SCORE).iter().flatten().count(), 0);
         let mut ranks: Vec<_> = i64s(&out, c::RANK).into_iter().flatten().collect();

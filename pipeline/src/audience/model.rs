@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use super::data::{AGE_BANDS, AudienceData, Class, FilmStats, MlFilm, Profile, age_band, film_stats};
 use crate::evaluate::metrics::{RankingAccumulator, RankingMetrics};
 use crate::popularity::booster::{BoostParams, BoosterError, Objective, Trees};
-use crate::recommend::title_search::normalize;
+use crate::recommend::title_search::{movielens_variants, normalize, split_year};
+
+/// The weight, in users, of a group's parent (same age band and gender) in the group's shrunk chance.
+pub const GROUP_PRIOR_USERS: f32 = 20.0;
 
 /// `audience:` in the configuration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -33,7 +36,7 @@ impl Default for AudienceParams {
         Self {
             test_users: 0.2,
             min_ratings: 5,
-            min_group_users: 3,
+            min_group_users: 10,
             seed: 42,
             trees: BoostParams { rounds: 150, learning_rate: 0.1, max_depth: 6, ..Default::default() },
         }
@@ -418,8 +421,8 @@ pub enum AudienceError {
     Booster(#[from] BoosterError),
     #[error("cannot write or read {path}: {detail}")]
     File { path: PathBuf, detail: String },
-    #[error("no film titled {title:?} among the MovieLens films{suggestions}")]
-    UnknownFilm { title: String, suggestions: String },
+    #[error("no film titled {title:?} among the MovieLens films; did you mean: {}?", suggestions.join(", "))]
+    UnknownFilm { title: String, suggestions: Vec<String> },
     #[error("unknown occupation {occupation:?}: one of {known}")]
     UnknownOccupation { occupation: String, known: String },
     #[error("gender must be F or M, not {0:?}")]
@@ -483,7 +486,8 @@ impl TrainedAudience {
 pub struct GroupLift {
     pub age_band: &'static str,
     pub gender: &'static str,
-    pub occupation: String,
+    /// None: every occupation of the age band and gender (when too few people share one).
+    pub occupation: Option<String>,
     pub users: usize,
     pub p_loved: f32,
     /// P(loved | group) / mean P(loved) over every user of the data.
@@ -511,9 +515,6 @@ pub struct StoredAudience {
     stats: Vec<FilmStats>,
 }
 
-/// A representative age for each band (its middle).
-const BAND_AGES: [i32; 7] = [15, 21, 30, 40, 47, 52, 60];
-
 impl StoredAudience {
     pub fn load(run_dir: &Path) -> Result<Self, AudienceError> {
         let dir = run_dir.join(DIR);
@@ -534,11 +535,17 @@ impl StoredAudience {
 
     /// The film of a title ("Toy Story", "toy story (1995)"), the most rated when several match.
     pub fn find(&self, title: &str) -> Result<usize, AudienceError> {
-        let wanted = normalize(title);
+        // People type "The Godfather" or "Le Parrain (1972)"; MovieLens writes "Godfather, The (1972)".
+        let (query, year) = split_year(title);
+        let wanted = normalize(query);
         let bare = |t: &str| normalize(t.rsplit_once(" (").map_or(t, |(a, _)| a));
-        let mut hits: Vec<usize> = (0..self.films.len())
-            .filter(|&i| normalize(&self.films[i].title) == wanted || bare(&self.films[i].title) == wanted)
-            .collect();
+        let forms = |t: &str| -> Vec<String> {
+            let (without_year, _) = split_year(t);
+            movielens_variants(without_year).iter().map(|v| normalize(v)).collect()
+        };
+        let year_ok = |i: usize| year.is_none() || split_year(&self.films[i].title).1 == year;
+        let mut hits: Vec<usize> =
+            (0..self.films.len()).filter(|&i| year_ok(i) && forms(&self.films[i].title).contains(&wanted)).collect();
         if hits.is_empty() {
             hits = (0..self.films.len()).filter(|&i| normalize(&self.films[i].title).contains(&wanted)).collect();
         }
@@ -547,10 +554,9 @@ impl StoredAudience {
             let mut close: Vec<(f64, &str)> =
                 self.films.iter().map(|f| (strsim::jaro_winkler(&bare(&f.title), &wanted), f.title.as_str())).collect();
             close.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let list: Vec<&str> = close.iter().take(3).map(|c| c.1).collect();
             AudienceError::UnknownFilm {
                 title: title.to_owned(),
-                suggestions: format!("; did you mean: {}?", list.join(", ")),
+                suggestions: close.iter().take(3).map(|c| c.1.to_owned()).collect(),
             }
         })
     }
@@ -573,6 +579,11 @@ impl StoredAudience {
     }
 
     /// The groups most likely to love `film`, best first, with their lift over every user's mean.
+    ///
+    /// A group's chance is the mean of its members' predicted chances, shrunk toward its parent group (same age
+    /// band and gender, every occupation) as an empirical-Bayes estimate would: (n·group + k·parent) / (n + k)
+    /// with k = [`GROUP_PRIOR_USERS`]. So a group of four people cannot top an audience on the strength of
+    /// four answers, and groups under `min_group_users` members are not listed at all.
     pub fn audience(
         &self,
         film: usize,
@@ -581,39 +592,57 @@ impl StoredAudience {
     ) -> Result<(f32, Vec<GroupLift>), AudienceError> {
         let everyone = self.p_loved(&self.spec.profiles, film)?;
         let baseline = everyone.iter().sum::<f32>() / everyone.len().max(1) as f32;
-        let mut support: HashMap<(usize, bool, &str), usize> = HashMap::new();
-        for p in &self.spec.profiles {
-            *support.entry(p.group()).or_default() += 1;
+        let mut groups: HashMap<(usize, bool, &str), (usize, f32)> = HashMap::new();
+        let mut parents: HashMap<(usize, bool), (usize, f32)> = HashMap::new();
+        for (profile, &p) in self.spec.profiles.iter().zip(&everyone) {
+            let (band, female, occupation) = profile.group();
+            let g = groups.entry((band, female, occupation)).or_default();
+            *g = (g.0 + 1, g.1 + p);
+            let parent = parents.entry((band, female)).or_default();
+            *parent = (parent.0 + 1, parent.1 + p);
         }
-        let mut groups = Vec::new();
-        let mut profiles = Vec::new();
-        for (band, (name, _, _)) in AGE_BANDS.iter().enumerate() {
-            for (female, gender) in [(true, "F"), (false, "M")] {
-                for occ in &self.spec.space.occupations {
-                    let users = support.get(&(band, female, occ.as_str())).copied().unwrap_or(0);
-                    if users < min_group_users {
-                        continue;
-                    }
-                    groups.push((*name, gender, occ.clone(), users));
-                    profiles.push(Profile { age: BAND_AGES[band], gender: gender.to_owned(), occupation: occ.clone() });
-                }
-            }
-        }
-        let p = if profiles.is_empty() { Vec::new() } else { self.p_loved(&profiles, film)? };
+        let k = GROUP_PRIOR_USERS;
         let mut lifts: Vec<GroupLift> = groups
             .into_iter()
-            .zip(p)
-            .map(|((age_band, gender, occupation, users), p)| GroupLift {
-                age_band,
-                gender,
-                occupation,
-                users,
-                p_loved: p,
-                lift: if baseline > 0.0 { p / baseline } else { f32::NAN },
+            .filter(|(_, (users, _))| *users >= min_group_users.max(1))
+            .map(|((band, female, occupation), (users, sum))| {
+                let (parent_users, parent_sum) = parents[&(band, female)];
+                let parent = parent_sum / parent_users as f32;
+                let p = (sum + k * parent) / (users as f32 + k);
+                GroupLift {
+                    age_band: AGE_BANDS[band].0,
+                    gender: if female { "F" } else { "M" },
+                    occupation: Some(occupation.to_owned()),
+                    users,
+                    p_loved: p,
+                    lift: if baseline > 0.0 { p / baseline } else { f32::NAN },
+                }
             })
             .collect();
-        lifts.sort_by(|a, b| b.p_loved.total_cmp(&a.p_loved));
+        lifts.sort_by(|a, b| {
+            b.p_loved.total_cmp(&a.p_loved).then(b.users.cmp(&a.users)).then(a.occupation.cmp(&b.occupation))
+        });
         lifts.truncate(n);
+        // Too few people per occupation (a small dataset): the age band × gender groups complete the list.
+        if lifts.len() < n {
+            let mut broader: Vec<GroupLift> = parents
+                .into_iter()
+                .filter(|(_, (users, _))| *users >= min_group_users.max(1))
+                .map(|((band, female), (users, sum))| {
+                    let p = sum / users as f32;
+                    GroupLift {
+                        age_band: AGE_BANDS[band].0,
+                        gender: if female { "F" } else { "M" },
+                        occupation: None,
+                        users,
+                        p_loved: p,
+                        lift: if baseline > 0.0 { p / baseline } else { f32::NAN },
+                    }
+                })
+                .collect();
+            broader.sort_by(|a, b| b.p_loved.total_cmp(&a.p_loved).then(b.users.cmp(&a.users)));
+            lifts.extend(broader.into_iter().take(n - lifts.len()));
+        }
         Ok((baseline, lifts))
     }
 

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use arrow::array::{Array, AsArray, BooleanArray, Float64Array, Int32Array, ListArray, RecordBatch, StringArray};
 use arrow::datatypes::{Float64Type, Int32Type};
 use arrow::error::ArrowError;
+use cinepicks_domain::{Language, titles};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +23,8 @@ use crate::sources::imdb::columns as c;
 /// Lake column names added by the catalogue.
 pub mod columns {
     pub const FRENCH_TITLE: &str = "french_title";
-    /// The title to show a French audience: the French title when known, else the original.
+    /// The title to show a French audience: the French title when known, else the original one
+    /// ([`cinepicks_domain::titles::display_title`]).
     pub const DISPLAY_TITLE_FR: &str = "display_title_fr";
 }
 
@@ -271,7 +273,11 @@ fn to_batch(films: &[Film], dest: &Path) -> Result<RecordBatch, LakeError> {
         out.str(2, film.primary_title.as_deref());
         out.str(3, film.original_title.as_deref());
         out.str(4, french);
-        out.str(5, french.or(film.primary_title.as_deref()));
+        let shown = film
+            .primary_title
+            .as_deref()
+            .map(|primary| titles::display_title(Language::Fr, primary, film.original_title.as_deref(), french));
+        out.str(5, shown.or(french).or(film.original_title.as_deref()));
         out.i32(6, film.start_year);
         out.i32(7, film.runtime);
         out.list(8, film.genres.as_ref().map(|g| g.iter().map(String::as_str)));
@@ -488,7 +494,8 @@ mod tests {
         r.min_votes = 0;
         let out = catalogue(&titles, None, None, &r);
         assert_eq!(strs(&out, c::TITLE_ID), [Some("tt1".to_owned()), Some("tt2".to_owned())]);
-        assert_eq!(strs(&out, columns::DISPLAY_TITLE_FR)[1].as_deref(), Some("Amélie"));
+        // No French aka: French readers get the original title, not the international one.
+        assert_eq!(strs(&out, columns::DISPLAY_TITLE_FR)[1].as_deref(), Some("Le fabuleux destin d'Amélie Poulain"));
         assert_eq!(out.column(c::NUM_VOTES).unwrap().null_count(), 2);
     }
 

@@ -54,6 +54,9 @@ pub struct Spec {
     pub interval_coverage: f64,
     /// Mean of each target over the training films.
     pub means: [f64; 2],
+    /// The years and budgets learnt from (absent from runs made before it was recorded).
+    #[serde(default)]
+    pub ranges: super::training::TrainingRanges,
 }
 
 /// The manifest of the model files: what they are, what made them, how well they do.
@@ -110,6 +113,7 @@ pub fn write(
         intervals: [trained.metrics.targets[0].interval, trained.metrics.targets[1].interval],
         interval_coverage: params.interval,
         means: [trained.metrics.targets[0].mean, trained.metrics.targets[1].mean],
+        ranges: trained.ranges.clone(),
     };
     write_json(&dir.join(SPEC), &spec)?;
 

@@ -7,7 +7,7 @@ use super::artefacts::{ArtefactError, KnownPerson, StoredPopularity};
 use super::dataset::{Film, Source};
 use super::features::Role;
 use crate::recommend::title_search::normalize;
-use cinepicks_domain::Language;
+use cinepicks_domain::{Language, names};
 
 /// The traits of a film to predict, as a programmer types them.
 #[derive(Debug, Clone, Default)]
@@ -38,7 +38,10 @@ pub struct Estimate {
 #[derive(Debug, Clone, Serialize)]
 pub struct Reason {
     pub feature: String,
+    /// The feature's value as the model saw it (a budget's logarithm, 0 or 1 for a genre…).
     pub value: f32,
+    /// The value as typed, when the feature transforms it (the budget): echoed rather than recomputed.
+    pub typed: Option<f64>,
     pub quality: f32,
     pub audience: f32,
 }
@@ -63,6 +66,15 @@ pub struct Prediction {
     pub people: Vec<PersonMatch>,
     /// Genres, countries… of the query that the model has no column for.
     pub ignored: Vec<String>,
+    /// Traits of the query outside what the model learnt from: its answer there is an extrapolation.
+    pub outside: Vec<Outside>,
+}
+
+/// A trait of the query outside the span of the training films.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Outside {
+    Year { asked: i32, first: i32, last: i32 },
+    Budget { asked: f64, lowest: f64, highest: f64 },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -182,7 +194,13 @@ impl StoredPopularity {
             .names
             .iter()
             .enumerate()
-            .map(|(i, name)| Reason { feature: name.clone(), value: x[i], quality: cq[i], audience: ca[i] })
+            .map(|(i, name)| Reason {
+                feature: name.clone(),
+                value: x[i],
+                typed: (name == "log_budget").then_some(query.budget).flatten(),
+                quality: cq[i],
+                audience: ca[i],
+            })
             .filter(|r| r.quality != 0.0 || r.audience != 0.0)
             .collect();
         // Ranked by their weight on quality and audience together, each relative to its target's spread.
@@ -192,6 +210,18 @@ impl StoredPopularity {
             (b.quality.abs() / sq + b.audience.abs() / sa).total_cmp(&(a.quality.abs() / sq + a.audience.abs() / sa))
         });
         reasons.truncate(top);
+        let ranges = &self.spec.ranges;
+        let mut outside = Vec::new();
+        if let Some((first, last)) = ranges.years
+            && !(first..=last).contains(&query.year)
+        {
+            outside.push(Outside::Year { asked: query.year, first, last });
+        }
+        if let (Some((lowest, highest)), Some(asked)) = (ranges.budgets, query.budget)
+            && !(lowest..=highest).contains(&asked)
+        {
+            outside.push(Outside::Budget { asked, lowest, highest });
+        }
         Ok(Prediction {
             source,
             quality,
@@ -200,28 +230,67 @@ impl StoredPopularity {
             reasons,
             people,
             ignored,
+            outside,
         })
     }
 }
 
-/// A feature in words: `runtime` → "durée (110 min)".
+/// A feature in words, true of the input as given: `runtime` → "durée (110 min)", `language:en` at 0 → "langue
+/// originale autre que l'anglais", a budget as it was typed.
 pub fn describe(reason: &Reason, lang: Language) -> String {
     let v = reason.value;
     let (prefix, rest) = reason.feature.split_once(':').unwrap_or(("", reason.feature.as_str()));
     let known = !v.is_nan();
+    let has = v > 0.0;
     match (prefix, rest) {
-        ("genre", g) => format!(
-            "{} {g}",
-            lang.pick(if v > 0.0 { "genre" } else { "pas de genre" }, if v > 0.0 { "genre" } else { "not" })
-        ),
-        ("keyword", k) => format!("{} « {} »", lang.pick("mot-clé", "keyword"), k.replace('_', " ")),
-        ("country", c) => format!("{} {c}", lang.pick("pays", "country")),
-        ("language", l) => format!("{} {l}", lang.pick("langue originale", "original language")),
+        ("genre", g) => {
+            let g = names::genre(g, lang);
+            match (lang, has) {
+                (Language::Fr, true) => format!("genre {g}"),
+                (Language::Fr, false) => format!("pas du genre {g}"),
+                (Language::En, true) => format!("genre {g}"),
+                (Language::En, false) => format!("not {g}"),
+            }
+        }
+        ("keyword", k) => {
+            let k = k.replace('_', " ");
+            let shown = names::keyword(&k, lang).unwrap_or(k);
+            match (lang, has) {
+                (Language::Fr, true) => format!("mot-clé « {shown} »"),
+                (Language::Fr, false) => format!("sans le mot-clé « {shown} »"),
+                (Language::En, true) => format!("keyword \"{shown}\""),
+                (Language::En, false) => format!("without the keyword \"{shown}\""),
+            }
+        }
+        ("country", c) => {
+            let c = names::country(c, lang);
+            match (lang, has) {
+                (Language::Fr, true) => format!("pays de production : {c}"),
+                (Language::Fr, false) => format!("pays de production autre que {c}"),
+                (Language::En, true) => format!("production country: {c}"),
+                (Language::En, false) => format!("not produced in {c}"),
+            }
+        }
+        ("language", l) => {
+            let l = names::language(l, lang);
+            match (lang, has) {
+                (Language::Fr, true) => format!("langue originale : {l}"),
+                (Language::Fr, false) => {
+                    let article = if l.starts_with(['a', 'e', 'i', 'o', 'u', 'é']) { "l'" } else { "le " };
+                    format!("langue originale autre que {article}{l}")
+                }
+                (Language::En, true) => format!("original language: {l}"),
+                (Language::En, false) => format!("original language other than {l}"),
+            }
+        }
         ("type", t) => format!("{} {t}", lang.pick("type", "type")),
         (_, "runtime") if known => format!("{} ({} min)", lang.pick("durée", "runtime"), v.round()),
         (_, "year") if known => format!("{} {}", lang.pick("année", "year"), v),
         (_, "decade") if known => format!("{} {}", lang.pick("décennie", "decade"), v),
-        (_, "log_budget") if known => format!("{} ({})", lang.pick("budget", "budget"), lang.num(v.exp() as f64, 0)),
+        (_, "log_budget") if known => {
+            let budget = reason.typed.unwrap_or_else(|| f64::from(v).exp());
+            format!("{} ({} $)", lang.pick("budget", "budget"), lang.num(budget, 0))
+        }
         (_, "genre_count") => format!("{} ({v})", lang.pick("nombre de genres", "number of genres")),
         (_, "keyword_count") => format!("{} ({v})", lang.pick("nombre de mots-clés", "number of keywords")),
         (_, "credited_people") if known => format!("{} ({v})", lang.pick("personnes créditées", "credited people")),

@@ -126,6 +126,25 @@ pub struct TrainedPopularity {
     pub metrics: PopularityMetrics,
     /// Rows (encoded for the final models) and the final models' predictions, for checks by other tools.
     pub check: CheckRows,
+    pub ranges: TrainingRanges,
+}
+
+/// The span of the traits the models learnt from, so that a prediction outside it can say so.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRanges {
+    pub years: Option<(i32, i32)>,
+    pub budgets: Option<(f64, f64)>,
+}
+
+impl TrainingRanges {
+    pub fn of(films: &[Film]) -> Self {
+        let span = |values: &mut dyn Iterator<Item = f64>| {
+            values.fold(None, |acc: Option<(f64, f64)>, v| Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v)))))
+        };
+        let years = span(&mut films.iter().filter_map(|f| f.year).map(f64::from)).map(|(a, b)| (a as i32, b as i32));
+        let budgets = span(&mut films.iter().filter_map(|f| f.budget).filter(|b| *b > 0.0));
+        Self { years, budgets }
+    }
 }
 
 /// A sample of encoded films with the final models' predictions.
@@ -336,7 +355,8 @@ pub fn train(
         seconds_evaluation,
         seconds_final_fit,
     };
-    Ok(TrainedPopularity { source: data.source, space, models, tracks, metrics, check })
+    let ranges = TrainingRanges::of(films);
+    Ok(TrainedPopularity { source: data.source, space, models, tracks, metrics, check, ranges })
 }
 
 /// Mean |SHAP| per feature over the sample, largest first (features that never matter are left out).

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use cinepicks_domain::RunManifest;
+use cinepicks_domain::{Language, RunManifest, titles};
 use polars::prelude::*;
 
 use super::reasons::{Reason, ReasonKind};
@@ -142,10 +142,14 @@ pub struct StoredFilm {
 }
 
 impl StoredFilm {
-    /// "Title (year)" in the audience's language (the French title when there is one and French is asked).
-    pub fn label(&self, french: bool) -> String {
-        let title =
-            if french { self.french_title.as_deref().unwrap_or(&self.primary_title) } else { &self.primary_title };
+    /// "Title (year)" in the audience's language ([`titles::display_title`]).
+    pub fn label(&self, language: Language) -> String {
+        let title = titles::display_title(
+            language,
+            &self.primary_title,
+            Some(&self.original_title),
+            self.french_title.as_deref(),
+        );
         match self.year {
             Some(y) => format!("{title} ({y})"),
             None => title.to_owned(),

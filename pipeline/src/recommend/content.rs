@@ -108,6 +108,13 @@ impl FeatureTable {
         }
     }
 
+    /// True when the feature's label can be shown: a person whose name the data gave (real dumps are not
+    /// closed: crews reference people missing from name.basics, whose label stays their id), or any other field.
+    pub fn is_named(&self, feature: u32) -> bool {
+        let f = feature as usize;
+        !matches!(self.fields[f], Field::Director | Field::Cast | Field::Writer) || self.labels[f] != self.keys[f]
+    }
+
     pub fn n_features(&self) -> usize {
         self.fields.len()
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use super::Csr;
-use super::title_search::{movielens_title_variants, normalize, split_year};
+use super::title_search::{movielens_variants, normalize, split_year};
 use crate::lake::{table_path, tables};
 use crate::sources::imdb::columns as imdb;
 use crate::sources::movielens::columns as ml;
@@ -243,7 +243,7 @@ pub fn match_by_title(movies: &mut [MlMovie], films: &[ImdbFilm]) -> usize {
     for m in movies.iter_mut().filter(|m| m.film_id.is_none()) {
         let (title, year_in_title) = split_year(&m.title);
         let Some(year) = m.year.or(year_in_title) else { continue };
-        let variants: Vec<String> = movielens_title_variants(title).iter().map(|v| normalize(v)).collect();
+        let variants: Vec<String> = movielens_variants(title).iter().map(|v| normalize(v)).collect();
         'years: for y in [year, year - 1, year + 1] {
             for v in &variants {
                 if let Some(found) = by_key.get(&(v.clone(), y)) {

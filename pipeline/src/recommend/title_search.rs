@@ -47,57 +47,7 @@ fn push_char(out: &mut String, c: char, space: &mut bool) {
     }
 }
 
-/// Splits a trailing `(year)` off a query or a MovieLens title: `"Dune (2021)"` → (`"Dune"`, Some(2021)).
-pub fn split_year(query: &str) -> (&str, Option<i32>) {
-    let t = query.trim();
-    if let Some(rest) = t.strip_suffix(')')
-        && let Some((title, inner)) = rest.rsplit_once('(')
-    {
-        let inner = inner.trim();
-        if inner.len() == 4
-            && let Ok(year) = inner.parse::<i32>()
-            && (1870..=2100).contains(&year)
-        {
-            return (title.trim_end(), Some(year));
-        }
-    }
-    (t, None)
-}
-
-/// Articles MovieLens moves to the end of a title ("Matrix, The").
-const TRAILING_ARTICLES: [&str; 22] = [
-    "The", "A", "An", "Les", "La", "Le", "L'", "Il", "Lo", "I", "Gli", "El", "Los", "Las", "Das", "Der", "Die", "Den",
-    "Det", "De", "Het", "Une",
-];
-
-/// The titles a MovieLens title may stand for: "City of Lost Children, The (Cité des enfants perdus, La)"
-/// gives "The City of Lost Children" and "La Cité des enfants perdus".
-pub fn movielens_title_variants(title_without_year: &str) -> Vec<String> {
-    let mut parts = vec![];
-    let t = title_without_year.trim();
-    // An alternative title in parentheses at the end ("a.k.a." included).
-    if let Some(rest) = t.strip_suffix(')')
-        && let Some((main, alt)) = rest.rsplit_once(" (")
-    {
-        parts.push(main.trim().to_owned());
-        parts.push(alt.trim_start_matches("a.k.a. ").trim().to_owned());
-    } else {
-        parts.push(t.to_owned());
-    }
-    let mut out = Vec::new();
-    for p in parts {
-        let mut moved = None;
-        if let Some((head, article)) = p.rsplit_once(", ")
-            && TRAILING_ARTICLES.contains(&article)
-        {
-            moved =
-                Some(if article.ends_with('\'') { format!("{article}{head}") } else { format!("{article} {head}") });
-        }
-        out.extend(moved);
-        out.push(p);
-    }
-    out
-}
+pub use cinepicks_domain::titles::{movielens_variants, split_year};
 
 /// One searchable film.
 #[derive(Debug, Clone)]
@@ -143,6 +93,8 @@ pub struct TitleIndex {
 
 /// Below this similarity a title is not offered as a suggestion.
 const SUGGESTION_FLOOR: f32 = 0.6;
+/// The score of a film found because its title begins with the query.
+const PREFIX_SCORE: f32 = 0.95;
 /// At or above this similarity an approximate title is taken as the one meant (a typo).
 const TYPO_ACCEPT: f32 = 0.93;
 
@@ -223,7 +175,26 @@ impl TitleIndex {
                 return SearchOutcome::Found { best, same_title };
             }
         }
-        // 2. Approximate titles among films sharing a word (or a word's first letters) with the query.
+        // 2. Titles that begin with the query's words ("Nosferatu" → "Nosferatu, eine Symphonie des Grauens",
+        // "Hotel Transylvania 4" → "Hotel Transylvania 4: Transformania"): the film, when only one begins so.
+        let mut beginning = self.beginning_with(&q);
+        beginning.retain(|&e| year_ok(e, 1));
+        let mut films: Vec<u32> = beginning.iter().map(|&e| self.entries[e as usize].item).collect();
+        films.sort_unstable();
+        films.dedup();
+        if films.len() == 1 {
+            return SearchOutcome::Found { best: self.to_match(beginning[0], PREFIX_SCORE), same_title: Vec::new() };
+        }
+        // Several films begin so ("Hotel Transylvania" → its sequels): the person chooses; none is taken for a typo.
+        if films.len() > 1 && exact.is_empty() {
+            let mut offered: Vec<(u32, f32)> = beginning.iter().map(|&e| (e, PREFIX_SCORE)).collect();
+            self.sort(&mut offered);
+            offered.truncate(5);
+            return SearchOutcome::NotFound {
+                suggestions: offered.into_iter().map(|(e, s)| self.to_match(e, s)).collect(),
+            };
+        }
+        // 3. Approximate titles among films sharing a word (or a word's first letters) with the query.
         let mut scored = self.approximate(&q);
         scored.retain(|&(e, _)| year_ok(e, 1));
         self.sort(&mut scored);
@@ -233,12 +204,25 @@ impl TitleIndex {
             return SearchOutcome::Found { best: self.to_match(e, s), same_title: Vec::new() };
         }
         // Suggestions ignore the year (it may be the part that is wrong), but prefer titles of that year.
-        let mut suggestions =
+        let mut suggestions: Vec<(u32, f32)> =
             if exact.is_empty() { self.approximate(&q) } else { exact.iter().map(|&e| (e, 1.0)).collect() };
         suggestions.retain(|&(_, s)| s >= SUGGESTION_FLOOR);
         self.sort(&mut suggestions);
         suggestions.truncate(5);
         SearchOutcome::NotFound { suggestions: suggestions.into_iter().map(|(e, s)| self.to_match(e, s)).collect() }
+    }
+
+    /// Entries with a title that begins with the words of `q` (whole words).
+    fn beginning_with(&self, q: &str) -> Vec<u32> {
+        let first = q.split(' ').next().unwrap_or(q);
+        let prefix = format!("{q} ");
+        self.words
+            .get(first)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&e| self.entries[e as usize].names.iter().any(|n| n.starts_with(&prefix)))
+            .collect()
     }
 
     /// Entries scored by their best title's similarity to `q`.
@@ -322,6 +306,26 @@ mod tests {
     }
 
     #[test]
+    fn a_title_beginning_with_the_query_is_the_film_when_it_is_the_only_one() {
+        let mut idx = index();
+        idx.add(5, ["Nosferatu: A Symphony of Horror", "Nosferatu, eine Symphonie des Grauens"], Some(1922), 90_000.0);
+        idx.add(6, ["Hotel Transylvania 4: Transformania", "Hotel Transylvania: Transformania"], Some(2022), 40_000.0);
+        idx.add(7, ["Hotel Transylvania 2"], Some(2015), 150_000.0);
+        assert_eq!(found(idx.search("Nosferatu")), 5);
+        assert_eq!(found(idx.search("nosferatu (1922)")), 5);
+        assert_eq!(found(idx.search("Hotel Transylvania 4")), 6);
+        // Two films begin with "Hotel Transylvania": both are offered, none is taken.
+        match idx.search("Hotel Transylvania") {
+            SearchOutcome::NotFound { suggestions } => {
+                let mut items: Vec<u32> = suggestions.iter().map(|m| m.item).collect();
+                items.sort_unstable();
+                assert_eq!(items, [6, 7]);
+            }
+            other => panic!("ambiguous: {other:?}"),
+        }
+    }
+
+    #[test]
     fn titles_are_folded_to_lowercase_without_accents_or_punctuation() {
         assert_eq!(normalize("  Amélie (Le Fabuleux…)  "), "amelie le fabuleux");
         assert_eq!(normalize("Œdipe & Cœur"), "oedipe and coeur");
@@ -359,14 +363,5 @@ mod tests {
             SearchOutcome::Found { best, .. } => panic!("a weak match must not be taken as the film: {best:?}"),
         }
         assert_eq!(idx.search("zzzz qqqq"), SearchOutcome::NotFound { suggestions: Vec::new() });
-    }
-
-    #[test]
-    fn movielens_titles_give_their_usual_forms() {
-        let v = movielens_title_variants("City of Lost Children, The (Cité des enfants perdus, La)");
-        assert!(v.contains(&"The City of Lost Children".to_owned()), "{v:?}");
-        assert!(v.contains(&"La Cité des enfants perdus".to_owned()), "{v:?}");
-        assert_eq!(split_year("Toy Story (1995)"), ("Toy Story", Some(1995)));
-        assert_eq!(split_year("1917"), ("1917", None));
     }
 }

@@ -47,6 +47,9 @@ pub struct TrainOptions {
     pub content: ContentParams,
     /// Most items EASE models (its matrix is dense: 4 bytes × items²).
     pub max_collaborative_items: usize,
+    /// Fewest people who liked both films for the crowd to count in their neighbourhood (and for "people who
+    /// liked X also liked it" to be said); a film liked by fewer leans on content alone.
+    pub min_co_liked_support: u32,
 }
 
 impl Default for TrainOptions {
@@ -58,6 +61,7 @@ impl Default for TrainOptions {
             threshold: 4.0,
             content: ContentParams::default(),
             max_collaborative_items: 15_000,
+            min_co_liked_support: 10,
         }
     }
 }
@@ -308,24 +312,31 @@ pub fn train(lake: &Path, options: &TrainOptions, progress: &dyn Progress) -> Re
     // Even when validation prefers the crowd alone, content keeps a sliver of weight so that films nobody
     // rated still get neighbours (ranked after the co-liked ones when both exist).
     let publish_weight = weight.min(0.99);
+    let likers = ratings.as_ref().map(|r| r.map_values(|v| if v >= options.threshold { 1.0 } else { 0.0 }).transpose());
+    let min_support = options.min_co_liked_support;
     let similar: Vec<Vec<SimilarFilm>> = (0..n_catalogue)
         .into_par_iter()
         .map(|i| {
-            let cf = ease_model.as_ref().map(|e| e.similar_items(i as u32, options.pool)).unwrap_or_default();
+            // The crowd's say grows with the evidence: none below the minimum support, then n / (n + minimum)
+            // of the tuned weight, so a film liked by a handful of people leans on its director and cast.
+            let liked_by = likers.as_ref().map_or(0, |l| l.row_len(i) as u32);
+            let supported = |j: u32| likers.as_ref().is_some_and(|l| co_count(l, i, j as usize) >= min_support);
+            let (cf, w) = match &ease_model {
+                Some(ease) if liked_by >= min_support.max(1) => {
+                    let mut cf = ease.similar_items(i as u32, options.pool);
+                    cf.retain(|s| supported(s.item));
+                    let evidence = liked_by as f32 / (liked_by + min_support) as f32;
+                    (cf, publish_weight * evidence)
+                }
+                _ => (Vec::new(), 0.0),
+            };
             let ct = &catalogue_content[i];
-            blend_neighbours_detailed(&cf, ct, publish_weight, options.neighbours, |j| (j as usize) < n_catalogue)
+            blend_neighbours_detailed(&cf, ct, w, options.neighbours, |j| (j as usize) < n_catalogue)
                 .into_iter()
                 .map(|b| SimilarFilm {
                     neighbour: b.item,
                     score: b.score,
-                    reason: neighbour_reason(
-                        &features,
-                        i,
-                        b.item as usize,
-                        &films[i].film_id,
-                        b.collaborative,
-                        b.content,
-                    ),
+                    reason: neighbour_reason(&features, i, b.item as usize, &films[i].film_id, b.collaborative > 0.0),
                 })
                 .collect()
         })
@@ -334,4 +345,23 @@ pub fn train(lake: &Path, options: &TrainOptions, progress: &dyn Progress) -> Re
     metrics.similar_rows = similar.iter().map(Vec::len).sum();
     metrics.seconds_total = started.elapsed().as_secs_f64();
     Ok(TrainedRecommender { films, similar, features, metrics })
+}
+
+/// People who liked both items `a` and `b`: the size of the intersection of two sorted rows of `likers`
+/// (items × users).
+fn co_count(likers: &Csr, a: usize, b: usize) -> u32 {
+    let (x, y) = (likers.row(a).0, likers.row(b).0);
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }

@@ -3,11 +3,11 @@
 
 use polars::prelude::*;
 
-use super::names::{country, genre};
 use super::svg::{self, Bar, Line, PALETTE, Stacked};
 use super::{Chart, KeyFigure, Language, ReportInput, Section};
 use crate::analyze::{MARTS, actors as ac, ages as ag, audience as au, best_rated as br, countries as co};
 use crate::analyze::{genres_money as gm, niches as ni, runtime as rt, series_vs_films as sv};
+use cinepicks_domain::names::{country, genre};
 
 // ------------------------------------------------------------------ frame helpers
 
@@ -261,9 +261,59 @@ fn countries(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
             lang.pct(shares[pos].unwrap_or(0.0), 1)
         ));
     }
-    // Leaders per decade, for the table and the change over time.
-    let by_decade =
-        sorted(&rows(&src, col(c::DECADE).is_not_null()), &[c::DECADE, c::RANK, c::COUNTRY], &[true, false, false]);
+    // Leaders per decade, for the table and the change over time, each decade from the source that covers more
+    // of its films (TMDB lists few films before the 1960s, the akas of IMDb many).
+    let per_decade = rows(df, col(c::DECADE).is_not_null());
+    let mut bases: Vec<(i64, String, f64)> = Vec::new();
+    for ((d, src_name), (n, share)) in i64s(&per_decade, c::DECADE)
+        .into_iter()
+        .zip(strs(&per_decade, c::SOURCE))
+        .zip(i64s(&per_decade, c::FILMS).into_iter().zip(f64s(&per_decade, c::SHARE)))
+    {
+        if let (Some(d), Some(n), Some(share)) = (d, n, share.filter(|x| *x > 0.0)) {
+            let base = n as f64 / share;
+            match bases.iter_mut().find(|(bd, bs, _)| *bd == d && *bs == src_name) {
+                Some(entry) => entry.2 = entry.2.max(base),
+                None => bases.push((d, src_name, base)),
+            }
+        }
+    }
+    let mut chosen: Vec<(i64, String)> = Vec::new();
+    for (d, src_name, base) in &bases {
+        let better = bases
+            .iter()
+            .any(|(od, os, ob)| od == d && os != src_name && (*ob > *base || (*ob == *base && os == source)));
+        if !better {
+            chosen.push((*d, src_name.clone()));
+        }
+    }
+    let from_other_source: Vec<i64> =
+        chosen.iter().filter(|(_, src_name)| src_name != source).map(|(d, _)| *d).collect();
+    let by_decade = match chosen
+        .iter()
+        .map(|(d, src_name)| col(c::DECADE).eq(lit(*d as i32)).and(eq(c::SOURCE, src_name)))
+        .reduce(|a, b| a.or(b))
+    {
+        Some(keep) => sorted(&rows(&per_decade, keep), &[c::DECADE, c::RANK, c::COUNTRY], &[true, false, false]),
+        None => per_decade.clear(),
+    };
+    if let (Some(first), Some(last)) = (from_other_source.iter().min(), from_other_source.iter().max()) {
+        let span = match (lang, first == last) {
+            (Language::Fr, true) => format!("Dans les années {first}"),
+            (Language::Fr, false) => format!("Des années {first} aux années {last}"),
+            (Language::En, true) => format!("In the {first}s"),
+            (Language::En, false) => format!("From the {first}s to the {last}s"),
+        };
+        s.notes.push(format!(
+            "{span}, {}",
+            lang.pick(
+                "TMDB compte trop peu de films : l'origine des films y est lue dans title.akas (la région du titre \
+                 original).",
+                "TMDB lists too few films: a film's origin is read from title.akas there (the region of its original \
+                 title).",
+            ),
+        ));
+    }
     let decades: Vec<i64> = {
         let mut d: Vec<i64> = i64s(&by_decade, c::DECADE).into_iter().flatten().collect();
         d.dedup();
@@ -283,29 +333,42 @@ fn countries(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
         row.resize(4, String::new());
         table.push(row);
     }
-    if let (Some(last), Some(first)) = (decades.first(), decades.iter().rev().find(|d| **d >= 1920).or(decades.last()))
+    // A decade's leader is read only on a base of at least MIN_BASE films (four TMDB films of the 1920s say
+    // nothing), with that base, and a tie is said as a tie.
+    const MIN_BASE: f64 = 30.0;
+    let leaders_of = |d: i64| -> Option<(String, f64)> {
+        let in_d = rows(&by_decade, col(c::DECADE).eq(lit(d as i32)));
+        let (names, counts, shares) = (strs(&in_d, c::COUNTRY), i64s(&in_d, c::FILMS), f64s(&in_d, c::SHARE));
+        let top = counts.first().copied().flatten()?;
+        let base = top as f64 / shares.first().copied().flatten().filter(|s| *s > 0.0)?;
+        let tied: Vec<String> =
+            names.iter().zip(&counts).take_while(|(_, n)| **n == Some(top)).map(|(n, _)| country(n, lang)).collect();
+        let shown = match tied.len() {
+            1 => tied[0].clone(),
+            _ => format!("{} ({})", tied.join(lang.pick(" et ", " and ")), lang.pick("ex aequo", "tied")),
+        };
+        (base >= MIN_BASE).then_some((shown, base))
+    };
+    let readable: Vec<(i64, (String, f64))> =
+        decades.iter().rev().filter(|d| **d >= 1920).filter_map(|d| leaders_of(*d).map(|l| (*d, l))).collect();
+    if let (Some((first, (a, base_a))), Some((last, (b, base_b)))) = (readable.first(), readable.last())
+        && first != last
     {
-        let leader = |d: i64| strs(&rows(&by_decade, col(c::DECADE).eq(lit(d as i32))), c::COUNTRY).into_iter().next();
-        if let (Some(a), Some(b)) = (leader(*first), leader(*last))
-            && first != last
-        {
-            s.reading.push(
-                format!(
-                    "{} {} : {} ; {} {} : {}.",
-                    lang.pick("Premier producteur dans", "Leading producer in"),
-                    decade_name(lang, *first),
-                    country(&a, lang),
-                    lang.pick("dans", "in"),
-                    decade_name(lang, *last),
-                    if a == b {
-                        format!("{} {}", lang.pick("toujours", "still"), country(&b, lang))
-                    } else {
-                        country(&b, lang)
-                    }
-                )
-                .replace(" :", lang.pick(" :", ":")),
-            );
-        }
+        let on = |base: f64| format!("{} {} {}", lang.pick("sur", "out of"), lang.int(base.round() as i64), "films");
+        s.reading.push(
+            format!(
+                "{} {} ({}) : {} ; {} {} ({}) : {}.",
+                lang.pick("Premier producteur dans", "Leading producer in"),
+                decade_name(lang, *first),
+                on(*base_a),
+                a,
+                lang.pick("dans", "in"),
+                decade_name(lang, *last),
+                on(*base_b),
+                if a == b { format!("{} {}", lang.pick("toujours", "still"), b) } else { b.clone() }
+            )
+            .replace(" :", lang.pick(" :", ":")),
+        );
     }
     s.table = Some((
         vec![
@@ -336,14 +399,47 @@ fn countries(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
 
 // ------------------------------------------------------------------ 2. actors
 
+/// "3 acteurs plus présents n'ont pas de nom…": people ranked higher than the first named one, whom the
+/// extract of name.basics does not name.
+fn unnamed_ahead(lang: Language, actor: bool, n: usize) -> String {
+    match (lang, actor, n) {
+        (Language::Fr, true, 1) => {
+            "Un acteur plus présent n'a pas de nom dans cet extrait de name.basics ; il n'est pas montré.".into()
+        }
+        (Language::Fr, false, 1) => {
+            "Une actrice plus présente n'a pas de nom dans cet extrait de name.basics ; elle n'est pas montrée.".into()
+        }
+        (Language::Fr, true, n) => format!(
+            "{n} acteurs plus présents n'ont pas de nom dans cet extrait de name.basics ; ils ne sont pas montrés."
+        ),
+        (Language::Fr, false, n) => format!(
+            "{n} actrices plus présentes n'ont pas de nom dans cet extrait de name.basics ; elles ne sont pas montrées."
+        ),
+        (Language::En, true, 1) => {
+            "One more present actor has no name in this extract of name.basics and is not shown.".into()
+        }
+        (Language::En, false, 1) => {
+            "One more present actress has no name in this extract of name.basics and is not shown.".into()
+        }
+        (Language::En, true, n) => {
+            format!("{n} more present actors have no name in this extract of name.basics and are not shown.")
+        }
+        (Language::En, false, n) => {
+            format!("{n} more present actresses have no name in this extract of name.basics and are not shown.")
+        }
+    }
+}
+
 fn actors(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
     use ac::columns as c;
     let mut s = base_section(input, lang, "actors");
-    let overall = rows(df, eq(c::SCOPE, ac::SCOPE_OVERALL));
-    let person = |r: &DataFrame, i: usize| -> String {
-        let name = strs(r, c::NAME).get(i).cloned().unwrap_or_default();
-        if name.is_empty() { strs(r, c::PERSON_ID).get(i).cloned().unwrap_or_default() } else { name }
-    };
+    // Real dumps are not closed: principals credit people missing from name.basics. They are never shown by
+    // id: rankings skip them, and the reading says how many ranked higher.
+    let has_name = col(c::NAME).is_not_null().and(col(c::NAME).neq(lit("")));
+    let named = rows(df, has_name.clone());
+    let overall_all = rows(df, eq(c::SCOPE, ac::SCOPE_OVERALL));
+    let overall = rows(&named, eq(c::SCOPE, ac::SCOPE_OVERALL));
+    let person = |r: &DataFrame, i: usize| -> String { strs(r, c::NAME).get(i).cloned().unwrap_or_default() };
     let mut bars = Vec::new();
     for (cat, color) in [(crate::analyze::ACTOR, PALETTE[1]), (crate::analyze::ACTRESS, PALETTE[0])] {
         let r = sorted(&rows(&overall, eq(c::CATEGORY, cat)), &[c::RANK], &[false]);
@@ -358,10 +454,23 @@ fn actors(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
             });
         }
         if r.height() > 0 {
-            let who = if cat == crate::analyze::ACTOR {
-                lang.pick("L'acteur le plus présent est", "The most present actor is")
-            } else {
-                lang.pick("L'actrice la plus présente est", "The most present actress is")
+            let top_rank = first_i64(&r, c::RANK).unwrap_or(1);
+            let ahead = rows(
+                &overall_all,
+                eq(c::CATEGORY, cat).and(col(c::RANK).lt(lit(top_rank))).and(has_name.clone().not()),
+            )
+            .height();
+            let who = match (cat == crate::analyze::ACTOR, ahead > 0) {
+                (true, false) => lang.pick("L'acteur le plus présent est", "The most present actor is"),
+                (false, false) => lang.pick("L'actrice la plus présente est", "The most present actress is"),
+                (true, true) => lang.pick(
+                    "Parmi les acteurs dont les données donnent le nom, le plus présent est",
+                    "Among the actors whose name the data gives, the most present is",
+                ),
+                (false, true) => lang.pick(
+                    "Parmi les actrices dont les données donnent le nom, la plus présente est",
+                    "Among the actresses whose name the data gives, the most present is",
+                ),
             };
             s.reading.push(format!(
                 "{who} {} : {} {} ({} {} {} {}).",
@@ -373,17 +482,21 @@ fn actors(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
                 lang.pick("à", "to"),
                 last[0].unwrap_or(0),
             ));
+            if ahead > 0 {
+                s.reading.push(unnamed_ahead(lang, cat == crate::analyze::ACTOR, ahead));
+            }
         }
     }
     let chart_title = lang
         .pick("Acteurs (bleu) et actrices (rouge) les plus présents", "Most present actors (blue) and actresses (red)");
     s.charts.push(Chart { name: "actors".into(), svg: svg::hbar(chart_title, &bars) });
+    // The first named person of each key and category (the mart keeps the top few of each).
+    let first_named = |scope: &str, key: &str| match col(c::RANK).min().over([col(key), col(c::CATEGORY)]) {
+        Ok(first) => rows(&rows(&named, eq(c::SCOPE, scope)), col(c::RANK).eq(first)),
+        Err(_) => named.clear(),
+    };
     // Leaders per genre: the biggest genres' number ones.
-    let genres = sorted(
-        &rows(df, eq(c::SCOPE, ac::SCOPE_GENRE).and(col(c::RANK).eq(lit(1)))),
-        &[c::FILMS, c::GENRE],
-        &[true, false],
-    );
+    let genres = sorted(&first_named(ac::SCOPE_GENRE, c::GENRE), &[c::FILMS, c::GENRE], &[true, false]);
     let mut leaders: Vec<(String, Vec<String>)> = Vec::new();
     for i in 0..genres.height() {
         let g = genre(&strs(&genres, c::GENRE)[i], lang);
@@ -404,11 +517,7 @@ fn actors(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
             parts.join(" ; ")
         ));
     }
-    let decades = sorted(
-        &rows(df, eq(c::SCOPE, ac::SCOPE_DECADE).and(col(c::RANK).eq(lit(1)))),
-        &[c::DECADE, c::CATEGORY],
-        &[true, false],
-    );
+    let decades = sorted(&first_named(ac::SCOPE_DECADE, c::DECADE), &[c::DECADE, c::CATEGORY], &[true, false]);
     let mut table = Vec::new();
     let mut ds: Vec<i64> = i64s(&decades, c::DECADE).into_iter().flatten().collect();
     ds.dedup();
@@ -611,7 +720,19 @@ fn series_vs_films(input: &ReportInput, lang: Language, df: &DataFrame) -> Secti
         svg: svg::lines(chart_title, &series, lang.pick("Décennie", "Decade"), "%", &|v| lang.num(v, 0)),
     });
     let overall = rows(df, eq(c::SECTION, sv::SECTION_OVERALL));
-    if let (Some(both), Some(films), Some(series_n)) =
+    if let (Some(_), Some(_), Some(0)) =
+        (first_i64(&overall, c::BOTH), first_i64(&overall, c::FILM_ACTORS), first_i64(&overall, c::SERIES_ACTORS))
+    {
+        // An extract without series credits says nothing about who plays in both: said so, not "0 people".
+        s.reading.push(
+            lang.pick(
+                "Les données ne contiennent aucun crédit d'acteur de série : la comparaison entre cinéma et séries est \
+                 impossible sur cet extrait.",
+                "The data holds no series acting credit: films and series cannot be compared on this extract.",
+            )
+            .to_owned(),
+        );
+    } else if let (Some(both), Some(films), Some(series_n)) =
         (first_i64(&overall, c::BOTH), first_i64(&overall, c::FILM_ACTORS), first_i64(&overall, c::SERIES_ACTORS))
     {
         s.reading.push(format!(
@@ -650,16 +771,12 @@ fn series_vs_films(input: &ReportInput, lang: Language, df: &DataFrame) -> Secti
     }
     let persons = sorted(&rows(df, eq(c::SECTION, sv::SECTION_PERSON)), &[c::RANK], &[false]);
     let names = strs(&persons, c::NAME);
-    let ids = strs(&persons, c::PERSON_ID);
     let (films, series_counts) = (i64s(&persons, c::FILMS), i64s(&persons, c::SERIES));
-    let table: Vec<Vec<String>> = (0..persons.height().min(10))
-        .map(|i| {
-            vec![
-                if names[i].is_empty() { ids[i].clone() } else { names[i].clone() },
-                lang.int(films[i].unwrap_or(0)),
-                lang.int(series_counts[i].unwrap_or(0)),
-            ]
-        })
+    // People missing from name.basics are left out rather than shown by id.
+    let table: Vec<Vec<String>> = (0..persons.height())
+        .filter(|&i| !names[i].is_empty())
+        .take(10)
+        .map(|i| vec![names[i].clone(), lang.int(films[i].unwrap_or(0)), lang.int(series_counts[i].unwrap_or(0))])
         .collect();
     if let Some(first) = table.first() {
         s.reading.push(format!(
@@ -988,7 +1105,9 @@ fn genres_money(input: &ReportInput, lang: Language, df: &DataFrame) -> Section 
     use gm::columns as c;
     let mut s = base_section(input, lang, "genres_money");
     let pop = rows(df, eq(c::SECTION, gm::SECTION_POPULARITY));
-    // Decades with enough films to read shares; the six biggest genres.
+    // Decades with enough films to read shares (a share of 21 films moves by five points with one film); the
+    // six biggest genres.
+    const MIN_DECADE_FILMS: f64 = 100.0;
     let totals = pop
         .clone()
         .lazy()
@@ -1007,7 +1126,7 @@ fn genres_money(input: &ReportInput, lang: Language, df: &DataFrame) -> Section 
         .with_column((col(c::FILMS).cast(DataType::Float64) / col(c::SHARE)).alias("decade_films"))
         .group_by([col(c::DECADE)])
         .agg([col("decade_films").max()])
-        .filter(col("decade_films").gt_eq(lit(20.0)))
+        .filter(col("decade_films").gt_eq(lit(MIN_DECADE_FILMS)))
         .collect()
         .unwrap_or_default();
     let ok_decades: Vec<i64> = i64s(&decade_films, c::DECADE).into_iter().flatten().collect();
@@ -1061,12 +1180,22 @@ fn genres_money(input: &ReportInput, lang: Language, df: &DataFrame) -> Section 
         if let (Some(up), Some(down)) = (g.first(), g.last())
             && up != down
         {
+            let base = |d: i64| {
+                let films = rows(&decade_films, col(c::DECADE).eq(lit(d as i32)));
+                lang.int(f64s(&films, "decade_films").first().copied().flatten().unwrap_or(0.0).round() as i64)
+            };
             s.reading.push(format!(
-                "{} {} {} {}, {} {} ({} {}) ; {} {} ({}).",
+                "{} {} ({} {} {}) {} {} ({} {} {}), {} {} ({} {}) ; {} {} ({}).",
                 lang.pick("Entre", "Between"),
                 decade_name(lang, *first),
+                base(*first),
+                "films",
+                lang.pick("datés", "dated"),
                 lang.pick("et", "and"),
                 decade_name(lang, *last),
+                base(*last),
+                "films",
+                lang.pick("datés", "dated"),
                 lang.pick("le genre qui progresse le plus est", "the genre that grows most is"),
                 genre(up, lang),
                 lang.signed(ch[0].unwrap_or(0.0) * 100.0, 1),
@@ -1115,15 +1244,16 @@ fn genres_money(input: &ReportInput, lang: Language, df: &DataFrame) -> Section 
         if let (Some(best), Some(worst)) = (g.first(), g.last()) {
             s.reading.push(
                 format!(
-                    "{} {} {} {} {} ({} {}) ; {} {} ({}).",
+                    "{} {} {} {} {} {} ({} {}) ; {} {} ({}).",
                     lang.pick(
                         "Côté rentabilité, le genre au meilleur retour médian est",
                         "On returns, the genre with the best median return is"
                     ),
                     genre(best, lang),
                     ":",
+                    lang.pick("un bénéfice médian de", "a median profit of"),
                     lang.pct(r[0].unwrap_or(0.0), 0),
-                    lang.pick("de bénéfice par dollar investi", "profit per dollar invested"),
+                    lang.pick("du budget", "of the budget"),
                     lang.pick("rendement global", "pooled return"),
                     lang.pct(pooled[0].unwrap_or(0.0), 0),
                     lang.pick("le moins rentable est", "the least profitable is"),
@@ -1341,11 +1471,20 @@ fn audience(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
 // ------------------------------------------------------------------ 9. niches
 
 /// A niche's label inside a sentence: lower-cased in French ("cinéma français"), as is in English.
-fn niche_name(lang: Language, label: &str) -> String {
-    match lang {
-        Language::Fr => label.to_lowercase(),
-        Language::En => label.to_owned(),
-    }
+/// The niche as the object of "se spécialiser dans …", with its French article.
+fn niche_name(lang: Language, key: &str, label: &str) -> String {
+    let fr = match key {
+        "nineties" => "les films des années 1990",
+        "action_adventure" => "l'action et l'aventure",
+        "french" => "le cinéma français",
+        "rated_dramas" => "les drames très bien notés",
+        "family_animation" => "l'animation familiale",
+        "classics" => "les classiques d'avant 1960",
+        "horror_thriller" => "l'horreur et les frissons",
+        "documentary" => "les documentaires",
+        _ => return lang.pick_pair(label.to_lowercase(), label.to_owned()),
+    };
+    lang.pick_pair(fr.to_owned(), label.to_owned())
 }
 
 fn niches(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
@@ -1353,6 +1492,7 @@ fn niches(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
     let mut s = base_section(input, lang, "niches");
     let r = sorted(df, &[c::RANK], &[false]);
     let labels = strs(&r, lang.pick(c::LABEL_FR, c::LABEL_EN));
+    let keys = strs(&r, c::NICHE);
     let (supply, quality, appetite, score) =
         (f64s(&r, c::SUPPLY_SCORE), f64s(&r, c::QUALITY_SCORE), f64s(&r, c::APPETITE_SCORE), f64s(&r, c::SCORE));
     let bars: Vec<Stacked> = (0..r.height())
@@ -1380,7 +1520,7 @@ fn niches(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
         let mut text = format!(
             "{} {} ({} {}/100) : {} {}",
             lang.pick("Recommandation : se spécialiser dans", "Recommendation: specialise in"),
-            niche_name(lang, &labels[0]),
+            niche_name(lang, &keys[0], &labels[0]),
             lang.pick("score", "score"),
             lang.num(score[0].unwrap_or(0.0), 0),
             lang.int(films[0].unwrap_or(0)),
@@ -1398,8 +1538,12 @@ fn niches(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
         }
         text.push('.');
         s.reading.push(text);
-        let next: Vec<String> = (1..r.height().min(3))
-            .map(|i| format!("{} ({})", niche_name(lang, &labels[i]), lang.num(score[i].unwrap_or(0.0), 0)))
+        let scored: Vec<usize> = (0..r.height()).filter(|&i| score[i].is_some()).collect();
+        let next: Vec<String> = scored
+            .iter()
+            .skip(1)
+            .take(2)
+            .map(|&i| format!("{} ({})", niche_name(lang, &keys[i], &labels[i]), lang.num(score[i].unwrap_or(0.0), 0)))
             .collect();
         if !next.is_empty() {
             s.reading.push(format!(
@@ -1408,11 +1552,20 @@ fn niches(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
                 next.join(lang.pick(" et ", " and "))
             ));
         }
-        if let Some(last) = labels.last() {
+        if let Some(&last) = scored.last().filter(|_| scored.len() > 3) {
             s.reading.push(format!(
                 "{} {}.",
-                lang.pick("La niche la moins prometteuse est", "The least promising niche is"),
-                niche_name(lang, last)
+                lang.pick("La niche la moins prometteuse :", "The least promising niche:"),
+                niche_name(lang, &keys[last], &labels[last])
+            ));
+        }
+        let empty: Vec<String> =
+            (0..r.height()).filter(|&i| score[i].is_none()).map(|i| niche_name(lang, &keys[i], &labels[i])).collect();
+        if !empty.is_empty() {
+            s.reading.push(format!(
+                "{} {}.",
+                lang.pick("Aucun film programmable, donc pas de score :", "No film to programme, hence no score:"),
+                empty.join(lang.pick(" et ", " and "))
             ));
         }
     }

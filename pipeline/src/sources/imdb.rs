@@ -17,7 +17,13 @@ pub const NULL: &str = "\\N";
 pub const YEARS: std::ops::RangeInclusive<i64> = 1870..=2100;
 /// People's birth and death years (historical people, e.g. writers adapted centuries later, are fine).
 pub const PERSON_YEARS: std::ops::RangeInclusive<i64> = 1..=2100;
-pub const RUNTIMES: std::ops::RangeInclusive<i64> = 1..=1000;
+/// Runtimes kept as given. Above 1,000 minutes they are unusual but real (a 1914 serial catalogued as one
+/// title runs 1,428 minutes, experimental films run for days): kept and counted in the manifest's notes.
+/// Outside the range (zero, negative, beyond 100,000 minutes) the runtime alone is nulled and counted: the
+/// title, its credits and akas stay.
+pub const RUNTIMES: std::ops::RangeInclusive<i64> = 1..=100_000;
+/// Runtimes above this many minutes are counted as unusual.
+pub const LONG_RUNTIME: i64 = 1000;
 pub const RATINGS: std::ops::RangeInclusive<f64> = 1.0..=10.0;
 
 /// The seven files, by base name (a `.gz` suffix is optional).
@@ -169,6 +175,9 @@ fn person_list(field: &str, value: &str, ids: &mut Vec<u32>) -> Result<(), Rejec
 #[derive(Default)]
 pub struct TitleBasics {
     ids: IdSet,
+    /// Runtimes over [`LONG_RUNTIME`] kept, and impossible ones nulled.
+    long_runtimes: u64,
+    nulled_runtimes: u64,
 }
 
 impl RowParser for TitleBasics {
@@ -197,10 +206,15 @@ impl RowParser for TitleBasics {
         let adult = flag("isAdult", f[4])?;
         let start = opt_int("startYear", f[5], YEARS)?;
         let end = opt_int("endYear", f[6], YEARS)?;
-        let runtime = opt_int("runtimeMinutes", f[7], RUNTIMES)?;
+        let runtime = opt(f[7]).map(|v| int_in("runtimeMinutes", v, i64::MIN..=i64::MAX)).transpose()?;
         if !self.ids.insert(id.0) {
             return Err(Reject::duplicate(f[0]));
         }
+        let runtime = runtime.and_then(|n| {
+            self.long_runtimes += u64::from(n > LONG_RUNTIME && RUNTIMES.contains(&n));
+            self.nulled_runtimes += u64::from(!RUNTIMES.contains(&n));
+            RUNTIMES.contains(&n).then_some(n as i32)
+        });
         out.str(0, Some(f[0]));
         out.str(1, Some(title_type));
         out.str(2, opt(f[2]));
@@ -215,6 +229,25 @@ impl RowParser for TitleBasics {
     }
     fn into_keys(self: Box<Self>) -> KeyReport {
         KeyReport { defines: Some((KeySpace::ImdbTitle, self.ids)), references: Vec::new() }
+    }
+    fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.long_runtimes > 0 {
+            notes.push(format!(
+                "titles with a runtime over {LONG_RUNTIME} minutes (serials catalogued as one title, experimental \
+                 films), kept as given: {}",
+                self.long_runtimes
+            ));
+        }
+        if self.nulled_runtimes > 0 {
+            notes.push(format!(
+                "titles with an impossible runtime (outside {}..={} minutes), kept with the runtime left empty: {}",
+                RUNTIMES.start(),
+                RUNTIMES.end(),
+                self.nulled_runtimes
+            ));
+        }
+        notes
     }
 }
 
@@ -651,8 +684,7 @@ mod tests {
             ("tx0133093\tmovie\tA\tA\t0\t1999\t\\N\t136\tAction", RejectKind::MalformedId, "tconst"),
             ("tt0133093\tmovie\tA\tA\t0\t1700\t\\N\t136\tAction", RejectKind::OutOfRange, "startYear"),
             ("tt0133093\tmovie\tA\tA\t0\t2999\t\\N\t136\tAction", RejectKind::OutOfRange, "startYear"),
-            ("tt0133093\tmovie\tA\tA\t0\t1999\t\\N\t0\tAction", RejectKind::OutOfRange, "runtimeMinutes"),
-            ("tt0133093\tmovie\tA\tA\t0\t1999\t\\N\t5000\tAction", RejectKind::OutOfRange, "runtimeMinutes"),
+            ("tt0133093\tmovie\tA\tA\t0\t1999\t\\N\tlong\tAction", RejectKind::InvalidNumber, "runtimeMinutes"),
             ("tt0133093\tmovie\tA\tA\t0\tabcd\t\\N\t90\tAction", RejectKind::InvalidNumber, "startYear"),
             ("tt0133093\tmovie\tA\tA\t7\t1999\t\\N\t90\tAction", RejectKind::InvalidValue, "isAdult"),
         ];
@@ -661,6 +693,23 @@ mod tests {
             assert_eq!(err.kind, kind, "{line}");
             assert!(err.message.contains(field), "{}", err.message);
         }
+    }
+
+    #[test]
+    fn unusual_runtimes_are_kept_and_impossible_ones_nulled_without_losing_the_title() {
+        let mut p = TitleBasics::default();
+        let rows = [
+            "tt0004465\tmovie\tThe Hazards of Helen\tThe Hazards of Helen\t0\t1914\t\\N\t1428\tAction",
+            "tt0000002\tmovie\tA\tA\t0\t1999\t\\N\t0\tAction",
+            "tt0000003\tmovie\tB\tB\t0\t1999\t\\N\t900000\tAction",
+            "tt0000004\tmovie\tC\tC\t0\t1999\t\\N\t95\tAction",
+        ];
+        for row in rows {
+            push(&mut p, row).unwrap();
+        }
+        let notes = p.notes();
+        assert!(notes.iter().any(|n| n.contains("over 1000 minutes") && n.ends_with(": 1")), "{notes:?}");
+        assert!(notes.iter().any(|n| n.contains("impossible runtime") && n.ends_with(": 2")), "{notes:?}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub struct Model {
     pub original_title: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub french_title: Option<String>,
-    /// The French title when there is one, else the primary title.
+    /// The title a French reader is shown ([`cinepicks_domain::titles::display_title`]).
     #[sea_orm(column_type = "Text")]
     pub display_title_fr: String,
     pub start_year: Option<i32>,
@@ -54,6 +54,17 @@ impl Related<super::like::Entity> for Entity {
 impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
+    /// The title people read in `language`: in French the French title, else the original one; in English
+    /// the primary title ([`cinepicks_domain::titles::display_title`]).
+    pub fn title(&self, language: cinepicks_domain::Language) -> &str {
+        cinepicks_domain::titles::display_title(
+            language,
+            &self.primary_title,
+            self.original_title.as_deref(),
+            self.french_title.as_deref(),
+        )
+    }
+
     /// The genres as a list.
     pub fn genre_list(&self) -> Vec<&str> {
         self.genres.as_deref().map(|g| g.split(',').filter(|s| !s.is_empty()).collect()).unwrap_or_default()

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use cinepicks_domain::TitleId;
+use cinepicks_domain::titles::split_year;
 use sea_orm::{EntityTrait, QuerySelect};
 use unicode_normalization::UnicodeNormalization;
 
@@ -80,7 +82,7 @@ impl FilmLookup {
     pub fn resolve(&self, reference: &str) -> Result<String, LookupError> {
         let reference = reference.trim();
         let unknown = || LookupError::Unknown(reference.to_owned());
-        if looks_like_imdb_id(reference) {
+        if TitleId::parse(reference).is_some() {
             return if self.ids.contains(reference) { Ok(reference.to_owned()) } else { Err(unknown()) };
         }
         let (title, year) = split_year(reference);
@@ -108,22 +110,6 @@ impl FilmLookup {
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }
-}
-
-fn looks_like_imdb_id(s: &str) -> bool {
-    s.len() >= 9 && s.starts_with("tt") && s[2..].bytes().all(|b| b.is_ascii_digit())
-}
-
-/// "Amélie (2001)" → ("Amélie", Some(2001)).
-fn split_year(s: &str) -> (&str, Option<i32>) {
-    if let Some(open) = s.rfind('(')
-        && let Some(inner) = s[open + 1..].strip_suffix(')')
-        && inner.len() == 4
-        && let Ok(year) = inner.parse::<i32>()
-    {
-        return (s[..open].trim_end(), Some(year));
-    }
-    (s, None)
 }
 
 /// Lower case, accents removed (NFD then combining marks dropped), "œ"/"æ" spelled out, anything that is

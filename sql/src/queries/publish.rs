@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use arrow::array::Array;
 use arrow::record_batch::RecordBatch;
 use chrono::{DateTime, Utc};
+use cinepicks_domain::{Language, titles};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, Value,
@@ -257,7 +258,11 @@ impl Publisher {
             let Some(film_id) = opt_str(&id, i) else { continue };
             let primary_title = opt_str(&primary, i).unwrap_or(film_id);
             let french_title = french.as_ref().and_then(|a| opt_str(a, i));
-            let display_title = display.as_ref().and_then(|a| opt_str(a, i)).or(french_title).unwrap_or(primary_title);
+            let original_title = original.as_ref().and_then(|a| opt_str(a, i));
+            let display_title = display
+                .as_ref()
+                .and_then(|a| opt_str(a, i))
+                .unwrap_or_else(|| titles::display_title(Language::Fr, primary_title, original_title, french_title));
             let genre_list = list_strings(&genres, i);
             let int = |a: &Option<arrow::array::Int32Array>| {
                 Value::Int(a.as_ref().and_then(|a| (!a.is_null(i)).then(|| a.value(i))))
@@ -266,7 +271,7 @@ impl Publisher {
                 text(film_id),
                 text(title_type.as_ref().and_then(|a| opt_str(a, i)).unwrap_or("movie")),
                 text(primary_title),
-                opt_text(original.as_ref().and_then(|a| opt_str(a, i))),
+                opt_text(original_title),
                 opt_text(french_title),
                 text(display_title),
                 int(&year),

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
 use cinepicks_domain::Language;
-use cinepicks_pipeline::report::names;
+use cinepicks_domain::names;
 
 use super::layout;
 use super::session::Owner;
@@ -233,7 +233,8 @@ pub async fn audience(
                             th.num { (t(language, "Personnes", "People")) } th.num { (t(language, "Chance d'adorer", "Chance of loving")) } th.num { (t(language, "Effet de levier", "Lift")) }
                         } }
                         tbody { @for g in &found.groups { tr {
-                            td { (g.age_band) } td { (g.gender) } td { (g.occupation) }
+                            td { (g.age_band) } td { (names::gender_group(&g.gender, lang)) }
+                            td { (g.occupation.as_deref().map_or_else(|| t(language, "toutes professions", "all occupations").to_owned(), |o| names::occupation(o, lang))) }
                             td.num { (g.users) } td.num { (lang.pct(f64::from(g.p_loved), 1)) } td.num { "×" (lang.num(f64::from(g.lift), 2)) }
                         } } }
                     }
