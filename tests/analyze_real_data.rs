@@ -173,6 +173,11 @@ fn analyze_on_imdb_movielens_100k_and_tmdb_writes_every_mart_and_a_french_report
     let html = report(d);
     assert!(html.contains("<html lang=\"fr\">"), "French by default");
     assert!(html.contains("Chiffres clés") && html.contains("États-Unis"));
+    // This head of name.basics lacks most credited actors: the report says so instead of showing their ids,
+    // reads decade leaders on a stated base, and says an extract without series credits cannot compare them.
+    assert!(html.contains("pas de nom dans cet extrait de name.basics"), "unnamed actors are counted, not shown");
+    assert!(html.contains("Premier producteur dans les années 1920 (sur "), "decade leaders state their base");
+    assert!(html.contains("aucun crédit d'acteur de série"), "no '0 personnes' reading");
     assert_report_is_self_contained_with_every_chart(d, &html);
 }
 

@@ -399,6 +399,24 @@ fn countries(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
 
 // ------------------------------------------------------------------ 2. actors
 
+/// "Les 20 acteurs les plus présents n'ont pas de nom…": every ranked person of a category is unnamed.
+fn none_named(lang: Language, actor: bool, n: usize) -> String {
+    match (lang, actor) {
+        (Language::Fr, true) => format!(
+            "Les {n} acteurs les plus présents n'ont pas de nom dans cet extrait de name.basics : aucun n'est montré."
+        ),
+        (Language::Fr, false) => format!(
+            "Les {n} actrices les plus présentes n'ont pas de nom dans cet extrait de name.basics : aucune n'est montrée."
+        ),
+        (Language::En, true) => {
+            format!("The {n} most present actors have no name in this extract of name.basics: none is shown.")
+        }
+        (Language::En, false) => {
+            format!("The {n} most present actresses have no name in this extract of name.basics: none is shown.")
+        }
+    }
+}
+
 /// "3 acteurs plus présents n'ont pas de nom…": people ranked higher than the first named one, whom the
 /// extract of name.basics does not name.
 fn unnamed_ahead(lang: Language, actor: bool, n: usize) -> String {
@@ -484,6 +502,11 @@ fn actors(input: &ReportInput, lang: Language, df: &DataFrame) -> Section {
             ));
             if ahead > 0 {
                 s.reading.push(unnamed_ahead(lang, cat == crate::analyze::ACTOR, ahead));
+            }
+        } else {
+            let ranked = rows(&overall_all, eq(c::CATEGORY, cat)).height();
+            if ranked > 0 {
+                s.reading.push(none_named(lang, cat == crate::analyze::ACTOR, ranked));
             }
         }
     }
