@@ -66,7 +66,7 @@ impl Output {
                     eprintln!("{note}");
                 }
                 let metrics = report.metrics();
-                println!("{}", serde_json::to_string_pretty(&metrics.0).unwrap_or_default());
+                print_out(&format!("{}\n", serde_json::to_string_pretty(&metrics.0).unwrap_or_default()));
                 metrics
             }
         }
@@ -206,8 +206,20 @@ pub fn show(report: impl Report) -> Metrics {
     for note in report.notes() {
         eprintln!("{note}");
     }
-    print!("{report}");
+    print_out(&report.to_string());
     report.metrics()
+}
+
+/// Writes to stdout; a reader that went away (`cinepicks recommend … | head -1`) ends the output quietly
+/// instead of a panic.
+fn print_out(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: writing the output: {e}");
+    }
 }
 
 /// Prints the hash of the first line of standard input (typed, or piped from a password manager).

@@ -169,39 +169,40 @@ pub fn genre(name: &str, lang: Language) -> String {
     }
 }
 
-/// MovieLens 100K occupations in French; English keeps the source's word.
-const OCCUPATIONS_FR: [(&str, &str); 21] = [
-    ("administrator", "cadre administratif"),
-    ("artist", "artiste"),
-    ("doctor", "médecin"),
-    ("educator", "enseignant"),
-    ("engineer", "ingénieur"),
-    ("entertainment", "spectacle"),
-    ("executive", "dirigeant"),
-    ("healthcare", "santé"),
-    ("homemaker", "au foyer"),
-    ("lawyer", "avocat"),
-    ("librarian", "bibliothécaire"),
-    ("marketing", "marketing"),
-    ("none", "sans profession"),
-    ("other", "autre"),
-    ("programmer", "programmeur"),
-    ("retired", "retraité"),
-    ("salesman", "commercial"),
-    ("scientist", "scientifique"),
-    ("student", "étudiant"),
-    ("technician", "technicien"),
-    ("writer", "écrivain"),
+/// MovieLens 100K occupations in French, for a man and for a woman; English keeps the source's word.
+const OCCUPATIONS_FR: [(&str, &str, &str); 21] = [
+    ("administrator", "cadre administratif", "cadre administrative"),
+    ("artist", "artiste", "artiste"),
+    ("doctor", "médecin", "médecin"),
+    ("educator", "enseignant", "enseignante"),
+    ("engineer", "ingénieur", "ingénieure"),
+    ("entertainment", "métiers du spectacle", "métiers du spectacle"),
+    ("executive", "dirigeant", "dirigeante"),
+    ("healthcare", "métiers de la santé", "métiers de la santé"),
+    ("homemaker", "homme au foyer", "femme au foyer"),
+    ("lawyer", "avocat", "avocate"),
+    ("librarian", "bibliothécaire", "bibliothécaire"),
+    ("marketing", "marketing", "marketing"),
+    ("none", "sans profession", "sans profession"),
+    ("other", "autre profession", "autre profession"),
+    ("programmer", "programmeur", "programmeuse"),
+    ("retired", "retraité", "retraitée"),
+    ("salesman", "commercial", "commerciale"),
+    ("scientist", "scientifique", "scientifique"),
+    ("student", "étudiant", "étudiante"),
+    ("technician", "technicien", "technicienne"),
+    ("writer", "écrivain", "écrivaine"),
 ];
 
-/// A MovieLens occupation in `lang` (unknown ones keep their word).
-pub fn occupation(name: &str, lang: Language) -> String {
+/// A MovieLens occupation in `lang`, agreed with the gender code (`F`, `M`) in French; unknown ones keep their
+/// word.
+pub fn occupation(name: &str, gender: &str, lang: Language) -> String {
     match lang {
         Language::En => name.to_owned(),
-        Language::Fr => OCCUPATIONS_FR
-            .iter()
-            .find(|(en, _)| en.eq_ignore_ascii_case(name.trim()))
-            .map_or_else(|| name.to_owned(), |(_, fr)| (*fr).to_owned()),
+        Language::Fr => OCCUPATIONS_FR.iter().find(|(en, _, _)| en.eq_ignore_ascii_case(name.trim())).map_or_else(
+            || name.to_owned(),
+            |(_, m, f)| if gender.trim() == "F" { (*f).to_owned() } else { (*m).to_owned() },
+        ),
     }
 }
 
@@ -528,8 +529,9 @@ mod tests {
 
     #[test]
     fn movielens_people_read_in_french() {
-        assert_eq!(occupation("administrator", Language::Fr), "cadre administratif");
-        assert_eq!(occupation("student", Language::En), "student");
+        assert_eq!(occupation("administrator", "M", Language::Fr), "cadre administratif");
+        assert_eq!(occupation("educator", "F", Language::Fr), "enseignante");
+        assert_eq!(occupation("student", "F", Language::En), "student");
         assert_eq!(gender_group("F", Language::Fr), "femmes");
         assert_eq!(gender_group("M", Language::En), "men");
     }

@@ -99,9 +99,9 @@ impl fmt::Display for AudienceReport {
         let lang = self.language;
         writeln!(
             f,
-            "{} « {} » — {} {}",
+            "{} {} — {} {}",
             lang.pick("Public de", "Audience of"),
-            self.film,
+            lang.pick_pair(format!("« {} »", self.film), format!("\u{201c}{}\u{201d}", self.film)),
             lang.pick("probabilité moyenne d'adorer :", "mean chance of loving it:"),
             lang.pct(self.baseline as f64, 1)
         )?;
@@ -123,7 +123,7 @@ impl fmt::Display for AudienceReport {
                 names::gender_group(g.gender, lang),
                 g.occupation.as_deref().map_or_else(
                     || lang.pick("toutes professions", "all occupations").to_owned(),
-                    |o| names::occupation(o, lang)
+                    |o| names::occupation(o, g.gender, lang)
                 ),
                 g.users,
                 lang.pct(g.p_loved as f64, 1),

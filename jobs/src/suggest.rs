@@ -55,15 +55,15 @@ impl Report for SuggestReport {
 impl fmt::Display for SuggestReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (lang, profile) = (self.language, &self.profile);
-        writeln!(
-            f,
-            "{} {} {}, {} {} :",
-            lang.pick("Pour un profil", "For a profile"),
-            profile.age,
-            lang.pick("ans", "years old"),
-            names::gender(&profile.gender, lang),
-            names::occupation(&profile.occupation, lang)
-        )?;
+        let (person, occupation) =
+            (names::gender(&profile.gender, lang), names::occupation(&profile.occupation, &profile.gender, lang));
+        match lang {
+            Language::Fr => {
+                let article = if profile.gender == "F" { "une" } else { "un" };
+                writeln!(f, "Pour {article} {person} de {} ans, {occupation} :", profile.age)?
+            }
+            Language::En => writeln!(f, "For a {}-year-old {person}, {occupation}:", profile.age)?,
+        }
         for (i, film) in self.films.iter().enumerate() {
             writeln!(
                 f,

@@ -234,7 +234,7 @@ pub async fn audience(
                         } }
                         tbody { @for g in &found.groups { tr {
                             td { (g.age_band) } td { (names::gender_group(&g.gender, lang)) }
-                            td { (g.occupation.as_deref().map_or_else(|| t(language, "toutes professions", "all occupations").to_owned(), |o| names::occupation(o, lang))) }
+                            td { (g.occupation.as_deref().map_or_else(|| t(language, "toutes professions", "all occupations").to_owned(), |o| names::occupation(o, &g.gender, lang))) }
                             td.num { (g.users) } td.num { (lang.pct(f64::from(g.p_loved), 1)) } td.num { "×" (lang.num(f64::from(g.lift), 2)) }
                         } } }
                     }
