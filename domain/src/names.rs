@@ -123,6 +123,24 @@ pub fn language(code: &str, lang: Language) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
+/// An IMDb title type as people read it (`movie` → "film", `tvMovie` → "téléfilm"); unknown ones keep their code.
+pub fn title_type(code: &str, lang: Language) -> String {
+    let (fr, en) = match code {
+        "movie" => ("film", "film"),
+        "tvMovie" => ("téléfilm", "TV film"),
+        "short" => ("court métrage", "short film"),
+        "tvShort" => ("court métrage télévisé", "TV short"),
+        "video" => ("vidéo", "video"),
+        "tvSeries" => ("série", "series"),
+        "tvMiniSeries" => ("mini-série", "miniseries"),
+        "tvEpisode" => ("épisode", "episode"),
+        "tvSpecial" => ("émission spéciale", "TV special"),
+        "videoGame" => ("jeu vidéo", "video game"),
+        _ => return code.to_owned(),
+    };
+    lang.pick(fr, en).to_owned()
+}
+
 /// IMDb and MovieLens genres in French; English keeps the source's name.
 const GENRES_FR: [(&str, &str); 33] = [
     ("Action", "Action"),
@@ -514,6 +532,8 @@ mod tests {
         assert_eq!(language("fr", Language::Fr), "français");
         assert_eq!(language("en", Language::En), "English");
         assert_eq!(language("xx", Language::Fr), "xx");
+        assert_eq!(title_type("tvMovie", Language::Fr), "téléfilm");
+        assert_eq!(title_type("movie", Language::En), "film");
     }
 
     #[test]

@@ -283,7 +283,15 @@ pub fn describe(reason: &Reason, lang: Language) -> String {
                 (Language::En, false) => format!("original language other than {l}"),
             }
         }
-        ("type", t) => format!("{} {t}", lang.pick("type", "type")),
+        ("type", t) => {
+            let t = names::title_type(t, lang);
+            match (lang, has) {
+                (Language::Fr, true) => format!("type : {t}"),
+                (Language::Fr, false) => format!("type autre que {t}"),
+                (Language::En, true) => format!("type: {t}"),
+                (Language::En, false) => format!("type other than {t}"),
+            }
+        }
         (_, "runtime") if known => format!("{} ({} min)", lang.pick("durée", "runtime"), v.round()),
         (_, "year") if known => format!("{} {}", lang.pick("année", "year"), v),
         (_, "decade") if known => format!("{} {}", lang.pick("décennie", "decade"), v),
@@ -304,22 +312,47 @@ pub fn describe(reason: &Reason, lang: Language) -> String {
                         Role::Company => lang.pick("société de production", "production company"),
                         Role::Keyword => lang.pick("mots-clés", "keywords"),
                     };
+                    let sep = lang.pick(" :", ":");
                     return match stat {
-                        "prev_films" => format!("{who} : {} {}", v, lang.pick("films antérieurs", "earlier films")),
+                        "prev_films" => format!("{who}{sep} {} {}", v, lang.pick("films antérieurs", "earlier films")),
                         "prev_quality" if known => format!(
-                            "{who} : {} {}",
+                            "{who}{sep} {} {}",
                             lang.num(v as f64, 1),
                             lang.pick("de note moyenne antérieure", "mean earlier rating")
                         ),
                         "prev_audience" if known => format!(
-                            "{who} : {}",
+                            "{who}{sep} {}",
                             lang.pick("audience de ses films antérieurs", "audience of earlier films")
                         ),
-                        _ => format!("{who} : {}", lang.pick("aucun film antérieur connu", "no earlier film known")),
+                        _ => format!("{who}{sep} {}", lang.pick("aucun film antérieur connu", "no earlier film known")),
                     };
                 }
             }
             format!("{name} ({})", if known { v.to_string() } else { lang.pick("inconnu", "unknown").to_owned() })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(feature: &str, value: f32, typed: Option<f64>) -> Reason {
+        Reason { feature: feature.into(), value, typed, quality: 0.1, audience: 0.0 }
+    }
+
+    #[test]
+    fn explanations_are_true_of_the_input_and_in_the_reader_s_language() {
+        let fr = Language::Fr;
+        // A French film: the English-language column is 0, and the line says so.
+        assert_eq!(describe(&reason("language:en", 0.0, None), fr), "langue originale autre que l'anglais");
+        assert_eq!(describe(&reason("language:fr", 1.0, None), fr), "langue originale : français");
+        assert_eq!(describe(&reason("country:US", 0.0, None), fr), "pays de production autre que États-Unis");
+        assert_eq!(describe(&reason("genre:Horror", 1.0, None), fr), "genre Horreur");
+        assert_eq!(describe(&reason("type:tvMovie", 1.0, None), fr), "type : téléfilm");
+        // The budget as typed, not exp(ln(budget)) in single precision (249 999 952).
+        let budget = reason("log_budget", (250_000_000f64).ln() as f32, Some(250_000_000.0));
+        assert_eq!(describe(&budget, fr), format!("budget ({} $)", fr.num(250_000_000.0, 0)));
+        assert_eq!(describe(&reason("director_prev_films", 3.0, None), Language::En), "director: 3 earlier films");
     }
 }
