@@ -208,6 +208,14 @@ fn movielens_100k_audience_model_beats_its_baselines_and_answers_audience_and_su
         10,
         "{out}"
     );
+    // Different profiles get different top three (the segments' lifts reorder the most loved films).
+    let mut tops = std::collections::HashSet::new();
+    for (age, gender, occupation) in [("20", "M", "student"), ("45", "F", "educator"), ("60", "F", "retired")] {
+        let args = ["suggest", "--age", age, "--gender", gender, "--occupation", occupation, "--n", "3"];
+        let out = cinepicks_ok(data.path(), &args);
+        tops.insert(out.lines().skip(1).map(|l| l.split(" — ").next().unwrap().trim().to_owned()).collect::<Vec<_>>());
+    }
+    assert_eq!(tops.len(), 3, "three profiles, three different top threes: {tops:?}");
     let out = cinepicks(data.path(), &["suggest", "--age", "34", "--gender", "F", "--occupation", "astronaut"]);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("unknown occupation"),

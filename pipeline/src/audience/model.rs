@@ -245,9 +245,26 @@ fn suggestion_scores(p_loved: &[Option<f32>], stats: &[FilmStats], profile: &Pro
     p_loved
         .iter()
         .zip(stats)
-        .map(|(p, s)| p.map(|_| (s.all.loved + s.age[band].loved + s.gender[gender].loved) as f32))
+        .map(|(p, s)| {
+            p.map(|_| {
+                // How many people loved the film, times how much more (or less) the profile's age band and gender
+                // love it when they see it: each segment's rate of "loved" shrunk toward the film's own rate by
+                // SEGMENT_PRIOR_RATINGS pseudo-ratings, so a segment that rated it three times barely moves it.
+                let rate = s.all.loved as f32 / s.all.n.max(1) as f32;
+                let lift = |t: &super::data::Tally| {
+                    if rate <= 0.0 {
+                        return 1.0;
+                    }
+                    ((t.loved as f32 + SEGMENT_PRIOR_RATINGS * rate) / (t.n as f32 + SEGMENT_PRIOR_RATINGS)) / rate
+                };
+                s.all.loved as f32 * lift(&s.age[band]) * lift(&s.gender[gender])
+            })
+        })
         .collect()
 }
+
+/// Pseudo-ratings at the film's own rate of "loved" added to a segment's, in suggestions.
+const SEGMENT_PRIOR_RATINGS: f32 = 20.0;
 
 pub fn train(
     data: &AudienceData,
