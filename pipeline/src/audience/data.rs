@@ -169,7 +169,7 @@ pub fn load(lake: &Path) -> Result<Option<AudienceData>, LoadError> {
     Ok(Some(AudienceData { users, films, ratings }))
 }
 
-/// Sum and count of ratings; `mean_without` drops one rating (leave-one-out for training rows).
+/// Sum and count of ratings, and how many were "loved"; the `_without` readers can leave one rating out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     pub sum: f64,
