@@ -169,7 +169,7 @@ pub fn load(lake: &Path) -> Result<Option<AudienceData>, LoadError> {
     Ok(Some(AudienceData { users, films, ratings }))
 }
 
-/// Sum and count of ratings, and how many were "loved"; the `_without` readers can leave one rating out.
+/// Sum and count of ratings, and how many were "loved".
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     pub sum: f64,
@@ -184,21 +184,14 @@ impl Tally {
         self.loved += u32::from(Class::of(rating) == Class::Loved);
     }
 
-    /// Mean without `own` (the row's own rating) when given; NaN under `min` ratings.
-    pub fn mean_without(&self, own: Option<f32>, min: u32) -> f32 {
-        let (sum, n) = match own {
-            Some(r) => (self.sum - r as f64, self.n.saturating_sub(1)),
-            None => (self.sum, self.n),
-        };
-        if n < min.max(1) { f32::NAN } else { (sum / n as f64) as f32 }
+    /// The mean rating; NaN under `min` ratings.
+    pub fn mean(&self, min: u32) -> f32 {
+        if self.n < min.max(1) { f32::NAN } else { (self.sum / self.n as f64) as f32 }
     }
 
-    pub fn loved_share_without(&self, own: Option<f32>) -> f32 {
-        let (loved, n) = match own {
-            Some(r) => (self.loved - u32::from(Class::of(r) == Class::Loved), self.n.saturating_sub(1)),
-            None => (self.loved, self.n),
-        };
-        if n == 0 { f32::NAN } else { loved as f32 / n as f32 }
+    /// The share of "loved" ratings; NaN without ratings.
+    pub fn loved_share(&self) -> f32 {
+        if self.n == 0 { f32::NAN } else { self.loved as f32 / self.n as f32 }
     }
 }
 
@@ -246,14 +239,14 @@ mod tests {
     }
 
     #[test]
-    fn leave_one_out_means_drop_the_rows_own_rating() {
+    fn tallies_give_the_mean_and_the_loved_share() {
         let mut t = Tally::default();
         for r in [5.0, 3.0, 4.0] {
             t.add(r);
         }
-        assert_eq!(t.mean_without(None, 1), 4.0);
-        assert_eq!(t.mean_without(Some(5.0), 1), 3.5);
-        assert!(t.mean_without(Some(5.0), 3).is_nan());
-        assert_eq!(t.loved_share_without(Some(5.0)), 0.0);
+        assert_eq!(t.mean(1), 4.0);
+        assert!(t.mean(4).is_nan());
+        assert_eq!(t.loved_share(), 1.0 / 3.0);
+        assert!(Tally::default().loved_share().is_nan());
     }
 }

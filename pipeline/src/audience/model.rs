@@ -101,10 +101,10 @@ impl AudienceSpace {
         let n = stats.all.n;
         out.push(film.year.map_or(f32::NAN, |y| y as f32));
         out.push((n as f32).ln_1p());
-        out.push(stats.all.mean_without(None, min));
-        out.push(if n < min { f32::NAN } else { stats.all.loved_share_without(None) });
-        out.push(stats.gender[usize::from(p.gender != "F")].mean_without(None, min));
-        out.push(stats.age[age_band(p.age)].mean_without(None, min));
+        out.push(stats.all.mean(min));
+        out.push(if n < min { f32::NAN } else { stats.all.loved_share() });
+        out.push(stats.gender[usize::from(p.gender != "F")].mean(min));
+        out.push(stats.age[age_band(p.age)].mean(min));
         let base = out.len();
         out.resize(base + self.genres.len(), 0.0);
         for g in &film.genres {
