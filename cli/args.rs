@@ -92,6 +92,11 @@ pub enum CustomersCommand {
     },
     /// Stop sending picks to an e-mail address, a phone number, a customer id or an unsubscribe token.
     Unsubscribe { reference: String },
+    /// Print everything held about a customer (id, e-mail or phone) as JSON: the answer to an access request.
+    Export { reference: String },
+    /// Erase a customer (id, e-mail or phone) from the store and the outboxes; their deliveries stay for the
+    /// statistics without name or address.
+    Erase { reference: String },
 }
 
 impl From<CustomersCommand> for jobs::customers::CustomersCommand {
@@ -104,6 +109,8 @@ impl From<CustomersCommand> for jobs::customers::CustomersCommand {
             CustomersCommand::List => Self::List,
             CustomersCommand::Like { customer, films } => Self::Like { customer, films },
             CustomersCommand::Unsubscribe { reference } => Self::Unsubscribe { reference },
+            CustomersCommand::Export { reference } => Self::Export { reference },
+            CustomersCommand::Erase { reference } => Self::Erase { reference },
         }
     }
 }

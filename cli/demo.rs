@@ -29,6 +29,8 @@ pub struct DemoArgs {
 
 pub fn run(ctx: &Context, serve: &ServeConfig, args: &DemoArgs) -> Result<Metrics> {
     let started = Instant::now();
+    // The demo's messages and site sign their links with a throwaway key of its own folder, not a public one.
+    notify::ensure_demo_key(ctx)?;
     println!("== 1/10 generate: synthetic IMDb, MovieLens and TMDB files (scale {})", args.scale);
     let generate_args = generate::GenerateParams { scale: Some(args.scale), ..Default::default() };
     let generated = show(generate::run(ctx, &generate_args)?);

@@ -10,8 +10,9 @@ use std::process::Output;
 use cinepicks_domain::{Channel, Email, PhoneNumber};
 use cinepicks_store::entities::prelude::*;
 use cinepicks_store::queries::customers::NewCustomer;
+use cinepicks_store::queries::opt_in::ConfirmationCaps;
 use cinepicks_store::sea_orm::{EntityTrait, PaginatorTrait};
-use common::store::{TestDb, fixture_films, write_lake};
+use common::store::{Kind, TestDb, fixture_films, write_lake};
 
 /// Runs the binary on the test's store.
 fn cinepicks(db: &TestDb, args: &[&str]) -> Output {
@@ -31,6 +32,7 @@ fn command(db: &TestDb, args: &[&str]) -> std::process::Command {
         .args(args)
         .env("CINEPICKS__DATABASE__URL", &db.url)
         .env_remove("CINEPICKS_CONFIG")
+        .env("CINEPICKS_UNSUBSCRIBE_SECRET", "customers test secret, not a real one")
         .env("RUST_LOG", "warn");
     command
 }
@@ -184,11 +186,18 @@ async fn unconfirmed_web_subscriptions_are_forgotten_once_their_link_expired(db:
         source: "web".into(),
     };
     // Old requests: one never confirmed, one confirmed by e-mail but never by SMS; a recent one.
-    db.store.request_subscription(&web("Old", "old@example.org", None), day(1)).await.unwrap();
-    let half =
-        db.store.request_subscription(&web("Half", "half@example.org", Some("0611111111")), day(1)).await.unwrap();
-    db.store.confirm_subscription(half.due[0].subscription_id, day(2)).await.unwrap();
-    db.store.request_subscription(&web("New", "new@example.org", None), day(20)).await.unwrap();
+    let caps = ConfirmationCaps { per_address: 3, emails: 100, sms: 100 };
+    db.store.request_subscription(&web("Old", "old@example.org", None), caps, day(1)).await.unwrap();
+    let half = db
+        .store
+        .request_subscription(&web("Half", "half@example.org", Some("0611111111")), caps, day(1))
+        .await
+        .unwrap();
+    assert_eq!(half.queued, 2, "a confirmation per address");
+    let queued = db.store.queued_confirmations(10, &Channel::ALL).await.unwrap();
+    let by_email = queued.iter().find(|q| q.address == "half@example.org").expect("queued");
+    db.store.confirm_subscription(by_email.subscription_id, day(1), day(2)).await.unwrap();
+    db.store.request_subscription(&web("New", "new@example.org", None), caps, day(20)).await.unwrap();
     let (customers, likes) =
         (Customers::find().count(db.store.db()).await.unwrap(), Likes::find().count(db.store.db()).await.unwrap());
 
@@ -216,7 +225,171 @@ async fn unconfirmed_web_subscriptions_are_forgotten_once_their_link_expired(db:
     assert!(db.store.find_customer("camille@example.org").await.unwrap().is_some(), "imports are confirmed");
 }
 
+/// The daily caps bound what the subscription form can queue: per address, and per channel in all.
+async fn confirmation_messages_stay_within_the_daily_caps(db: TestDb) {
+    db.store.migrate().await.unwrap();
+    let at = |minutes: i64| {
+        chrono::DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z").unwrap().to_utc()
+            + chrono::Duration::minutes(minutes)
+    };
+    let request = |email: &str, phone: Option<&str>| NewCustomer {
+        name: "Visiteur".into(),
+        locale: "fr".into(),
+        email: Some(Email::parse(email).unwrap()),
+        phone: phone.map(|p| PhoneNumber::parse(p).unwrap()),
+        consent: if phone.is_some() { vec![Channel::Email, Channel::Sms] } else { vec![Channel::Email] },
+        likes: Vec::new(),
+        genres: Vec::new(),
+        source: "web".into(),
+    };
+    let caps = ConfirmationCaps { per_address: 2, emails: 4, sms: 1 };
+    // One address asking again and again (past the 2-minute resend delay): two messages, then none.
+    let mut queued = Vec::new();
+    for i in 0..4 {
+        let done = db.store.request_subscription(&request("victim@example.org", None), caps, at(3 * i)).await.unwrap();
+        queued.push((done.queued, done.capped));
+    }
+    assert_eq!(queued, [(1, 0), (1, 0), (0, 1), (0, 1)]);
+    // Many addresses: the channel's cap (4 e-mails a day) stops the flood; SMS have their own (1).
+    let flood = db.store.request_subscription(&request("a@example.org", Some("0611111111")), caps, at(20)).await;
+    assert_eq!((flood.as_ref().unwrap().queued, flood.unwrap().capped), (2, 0));
+    let more = db.store.request_subscription(&request("b@example.org", Some("0622222222")), caps, at(21)).await;
+    assert_eq!((more.as_ref().unwrap().queued, more.unwrap().capped), (1, 1), "the 4th e-mail, not the 2nd SMS");
+    let over = db.store.request_subscription(&request("c@example.org", None), caps, at(22)).await.unwrap();
+    assert_eq!((over.queued, over.capped), (0, 1));
+    assert_eq!(db.store.queued_confirmations(100, &Channel::ALL).await.unwrap().len(), 5);
+    assert_eq!(db.store.queued_confirmations(100, &[Channel::Sms]).await.unwrap().len(), 1);
+    // A day later the counts start again.
+    let tomorrow = db.store.request_subscription(&request("c@example.org", None), caps, at(24 * 60 + 30)).await;
+    assert_eq!(tomorrow.unwrap().queued, 1);
+    // Sent and failed messages leave the queue; a retryable failure stays until its last attempt.
+    let first = db.store.queued_confirmations(1, &Channel::ALL).await.unwrap().remove(0);
+    db.store.confirmation_attempted(first.confirmation_id, Ok(()), false, 3, at(30)).await.unwrap();
+    let second = db.store.queued_confirmations(1, &Channel::ALL).await.unwrap().remove(0);
+    assert_ne!(first.confirmation_id, second.confirmation_id);
+    for attempt in 1..=3 {
+        let error = Err("SMTP 451".to_owned());
+        db.store.confirmation_attempted(second.confirmation_id, error, true, 3, at(30 + attempt)).await.unwrap();
+        let still = db.store.queued_confirmations(100, &Channel::ALL).await.unwrap();
+        assert_eq!(still.iter().any(|q| q.confirmation_id == second.confirmation_id), attempt < 3, "{attempt}");
+    }
+}
+
+/// Every row of every table of the store, one line each, as text (what a search for a person would read).
+async fn every_row(db: &TestDb) -> String {
+    use cinepicks_store::sea_orm::{ConnectionTrait, Statement};
+    let conn = db.store.db();
+    let query = |sql: String| conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql));
+    let mut out = String::new();
+    for table in db.store.table_names().await.unwrap() {
+        let sql = match db.kind {
+            Kind::Postgres => format!("SELECT CAST(t AS text) AS line FROM \"{table}\" AS t"),
+            Kind::Sqlite => {
+                let columns = query(format!("SELECT name FROM pragma_table_info('{table}')")).await.unwrap();
+                let cells: Vec<String> = columns
+                    .iter()
+                    .map(|c| format!("coalesce(CAST(\"{}\" AS TEXT), '')", c.try_get::<String>("", "name").unwrap()))
+                    .collect();
+                format!("SELECT {} AS line FROM \"{table}\"", cells.join(" || '|' || "))
+            }
+        };
+        for row in query(sql).await.unwrap() {
+            out.push_str(&format!("{table}: {}\n", row.try_get::<String>("", "line").unwrap()));
+        }
+    }
+    out
+}
+
+/// Every file under `dir`, as text.
+fn every_file(dir: &Path) -> String {
+    let mut out = String::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.push_str(&every_file(&path));
+        } else {
+            out.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
+/// A person's access request answered, then their erasure: nothing that names or reaches them is left in any
+/// table or outbox file (nor, on SQLite, in the database file), and the deliveries still count.
+async fn a_customer_is_exported_then_erased_from_every_table_and_outbox(db: TestDb) {
+    with_films(&db);
+    ok(&db, &["customers", "import", &write(db.dir.path(), "customers.csv", GOOD)]);
+    let sent = cinepicks_at(&db, "2026-11-25T10:00:00+01:00", &["notify"]);
+    assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+    let camille = db.store.find_customer("camille@example.org").await.unwrap().unwrap();
+    let traces = ["camille", "Camille", "Martin", "+33600000001"];
+    let outbox = db.data_dir().join("outbox");
+    assert!(traces.iter().all(|t| every_file(&outbox).contains(t) || *t == "Martin"), "the week was sent to her");
+
+    ok(&db, &["customers", "unsubscribe", "06 00 00 00 01"]);
+    let export: serde_json::Value = serde_json::from_str(&ok(&db, &["customers", "export", "06 00 00 00 01"])).unwrap();
+    assert_eq!(export["customer"]["name"], "Camille Martin");
+    assert_eq!(export["subscriptions"].as_array().unwrap().len(), 2, "{export}");
+    // Consent is history, not a column overwritten: given by the import, then withdrawn for SMS.
+    let history = |channel: &str| -> Vec<String> {
+        let subscription = export["subscriptions"].as_array().unwrap().iter().find(|s| s["channel"] == channel);
+        let events = subscription.unwrap()["consent_history"].as_array().unwrap();
+        events.iter().map(|e| format!("{} {}", e["change"].as_str().unwrap(), e["source"].as_str().unwrap())).collect()
+    };
+    assert_eq!(history("email").len(), 1, "{export}");
+    assert!(history("email")[0].starts_with("given import"), "{export}");
+    assert_eq!(history("sms").iter().map(|e| e.split(' ').next().unwrap()).collect::<Vec<_>>(), ["given", "withdrawn"]);
+    assert_eq!(export["likes"].as_array().unwrap().len(), 2, "{export}");
+    assert_eq!(export["deliveries"].as_array().unwrap().len(), 2, "an e-mail and an SMS: {export}");
+    assert!(!export.to_string().contains("unsubscribe_token"), "secrets are not exported");
+
+    let deliveries = || async { Deliveries::find().all(db.store.db()).await.unwrap() };
+    let before = deliveries().await.len();
+    let out = ok(&db, &["customers", "erase", "camille@example.org"]);
+    assert!(out.contains("erased (2 subscription(s), 2 like(s), 1 outbox file(s), 1 SMS line(s))"), "{out}");
+    let rows = every_row(&db).await;
+    for trace in traces {
+        assert!(!rows.contains(trace), "{trace} is still in the store:\n{rows}");
+        assert!(!every_file(&outbox).contains(trace), "{trace} is still in the outbox");
+    }
+    if db.kind == Kind::Sqlite {
+        let file = db.dir.path().join("store.db");
+        let mut bytes = std::fs::read(&file).unwrap();
+        bytes.extend(std::fs::read(db.dir.path().join("store.db-wal")).unwrap_or_default());
+        let raw = String::from_utf8_lossy(&bytes);
+        assert!(!raw.contains("camille@example.org"), "the address is still readable in the SQLite file");
+    }
+    // Chloé's SMS and Louis's e-mail are untouched; the deliveries still count, without an address.
+    assert!(every_file(&outbox).contains("+33600000003") && rows.contains("louis@example.org"));
+    let after = deliveries().await;
+    assert_eq!(after.len(), before);
+    assert!(after.iter().filter(|d| d.customer_id == camille.id).all(|d| d.subscription_id.is_none()));
+    assert!(db.store.list_customers().await.unwrap().iter().all(|c| c.customer.id != camille.id));
+    let again = cinepicks(&db, &["customers", "erase", "camille@example.org"]);
+    assert!(!again.status.success(), "an erased address is unknown");
+}
+
+/// Customers who left are erased once `notify.keep_stopped_days` have passed; those still subscribed stay.
+async fn customers_who_left_are_erased_after_the_retention(db: TestDb) {
+    with_films(&db);
+    ok(&db, &["customers", "import", &write(db.dir.path(), "customers.csv", GOOD)]);
+    let left = cinepicks_at(&db, "2026-05-01T10:00:00+02:00", &["customers", "unsubscribe", "louis@example.org"]);
+    assert!(left.status.success(), "{}", String::from_utf8_lossy(&left.stderr));
+    let recent = cinepicks_at(&db, "2026-11-01T10:00:00+01:00", &["customers", "unsubscribe", "06 00 00 00 03"]);
+    assert!(recent.status.success());
+    let out = cinepicks_at(&db, "2026-11-25T10:00:00+01:00", &["--output", "json", "notify"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["left_erased"], 1, "{report}");
+    assert!(db.store.find_customer("louis@example.org").await.unwrap().is_none(), "left 208 days ago: erased");
+    assert!(db.store.find_customer("+33600000003").await.unwrap().is_some(), "left 24 days ago: kept");
+    assert!(db.store.find_customer("camille@example.org").await.unwrap().is_some(), "still subscribed");
+}
+
 on_both_backends!(
+    customers_who_left_are_erased_after_the_retention,
+    a_customer_is_exported_then_erased_from_every_table_and_outbox,
+    confirmation_messages_stay_within_the_daily_caps,
     unconfirmed_web_subscriptions_are_forgotten_once_their_link_expired,
     a_valid_file_imports_every_customer_with_normalised_contacts,
     a_malformed_file_reports_every_bad_line_and_imports_nothing,

@@ -367,6 +367,7 @@ async fn killed_at_random_moments_the_daemon_leaves_consistent_state() {
             .arg(data)
             .arg("daemon")
             .env_remove("CINEPICKS_CONFIG")
+            .env("CINEPICKS_UNSUBSCRIBE_SECRET", "daemon test secret, not a real one")
             .env("CINEPICKS__SCHEDULE__NIGHTLY", "*/2 * * * * *")
             .env("CINEPICKS__SCHEDULE__WEEKLY_NOTIFY", "*/3 * * * * *")
             // Long enough for a stage to finish after the final SIGTERM on a quiet machine (the kills before it

@@ -3,6 +3,8 @@
 //! pages' escaping, languages and headers, and one-click unsubscribe are checked from the outside. The last test
 //! runs `demo --serve` on generated data, with the trained models, and fuzzes the API from its OpenAPI document.
 
+mod abuse;
+
 use crate::common;
 use cinepicks_test_support::on_both_backends;
 
@@ -39,6 +41,9 @@ impl Server {
             .env_remove("CINEPICKS_CONFIG")
             .env("CINEPICKS__SERVE__ADDR", "127.0.0.1:0")
             .env("CINEPICKS_UNSUBSCRIBE_SECRET", SECRET)
+            // Confirmation SMS go out at any hour the tests run.
+            .env("CINEPICKS__NOTIFY__SMS__ALLOWED_FROM_HOUR", "0")
+            .env("CINEPICKS__NOTIFY__SMS__ALLOWED_UNTIL_HOUR", "24")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped());
         command.envs(env.iter().copied());
@@ -462,7 +467,8 @@ async fn one_click_unsubscribe_stops_a_genuine_token_and_refuses_a_forged_one(db
 }
 
 async fn the_short_link_of_an_sms_shows_the_films_sent_that_week(db: TestDb) {
-    let server = shop(&db);
+    // The site's clock in the week the SMS went out (links expire four weeks after their week).
+    let server = shop_with(&db, &[("CINEPICKS_NOW", "2026-11-27T18:00:00+01:00")]);
     send_week(&db, "2026-W48");
     let sms = std::fs::read_to_string(db.data_dir().join("outbox/sms/2026-W48.jsonl")).unwrap();
     let text: Value = serde_json::from_str(sms.lines().next().unwrap()).unwrap();
@@ -485,6 +491,21 @@ async fn the_short_link_of_an_sms_shows_the_films_sent_that_week(db: TestDb) {
     let forged = format!("{}{}", &code[..code.len() - 1], if code.ends_with('1') { '2' } else { '1' });
     assert_eq!(get(&server, &format!("/p/{forged}")).await.status, 404);
     assert_eq!(get(&server, "/p/nonsense").await.status, 404);
+    drop(server);
+
+    // Five weeks on, the link shows nothing; nor does it once its customer has unsubscribed.
+    let later = shop_with(&db, &[("CINEPICKS_NOW", "2027-01-02T18:00:00+01:00")]);
+    assert_eq!(get(&later, &format!("/p/{code}")).await.status, 404);
+    drop(later);
+    let server = shop_with(&db, &[("CINEPICKS_NOW", "2026-11-27T18:00:00+01:00")]);
+    assert_eq!(get(&server, &format!("/p/{code}")).await.status, 200);
+    let camille = db.store.find_customer("camille@example.org").await.unwrap().unwrap();
+    for subscription in db.store.active_subscriptions(Some(camille.id)).await.unwrap() {
+        db.store.unsubscribe_subscription(subscription.id, chrono::Utc::now()).await.unwrap();
+    }
+    let gone = get(&server, &format!("/p/{code}")).await;
+    assert_eq!(gone.status, 404);
+    assert!(!gone.body.contains("Vos cinq films"), "{}", gone.body);
 }
 
 /// Runs `notify` for a week on the test's store, at a time SMS may go out.
@@ -508,10 +529,30 @@ fn confirmation_emails(db: &TestDb) -> Vec<String> {
     let dir = db.data_dir().join("outbox/email/confirmations");
     let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
     let mut mails: Vec<String> = entries
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap().replace("=\r\n", "").replace("=3D", "="))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .map(|p| std::fs::read_to_string(p).unwrap().replace("=\r\n", "").replace("=3D", "="))
         .collect();
     mails.sort();
     mails
+}
+
+/// The confirmation e-mails once there are `n` (the site's sender sends the queued ones within seconds).
+async fn sent_confirmation_emails(db: &TestDb, n: usize) -> Vec<String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let mails = confirmation_emails(db);
+        if mails.len() >= n || std::time::Instant::now() > deadline {
+            return mails;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Confirmation messages the site queued (sent or not): what a request asked for, known as soon as it is answered.
+async fn confirmations_queued(db: &TestDb) -> u64 {
+    use cinepicks_store::sea_orm::{EntityTrait, PaginatorTrait};
+    cinepicks_store::entities::prelude::Confirmations::find().count(db.store.db()).await.unwrap()
 }
 
 /// The token of the first confirmation link in a text.
@@ -544,7 +585,7 @@ async fn a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks(
     ] {
         post_json(&server, "/api/v1/subscriptions", &body).await.assert_problem(422, Some(field));
     }
-    assert!(confirmation_emails(&db).is_empty(), "nothing is sent for a refused request");
+    assert_eq!(confirmations_queued(&db).await, 0, "nothing is sent for a refused request");
 
     let accepted = post_json(&server, "/api/v1/subscriptions", &valid).await;
     assert_eq!(accepted.status, 202, "{}", accepted.body);
@@ -554,9 +595,9 @@ async fn a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks(
     assert!(pending.confirmed_at.is_none() && pending.consent_source == "web");
     let lea = db.store.find_customer("lea@example.org").await.unwrap().unwrap();
     assert_eq!(lea.genres.as_deref(), Some("Drama"));
-    let mails = confirmation_emails(&db);
+    let mails = sent_confirmation_emails(&db, 1).await;
     assert_eq!(mails.len(), 1, "one confirmation message");
-    assert!(mails[0].contains("<lea@example.org>"), "{}", mails[0]);
+    assert!(mails[0].contains("To: lea@example.org"), "to her address, without the name typed: {}", mails[0]);
     assert!(mails[0].contains("Confirmez votre inscription"), "French by default: {}", mails[0]);
     let token = confirm_token(&mails[0]);
 
@@ -585,7 +626,7 @@ async fn a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks(
 
     // The same address again: the same answer, and no message (it is already confirmed).
     assert_eq!(post_json(&server, "/api/v1/subscriptions", &valid).await.status, 202);
-    assert_eq!(confirmation_emails(&db).len(), 1);
+    assert_eq!(confirmations_queued(&db).await, 1);
 
     // Forged and expired links are refused.
     let forged = token.replacen(&format!("{}.", pending.id), "1.", 1);
@@ -598,6 +639,11 @@ async fn a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks(
         .await
         .assert_problem(410, Some("token"));
     assert_eq!(get(&server, &format!("/subscribe/confirm?token={expired}")).await.status, 410);
+
+    // Once unsubscribed, the old confirmation link (still within its week) does not subscribe her again.
+    db.store.unsubscribe_subscription(pending.id, chrono::Utc::now()).await.unwrap();
+    post_json(&server, "/api/v1/subscriptions/confirm", &json!({"token": token})).await.assert_problem(410, None);
+    assert!(db.store.subscription(pending.id).await.unwrap().unwrap().unsubscribed_at.is_some());
 
     // By SMS, through the form: a second request moments later sends nothing more (no flooding).
     let form = "name=Nina&phone=06+11+22+33+44&channels=sms&consent=yes&likes=tt0133093";
@@ -612,27 +658,44 @@ async fn a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks(
         assert_eq!(page.status, 202, "{}", page.body);
         assert!(page.body.contains("Check your messages") && page.body.contains("+33•••••••44"), "{}", page.body);
     }
-    let sms = std::fs::read_to_string(db.data_dir().join("outbox/sms/confirmations.jsonl")).unwrap();
+    assert_eq!(confirmations_queued(&db).await, 2, "one message for the two requests");
+    let sms_file = db.data_dir().join("outbox/sms/confirmations.jsonl");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::fs::read_to_string(&sms_file).map_or(true, |s| s.is_empty()) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let sms = std::fs::read_to_string(&sms_file).unwrap();
     assert_eq!(sms.lines().count(), 1, "{sms}");
     let sms: Value = serde_json::from_str(sms.lines().next().unwrap()).unwrap();
     assert_eq!(sms["to"], "+33611223344");
     assert!(sms["text"].as_str().unwrap().contains("confirm your subscription"), "{sms}");
 
-    // The form without consent comes back with the field marked and what was typed kept.
-    let refused = answer(
-        client()
-            .post(server.url("/subscribe"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("name=Paul+%3Cb%3E&email=paul%40example.org&channels=email"),
-    )
-    .await;
+    // A form at fault comes back with the field marked and what was typed kept (escaped): a name with markup,
+    // then the consent not given.
+    let post = |body: &'static str| {
+        answer(
+            client()
+                .post(server.url("/subscribe"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body),
+        )
+    };
+    let refused = post("name=Paul+%3Cb%3E&email=paul%40example.org&channels=email&consent=yes").await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains(r#"id="name-error""#), "{}", refused.body);
+    assert!(refused.body.contains("Paul &lt;b&gt;") && refused.body.contains("paul@example.org"), "{}", refused.body);
+    let refused = post("name=Paul+O%27Neil-Dupr%C3%A9&email=paul%40example.org&channels=email").await;
     assert_eq!(refused.status, 422, "{}", refused.body);
     assert!(refused.body.contains(r#"id="consent-error""#), "{}", refused.body);
-    assert!(refused.body.contains("Paul &lt;b&gt;") && refused.body.contains("paul@example.org"), "{}", refused.body);
+    assert!(
+        refused.body.contains("Paul O'Neil-Dupré") && refused.body.contains("paul@example.org"),
+        "{}",
+        refused.body
+    );
     assert!(db.store.find_customer("paul@example.org").await.unwrap().is_none());
 
     // One address cannot subscribe in bulk: after a few valid requests a minute, 429 and nothing sent.
-    let before = confirmation_emails(&db).len();
+    let before = confirmations_queued(&db).await;
     let mut statuses = Vec::new();
     for i in 0..10 {
         let body = with("email", json!(format!("bulk{i}@example.org")));
@@ -640,7 +703,7 @@ async fn a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks(
     }
     assert!(statuses.contains(&202) && statuses.ends_with(&[429]), "{statuses:?}");
     let accepted = statuses.iter().filter(|s| **s == 202).count();
-    assert_eq!(confirmation_emails(&db).len(), before + accepted, "no message for a refused request");
+    assert_eq!(confirmations_queued(&db).await, before + accepted as u64, "no message for a refused request");
 }
 
 /// Text as maud writes it in a page.
@@ -795,9 +858,11 @@ async fn a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded
         answer(client().get(server.url("/api/v1/films/search?q=matrix")).header("x-forwarded-for", "203.0.113.9"))
             .await;
     spoofed.assert_problem(429, None);
-    // Monitoring and pages are not limited.
+    // Pages share the limit (guessing short links meets it too); monitoring and a page's own files do not.
+    assert_eq!(get(&server, "/films/tt0133093").await.status, 429);
+    assert_eq!(get(&server, "/p/2648aaaaaaaaaaaaa1").await.status, 429);
     assert_eq!(get(&server, "/api/v1/health").await.status, 200);
-    assert_eq!(get(&server, "/films/tt0133093").await.status, 200);
+    assert_eq!(get(&server, "/assets/style.css").await.status, 200);
 }
 
 async fn a_newly_published_run_replaces_the_served_neighbours(db: TestDb) {
@@ -838,6 +903,55 @@ on_both_backends!(
     the_owner_pages_stay_closed_without_a_password_hash,
     the_python_client_gets_typed_answers_and_problems_from_the_server,
 );
+
+/// Without a real secret the links of messages could be forged: `serve` and `notify` refuse to start, and say
+/// which variable to set; only a demo folder's own throwaway key stands in, and only for the file outboxes.
+#[test]
+fn serving_or_sending_without_a_real_link_secret_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cinepicks"));
+        command
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .env_remove("CINEPICKS_CONFIG")
+            .env_remove("CINEPICKS_UNSUBSCRIBE_SECRET")
+            .env("CINEPICKS__SERVE__ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        // A server that started after all would run for ever: it is stopped, and the test fails below.
+        let mut child = command.spawn().unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        child.wait_with_output().unwrap()
+    };
+    for (args, env) in [
+        (&["serve"][..], &[][..]),
+        (&["notify"][..], &[][..]),
+        (&["serve"][..], &[("CINEPICKS_UNSUBSCRIBE_SECRET", "aaaaaaaaaaaaaaaaaaaa")][..]),
+        (&["notify"][..], &[("CINEPICKS_UNSUBSCRIBE_SECRET", "short")][..]),
+    ] {
+        let out = run(args, env);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} {env:?} started: {stderr}");
+        assert!(stderr.contains("CINEPICKS_UNSUBSCRIBE_SECRET"), "{args:?} {env:?}: {stderr}");
+    }
+    // A demo folder's key: the outbox works; a real transport does not.
+    std::fs::create_dir_all(dir.path().join("demo")).unwrap();
+    std::fs::write(dir.path().join("demo/link-key"), "3f9c2a7e51b04d8c9e6a1f2b7c3d4e5f").unwrap();
+    let outbox = run(&["notify"], &[]);
+    assert!(outbox.status.success(), "{}", String::from_utf8_lossy(&outbox.stderr));
+    let smtp = [("CINEPICKS__NOTIFY__EMAIL__TRANSPORT", "smtp"), ("CINEPICKS__NOTIFY__EMAIL__SMTP__HOST", "127.0.0.1")];
+    let smtp = run(&["notify"], &smtp);
+    assert!(!smtp.status.success());
+    assert!(String::from_utf8_lossy(&smtp.stderr).contains("never signed with a demo key"));
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_model() {

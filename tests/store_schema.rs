@@ -10,8 +10,10 @@ use cinepicks_store::sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use common::store::{Kind, TestDb};
 
 /// Every table of the model (MODEL.md describes them).
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 15] = [
     "audience_segments",
+    "confirmations",
+    "consent_events",
     "customers",
     "deliveries",
     "film_people",
@@ -31,7 +33,7 @@ async fn migrations_go_up_down_and_up_again(db: TestDb) {
     store.migrate().await.unwrap();
     assert_eq!(store.table_names().await.unwrap(), TABLES);
     let first = store.describe_schema().await.unwrap();
-    assert_eq!(store.applied_migrations().await.unwrap().len(), 7);
+    assert_eq!(store.applied_migrations().await.unwrap().len(), 9);
 
     store.migrate_down_all().await.unwrap();
     assert!(store.table_names().await.unwrap().is_empty(), "tables left after down: {:?}", store.table_names().await);
@@ -83,6 +85,8 @@ async fn every_entity_reads_from_the_migrated_schema(db: TestDb) {
     assert!(Likes::find().all(conn).await.unwrap().is_empty());
     assert!(Deliveries::find().all(conn).await.unwrap().is_empty());
     assert!(Programme::find().all(conn).await.unwrap().is_empty());
+    assert!(Confirmations::find().all(conn).await.unwrap().is_empty());
+    assert!(ConsentEvents::find().all(conn).await.unwrap().is_empty());
 }
 
 async fn two_active_runs_are_impossible(db: TestDb) {
@@ -120,7 +124,8 @@ async fn a_second_delivery_for_the_same_customer_week_and_channel_is_refused(db:
 async fn subscriptions_older_than_double_opt_in_count_as_confirmed(db: TestDb) {
     let store = &db.store;
     store.migrate().await.unwrap();
-    store.migrate_down(Some(1)).await.unwrap();
+    // Back to before migration 7 (the confirmation queue and consent history came after it).
+    store.migrate_down(Some(3)).await.unwrap();
     let conn = store.db();
     conn.execute_unprepared(
         "INSERT INTO customers (name, locale, created_at) VALUES ('A', 'fr', '2026-11-21T08:00:00Z')",
@@ -137,6 +142,11 @@ async fn subscriptions_older_than_double_opt_in_count_as_confirmed(db: TestDb) {
     let subscription = Subscriptions::find().one(conn).await.unwrap().unwrap();
     assert_eq!(subscription.confirmed_at, Some(subscription.consent_at));
     assert_eq!(store.active_subscriptions(None).await.unwrap().len(), 1, "still sent the weekly picks");
+    // Migration 9 writes the consent history the columns tell: given by the cinema (confirmed at consent).
+    let history = ConsentEvents::find().all(conn).await.unwrap();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!((history[0].kind, history[0].source.as_str()), (cinepicks_domain::ConsentChange::Given, "import"));
+    assert_eq!(history[0].occurred_at, subscription.consent_at);
 }
 
 on_both_backends!(

@@ -109,6 +109,18 @@ impl PhoneNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The country (ISO 3166 alpha-2, e.g. `FR`) of a mobile number; `None` for fixed lines, premium-rate,
+    /// shared-cost and other numbers a text message should never be sent to.
+    pub fn mobile_region(&self) -> Option<String> {
+        let number = phonenumber::parse(None, &self.0).ok()?;
+        match number.number_type(&phonenumber::metadata::DATABASE) {
+            phonenumber::Type::Mobile | phonenumber::Type::FixedLineOrMobile => {
+                number.country().id().map(|id| id.as_ref().to_owned())
+            }
+            _ => None,
+        }
+    }
 }
 
 impl Channel {
@@ -177,6 +189,15 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn only_mobile_numbers_have_a_region_to_text() {
+        let region = |n: &str| PhoneNumber::parse(n).unwrap().mobile_region();
+        assert_eq!(region("06 12 34 56 78").as_deref(), Some("FR"));
+        assert_eq!(region("+32 474 09 11 50").as_deref(), Some("BE"));
+        assert_eq!(region("01 42 68 53 00"), None, "a Paris fixed line");
+        assert_eq!(region("08 99 23 45 67"), None, "a premium-rate number");
     }
 
     #[test]

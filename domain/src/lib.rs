@@ -26,5 +26,5 @@ pub use contact::{Channel, ContactError, Email, PhoneNumber};
 pub use ids::{PersonId, TitleId};
 pub use language::Language;
 pub use run::{RunManifest, RunStatus};
-pub use status::{DeliveryStatus, JobStatus};
+pub use status::{ConsentChange, DeliveryStatus, JobStatus};
 pub use week::IsoWeek;

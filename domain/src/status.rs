@@ -41,6 +41,36 @@ pub enum JobStatus {
     Cancelled,
 }
 
+/// A change of a subscription's consent, kept as history (the subscription row holds only the latest state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
+pub enum ConsentChange {
+    /// Consent the cinema collected itself (import file, counter, CLI): in force at once.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "given"))]
+    Given,
+    /// Asked for on the site: in force once confirmed.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "requested"))]
+    Requested,
+    /// The confirmation link was followed.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "confirmed"))]
+    Confirmed,
+    /// Unsubscribed (link, reply, CLI).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "withdrawn"))]
+    Withdrawn,
+}
+
+impl ConsentChange {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Given => "given",
+            Self::Requested => "requested",
+            Self::Confirmed => "confirmed",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown status {0:?}")]
 pub struct UnknownStatus(pub String);

@@ -1,5 +1,5 @@
 //! The customers commands: import a CSV file (all or nothing, bad rows reported by line), add, list, like,
-//! unsubscribe.
+//! unsubscribe, and for a person's rights export what is held about them and erase them (store and outboxes).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -11,6 +11,7 @@ use anyhow::{Context as _, Result};
 use cinepicks_domain::{Channel, Email, PhoneNumber};
 use cinepicks_store::queries::customers::{ImportSummary, NewCustomer};
 use cinepicks_store::queries::film_lookup::FilmLookup;
+use cinepicks_store::queries::privacy::Erased;
 
 use crate::context::{Context, Metrics, Report};
 use cinepicks_domain::Language;
@@ -45,6 +46,10 @@ pub enum CustomersCommand {
     Like { customer: String, films: Vec<String> },
     /// Stop sending picks to an e-mail address, a phone number, a customer id or an unsubscribe token.
     Unsubscribe { reference: String },
+    /// Everything held about a customer (id, e-mail or phone), as JSON.
+    Export { reference: String },
+    /// Erase a customer (id, e-mail or phone): their store rows and outbox files; deliveries stay, anonymised.
+    Erase { reference: String },
 }
 
 /// Columns of the import file, in any order (`email` and `phone` may be left empty, not both; `genres` is
@@ -136,7 +141,94 @@ async fn run_command(
             let changed = store.unsubscribe(reference, now).await?;
             CustomersReport::Unsubscribed { reference: reference.clone(), changed }
         }
+        CustomersCommand::Export { reference } => {
+            let found = find(store, reference).await?;
+            let record = store.export_customer(found.id).await?.unwrap_or_default();
+            CustomersReport::Exported(record)
+        }
+        CustomersCommand::Erase { reference } => {
+            let found = find(store, reference).await?;
+            let erased = erase(ctx, store, found.id).await?;
+            CustomersReport::Erased { reference: reference.clone(), erased }
+        }
     })
+}
+
+async fn find(store: &cinepicks_store::Store, reference: &str) -> Result<cinepicks_store::entities::customer::Model> {
+    store.find_customer(reference).await?.ok_or_else(|| {
+        anyhow::anyhow!("no customer matches {reference:?} (give an id, an e-mail address or a phone number)")
+    })
+}
+
+/// What erasing a customer removed, store and outboxes.
+#[derive(Debug, Clone, Default)]
+pub struct ErasedCustomer {
+    pub store: Erased,
+    /// Outbox files removed (e-mails to the customer, their confirmation e-mails).
+    pub files: usize,
+    /// SMS lines removed from the outbox files.
+    pub sms_lines: usize,
+}
+
+/// Erases a customer from the store, then from the outboxes: every `.eml` written to them (weekly picks are
+/// named by customer, confirmations by subscription) and every SMS line sent to one of their numbers. Also used
+/// by the retention purge of `notify`.
+pub async fn erase(ctx: &Context, store: &cinepicks_store::Store, customer_id: i32) -> Result<ErasedCustomer> {
+    let Some(erased) = store.erase_customer(customer_id).await? else {
+        anyhow::bail!("customer {customer_id} no longer exists");
+    };
+    let outbox = &ctx.paths.outbox;
+    let mut out = ErasedCustomer { store: erased, ..Default::default() };
+    let weekly = format!("{customer_id}.eml");
+    let confirmations: Vec<String> = out.store.addresses.iter().map(|(_, _, id)| format!("{id}-")).collect();
+    for dir in subfolders(&outbox.join("email")) {
+        let confirmations_dir = dir.file_name().is_some_and(|n| n == "confirmations");
+        for file in files(&dir) {
+            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            let theirs = if confirmations_dir {
+                confirmations.iter().any(|prefix| name.starts_with(prefix.as_str()))
+            } else {
+                name == weekly
+            };
+            if theirs {
+                std::fs::remove_file(&file).with_context(|| format!("removing {}", file.display()))?;
+                out.files += 1;
+            }
+        }
+    }
+    let numbers: Vec<&str> =
+        out.store.addresses.iter().filter(|(c, _, _)| *c == Channel::Sms).map(|(_, a, _)| a.as_str()).collect();
+    if !numbers.is_empty() {
+        for file in files(&outbox.join("sms")).into_iter().filter(|f| f.extension().is_some_and(|x| x == "jsonl")) {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let to = |line: &str| {
+                serde_json::from_str::<serde_json::Value>(line).ok().and_then(|v| v["to"].as_str().map(str::to_owned))
+            };
+            let kept: Vec<&str> =
+                text.lines().filter(|line| !to(line).is_some_and(|n| numbers.contains(&n.as_str()))).collect();
+            let removed = text.lines().count() - kept.len();
+            if removed > 0 {
+                let mut rewritten = kept.join("\n");
+                if !rewritten.is_empty() {
+                    rewritten.push('\n');
+                }
+                crate::notify::outbox::write_private(&file, rewritten.as_bytes())?;
+                out.sms_lines += removed;
+            }
+        }
+    }
+    tracing::info!(customer = customer_id, files = out.files, sms_lines = out.sms_lines, "customer erased");
+    Ok(out)
+}
+
+fn subfolders(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect()
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect()
 }
 
 /// What a `customers` command did.
@@ -164,6 +256,11 @@ pub enum CustomersReport {
     Unsubscribed {
         reference: String,
         changed: u64,
+    },
+    Exported(serde_json::Value),
+    Erased {
+        reference: String,
+        erased: ErasedCustomer,
     },
 }
 
@@ -196,6 +293,15 @@ impl Report for CustomersReport {
             Self::Listed(lines) => metrics.insert("customers", lines.len()),
             Self::Liked { added, .. } => metrics.insert("likes", added),
             Self::Unsubscribed { changed, .. } => metrics.insert("unsubscribed", changed),
+            Self::Exported(record) => metrics.insert("customer", record.clone()),
+            Self::Erased { erased, .. } => {
+                metrics.insert("customer_id", erased.store.customer_id);
+                metrics.insert("subscriptions", erased.store.addresses.len());
+                metrics.insert("likes", erased.store.likes);
+                metrics.insert("deliveries_kept_anonymised", erased.store.deliveries_kept);
+                metrics.insert("outbox_files", erased.files);
+                metrics.insert("outbox_sms_lines", erased.sms_lines);
+            }
         }
         metrics
     }
@@ -239,6 +345,19 @@ impl fmt::Display for CustomersReport {
             Self::Unsubscribed { reference, changed } => {
                 writeln!(f, "{reference}: {changed} subscription(s) stopped; no more picks will be sent there.")
             }
+            Self::Exported(record) => {
+                writeln!(f, "{}", serde_json::to_string_pretty(record).map_err(|_| fmt::Error)?)
+            }
+            Self::Erased { reference, erased } => writeln!(
+                f,
+                "{reference}: erased ({} subscription(s), {} like(s), {} outbox file(s), {} SMS line(s)); {} \
+                 delivery record(s) kept for the statistics without name or address.",
+                erased.store.addresses.len(),
+                erased.store.likes,
+                erased.files,
+                erased.sms_lines,
+                erased.store.deliveries_kept
+            ),
         }
     }
 }

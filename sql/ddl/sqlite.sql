@@ -2,7 +2,8 @@
 -- tests/store_schema.rs checks that running this file and running the migrations give the same schema
 -- (columns, keys, foreign keys and indexes, compared through PRAGMA introspection).
 -- Refresh it with `cargo run -p cinepicks-store --example ddl` after adding a migration.
--- Connections also set: journal_mode=WAL, synchronous=NORMAL, foreign_keys=ON, busy_timeout=60000.
+-- Connections also set: journal_mode=WAL, synchronous=NORMAL, foreign_keys=ON, busy_timeout=60000,
+-- secure_delete=ON (deleted rows are overwritten: an erased customer leaves nothing in the file).
 
 -- Catalogue display data (refreshed from the lake by publish).
 CREATE TABLE "films" (
@@ -173,3 +174,30 @@ CREATE TABLE "programme" (
   PRIMARY KEY ("iso_week", "film_id"),
   FOREIGN KEY ("film_id") REFERENCES "films" ("film_id") ON DELETE RESTRICT
 );
+
+-- Confirmation messages of web subscriptions (double opt-in), queued by the site and sent within caps.
+CREATE TABLE "confirmations" (
+  "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT,
+  "subscription_id" integer NOT NULL,
+  "channel" text NOT NULL,
+  "address" text NOT NULL,
+  "requested_at" timestamp_with_timezone_text NOT NULL,
+  "attempts" integer NOT NULL DEFAULT 0,
+  "last_error" text NULL,
+  "sent_at" timestamp_with_timezone_text NULL,
+  "failed_at" timestamp_with_timezone_text NULL,
+  FOREIGN KEY ("subscription_id") REFERENCES "subscriptions" ("id") ON DELETE CASCADE
+);
+CREATE INDEX "ix_confirmations_address_requested_at" ON "confirmations" ("address", "requested_at");
+CREATE INDEX "ix_confirmations_channel_requested_at" ON "confirmations" ("channel", "requested_at");
+
+-- Every change of a subscription's consent, with its source and time.
+CREATE TABLE "consent_events" (
+  "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT,
+  "subscription_id" integer NOT NULL,
+  "kind" text NOT NULL,
+  "source" text NOT NULL,
+  "occurred_at" timestamp_with_timezone_text NOT NULL,
+  FOREIGN KEY ("subscription_id") REFERENCES "subscriptions" ("id") ON DELETE CASCADE
+);
+CREATE INDEX "ix_consent_events_subscription_id" ON "consent_events" ("subscription_id");

@@ -48,13 +48,27 @@ pub fn redact_url(url: &str) -> String {
         Some(i) => rest.split_at(i),
         None => (rest, ""),
     };
-    match authority.rsplit_once('@') {
+    let authority = match authority.rsplit_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_owned(),
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => authority.to_owned(),
         },
-        None => url.to_owned(),
-    }
+        None => authority.to_owned(),
+    };
+    format!("{scheme}://{authority}{}", redact_query(tail))
+}
+
+/// `?password=…` (and `passfile`, `sslpassword`) in a URL's query: libpq and sqlx accept the password there too.
+fn redact_query(tail: &str) -> String {
+    let Some((path, query)) = tail.split_once('?') else { return tail.to_owned() };
+    let parameters: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if key.to_ascii_lowercase().contains("pass") => format!("{key}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{path}?{}", parameters.join("&"))
 }
 
 #[cfg(test)]
@@ -66,5 +80,10 @@ mod tests {
         assert_eq!(redact_url("postgres://app:s3cret@db:5432/cine"), "postgres://app:***@db:5432/cine");
         assert_eq!(redact_url("postgres://app@db/cine"), "postgres://app@db/cine");
         assert_eq!(redact_url("sqlite:///data/cinepicks.db?mode=rwc"), "sqlite:///data/cinepicks.db?mode=rwc");
+        assert_eq!(
+            redact_url("postgres://db/cine?user=app&password=s3cret&sslmode=require"),
+            "postgres://db/cine?user=app&password=***&sslmode=require"
+        );
+        assert_eq!(redact_url("postgres://a:b@db/cine?sslpassword=k"), "postgres://a:***@db/cine?sslpassword=***");
     }
 }

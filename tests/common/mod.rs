@@ -21,6 +21,8 @@ pub fn cinepicks(data: &Path, args: &[&str]) -> Output {
         .arg(data)
         .args(args)
         .env_remove("CINEPICKS_CONFIG")
+        // As in production: the links of messages are signed with a secret from the environment.
+        .env("CINEPICKS_UNSUBSCRIBE_SECRET", "end-to-end test secret, not a real one")
         .env("RUST_LOG", "warn")
         .output()
         .expect("running the cinepicks binary")

@@ -20,13 +20,27 @@ pub struct ServeConfig {
     pub home_films: usize,
     /// Requests a minute one client may make to the API (0: no limit).
     pub rate_limit_per_minute: u32,
-    /// Behind a reverse proxy: the client is the last address of `X-Forwarded-For`, not the connection's peer.
+    /// Behind a reverse proxy: the client is read from `X-Forwarded-For`, not the connection's peer.
     pub behind_proxy: bool,
+    /// Proxies in front of the server that each append the address they saw to `X-Forwarded-For` (a CDN and
+    /// nginx: 2): the client is that many addresses from the right.
+    pub proxy_hops: usize,
+    /// Addresses the proxy connects from: `X-Forwarded-For` is believed only on their connections (a client
+    /// reaching the server directly cannot pick its address).
+    #[serde(default = "loopback")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A connection that has not sent a request's headers within this is closed (slow clients holding
+    /// connections open, "slowloris"); an idle kept-alive connection is closed after the same time.
+    pub header_read_timeout_secs: u64,
     /// Environment variable holding the Argon2id hash of the owner's password (unset: owner pages closed).
     pub owner_password_hash_env: String,
     pub owner_session_hours: u32,
     /// The owner's session cookie is sent over HTTPS only (browsers also allow http://localhost).
     pub secure_cookies: bool,
+}
+
+fn loopback() -> Vec<std::net::IpAddr> {
+    vec![std::net::Ipv4Addr::LOCALHOST.into(), std::net::Ipv6Addr::LOCALHOST.into()]
 }
 
 impl ServeConfig {
@@ -48,6 +62,12 @@ impl ServeConfig {
         }
         if !(1..=100).contains(&self.home_films) {
             return Err(InvalidConfig::new("serve.home_films", "must be between 1 and 100"));
+        }
+        if !(1..=5).contains(&self.proxy_hops) {
+            return Err(InvalidConfig::new("serve.proxy_hops", "must be between 1 and 5"));
+        }
+        if !(1..=120).contains(&self.header_read_timeout_secs) {
+            return Err(InvalidConfig::new("serve.header_read_timeout_secs", "must be between 1 and 120"));
         }
         if !(1..=168).contains(&self.owner_session_hours) {
             return Err(InvalidConfig::new("serve.owner_session_hours", "must be between 1 and 168"));

@@ -12,8 +12,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 
-use cinepicks_domain::Language;
 use cinepicks_domain::names;
+use cinepicks_domain::{IsoWeek, Language};
 use cinepicks_pipeline::recommend::picks::WeeklyPicks;
 use cinepicks_store::entities::film;
 
@@ -23,6 +23,7 @@ use super::assets::PLACEHOLDER_POSTER;
 use super::catalogue::MatchKind;
 use super::language::{PageLanguage, code};
 use cinepicks_jobs::notify::letter;
+use cinepicks_jobs::notify::links::picks_link_expired;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -55,7 +56,9 @@ fn other_language(uri: &axum::http::Uri, language: Language) -> (Language, Strin
     };
     let kept: Vec<&str> =
         uri.query().unwrap_or("").split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).collect();
-    let path = if kept.is_empty() { uri.path().to_owned() } else { format!("{}?{}", uri.path(), kept.join("&")) };
+    // One leading slash: `//evil.example/x` would be a link to another site.
+    let path = format!("/{}", uri.path().trim_start_matches(['/', '\\']));
+    let path = if kept.is_empty() { path } else { format!("{path}?{}", kept.join("&")) };
     (other, link(&path, other))
 }
 
@@ -331,8 +334,10 @@ async fn my_picks(
     (status, layout(&state, language, &uri, title, body)).into_response()
 }
 
-/// The page behind an SMS's short link: the five films sent that week, with their reasons. Forged or unknown
-/// codes get the "not found" page, which tells nothing about which customers exist.
+/// The page behind an SMS's short link: the five films sent that week, with their reasons. Forged, expired
+/// (older than [`PICKS_LINK_WEEKS`](cinepicks_jobs::notify::links::PICKS_LINK_WEEKS) weeks) and unknown codes,
+/// and those of customers who have unsubscribed, all get the same "not found" page, which tells nothing about
+/// which customers exist.
 async fn week_picks(
     State(state): State<AppState>,
     PageLanguage(language): PageLanguage,
@@ -342,9 +347,22 @@ async fn week_picks(
     let Some((week, customer)) = state.signer.verify_picks(&code) else {
         return not_found_page(&state, language, &uri);
     };
-    let picks = match state.store.week_picks(customer, week).await {
-        Ok(Some(json)) => serde_json::from_value::<WeeklyPicks>(json).ok(),
-        Ok(None) => None,
+    let today = IsoWeek::of(state.ctx.clock.now().with_timezone(&state.ctx.config.timezone).date_naive());
+    if picks_link_expired(week, today) {
+        return not_found_page(&state, language, &uri);
+    }
+    let subscribed = state.store.active_subscriptions(Some(customer)).await.map(|s| !s.is_empty());
+    let picks = match subscribed {
+        Ok(false) => Ok(None),
+        Ok(true) => state
+            .store
+            .week_picks(customer, week)
+            .await
+            .map(|json| json.and_then(|j| serde_json::from_value::<WeeklyPicks>(j).ok())),
+        Err(err) => Err(err),
+    };
+    let picks = match picks {
+        Ok(picks) => picks,
         Err(err) => {
             tracing::warn!(error = %err, "reading a week's picks");
             return (StatusCode::SERVICE_UNAVAILABLE, "the store does not answer").into_response();
@@ -385,4 +403,16 @@ pub async fn not_found(
     uri: axum::http::Uri,
 ) -> Response {
     not_found_page(&state, language, &uri)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_link_stays_on_this_site_whatever_the_path() {
+        let other = |uri: &str| other_language(&uri.parse().unwrap(), Language::Fr).1;
+        assert_eq!(other("/films/tt0133093?q=a&lang=fr"), "/films/tt0133093?q=a&lang=en");
+        assert_eq!(other("//evil.example/x"), "/evil.example/x?lang=en");
+    }
 }

@@ -1,5 +1,6 @@
-//! The HTTP server: the router with its limits and security headers, serving until a signal, and the watcher
-//! that reloads the catalogue when a newer run is published.
+//! The HTTP server: the router with its limits and security headers, serving until a signal with timeouts on
+//! every connection; beside it the watcher that reloads the catalogue when a newer run is published, and the
+//! sender of the queued confirmation messages.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -38,14 +39,10 @@ pub fn router(state: AppState) -> Router {
         .merge(subscription_pages::routes())
         .merge(owner::routes())
         .merge(assets::routes())
-        .nest(
-            "/api",
-            api::routes()
-                .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit::limit))
-                .merge(openapi::routes())
-                .fallback(api::unknown_endpoint),
-        )
+        .nest("/api", api::routes().merge(openapi::routes()).fallback(api::unknown_endpoint))
         .fallback(pages::not_found)
+        // Every page and endpoint, unknown ones included (guessing short links or tokens meets the limit).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit::limit))
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(RequestBodyLimitLayer::new(body_limit))
@@ -95,30 +92,92 @@ async fn serve(ctx: &Context, config: &ServeConfig, addr: SocketAddr, on_ready: 
         audience_model: state.audience().is_some(),
     });
 
-    let state_timeout = state.config.request_timeout_secs;
+    let request_timeout = state.config.request_timeout_secs;
+    let header_timeout = Duration::from_secs(state.config.header_read_timeout_secs);
     let watcher = tokio::spawn(watch(state.clone()));
+    let sender_state = state.clone();
+    let sender = tokio::spawn(async move {
+        if let Ok(sender) = &sender_state.confirmations {
+            sender.run(&sender_state.store, sender_state.ctx.clock.as_ref()).await;
+        }
+    });
     let app = router(state);
-    // The peer's address feeds the rate limit.
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let signal = async move {
         let signal = cinepicks_jobs::shutdown::signal().await;
         tracing::info!(signal, "stopping: finishing the requests in flight");
         let _ = stopping.send(());
-    });
+    };
     // A request cannot outlive its timeout, so after the signal the server gets that long (and a margin) to
     // drain; a client holding its connection open beyond that does not keep the process alive.
-    let grace = Duration::from_secs(state_timeout + 2);
-    let outcome = tokio::select! {
-        served = server.into_future() => served.context("serving HTTP"),
+    let grace = Duration::from_secs(request_timeout + 2);
+    tokio::select! {
+        () = serve_connections(listener, app, header_timeout, signal) => {}
         _ = async { if stopped.await.is_ok() { tokio::time::sleep(grace).await } else { std::future::pending::<()>().await } } => {
             tracing::warn!(seconds = grace.as_secs(), "connections still open after the grace period: stopping anyway");
-            Ok(())
         }
     };
     watcher.abort();
-    outcome?;
+    // A message being sent when the server stops stays queued and goes at the next start (at most once more).
+    sender.abort();
     Ok(Served { addr: local })
+}
+
+/// Accepts connections until `shutdown` resolves, then lets each finish its request in flight and returns
+/// when all are closed. Each connection is HTTP/1 with a header-read timeout: one that sends no complete
+/// request head within `header_timeout` (a silent or trickling client, or an idle kept-alive one) is closed.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use tower::ServiceExt as _;
+    // A value sent on `close` asks every connection to finish; `close.closed()` resolves once they all have.
+    let (close, closing) = tokio::sync::watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors, typically: wait a little rather than spin.
+                    tracing::warn!(error = %err, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+            // The peer's address feeds the rate limit (as `into_make_service_with_connect_info` would).
+            request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            app.clone().oneshot(request)
+        });
+        let mut closing = closing.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(header_timeout);
+            let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                result = connection.as_mut() => {
+                    if let Err(err) = result {
+                        tracing::debug!(error = %err, client = %peer, "connection closed on an error");
+                    }
+                }
+                _ = closing.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+        });
+    }
+    drop(listener);
+    drop(closing);
+    let _ = close.send(());
+    close.closed().await;
 }
 
 /// Checks for a newly published run every `serve.reload_secs`; a failed check is logged and retried.

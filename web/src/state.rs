@@ -60,7 +60,7 @@ pub struct Shared {
     /// Owner sign-ins and subscriptions per client, a few a minute: guessing the owner's password stays slow,
     /// and the subscription form cannot be used to send confirmations in bulk.
     pub forms_limiter: RateLimiter,
-    pub sessions: owner::session::Sessions,
+    pub sessions: Arc<owner::session::Sessions>,
 }
 
 pub type AppState = Arc<Shared>;
@@ -158,10 +158,10 @@ pub async fn state(ctx: &Context, config: &ServeConfig) -> Result<AppState> {
         confirmations,
         rate_limiter: RateLimiter::new(config.rate_limit_per_minute),
         forms_limiter: RateLimiter::new(FORMS_PER_MINUTE),
-        sessions: owner::session::Sessions::new(
+        sessions: Arc::new(owner::session::Sessions::new(
             &config.owner_password_hash_env,
             config.owner_session_hours,
             config.secure_cookies,
-        ),
+        )),
     }))
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
@@ -17,6 +17,7 @@ use cinepicks_domain::names;
 
 use super::AppState;
 use super::language::{PageLanguage, code};
+use super::owner::session::same_origin;
 use super::pages::{layout, link, t};
 use super::problem::Problem;
 use super::rate_limit::Client;
@@ -139,9 +140,13 @@ async fn subscribe_now(
     State(state): State<AppState>,
     PageLanguage(language): PageLanguage,
     uri: axum::http::Uri,
+    headers: HeaderMap,
     Client(client): Client,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
+    if !same_origin(&headers) {
+        return cross_site(&state, language, &uri);
+    }
     let typed = read_form(fields);
     let title = t(language, "Recevoir cinq films chaque semaine", "Get five films every week");
     match subscriptions::subscribe(&state, client, &typed, language).await {
@@ -149,8 +154,11 @@ async fn subscribe_now(
             let body = html! {
                 h1 { (t(language, "Vérifiez vos messages", "Check your messages")) }
                 p.notice role="status" {
-                    (t(language, "Un message de confirmation vient d'être envoyé à ", "A confirmation message was just sent to "))
+                    (t(language, "Un message de confirmation part dans un instant vers ", "A confirmation message is on its way to "))
                     (outcome.addresses.join(t(language, " et ", " and ")))
+                    @if typed.channels.iter().any(|c| c.eq_ignore_ascii_case("sms")) {
+                        (sms_hours(&state, language))
+                    }
                     ". "
                     (t(language, "Suivez son lien pour confirmer votre inscription : rien ne vous sera envoyé avant.",
                         "Follow its link to confirm your subscription: nothing will be sent to you before."))
@@ -177,6 +185,28 @@ async fn subscribe_now(
             (problem.status(), layout(&state, language, &uri, title, body)).into_response()
         }
     }
+}
+
+/// " (SMS go out between 8 h and 20 h)", from the configured hours.
+fn sms_hours(state: &AppState, language: Language) -> String {
+    let sms = &state.ctx.config.notify.sms;
+    let (from, until) = (sms.allowed_from_hour, sms.allowed_until_hour);
+    match language {
+        Language::Fr => format!(" (les SMS partent entre {from} h et {until} h)"),
+        Language::En => format!(" (text messages go out between {from}:00 and {until}:00)"),
+    }
+}
+
+/// A form posted from another site's page (its `Origin` is not this site): refused, so that no page elsewhere
+/// can make its visitors' browsers subscribe, confirm or unsubscribe anyone.
+fn cross_site(state: &AppState, language: Language, uri: &axum::http::Uri) -> Response {
+    let title = t(language, "Formulaire refusé", "Form refused");
+    let body = html! {
+        h1 { (title) }
+        p.notice role="alert" { (t(language, "Ce formulaire a été envoyé depuis un autre site : rien n'a été fait.",
+            "This form was sent from another site: nothing was done.")) }
+    };
+    (StatusCode::FORBIDDEN, layout(state, language, uri, title, body)).into_response()
 }
 
 /// GET of a confirmation link: a button, nothing changed yet (mail scanners follow links).
@@ -214,8 +244,12 @@ async fn confirm_now(
     State(state): State<AppState>,
     PageLanguage(language): PageLanguage,
     uri: axum::http::Uri,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
+    if !same_origin(&headers) {
+        return cross_site(&state, language, &uri);
+    }
     let token = params.get("token").cloned().unwrap_or_default();
     match subscriptions::confirm(&state, &token).await {
         Ok(done) => {
@@ -280,8 +314,12 @@ async fn unsubscribe_now(
     State(state): State<AppState>,
     PageLanguage(language): PageLanguage,
     uri: axum::http::Uri,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
+    if !same_origin(&headers) {
+        return cross_site(&state, language, &uri);
+    }
     let token = params.get("token").cloned().unwrap_or_default();
     let done = match subscriptions::unsubscribe(&state, &token).await {
         Ok(done) => done,

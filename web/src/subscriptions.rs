@@ -102,6 +102,13 @@ fn validate(state: &AppState, request: &SubscribeRequest, language: Language) ->
         let why = say("indiquez votre nom (100 caractères au plus)", "give your name (at most 100 characters)");
         return Err(Problem::invalid("name", why));
     }
+    if !plausible_name(name) {
+        let why = say(
+            "un nom ne contient que des lettres, des espaces, des traits d'union, des apostrophes et des points",
+            "a name holds only letters, spaces, hyphens, apostrophes and dots",
+        );
+        return Err(Problem::invalid("name", why));
+    }
     let filled = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let email = filled(&request.email)
         .map(|e| {
@@ -124,6 +131,29 @@ fn validate(state: &AppState, request: &SubscribeRequest, language: Language) ->
             })
         })
         .transpose()?;
+    let destinations = &state.ctx.config.notify.sms.destinations;
+    if let Some(number) = &phone {
+        let allowed = number.mobile_region().is_some_and(|r| destinations.iter().any(|d| d.eq_ignore_ascii_case(&r)));
+        if !allowed {
+            let why = say(
+                "seuls les numéros de portable français reçoivent nos SMS (06…, 07… ou +33 6…, +33 7…)",
+                "only French mobile numbers receive our text messages (06…, 07… or +33 6…, +33 7…)",
+            );
+            let why = if destinations.len() == 1 && destinations[0].eq_ignore_ascii_case("FR") {
+                why
+            } else {
+                match language {
+                    Language::Fr => {
+                        format!("seuls les numéros de portable de {} reçoivent nos SMS", destinations.join(", "))
+                    }
+                    Language::En => {
+                        format!("only mobile numbers of {} receive our text messages", destinations.join(", "))
+                    }
+                }
+            };
+            return Err(Problem::invalid("phone", why));
+        }
+    }
     let mut consent = Vec::new();
     for (i, channel) in request.channels.iter().enumerate() {
         let channel = channel.parse::<Channel>().map_err(|_| {
@@ -198,8 +228,20 @@ fn validate(state: &AppState, request: &SubscribeRequest, language: Language) ->
     })
 }
 
-/// Records the request and sends the confirmation messages due; a 503 when one could not be sent (the visitor
-/// may try again a few minutes later).
+/// A name as people write theirs: letters (any script), spaces, hyphens, apostrophes, and dots after an
+/// initial. Refused: anything that reads as a link or an address (`www.evil.example`, `x@y`, `http://`), which
+/// would otherwise be shown back to the visitor and kept in the cinema's files.
+fn plausible_name(name: &str) -> bool {
+    let chars: Vec<char> = name.chars().collect();
+    chars.iter().enumerate().all(|(i, &c)| match c {
+        c if c.is_alphabetic() || c == ' ' || c == '-' || c == '\'' || c == '’' => true,
+        '.' => chars.get(i + 1).is_none_or(|next| *next == ' ' || *next == '-'),
+        _ => false,
+    })
+}
+
+/// Records the request and queues the confirmation messages due (the site's sender sends them within its caps
+/// and pace): the answer is the same, and takes the same time, whatever the address's state.
 pub async fn subscribe(
     state: &AppState,
     client: Option<std::net::IpAddr>,
@@ -228,23 +270,19 @@ pub async fn subscribe(
         Problem::new(StatusCode::SERVICE_UNAVAILABLE, why)
     })?;
     let now = state.ctx.clock.now();
-    let request = state.store.request_subscription(&customer, now).await?;
-    for due in &request.due {
-        if let Err(failure) = sender.send(due, now).await {
-            tracing::error!(subscription = due.subscription_id, ?failure, "sending a confirmation failed");
-            let why = match language {
-                Language::Fr => "le message de confirmation n'a pas pu partir : réessayez dans quelques minutes",
-                Language::En => {
-                    "the confirmation message could not be sent just now: please try again in a few minutes"
-                }
-            };
-            return Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, why));
-        }
+    let caps = state.ctx.config.notify.confirmations.caps();
+    let request = state.store.request_subscription(&customer, caps, now).await?;
+    if request.queued > 0 {
+        sender.wake();
+    }
+    if request.capped > 0 {
+        tracing::warn!(capped = request.capped, "a daily cap of confirmation messages is reached: none queued");
     }
     tracing::info!(
-        sent = request.due.len(),
+        queued = request.queued,
         already_active = request.already_active,
         throttled = request.throttled,
+        capped = request.capped,
         "web subscription"
     );
     let addresses = customer.subscriptions().iter().map(|(_, address)| mask(address)).collect();
@@ -269,7 +307,7 @@ pub struct Changed {
 /// Confirms the subscription of a confirmation link's token.
 pub async fn confirm(state: &AppState, token: &str) -> Result<Changed, Problem> {
     let now = state.ctx.clock.now();
-    let id = state.signer.verify_confirm(token, now).map_err(|why| match why {
+    let (id, expires) = state.signer.verify_confirm_expiry(token, now).map_err(|why| match why {
         ConfirmError::Invalid => {
             Problem::invalid("token", "this confirmation link is not valid (mistyped, cut, or not from the cinema)")
         }
@@ -278,11 +316,13 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<Changed, Problem> 
             ..Problem::new(StatusCode::GONE, "token: this confirmation link has expired; subscribe again")
         },
     })?;
-    let done = state
-        .store
-        .confirm_subscription(id, now)
-        .await?
-        .ok_or_else(|| Problem::new(StatusCode::GONE, "this subscription no longer exists; subscribe again"))?;
+    let issued = expires - cinepicks_jobs::notify::confirmation::VALID_FOR;
+    let done = state.store.confirm_subscription(id, issued, now).await?.ok_or_else(|| {
+        Problem::new(
+            StatusCode::GONE,
+            "this confirmation link no longer works (the subscription was stopped or removed since); subscribe again",
+        )
+    })?;
     if done.changed {
         tracing::info!(subscription = id, channel = %done.subscription.channel, "subscription confirmed");
     }

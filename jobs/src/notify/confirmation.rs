@@ -1,6 +1,8 @@
-//! The double opt-in message: sent at once when someone subscribes on the site, by the channel they chose,
-//! with the link that confirms the subscription. It carries no film and no offer: nothing marketing-related
-//! reaches an address before its owner confirms it.
+//! The double opt-in message: queued when someone subscribes on the site (within daily caps), then sent by
+//! the channel they chose by the site's sender, at most `notify.confirmations.per_minute` a minute and SMS only
+//! within the allowed hours, with the link that confirms the subscription. It carries no film, no offer and not
+//! the name typed in the form (unverified text must not reach someone else's inbox): nothing reaches an
+//! address but this until its owner confirms it.
 
 use std::time::SystemTime;
 
@@ -9,8 +11,12 @@ use chrono::{DateTime, Duration, Utc};
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentTransferEncoding};
 
-use cinepicks_domain::Channel;
-use cinepicks_store::queries::opt_in::ConfirmationDue;
+use chrono::Timelike;
+use serde::{Deserialize, Serialize};
+
+use cinepicks_domain::{Channel, InvalidConfig, PhoneNumber};
+use cinepicks_store::Store;
+use cinepicks_store::queries::opt_in::{ConfirmationCaps, ConfirmationDue};
 
 use super::Failure;
 use maud::html;
@@ -24,6 +30,48 @@ use crate::context::Context;
 /// How long a confirmation link works.
 pub const VALID_FOR: Duration = Duration::days(7);
 
+/// `notify.confirmations`: how many confirmation messages may go out, so that the subscription form cannot be
+/// used to flood an inbox or run up an SMS bill.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConfirmationConfig {
+    /// Confirmation messages one address (e-mail or number) may be sent in 24 hours.
+    pub per_address_per_day: u32,
+    /// Confirmation e-mails in all in 24 hours.
+    pub emails_per_day: u32,
+    /// Confirmation SMS in all in 24 hours (each one is billed).
+    pub sms_per_day: u32,
+    /// Messages the site's sender sends a minute.
+    pub per_minute: u32,
+    /// Attempts per message when the server or gateway fails for a reason worth retrying.
+    pub max_attempts: u32,
+}
+
+impl Default for ConfirmationConfig {
+    fn default() -> Self {
+        Self { per_address_per_day: 3, emails_per_day: 500, sms_per_day: 50, per_minute: 30, max_attempts: 5 }
+    }
+}
+
+impl ConfirmationConfig {
+    pub fn validate(&self) -> Result<(), InvalidConfig> {
+        if self.per_address_per_day == 0 {
+            return Err(InvalidConfig::new("notify.confirmations.per_address_per_day", "must be at least 1"));
+        }
+        if !(1..=600).contains(&self.per_minute) {
+            return Err(InvalidConfig::new("notify.confirmations.per_minute", "must be between 1 and 600"));
+        }
+        if self.max_attempts == 0 {
+            return Err(InvalidConfig::new("notify.confirmations.max_attempts", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    pub fn caps(&self) -> ConfirmationCaps {
+        ConfirmationCaps { per_address: self.per_address_per_day, emails: self.emails_per_day, sms: self.sms_per_day }
+    }
+}
+
 /// Sends confirmation messages through the configured transports (the outbox folders by default:
 /// `outbox/email/confirmations/` and `outbox/sms/confirmations.jsonl`).
 pub struct ConfirmationSender {
@@ -33,6 +81,14 @@ pub struct ConfirmationSender {
     sms_from: String,
     cinema_name: String,
     signer: LinkSigner,
+    /// Countries whose mobile numbers may be texted (`notify.sms.destinations`).
+    sms_destinations: Vec<String>,
+    /// SMS go out from this local hour until that one (`notify.sms.allowed_*_hour`), in `timezone`.
+    sms_hours: (u32, u32),
+    timezone: chrono_tz::Tz,
+    limits: ConfirmationConfig,
+    /// Rung when a request queues a message, so that it goes out at once rather than at the next poll.
+    queued: tokio::sync::Notify,
 }
 
 /// The words of a confirmation, in the subscriber's language.
@@ -56,7 +112,81 @@ impl ConfirmationSender {
             sms_from: config.sms.sender.clone(),
             cinema_name: config.cinema_name.clone(),
             signer,
+            sms_destinations: config.sms.destinations.clone(),
+            sms_hours: (config.sms.allowed_from_hour, config.sms.allowed_until_hour),
+            timezone: ctx.config.timezone,
+            limits: config.confirmations.clone(),
+            queued: tokio::sync::Notify::new(),
         })
+    }
+
+    /// Tells [`run`](Self::run) that a message was queued.
+    pub fn wake(&self) {
+        self.queued.notify_one();
+    }
+
+    /// Sends the queued messages for as long as the server runs: one every [`interval`](Self::interval) at
+    /// most, at once when [`wake`](Self::wake) rings, and every half minute anyway (SMS held for the night,
+    /// retries, messages queued by another process).
+    pub async fn run(&self, store: &Store, clock: &dyn crate::context::Clock) {
+        loop {
+            match self.send_next(store, clock.now()).await {
+                Ok(true) => tokio::time::sleep(self.interval()).await,
+                Ok(false) => {
+                    tokio::select! {
+                        () = self.queued.notified() => {}
+                        () = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
+                    }
+                }
+                Err(err) => {
+                    tracing::warn!(error = %format!("{err:#}"), "the confirmation sender could not read its queue");
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                }
+            }
+        }
+    }
+
+    /// Seconds between two messages of the sender.
+    pub fn interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(60.0 / f64::from(self.limits.per_minute))
+    }
+
+    /// Sends the oldest queued message the hours allow (SMS wait for the morning; e-mails go at any hour) and
+    /// records the outcome; false when nothing was due.
+    pub async fn send_next(&self, store: &Store, now: DateTime<Utc>) -> Result<bool> {
+        let hour = now.with_timezone(&self.timezone).hour();
+        let sms_allowed = (self.sms_hours.0..self.sms_hours.1).contains(&hour);
+        let channels: &[Channel] = if sms_allowed { &Channel::ALL } else { &[Channel::Email] };
+        let Some(due) = store.queued_confirmations(1, channels).await?.into_iter().next() else {
+            return Ok(false);
+        };
+        let outcome = match self.refusal(&due) {
+            Some(why) => Err(Failure::Permanent(why)),
+            None => self.send(&due, now).await,
+        };
+        let (result, retry) = match &outcome {
+            Ok(()) => (Ok(()), false),
+            Err(Failure::Transient(why)) => (Err(why.clone()), true),
+            Err(Failure::Permanent(why) | Failure::Skipped(why) | Failure::Fatal(why)) => (Err(why.clone()), false),
+        };
+        if let Err(why) = &result {
+            tracing::warn!(confirmation = due.confirmation_id, channel = due.channel.as_str(), error = %why, retry, "a confirmation message was not sent");
+        }
+        store.confirmation_attempted(due.confirmation_id, result, retry, self.limits.max_attempts, now).await?;
+        Ok(true)
+    }
+
+    /// Why a queued message must not go out: a number the configuration does not allow texting (rows queued
+    /// before the configuration changed).
+    fn refusal(&self, due: &ConfirmationDue) -> Option<String> {
+        if due.channel != Channel::Sms {
+            return None;
+        }
+        let region = PhoneNumber::parse(&due.address).ok().and_then(|n| n.mobile_region());
+        match region {
+            Some(region) if self.sms_destinations.iter().any(|d| d.eq_ignore_ascii_case(&region)) => None,
+            _ => Some("not a mobile number of the countries in notify.sms.destinations".into()),
+        }
     }
 
     /// Sends the confirmation of one subscription; its link works for [`VALID_FOR`] from `now`.
@@ -79,12 +209,11 @@ impl ConfirmationSender {
     }
 
     fn words(&self, due: &ConfirmationDue) -> Words {
-        let first = due.name.split_whitespace().next().unwrap_or("");
         let cinema = &self.cinema_name;
         if due.locale.eq_ignore_ascii_case("en") {
             Words {
                 subject: format!("Confirm your subscription to {cinema}'s weekly picks"),
-                greeting: if first.is_empty() { "Hello,".into() } else { format!("Hello {first},") },
+                greeting: "Hello,".into(),
                 body: format!(
                     "You asked to receive five films picked for you every week by {cinema}. Please confirm that \
                      this address is yours: nothing will be sent to it before."
@@ -96,7 +225,7 @@ impl ConfirmationSender {
         } else {
             Words {
                 subject: format!("Confirmez votre inscription aux films de la semaine de {cinema}"),
-                greeting: if first.is_empty() { "Bonjour,".into() } else { format!("Bonjour {first},") },
+                greeting: "Bonjour,".into(),
                 body: format!(
                     "Vous avez demandé à recevoir chaque semaine cinq films choisis pour vous par {cinema}. \
                      Confirmez que cette adresse est bien la vôtre : rien ne vous sera envoyé avant."
@@ -148,7 +277,7 @@ impl ConfirmationSender {
         let domain = self.from.email.domain().to_owned();
         Message::builder()
             .from(self.from.clone())
-            .to(Mailbox::new(Some(due.name.clone()), to))
+            .to(Mailbox::new(None, to))
             .subject(w.subject)
             .date(SystemTime::from(now))
             .message_id(Some(format!("<{}@{domain}>", key.replace('/', "."))))
@@ -184,33 +313,51 @@ mod tests {
             sms_from: "CINECREUSE".into(),
             cinema_name: "Ciné Creuse".into(),
             signer: LinkSigner::new(b"k", "https://cine.example"),
+            sms_destinations: vec!["FR".into()],
+            sms_hours: (8, 20),
+            timezone: chrono_tz::Europe::Paris,
+            limits: ConfirmationConfig::default(),
+            queued: tokio::sync::Notify::new(),
         }
     }
 
     fn due(channel: Channel, locale: &str) -> ConfirmationDue {
         ConfirmationDue {
+            confirmation_id: 3,
             subscription_id: 12,
             channel,
             address: if channel == Channel::Email { "lea@example.org".into() } else { "+33600000001".into() },
-            name: "<Léa> Martin".into(),
+            name: "Léa www.evil.example".into(),
             locale: locale.into(),
         }
     }
 
     #[test]
-    fn the_confirmation_email_carries_the_link_escapes_the_name_and_offers_no_film() {
+    fn the_confirmation_email_carries_the_link_and_neither_the_typed_name_nor_a_film() {
         let s = sender();
         let now = DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z").unwrap().with_timezone(&Utc);
         let url = s.signer.confirm_url(12, now + VALID_FOR);
         let message = s.email_message(&due(Channel::Email, "fr"), &url, "confirm/12/1", now).unwrap();
         let raw = String::from_utf8(message.formatted()).unwrap().replace("=\r\n", "");
         assert!(raw.contains("Subject: Confirmez votre inscription"), "French by default: {raw}");
-        assert!(raw.contains("Bonjour &lt;L=C3=A9a&gt;,"), "the name is escaped in HTML: {raw}");
+        assert!(raw.contains("Bonjour,"), "{raw}");
+        assert!(!raw.contains("evil") && !raw.contains("L=C3=A9a"), "the unverified name is not copied: {raw}");
         assert!(raw.contains("subscribe/confirm?token=3D12."), "the link is in the message: {raw}");
         assert!(!raw.contains("List-Unsubscribe"), "a confirmation is not a mailing");
+        assert!(s.refusal(&due(Channel::Email, "fr")).is_none());
         let english = s.email_message(&due(Channel::Email, "en"), &url, "confirm/12/1", now).unwrap();
         let english = String::from_utf8(english.formatted()).unwrap();
         assert!(english.contains("Subject: Confirm your subscription"), "{english}");
+    }
+
+    #[test]
+    fn only_mobile_numbers_of_the_allowed_countries_are_texted() {
+        let s = sender();
+        let to = |address: &str| ConfirmationDue { address: address.into(), ..due(Channel::Sms, "fr") };
+        assert_eq!(s.refusal(&to("+33611223344")), None);
+        assert!(s.refusal(&to("+32474091150")).is_some(), "a Belgian mobile, not allowed by default");
+        assert!(s.refusal(&to("+33899234567")).is_some(), "a premium-rate number");
+        assert!(s.refusal(&to("+33142685300")).is_some(), "a fixed line");
     }
 
     #[test]

@@ -289,8 +289,8 @@ impl EmailTransport {
         match self {
             Self::Outbox { dir } => {
                 let path = dir.join(file_name);
-                cinepicks_pipeline::lake::write_atomically(&path, &message.formatted())
-                    .map_err(|e| Failure::Fatal(format!("writing {}: {e:#}", path.display())))?;
+                super::outbox::write_private(&path, &message.formatted())
+                    .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
                 Ok(Some(path.display().to_string()))
             }
             Self::Smtp { transport, timeout } => match tokio::time::timeout(*timeout, transport.send(message)).await {

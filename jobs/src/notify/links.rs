@@ -63,13 +63,19 @@ impl LinkSigner {
 
     /// `"<subscription id>.<expiry in Unix seconds, base 36>.<32 hex digits>"`: valid until `expires`.
     pub fn confirm_token(&self, subscription_id: i32, expires: DateTime<Utc>) -> String {
-        let expiry = base36(u32::try_from(expires.timestamp()).unwrap_or(u32::MAX));
+        let expiry = base36(u64::from(u32::try_from(expires.timestamp()).unwrap_or(u32::MAX)));
         let tag = self.mac("confirm", &format!("{subscription_id}.{expiry}")).finalize().into_bytes();
         format!("{subscription_id}.{expiry}.{}", hex::encode(&tag[..TAG_BYTES]))
     }
 
     /// The subscription id of a genuine token still valid at `now`.
     pub fn verify_confirm(&self, token: &str, now: DateTime<Utc>) -> Result<i32, ConfirmError> {
+        self.verify_confirm_expiry(token, now).map(|(id, _)| id)
+    }
+
+    /// The subscription id of a genuine token still valid at `now`, and when it expires (it was issued
+    /// [`VALID_FOR`](super::confirmation::VALID_FOR) before).
+    pub fn verify_confirm_expiry(&self, token: &str, now: DateTime<Utc>) -> Result<(i32, DateTime<Utc>), ConfirmError> {
         let mut parts = token.trim().splitn(3, '.');
         let (Some(id), Some(expiry), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(ConfirmError::Invalid);
@@ -86,7 +92,8 @@ impl LinkSigner {
         if now.timestamp() > i64::from(expires) {
             return Err(ConfirmError::Expired);
         }
-        Ok(subscription_id)
+        let expires = DateTime::from_timestamp(i64::from(expires), 0).ok_or(ConfirmError::Invalid)?;
+        Ok((subscription_id, expires))
     }
 
     /// The link of a confirmation message: a GET shows a button, whose POST confirms (mail scanners follow
@@ -95,8 +102,8 @@ impl LinkSigner {
         format!("{}/subscribe/confirm?token={}", self.site_url, self.confirm_token(subscription_id, expires))
     }
 
-    /// A short link to one week's picks of a customer, for SMS: `/p/` then the week as `YYWW`, 8 hex digits of
-    /// MAC and the customer id in base 36 (16 characters for a customer below 1.7 million).
+    /// A short link to one week's picks of a customer, for SMS: `/p/` then the week as `YYWW`, 64 bits of MAC
+    /// in 13 base-36 digits and the customer id in base 36 (20 characters for a customer below 1.7 million).
     pub fn picks_url(&self, week: IsoWeek, customer_id: i32) -> String {
         format!("{}/p/{}", self.site_url, self.picks_code(&week.to_string(), customer_id).unwrap_or_default())
     }
@@ -104,29 +111,39 @@ impl LinkSigner {
     fn picks_code(&self, iso_week: &str, customer_id: i32) -> Option<String> {
         let (year, week) = iso_week.split_once("-W")?;
         let yy = year.parse::<u32>().ok().filter(|y| (2000..2100).contains(y))? - 2000;
-        let tag = self.picks_tag(iso_week, customer_id);
-        Some(format!("{yy:02}{:02}{tag}{}", week.parse::<u32>().ok()?, base36(u32::try_from(customer_id).ok()?)))
+        let tag = u64::from_be_bytes(self.picks_tag(iso_week, customer_id));
+        let customer = base36(u64::from(u32::try_from(customer_id).ok()?));
+        Some(format!("{yy:02}{:02}{:0>width$}{customer}", week.parse::<u32>().ok()?, base36(tag), width = TAG_DIGITS))
     }
 
-    fn picks_tag(&self, iso_week: &str, customer_id: i32) -> String {
+    fn picks_tag(&self, iso_week: &str, customer_id: i32) -> [u8; 8] {
         let tag = self.mac("picks", &format!("{iso_week}/{customer_id}")).finalize().into_bytes();
-        hex::encode(&tag[..PICKS_TAG_BYTES])
+        tag[..8].try_into().expect("a SHA-256 MAC has 32 bytes")
     }
 
-    /// The week and customer of a genuine short-link code, `None` for anything else.
+    /// The week and customer of a genuine short-link code (constant-time check), `None` for anything else. Whether
+    /// the link is still valid is [`picks_link_expired`]'s question.
     pub fn verify_picks(&self, code: &str) -> Option<(IsoWeek, i32)> {
-        let digits = PICKS_TAG_BYTES * 2;
-        if !code.is_ascii() || code.len() <= 4 + digits {
+        if !code.is_ascii() || code.len() <= 4 + TAG_DIGITS {
             return None;
         }
         let (yy, week) = (code[..2].parse::<u32>().ok()?, code[2..4].parse::<u32>().ok()?);
         let iso_week = format!("{}-W{week:02}", 2000 + yy);
-        let tag = hex::decode(&code[4..4 + digits]).ok()?;
-        let customer_id = i32::try_from(u32::from_str_radix(&code[4 + digits..], 36).ok()?).ok()?;
+        let tag = u64::from_str_radix(&code[4..4 + TAG_DIGITS], 36).ok()?;
+        let customer_id = i32::try_from(u64::from_str_radix(&code[4 + TAG_DIGITS..], 36).ok()?).ok()?;
         let expected = self.mac("picks", &format!("{iso_week}/{customer_id}"));
-        expected.verify_truncated_left(&tag).ok()?;
+        expected.verify_truncated_left(&tag.to_be_bytes()).ok()?;
         Some((IsoWeek::parse(&iso_week)?, customer_id))
     }
+}
+
+/// Weeks a short link keeps working after the week it was sent for: long enough to look at the picks again,
+/// short enough that an old SMS found later shows nothing.
+pub const PICKS_LINK_WEEKS: i64 = 4;
+
+/// True when the short link of `week` has expired by `today`'s week.
+pub fn picks_link_expired(week: IsoWeek, today: IsoWeek) -> bool {
+    (today.monday() - week.monday()).num_weeks() > PICKS_LINK_WEEKS
 }
 
 /// Why a confirmation token is refused.
@@ -138,11 +155,11 @@ pub enum ConfirmError {
     Expired,
 }
 
-/// Bytes of MAC in a short link: 32 bits. A page of film titles is little to guess for, and guesses are rate
-/// limited; the SMS has 160 characters.
-const PICKS_TAG_BYTES: usize = 4;
+/// Base-36 digits of a short link's 64-bit MAC (36^13 > 2^64): guessing one link takes about 2^63 requests, and
+/// lower-case letters and digits are GSM-7 and survive being read aloud.
+const TAG_DIGITS: usize = 13;
 
-fn base36(mut n: u32) -> String {
+fn base36(mut n: u64) -> String {
     const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut out = Vec::new();
     loop {
@@ -214,8 +231,8 @@ mod tests {
         let a = signer.picks_url(week("2026-W48"), 1);
         assert_eq!(a, signer.picks_url(week("2026-W48"), 1));
         assert_ne!(a, signer.picks_url(week("2026-W48"), 2));
-        assert_eq!(a.len(), "https://c.example/p/".len() + 13);
-        assert_eq!(signer.picks_url(week("2026-W05"), 1_000_000).len(), "https://c.example/p/".len() + 16);
+        assert_eq!(a.len(), "https://c.example/p/".len() + 18);
+        assert_eq!(signer.picks_url(week("2026-W05"), 1_000_000).len(), "https://c.example/p/".len() + 21);
         let code = |url: &str| url.rsplit('/').next().unwrap().to_owned();
         for (w, customer) in [("2026-W48", 1), ("2027-W01", 123_456), ("2026-W53", 0)] {
             let url = signer.picks_url(week(w), customer);
@@ -227,5 +244,20 @@ mod tests {
         assert_eq!(LinkSigner::new(b"other", "x").verify_picks(&genuine), None);
         assert_eq!(signer.verify_picks(&genuine[..10]), None);
         assert_eq!(signer.verify_picks("2648ééééééé1"), None);
+        // A tag of all zeros (a guess with the right shape) and a flipped tag digit: refused.
+        assert_eq!(signer.verify_picks(&format!("2648{}1", "0".repeat(TAG_DIGITS))), None);
+        let mut flipped = genuine.clone().into_bytes();
+        flipped[4] = if flipped[4] == b'a' { b'b' } else { b'a' };
+        assert_eq!(signer.verify_picks(&String::from_utf8(flipped).unwrap()), None);
+    }
+
+    #[test]
+    fn short_links_expire_some_weeks_after_their_week() {
+        let week = |w: &str| IsoWeek::parse(w).unwrap();
+        assert!(!picks_link_expired(week("2026-W48"), week("2026-W48")));
+        assert!(!picks_link_expired(week("2026-W48"), week("2026-W52")), "four weeks on: still valid");
+        assert!(picks_link_expired(week("2026-W48"), week("2026-W53")));
+        assert!(!picks_link_expired(week("2026-W52"), week("2027-W02")), "across a year");
+        assert!(picks_link_expired(week("2025-W48"), week("2026-W48")));
     }
 }

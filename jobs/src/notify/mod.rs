@@ -75,8 +75,14 @@ pub struct NotifyConfig {
     pub backoff_max_ms: u64,
     /// Permanent failures after which a subscription is flagged and no longer written to.
     pub bounces_before_flag: u32,
+    /// A customer all of whose subscriptions stopped (unsubscribed or flagged) is erased this many days after the
+    /// last one stopped (0: at the next weekly run).
+    #[serde(default = "half_a_year")]
+    pub keep_stopped_days: u32,
     pub email: EmailConfig,
     pub sms: SmsConfig,
+    #[serde(default)]
+    pub confirmations: confirmation::ConfirmationConfig,
 }
 
 impl NotifyConfig {
@@ -100,7 +106,8 @@ impl NotifyConfig {
             return Err(InvalidConfig::new("notify.programme_boost", "must be 0 or more"));
         }
         self.email.validate()?;
-        self.sms.validate()
+        self.sms.validate()?;
+        self.confirmations.validate()
     }
 }
 
@@ -128,42 +135,77 @@ pub struct UnsubscribeParams {
     pub token: String,
 }
 
+fn half_a_year() -> u32 {
+    180
+}
+
 /// This week, in the cinema's timezone: the one place "now" becomes a week.
 pub fn this_week(ctx: &Context) -> IsoWeek {
     IsoWeek::of(ctx.clock.now().with_timezone(&ctx.config.timezone).date_naive())
 }
 
-/// The signer of links; without the secret in the environment only the file outboxes may be used (links in
-/// demo messages are then signed with a fixed, public demo key, and a warning says so).
+/// The signer of links: the secret of `notify.unsubscribe_secret_env` (16 bytes or more, not a repeated
+/// pattern). Without it only a demo's data folder works, with the throwaway key `demo` wrote there
+/// ([`DEMO_KEY`]), and only into the file outboxes: `serve` and every real transport refuse to start, since a
+/// known key would let anyone confirm, unsubscribe or read someone else's picks.
 pub fn link_signer(ctx: &Context) -> Result<LinkSigner> {
     let config = &ctx.config.notify;
-    match std::env::var(&config.unsubscribe_secret_env) {
-        Ok(secret) if secret.len() >= 16 => Ok(LinkSigner::new(secret.as_bytes(), &config.site_url)),
-        Ok(_) => bail!("the environment variable {} must hold at least 16 characters", config.unsubscribe_secret_env),
-        Err(_) => {
-            let real = config.email.transport != EmailTransportKind::Outbox
-                || config.sms.transport != sms::SmsTransportKind::Outbox;
-            if real {
-                bail!(
-                    "set the environment variable {} (notify.unsubscribe_secret_env) to a long random secret: it \
-                     signs the unsubscribe links of real messages",
-                    config.unsubscribe_secret_env
-                );
-            }
-            tracing::warn!(
-                variable = %config.unsubscribe_secret_env,
-                "no unsubscribe secret in the environment: outbox messages are signed with the public demo key"
-            );
-            Ok(LinkSigner::new(DEMO_SECRET, &config.site_url))
-        }
+    let variable = &config.unsubscribe_secret_env;
+    if let Ok(secret) = std::env::var(variable) {
+        check_secret(secret.as_bytes()).with_context(|| format!("the environment variable {variable}"))?;
+        return Ok(LinkSigner::new(secret.as_bytes(), &config.site_url));
     }
+    let real =
+        config.email.transport != EmailTransportKind::Outbox || config.sms.transport != sms::SmsTransportKind::Outbox;
+    let demo_key = ctx.paths.root.join(DEMO_KEY);
+    let how = format!(
+        "set the environment variable {variable} (notify.unsubscribe_secret_env) to a long random secret, e.g.          `openssl rand -hex 32`: it signs the unsubscribe, confirmation and short links"
+    );
+    if real {
+        bail!("{how} (real messages are never signed with a demo key)");
+    }
+    let Ok(key) = std::fs::read(&demo_key) else {
+        bail!("{how}; only the demo's own data folder has a throwaway key ({} is missing)", demo_key.display());
+    };
+    check_secret(&key).with_context(|| format!("the demo key {}", demo_key.display()))?;
+    tracing::warn!(
+        variable = %variable,
+        key = %demo_key.display(),
+        "no link secret in the environment: this demo folder's throwaway key signs the links (outboxes only)"
+    );
+    Ok(LinkSigner::new(&key, &config.site_url))
+}
+
+/// Where `demo` keeps its throwaway link key, under the data folder (readable by its owner only).
+pub const DEMO_KEY: &str = "demo/link-key";
+
+/// Writes the demo's throwaway link key (32 random bytes, hex) unless the folder has one already, so that links
+/// sent earlier keep working.
+pub fn ensure_demo_key(ctx: &Context) -> Result<()> {
+    let path = ctx.paths.root.join(DEMO_KEY);
+    if path.exists() {
+        return Ok(());
+    }
+    let key = hex::encode(rand::random::<[u8; 32]>());
+    outbox::write_private(&path, key.as_bytes()).with_context(|| format!("writing the demo key {}", path.display()))
+}
+
+/// A secret good enough to sign links: 16 bytes or more, and not one character or a short pattern repeated
+/// (`aaaaaaaaaaaaaaaa`, `abcabcabcabcabca`), which a guess would find.
+fn check_secret(secret: &[u8]) -> Result<()> {
+    let secret = secret.trim_ascii();
+    if secret.len() < 16 {
+        bail!("must hold at least 16 random characters (it has {})", secret.len());
+    }
+    let distinct = secret.iter().collect::<std::collections::BTreeSet<_>>().len();
+    if distinct < 6 {
+        bail!("is not random enough ({distinct} different characters): use e.g. `openssl rand -hex 32`");
+    }
+    Ok(())
 }
 
 /// Name of the job in job_runs, and of the lock file (under `runs/`) held while a run sends.
 const LOCK: &str = "notify";
-
-/// Signs links of outbox-only runs when no secret is set (demo, tests); real transports refuse to run with it.
-const DEMO_SECRET: &[u8] = b"cinepicks demo key - not a secret";
 
 pub fn run(ctx: &Context, args: &NotifyParams) -> Result<NotifyReport> {
     // Two senders would page through the same due rows and send them twice; a dry run sends nothing.
@@ -292,6 +334,16 @@ async fn notify(ctx: &Context, store: &Store, args: &NotifyParams) -> Result<Not
                 tracing::info!(subscriptions = purged, "unconfirmed web subscriptions forgotten (link expired)");
             }
             metrics.insert("unconfirmed_purged", purged);
+            // People who left are not kept for ever: erased (store and outboxes) once the retention is over.
+            let stopped = chrono::Duration::days(i64::from(ctx.config.notify.keep_stopped_days));
+            let leavers = store.stopped_before(clock.now() - stopped).await?;
+            for customer in &leavers {
+                crate::customers::erase(ctx, store, *customer).await?;
+            }
+            if !leavers.is_empty() {
+                tracing::info!(customers = leavers.len(), "customers who left erased (retention over)");
+            }
+            metrics.insert("left_erased", leavers.len());
         }
         let planned = plan(ctx, store, week, args.customer, dry_run).await?;
         metrics.insert("planned", planned.considered);

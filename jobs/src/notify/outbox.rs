@@ -1,8 +1,10 @@
 //! The file outboxes used when no mail server or SMS gateway is configured: one `.eml` file per e-mail under
-//! `outbox/email/<week>/`, one JSON line per SMS in `outbox/sms/<week>.jsonl`.
+//! `outbox/email/<week>/`, one JSON line per SMS in `outbox/sms/<week>.jsonl`. Their files hold live links
+//! (unsubscribe, confirmation, picks): only their owner may read them (mode 0600).
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -22,6 +24,7 @@ impl JsonLines {
         let file = OpenOptions::new()
             .create(true)
             .append(true)
+            .mode(PRIVATE)
             .open(&path)
             .with_context(|| format!("opening {}", path.display()))?;
         Ok(Self { path, file: Mutex::new(file) })
@@ -37,5 +40,51 @@ impl JsonLines {
         line.push(b'\n');
         let mut file = self.file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         file.write_all(&line).with_context(|| format!("appending to {}", self.path.display()))
+    }
+}
+
+/// Read and write for the owner only.
+const PRIVATE: u32 = 0o600;
+
+/// Writes `bytes` to `path` readable by its owner only, atomically (a temporary file renamed over it): a reader
+/// never sees half a message, and a crash leaves the old file or none.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(PRIVATE)
+        .open(&tmp)
+        .with_context(|| format!("creating {}", tmp.display()))?;
+    file.write_all(bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    drop(file);
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn outbox_files_are_readable_by_their_owner_only() {
+        let dir = std::env::temp_dir().join(format!("cinepicks-outbox-{}", std::process::id()));
+        let eml = dir.join("email/2026-W49/1.eml");
+        write_private(&eml, b"Subject: x").unwrap();
+        let sms = JsonLines::open(dir.join("sms/2026-W49.jsonl")).unwrap();
+        sms.append(&serde_json::json!({"to": "+33600000001"})).unwrap();
+        for path in [eml, sms.path().to_path_buf()] {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", path.display());
+        }
+        assert_eq!(std::fs::read(dir.join("email/2026-W49/1.eml")).unwrap(), b"Subject: x");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -57,7 +57,15 @@ pub struct SmsConfig {
     pub allowed_from_hour: u32,
     /// …until this one (exclusive), never on Sundays and French public holidays.
     pub allowed_until_hour: u32,
+    /// Countries (ISO 3166 codes) whose mobile numbers may subscribe and be texted; fixed lines, premium-rate
+    /// and other numbers never are.
+    #[serde(default = "french_mobiles")]
+    pub destinations: Vec<String>,
     pub http: SmsHttpConfig,
+}
+
+fn french_mobiles() -> Vec<String> {
+    vec!["FR".to_owned()]
 }
 
 impl SmsConfig {
@@ -77,14 +85,34 @@ impl SmsConfig {
                 "must be before allowed_until_hour, within 0–24",
             ));
         }
-        if self.transport == SmsTransportKind::Http && !self.http.url.starts_with("http") {
+        if self.transport == SmsTransportKind::Http
+            && !(self.http.url.starts_with("https://") || loopback(&self.http.url))
+        {
             return Err(InvalidConfig::new(
                 "notify.sms.http.url",
-                "an http:// or https:// URL is needed when notify.sms.transport is http",
+                "an https:// URL is needed when notify.sms.transport is http (the bearer token travels with every \
+                 message); plain http:// only to a gateway on this machine (127.0.0.1, [::1] or localhost)",
+            ));
+        }
+        if self.destinations.is_empty()
+            || !self.destinations.iter().all(|d| d.len() == 2 && d.chars().all(|c| c.is_ascii_alphabetic()))
+        {
+            return Err(InvalidConfig::new(
+                "notify.sms.destinations",
+                "one or more two-letter country codes (ISO 3166), e.g. [FR]",
             ));
         }
         Ok(())
     }
+}
+
+/// True for an `http://` URL to this machine (a gateway on the loopback: nothing crosses a network).
+fn loopback(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else { return false };
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = if host.starts_with('[') { host.split(']').next().map(|h| &h[1..]) } else { host.split(':').next() };
+    matches!(name, Some("127.0.0.1" | "localhost" | "::1"))
 }
 
 /// The SMS text: "<cinema> : vos 5 films … : A, B, C, D, E <link> <opt-out>", in GSM-7 and within 160
@@ -203,6 +231,22 @@ impl SmsTransport {
 mod tests {
     use super::*;
     use crate::notify::letter::tests::sample_letter;
+
+    #[test]
+    fn plain_http_gateways_are_only_accepted_on_this_machine() {
+        for url in ["http://127.0.0.1:8025/sms", "http://localhost/x", "http://[::1]:9000/"] {
+            assert!(loopback(url), "{url}");
+        }
+        for url in [
+            "http://sms.example.com/send",
+            "http://127.0.0.1.evil.example/",
+            "http://evil@example.com",
+            "https://127.0.0.1/",
+        ] {
+            assert!(!loopback(url), "{url}");
+        }
+        assert!(loopback("http://user@127.0.0.1/"), "credentials before the host do not change it");
+    }
 
     #[test]
     fn an_sms_fits_in_160_gsm7_characters_with_its_link_and_opt_out() {

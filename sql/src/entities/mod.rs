@@ -1,6 +1,8 @@
 //! sea-orm entities: one module per table of the store (see `sql/MODEL.md` for how they relate).
 
 pub mod audience_segment;
+pub mod confirmation;
+pub mod consent_event;
 pub mod customer;
 pub mod delivery;
 pub mod film;
@@ -17,6 +19,8 @@ pub mod subscription;
 /// `use cinepicks_store::entities::prelude::*` names every entity as `Films`, `Customers`, …
 pub mod prelude {
     pub use super::audience_segment::Entity as AudienceSegments;
+    pub use super::confirmation::Entity as Confirmations;
+    pub use super::consent_event::Entity as ConsentEvents;
     pub use super::customer::Entity as Customers;
     pub use super::delivery::Entity as Deliveries;
     pub use super::film::Entity as Films;

@@ -13,6 +13,8 @@ mod m20261121_000004_customers;
 mod m20261121_000005_programme;
 mod m20261121_000006_notify;
 mod m20261121_000007_double_opt_in;
+mod m20261207_000008_confirmation_queue;
+mod m20261207_000009_consent_history;
 
 /// Applies the migrations in order (and rolls them back in reverse).
 pub struct Migrator;
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_programme::Migration),
             Box::new(m20261121_000006_notify::Migration),
             Box::new(m20261121_000007_double_opt_in::Migration),
+            Box::new(m20261207_000008_confirmation_queue::Migration),
+            Box::new(m20261207_000009_consent_history::Migration),
         ]
     }
 }

@@ -9,9 +9,9 @@ use sea_orm::{
 };
 
 use crate::connect::Store;
-use crate::entities::{customer, like, subscription};
+use crate::entities::{consent_event, customer, like, subscription};
 use crate::error::{During, Result, StoreError};
-use cinepicks_domain::{Channel, Email, PhoneNumber};
+use cinepicks_domain::{Channel, ConsentChange, Email, PhoneNumber};
 
 /// A customer as the CLI or an import file gives it, already validated.
 #[derive(Debug, Clone)]
@@ -98,6 +98,9 @@ impl Store {
         for l in like::Entity::find().order_by_asc(like::Column::LikedAt).all(db).await.during("listing likes")? {
             likes.entry(l.customer_id).or_default().push(l.film_id);
         }
+        // Erased customers (no name, no subscription) are kept only as numbers for the statistics.
+        let customers: Vec<customer::Model> =
+            customers.into_iter().filter(|c| !c.name.is_empty() || subs.contains_key(&c.id)).collect();
         Ok(customers
             .into_iter()
             .map(|c| CustomerView {
@@ -146,6 +149,9 @@ impl Store {
             .exec(db)
             .await
             .during("unsubscribing")?;
+        for stopped in matching.iter().filter(|s| s.unsubscribed_at.is_none()) {
+            record_consent(db, stopped.id, ConsentChange::Withdrawn, "cli", now).await?;
+        }
         Ok(result.rows_affected)
     }
 }
@@ -237,7 +243,8 @@ async fn upsert_customer(
             .exec(txn)
             .await
             .during(format!("{}: subscribing", c.source))?;
-        if matches!(inserted, sea_orm::TryInsertResult::Inserted(_)) {
+        if let sea_orm::TryInsertResult::Inserted(row) = inserted {
+            record_consent(txn, row.last_insert_id, ConsentChange::Given, &c.source, now).await?;
             summary.subscriptions += 1;
         }
     }
@@ -305,4 +312,23 @@ pub(crate) fn new_subscription_row(
         confirmed_at: Set(confirmed_at),
         ..Default::default()
     }
+}
+
+/// Adds one change to a subscription's consent history.
+pub(crate) async fn record_consent(
+    conn: &impl ConnectionTrait,
+    subscription_id: i32,
+    kind: ConsentChange,
+    source: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let event = consent_event::ActiveModel {
+        subscription_id: Set(subscription_id),
+        kind: Set(kind),
+        source: Set(source.to_owned()),
+        occurred_at: Set(at),
+        ..Default::default()
+    };
+    event.insert(conn).await.during(format!("recording that consent was {} ({source})", kind.as_str()))?;
+    Ok(())
 }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use cinepicks_domain::{Channel, DeliveryStatus, IsoWeek};
+use cinepicks_domain::{Channel, ConsentChange, DeliveryStatus, IsoWeek};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set};
 
@@ -458,6 +458,9 @@ impl Store {
             .exec(self.db())
             .await
             .during(format!("unsubscribing subscription {id}"))?;
+        if result.rows_affected > 0 {
+            super::customers::record_consent(self.db(), id, ConsentChange::Withdrawn, "link", now).await?;
+        }
         Ok(result.rows_affected > 0)
     }
 }

@@ -9,5 +9,6 @@ pub mod films;
 pub mod job_runs;
 pub mod operations;
 pub mod opt_in;
+pub mod privacy;
 pub mod publish;
 pub mod schema;

@@ -1,19 +1,21 @@
-//! Subscriptions made on the web site, with double opt-in: recorded as awaiting confirmation, confirmed by the
-//! link of the confirmation message, and only then sent weekly picks.
+//! Subscriptions made on the web site, with double opt-in: recorded as awaiting confirmation with a queued
+//! confirmation message (within daily caps), confirmed by that message's link, and only then sent weekly picks.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use super::customers::{NewCustomer, insert_likes, new_customer_row, new_subscription_row};
+use super::customers::{NewCustomer, insert_likes, new_customer_row, new_subscription_row, record_consent};
 use crate::connect::Store;
-use crate::entities::{customer, subscription};
+use crate::entities::{confirmation, customer, subscription};
 use crate::error::{During, Result};
-use cinepicks_domain::Channel;
+use cinepicks_domain::{Channel, ConsentChange};
 
 /// A confirmation message to send: which subscription, to whom, in which language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfirmationDue {
+    /// The queued row (`confirmations.id`).
+    pub confirmation_id: i32,
     pub subscription_id: i32,
     pub channel: Channel,
     pub address: String,
@@ -26,12 +28,33 @@ pub struct ConfirmationDue {
 /// messages"), so that the form cannot be used to learn who is subscribed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OptInRequest {
-    /// Confirmation messages to send now.
-    pub due: Vec<ConfirmationDue>,
+    /// Confirmation messages queued.
+    pub queued: usize,
     /// Addresses already subscribed and confirmed: nothing to send.
     pub already_active: usize,
-    /// Addresses whose confirmation was sent moments ago: not sent again yet, so the form cannot flood an inbox.
+    /// Addresses whose confirmation was asked for moments ago: not sent again yet, so the form cannot flood an
+    /// inbox.
     pub throttled: usize,
+    /// Messages not queued because a daily cap is reached (this address's, or the channel's in all).
+    pub capped: usize,
+}
+
+/// Daily caps on confirmation messages, counted over the last 24 hours: per address (one inbox or phone
+/// cannot be flooded) and per channel in all (a flood from many addresses cannot run up the SMS bill).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfirmationCaps {
+    pub per_address: u32,
+    pub emails: u32,
+    pub sms: u32,
+}
+
+impl ConfirmationCaps {
+    fn of(&self, channel: Channel) -> u32 {
+        match channel {
+            Channel::Email => self.emails,
+            Channel::Sms => self.sms,
+        }
+    }
 }
 
 /// How long after a confirmation message the same address can ask for another one.
@@ -50,8 +73,21 @@ impl Store {
     /// and genres given) and a subscription awaiting confirmation. A known address changes nothing of its
     /// customer (an unconfirmed form must not rewrite someone's data): an active subscription stays as it is,
     /// a pending or stopped one records the new consent and is sent a new confirmation.
-    pub async fn request_subscription(&self, c: &NewCustomer, now: DateTime<Utc>) -> Result<OptInRequest> {
+    pub async fn request_subscription(
+        &self,
+        c: &NewCustomer,
+        caps: ConfirmationCaps,
+        now: DateTime<Utc>,
+    ) -> Result<OptInRequest> {
         let txn = self.begin_write().await.during("starting a web subscription")?;
+        let day_ago = now - Duration::hours(24);
+        // Counted inside the writing transaction: two requests at once cannot both take the last message.
+        let sent_today = |filter: sea_orm::Condition| {
+            confirmation::Entity::find()
+                .filter(confirmation::Column::RequestedAt.gt(day_ago))
+                .filter(filter)
+                .count(&txn)
+        };
         let mut out = OptInRequest::default();
         let mut new_customer: Option<customer::Model> = None;
         for (channel, address) in c.subscriptions() {
@@ -61,31 +97,38 @@ impl Store {
                 .one(&txn)
                 .await
                 .during("matching a web subscription by address")?;
-            let due = |subscription_id: i32, customer: &customer::Model| ConfirmationDue {
-                subscription_id,
-                channel,
-                address: address.clone(),
-                name: customer.name.clone(),
-                locale: customer.locale.clone(),
+            let to_address =
+                sent_today(sea_orm::Condition::all().add(confirmation::Column::Address.eq(address.as_str())))
+                    .await
+                    .during("counting today's confirmations to an address")?;
+            let on_channel = sent_today(sea_orm::Condition::all().add(confirmation::Column::Channel.eq(channel)))
+                .await
+                .during("counting today's confirmations")?;
+            let within_caps = to_address < u64::from(caps.per_address) && on_channel < u64::from(caps.of(channel));
+            let queue = |subscription_id: i32| confirmation::ActiveModel {
+                subscription_id: Set(subscription_id),
+                channel: Set(channel),
+                address: Set(address.clone()),
+                requested_at: Set(now),
+                attempts: Set(0),
+                ..Default::default()
             };
             match existing {
                 Some(s) if s.confirmed_at.is_some() && s.unsubscribed_at.is_none() && s.flagged_at.is_none() => {
                     out.already_active += 1;
                 }
                 Some(s) if now - s.consent_at < RESEND_AFTER => out.throttled += 1,
+                Some(_) if !within_caps => out.capped += 1,
                 Some(s) => {
-                    let owner = customer::Entity::find_by_id(s.customer_id)
-                        .one(&txn)
-                        .await
-                        .during("reading the customer of a subscription")?;
                     let mut row: subscription::ActiveModel = s.clone().into();
                     row.consent_at = Set(now);
                     row.consent_source = Set(c.source.clone());
                     row.update(&txn).await.during(format!("recording a new consent for subscription {}", s.id))?;
-                    if let Some(owner) = owner {
-                        out.due.push(due(s.id, &owner));
-                    }
+                    record_consent(&txn, s.id, ConsentChange::Requested, &c.source, now).await?;
+                    queue(s.id).insert(&txn).await.during("queueing a confirmation message")?;
+                    out.queued += 1;
                 }
+                None if !within_caps => out.capped += 1,
                 None => {
                     let owner = match &new_customer {
                         Some(owner) => owner.clone(),
@@ -102,7 +145,9 @@ impl Store {
                         .insert(&txn)
                         .await
                         .during("adding a subscription awaiting confirmation")?;
-                    out.due.push(due(row.id, &owner));
+                    record_consent(&txn, row.id, ConsentChange::Requested, &c.source, now).await?;
+                    queue(row.id).insert(&txn).await.during("queueing a confirmation message")?;
+                    out.queued += 1;
                 }
             }
         }
@@ -151,10 +196,83 @@ impl Store {
         Ok(ids.len() as u64)
     }
 
-    /// Confirms a subscription (its confirmation link was followed): from now on it is sent weekly picks. A
-    /// stopped subscription confirmed again starts afresh (no unsubscription, no flag, no bounce).
-    pub async fn confirm_subscription(&self, id: i32, now: DateTime<Utc>) -> Result<Option<Confirmed>> {
+    /// The oldest queued confirmation messages on `channels`, at most `limit`, with whom to greet and in which
+    /// language.
+    pub async fn queued_confirmations(&self, limit: u64, channels: &[Channel]) -> Result<Vec<ConfirmationDue>> {
+        let rows = confirmation::Entity::find()
+            .filter(confirmation::Column::SentAt.is_null())
+            .filter(confirmation::Column::FailedAt.is_null())
+            .filter(confirmation::Column::Channel.is_in(channels.iter().copied()))
+            .order_by_asc(confirmation::Column::Id)
+            .limit(limit)
+            .find_also_related(subscription::Entity)
+            .all(self.db())
+            .await
+            .during("reading the queued confirmation messages")?;
+        let mut due = Vec::with_capacity(rows.len());
+        for (row, subscription) in rows {
+            let Some(subscription) = subscription else { continue };
+            let owner = customer::Entity::find_by_id(subscription.customer_id)
+                .one(self.db())
+                .await
+                .during("reading the customer of a confirmation")?;
+            let Some(owner) = owner else { continue };
+            due.push(ConfirmationDue {
+                confirmation_id: row.id,
+                subscription_id: row.subscription_id,
+                channel: row.channel,
+                address: subscription.address,
+                name: owner.name,
+                locale: owner.locale,
+            });
+        }
+        Ok(due)
+    }
+
+    /// Records what sending a queued confirmation did: sent, failed for good (`retry` false, or the last of
+    /// `max_attempts`), or to retry at the next turn.
+    pub async fn confirmation_attempted(
+        &self,
+        id: i32,
+        outcome: std::result::Result<(), String>,
+        retry: bool,
+        max_attempts: u32,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let Some(row) = confirmation::Entity::find_by_id(id).one(self.db()).await.during("reading a confirmation")?
+        else {
+            return Ok(());
+        };
+        let attempts = row.attempts + 1;
+        let mut update: confirmation::ActiveModel = row.into();
+        match outcome {
+            Ok(()) => update.sent_at = Set(Some(now)),
+            Err(error) => {
+                update.attempts = Set(attempts);
+                update.last_error = Set(Some(error));
+                if !retry || attempts >= max_attempts as i32 {
+                    update.failed_at = Set(Some(now));
+                }
+            }
+        }
+        update.update(self.db()).await.during(format!("recording the sending of confirmation {id}"))?;
+        Ok(())
+    }
+
+    /// Confirms a subscription (its confirmation link, issued at `issued`, was followed): from now on it is sent
+    /// weekly picks. A stopped subscription confirmed again starts afresh (no unsubscription, no flag, no
+    /// bounce), but only with a link sent after it stopped: an old link kept in a mailbox cannot undo an
+    /// unsubscription (`None`, as for a subscription that no longer exists).
+    pub async fn confirm_subscription(
+        &self,
+        id: i32,
+        issued: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Confirmed>> {
         let Some(s) = self.subscription(id).await? else { return Ok(None) };
+        if s.unsubscribed_at.is_some_and(|stopped| stopped >= issued) {
+            return Ok(None);
+        }
         let active = s.confirmed_at.is_some() && s.unsubscribed_at.is_none() && s.flagged_at.is_none();
         if active {
             return Ok(Some(Confirmed { subscription: s, changed: false }));
@@ -168,6 +286,7 @@ impl Store {
             .exec(self.db())
             .await
             .during(format!("confirming subscription {id}"))?;
+        record_consent(self.db(), id, ConsentChange::Confirmed, "link", now).await?;
         let subscription = self.subscription(id).await?.unwrap_or(s);
         Ok(Some(Confirmed { subscription, changed: true }))
     }

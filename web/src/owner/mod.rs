@@ -24,7 +24,7 @@ use super::AppState;
 use super::language::{PageLanguage, code};
 use super::pages::{link, t};
 use super::rate_limit::Client;
-use session::{Owner, same_origin};
+use session::{NotChecked, Owner, same_origin};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -175,9 +175,29 @@ async fn login(
         return (StatusCode::TOO_MANY_REQUESTS, login_form(&state, language, &next, Some(&message))).into_response();
     }
     let password = form.get("password").cloned().unwrap_or_default();
-    let checker = state.clone();
-    let matches =
-        tokio::task::spawn_blocking(move || checker.sessions.password_matches(&password)).await.unwrap_or(false);
+    let matches = match state.sessions.check_password(client, password, Instant::now()).await {
+        Ok(matches) => matches,
+        Err(NotChecked::LockedOut(wait)) => {
+            tracing::warn!(client = ?client, "owner sign-in refused: locked out after repeated failures");
+            let minutes = wait.as_secs().div_ceil(60);
+            let message = match language {
+                Language::Fr => format!("Trop d'échecs : réessayez dans {minutes} min."),
+                Language::En => format!("Too many failures: try again in {minutes} min."),
+            };
+            let page = login_form(&state, language, &next, Some(&message));
+            return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, wait.as_secs().to_string())], page)
+                .into_response();
+        }
+        Err(NotChecked::Busy) => {
+            let message = t(
+                language,
+                "Le serveur est occupé : réessayez dans un instant.",
+                "The server is busy: try again in a moment.",
+            );
+            return (StatusCode::SERVICE_UNAVAILABLE, login_form(&state, language, &next, Some(message)))
+                .into_response();
+        }
+    };
     if !matches {
         tracing::warn!(client = ?client, "owner sign-in refused: wrong password");
         let message = t(language, "Mot de passe incorrect.", "Wrong password.");
@@ -201,9 +221,9 @@ async fn logout(
     if let Some(refusal) = owner.refuse_forged(&headers, &form) {
         return refusal;
     }
+    let clear = state.sessions.end(&headers, state.ctx.clock.now());
+    tracing::info!("owner signed out");
     let mut response = Redirect::to(&link("/", language)).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, HeaderValue::from_str(&state.sessions.end()).expect("ASCII cookie"));
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&clear).expect("ASCII cookie"));
     response
 }

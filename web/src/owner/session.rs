@@ -1,9 +1,12 @@
-//! The owner's sign-in: the password checked against an Argon2id hash from the environment, a signed session
-//! cookie (`__Host-` prefixed, HttpOnly, SameSite=Strict, Secure), a CSRF token bound to the session in every
-//! form that changes something, and the same-origin check of those forms.
+//! The owner's sign-in: the password checked against an Argon2id hash from the environment (two checks at a
+//! time at most, a client locked out after repeated failures), a signed session cookie (`__Host-` prefixed,
+//! HttpOnly, SameSite=Strict, Secure) that signing out revokes on the server, a CSRF token bound to the session
+//! in every form that changes something, and the same-origin check of those forms.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -31,6 +34,39 @@ pub struct Sessions {
     secure: bool,
     /// The PHC string of the owner's password, or why the owner's pages are closed.
     password_hash: Result<String, String>,
+    /// Ids of the sessions signed out, with their expiry: a copied cookie dies with the sign-out, not hours later.
+    revoked: Mutex<HashMap<String, i64>>,
+    /// Failed sign-ins per client.
+    failures: Mutex<HashMap<IpAddr, Failures>>,
+    /// Argon2 takes 19 MiB and tens of milliseconds per check: at most this many run at once.
+    checks: tokio::sync::Semaphore,
+}
+
+/// Consecutive failed sign-ins of one client, and since when it is locked out.
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    last: Instant,
+}
+
+/// Failed sign-ins in a row after which a client must wait [`LOCK_OUT`] (its next attempt is not even checked).
+pub const FAILURES_BEFORE_LOCK_OUT: u32 = 5;
+/// How long a client that failed [`FAILURES_BEFORE_LOCK_OUT`] times in a row is refused.
+pub const LOCK_OUT: Duration = Duration::from_secs(15 * 60);
+/// Clients whose failures are remembered; past it the oldest are forgotten (bounded memory).
+const MAX_FAILING_CLIENTS: usize = 10_000;
+/// Password checks running at once; more wait their turn, up to [`CHECK_WAIT`].
+const CONCURRENT_CHECKS: usize = 2;
+/// A sign-in waiting longer than this for a check is answered "busy" rather than queued for ever.
+pub const CHECK_WAIT: Duration = Duration::from_secs(5);
+
+/// Why a sign-in was not checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotChecked {
+    /// This client failed too often: locked out for this long.
+    LockedOut(Duration),
+    /// Too many checks are running.
+    Busy,
 }
 
 impl std::fmt::Debug for Sessions {
@@ -58,12 +94,70 @@ impl Sessions {
                  to the hash `cinepicks hash-password` prints"
             )),
         };
+        Self::with_key(rand::random(), Duration::from_secs(u64::from(lifetime_hours) * 3600), secure, password_hash)
+    }
+
+    fn with_key(key: [u8; 32], lifetime: Duration, secure: bool, password_hash: Result<String, String>) -> Self {
         Self {
-            key: rand::random(),
-            lifetime: Duration::from_secs(u64::from(lifetime_hours) * 3600),
+            key,
+            lifetime,
             secure,
             password_hash,
+            revoked: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
+            checks: tokio::sync::Semaphore::new(CONCURRENT_CHECKS),
         }
+    }
+
+    /// Checks `password` for `client` on the blocking pool, unless the client is locked out or the checks are
+    /// saturated; records the outcome (a success clears the client's failures).
+    pub async fn check_password(
+        self: &std::sync::Arc<Self>,
+        client: Option<IpAddr>,
+        password: String,
+        now: Instant,
+    ) -> Result<bool, NotChecked> {
+        if let Some(wait) = client.and_then(|ip| self.locked_out(ip, now)) {
+            return Err(NotChecked::LockedOut(wait));
+        }
+        let permit = tokio::time::timeout(CHECK_WAIT, self.checks.acquire()).await;
+        let Ok(Ok(_permit)) = permit else { return Err(NotChecked::Busy) };
+        let sessions = self.clone();
+        let matches = tokio::task::spawn_blocking(move || sessions.password_matches(&password)).await.unwrap_or(false);
+        if let Some(ip) = client {
+            self.record(ip, matches, now);
+        }
+        Ok(matches)
+    }
+
+    /// How long `client` must still wait, when it is locked out.
+    fn locked_out(&self, client: IpAddr, now: Instant) -> Option<Duration> {
+        let failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let f = failures.get(&client)?;
+        let waited = now.saturating_duration_since(f.last);
+        (f.count >= FAILURES_BEFORE_LOCK_OUT && waited < LOCK_OUT).then(|| LOCK_OUT - waited)
+    }
+
+    fn record(&self, client: IpAddr, success: bool, now: Instant) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if success {
+            failures.remove(&client);
+            return;
+        }
+        if failures.len() >= MAX_FAILING_CLIENTS && !failures.contains_key(&client) {
+            failures.retain(|_, f| now.saturating_duration_since(f.last) < LOCK_OUT);
+            if failures.len() >= MAX_FAILING_CLIENTS {
+                let oldest = failures.iter().min_by_key(|(_, f)| f.last).map(|(ip, _)| *ip);
+                oldest.map(|ip| failures.remove(&ip));
+            }
+        }
+        let entry = failures.entry(client).or_insert(Failures { count: 0, last: now });
+        // A lock-out served in full starts a new count.
+        if now.saturating_duration_since(entry.last) >= LOCK_OUT {
+            entry.count = 0;
+        }
+        entry.count += 1;
+        entry.last = now;
     }
 
     /// Why the owner cannot sign in, when the pages are closed.
@@ -98,8 +192,15 @@ impl Sessions {
         self.set_cookie(&format!("{payload}.{tag}"), self.lifetime.as_secs())
     }
 
-    /// The `Set-Cookie` value that signs out.
-    pub fn end(&self) -> String {
+    /// Signs out the session of `headers` on the server (its cookie no longer opens anything, wherever it was
+    /// copied) and returns the `Set-Cookie` value that clears it in the browser.
+    pub fn end(&self, headers: &HeaderMap, now: DateTime<Utc>) -> String {
+        if let Some((expires, id)) = self.genuine(headers) {
+            let mut revoked = self.revoked.lock().unwrap_or_else(|p| p.into_inner());
+            // Revocations of expired sessions are no longer needed: the expiry refuses them.
+            revoked.retain(|_, &mut until| until >= now.timestamp());
+            revoked.insert(id, expires);
+        }
         self.set_cookie("", 0)
     }
 
@@ -108,18 +209,24 @@ impl Sessions {
         format!("{}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}", self.cookie_name())
     }
 
-    /// The owner of a genuine, unexpired session cookie in `headers`.
-    pub fn owner(&self, headers: &HeaderMap, now: DateTime<Utc>) -> Option<Owner> {
-        self.password_hash.as_ref().ok()?;
+    /// The expiry and id of a session cookie in `headers` signed with this server's key.
+    fn genuine(&self, headers: &HeaderMap) -> Option<(i64, String)> {
         let value = cookie(headers, self.cookie_name())?;
         let (payload, tag) = value.rsplit_once('.')?;
         let (expires, id) = payload.split_once('.')?;
         let tag = hex::decode(tag).ok()?;
         self.mac("session", payload).verify_slice(&tag).ok()?;
-        if now.timestamp() > expires.parse::<i64>().ok()? {
+        Some((expires.parse().ok()?, id.to_owned()))
+    }
+
+    /// The owner of a genuine, unexpired session cookie in `headers` that was not signed out.
+    pub fn owner(&self, headers: &HeaderMap, now: DateTime<Utc>) -> Option<Owner> {
+        self.password_hash.as_ref().ok()?;
+        let (expires, id) = self.genuine(headers)?;
+        if now.timestamp() > expires || self.revoked.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&id) {
             return None;
         }
-        Some(Owner { csrf: hex::encode(&self.mac("csrf", id).finalize().into_bytes()[..16]) })
+        Some(Owner { csrf: hex::encode(&self.mac("csrf", &id).finalize().into_bytes()[..16]) })
     }
 }
 
@@ -189,12 +296,8 @@ mod tests {
     use super::*;
 
     fn sessions(hash: Option<&str>) -> Sessions {
-        Sessions {
-            key: [7; 32],
-            lifetime: Duration::from_secs(3600),
-            secure: true,
-            password_hash: hash.map(str::to_owned).ok_or_else(|| "closed".to_owned()),
-        }
+        let hash = hash.map(str::to_owned).ok_or_else(|| "closed".to_owned());
+        Sessions::with_key([7; 32], Duration::from_secs(3600), true, hash)
     }
 
     fn with_cookie(set_cookie: &str) -> HeaderMap {
@@ -229,12 +332,33 @@ mod tests {
         let (expires, rest) = value.split_once('.').unwrap();
         let stretched = format!("__Host-cinepicks_owner={}.{rest}", expires.parse::<i64>().unwrap() + 86_400);
         assert!(s.owner(&with_cookie(&stretched), now).is_none());
-        let other = Sessions { key: [8; 32], ..sessions(Some("x")) };
+        let other = Sessions::with_key([8; 32], Duration::from_secs(3600), true, Ok("x".into()));
         assert!(other.owner(&with_cookie(&set), now).is_none());
-        // Two sessions get two CSRF tokens.
-        let second = s.owner(&with_cookie(&s.start(now)), now).unwrap();
+        // Two sessions get two CSRF tokens; signing one out revokes it on the server and leaves the other open.
+        let second_cookie = s.start(now);
+        let second = s.owner(&with_cookie(&second_cookie), now).unwrap();
         assert_ne!(owner.csrf, second.csrf);
-        assert!(s.end().contains("Max-Age=0"));
+        assert!(s.end(&with_cookie(&set), now).contains("Max-Age=0"));
+        assert!(s.owner(&with_cookie(&set), now).is_none(), "a signed-out cookie replayed");
+        assert!(s.owner(&with_cookie(&second_cookie), now).is_some());
+    }
+
+    #[tokio::test]
+    async fn a_client_failing_five_times_is_locked_out_while_others_still_sign_in() {
+        let s = std::sync::Arc::new(sessions(Some(&hash_password("right").unwrap())));
+        let (guesser, owner): (IpAddr, IpAddr) = ("192.0.2.9".parse().unwrap(), "198.51.100.1".parse().unwrap());
+        let start = Instant::now();
+        for _ in 0..FAILURES_BEFORE_LOCK_OUT {
+            assert_eq!(s.check_password(Some(guesser), "guess".into(), start).await, Ok(false));
+        }
+        let locked = s.check_password(Some(guesser), "right".into(), start).await;
+        assert!(
+            matches!(locked, Err(NotChecked::LockedOut(wait)) if wait > Duration::from_secs(14 * 60)),
+            "{locked:?}"
+        );
+        assert_eq!(s.check_password(Some(owner), "right".into(), start).await, Ok(true));
+        let later = start + LOCK_OUT;
+        assert_eq!(s.check_password(Some(guesser), "right".into(), later).await, Ok(true), "the lock-out ends");
     }
 
     #[test]
