@@ -115,6 +115,38 @@ impl From<CustomersCommand> for jobs::customers::CustomersCommand {
     }
 }
 
+#[derive(Debug, Args)]
+pub struct ScreeningsArgs {
+    #[command(subcommand)]
+    pub command: ScreeningsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScreeningsCommand {
+    /// Import screenings from a CSV file (header film,starts_at,room,version,price,booking_url,note; see
+    /// docs/commands.md) or an iCalendar file (.ics); any bad row stops the import, and nothing is imported.
+    Import {
+        file: PathBuf,
+        /// Check the file and report, import nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The screenings of the coming days.
+    List {
+        #[arg(long, default_value_t = 14)]
+        days: u32,
+    },
+}
+
+impl From<ScreeningsCommand> for jobs::screenings::ScreeningsCommand {
+    fn from(a: ScreeningsCommand) -> Self {
+        match a {
+            ScreeningsCommand::Import { file, dry_run } => Self::Import { file, dry_run },
+            ScreeningsCommand::List { days } => Self::List { days },
+        }
+    }
+}
+
 #[derive(Debug, Default, Args)]
 pub struct DaemonArgs {
     /// Do not catch up the latest run missed while the daemon was not running.

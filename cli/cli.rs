@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use cinepicks_jobs::context::FixedClock;
 use cinepicks_jobs::{
     Context, Metrics, Report, analyze, audience, customers, daemon, evaluate, fetch, generate, ingest, notify, predict,
-    publish, recommend, status, suggest, train,
+    publish, recommend, screenings, status, suggest, train,
 };
 
 use crate::args::*;
@@ -105,8 +105,10 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Load the latest successful model run into the store and make it the active one.
     Publish(PublishArgs),
-    /// Manage customers: import a CSV file, add, list, like films, unsubscribe.
+    /// Manage customers: import a CSV file, add, list, like films, unsubscribe, export or erase one.
     Customers(CustomersArgs),
+    /// The cinema's screenings (séances): import a CSV or iCalendar file, list the coming ones.
+    Screenings(ScreeningsArgs),
     /// Run the scheduled jobs (nightly chain, weekly send) until SIGINT or SIGTERM.
     Daemon(DaemonArgs),
     /// Run a scheduled job now, for its latest slot: retries a failed night, does nothing if it succeeded.
@@ -139,6 +141,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Analyze(a) => a.dry_run,
         Command::Publish(a) => a.dry_run,
         Command::Notify(a) => a.dry_run,
+        Command::Screenings(_) => false,
         Command::Generate(_)
         | Command::Demo(_)
         | Command::Customers(_)
@@ -179,6 +182,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo(args) => ("demo", demo::run(&ctx, &serve_config, &args)?),
         Command::Publish(args) => ("publish", out.show(publish::run(&ctx, &args.into())?)),
         Command::Customers(args) => ("customers", out.show(customers::run(&ctx, &args.command.into())?)),
+        Command::Screenings(args) => ("screenings", out.show(screenings::run(&ctx, &args.command.into())?)),
         // The daemon logs as it goes; its figures at the end are for the logs only.
         Command::Daemon(args) => ("daemon", daemon::run(&ctx, &args.into())?),
         Command::Run(args) => ("run", out.show(daemon::run_now(&ctx, &args.into())?)),
@@ -197,7 +201,12 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::HashPassword => ("hash-password", hash_password()?),
     };
-    tracing::debug!(job = name, metrics = %serde_json::to_string(&metrics.0).unwrap_or_default(), "job finished");
+    // Customers' figures name people (a listing, an export): the log keeps only which figures there were.
+    let logged = match name {
+        "customers" => serde_json::to_string(&metrics.0.keys().collect::<Vec<_>>()),
+        _ => serde_json::to_string(&metrics.0),
+    };
+    tracing::debug!(job = name, metrics = %logged.unwrap_or_default(), "job finished");
     Ok(())
 }
 

@@ -11,15 +11,17 @@ bench="${BENCH_DIR:-$HOME/.cache/cinepicks/bench-serve}"
 command -v wrk >/dev/null || { sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"; $sudo_cmd apt-get install -y -qq wrk >/dev/null; }
 cargo build -q --release --bin cinepicks
 bin="$target/release/cinepicks"
-if [ ! -f "$bench/cinepicks.db" ]; then
+# A store prepared before demo folders had their own link key is prepared again (serve needs a key).
+if [ ! -f "$bench/cinepicks.db" ] || [ ! -f "$bench/demo/link-key" ]; then
   echo "== preparing the demo store (scale 0.01) in $bench"
   "$bin" --quiet --data-dir "$bench" demo --scale 0.01 >/dev/null
 fi
 out="$(mktemp)"
-CINEPICKS__SERVE__RATE_LIMIT_PER_MINUTE=100000000 "$bin" --quiet --data-dir "$bench" serve --addr 127.0.0.1:0 >"$out" 2>/dev/null &
+CINEPICKS__SERVE__RATE_LIMIT_PER_MINUTE=100000000 "$bin" --quiet --data-dir "$bench" serve --addr 127.0.0.1:0 >"$out" 2>"$out.err" &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -f "$out"' EXIT
+trap 'kill $server 2>/dev/null || true; rm -f "$out" "$out.err"' EXIT
 for _ in $(seq 100); do grep -q "Serving the site on" "$out" && break; sleep 0.1; done
+grep -q "Serving the site on" "$out" || { echo "serve did not start:" >&2; cat "$out.err" >&2; exit 1; }
 base="$(sed -n 's/.*Serving the site on \([^ ]*\).*/\1/p' "$out" | head -1)"
 base="${base%/}"
 film="$(curl -s "$base/api/v1/films/search?q=the&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["films"][0]["id"])')"

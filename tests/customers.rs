@@ -10,7 +10,7 @@ use std::process::Output;
 use cinepicks_domain::{Channel, Email, PhoneNumber};
 use cinepicks_store::entities::prelude::*;
 use cinepicks_store::queries::customers::NewCustomer;
-use cinepicks_store::queries::opt_in::ConfirmationCaps;
+use cinepicks_store::queries::opt_in::{Attempt, ConfirmationCaps};
 use cinepicks_store::sea_orm::{EntityTrait, PaginatorTrait};
 use common::store::{Kind, TestDb, fixture_films, write_lake};
 
@@ -194,7 +194,7 @@ async fn unconfirmed_web_subscriptions_are_forgotten_once_their_link_expired(db:
         .await
         .unwrap();
     assert_eq!(half.queued, 2, "a confirmation per address");
-    let queued = db.store.queued_confirmations(10, &Channel::ALL).await.unwrap();
+    let queued = db.store.queued_confirmations(10, &Channel::ALL, day(1)).await.unwrap();
     let by_email = queued.iter().find(|q| q.address == "half@example.org").expect("queued");
     db.store.confirm_subscription(by_email.subscription_id, day(1), day(2)).await.unwrap();
     db.store.request_subscription(&web("New", "new@example.org", None), caps, day(20)).await.unwrap();
@@ -257,22 +257,35 @@ async fn confirmation_messages_stay_within_the_daily_caps(db: TestDb) {
     assert_eq!((more.as_ref().unwrap().queued, more.unwrap().capped), (1, 1), "the 4th e-mail, not the 2nd SMS");
     let over = db.store.request_subscription(&request("c@example.org", None), caps, at(22)).await.unwrap();
     assert_eq!((over.queued, over.capped), (0, 1));
-    assert_eq!(db.store.queued_confirmations(100, &Channel::ALL).await.unwrap().len(), 5);
-    assert_eq!(db.store.queued_confirmations(100, &[Channel::Sms]).await.unwrap().len(), 1);
+    assert_eq!(db.store.queued_confirmations(100, &Channel::ALL, at(23)).await.unwrap().len(), 5);
+    assert_eq!(db.store.queued_confirmations(100, &[Channel::Sms], at(23)).await.unwrap().len(), 1);
     // A day later the counts start again.
     let tomorrow = db.store.request_subscription(&request("c@example.org", None), caps, at(24 * 60 + 30)).await;
     assert_eq!(tomorrow.unwrap().queued, 1);
     // Sent and failed messages leave the queue; a retryable failure stays until its last attempt.
-    let first = db.store.queued_confirmations(1, &Channel::ALL).await.unwrap().remove(0);
-    db.store.confirmation_attempted(first.confirmation_id, Ok(()), false, 3, at(30)).await.unwrap();
-    let second = db.store.queued_confirmations(1, &Channel::ALL).await.unwrap().remove(0);
+    let first = db.store.queued_confirmations(1, &Channel::ALL, at(30)).await.unwrap().remove(0);
+    db.store.confirmation_attempted(first.confirmation_id, Attempt::Sent, 3, at(30)).await.unwrap();
+    let second = db.store.queued_confirmations(1, &Channel::ALL, at(30)).await.unwrap().remove(0);
     assert_ne!(first.confirmation_id, second.confirmation_id);
+    let (store, second_id) = (&db.store, second.confirmation_id);
+    let is_due = |when: i64| async move {
+        let due = store.queued_confirmations(100, &Channel::ALL, at(when)).await.unwrap();
+        due.iter().any(|q| q.confirmation_id == second_id)
+    };
     for attempt in 1..=3 {
-        let error = Err("SMTP 451".to_owned());
-        db.store.confirmation_attempted(second.confirmation_id, error, true, 3, at(30 + attempt)).await.unwrap();
-        let still = db.store.queued_confirmations(100, &Channel::ALL).await.unwrap();
-        assert_eq!(still.iter().any(|q| q.confirmation_id == second.confirmation_id), attempt < 3, "{attempt}");
+        let retry = Attempt::Retry { error: "SMTP 451".into(), at: at(40 * attempt + 10) };
+        db.store.confirmation_attempted(second.confirmation_id, retry, 3, at(40 * attempt)).await.unwrap();
+        assert!(!is_due(40 * attempt + 5).await, "waits for its retry time");
+        assert_eq!(is_due(40 * attempt + 10).await, attempt < 3, "attempt {attempt}");
     }
+    // A failure the operator must fix holds the message without using up its attempts.
+    let third = db.store.queued_confirmations(1, &Channel::ALL, at(200)).await.unwrap().remove(0);
+    for _ in 0..5 {
+        let hold = Attempt::Hold { error: "outbox not writable".into(), at: at(300) };
+        db.store.confirmation_attempted(third.confirmation_id, hold, 3, at(200)).await.unwrap();
+    }
+    let due = db.store.queued_confirmations(100, &Channel::ALL, at(300)).await.unwrap();
+    assert!(due.iter().any(|q| q.confirmation_id == third.confirmation_id), "still queued after five holds");
 }
 
 /// Every row of every table of the store, one line each, as text (what a search for a person would read).
@@ -369,20 +382,37 @@ async fn a_customer_is_exported_then_erased_from_every_table_and_outbox(db: Test
     assert!(!again.status.success(), "an erased address is unknown");
 }
 
-/// Customers who left are erased once `notify.keep_stopped_days` have passed; those still subscribed stay.
+/// Customers who left are erased once `notify.keep_stopped_days` have passed; those still subscribed, and those
+/// who asked again since, stay.
 async fn customers_who_left_are_erased_after_the_retention(db: TestDb) {
     with_films(&db);
-    ok(&db, &["customers", "import", &write(db.dir.path(), "customers.csv", GOOD)]);
-    let left = cinepicks_at(&db, "2026-05-01T10:00:00+02:00", &["customers", "unsubscribe", "louis@example.org"]);
-    assert!(left.status.success(), "{}", String::from_utf8_lossy(&left.stderr));
-    let recent = cinepicks_at(&db, "2026-11-01T10:00:00+01:00", &["customers", "unsubscribe", "06 00 00 00 03"]);
-    assert!(recent.status.success());
+    let file = write(db.dir.path(), "customers.csv", GOOD);
+    assert!(cinepicks_at(&db, "2026-04-01T10:00:00+02:00", &["customers", "import", &file]).status.success());
+    for address in ["louis@example.org", "06 00 00 00 03"] {
+        let left = cinepicks_at(&db, "2026-05-01T10:00:00+02:00", &["customers", "unsubscribe", address]);
+        assert!(left.status.success(), "{}", String::from_utf8_lossy(&left.stderr));
+    }
+    // Chloé asks again on the site a few days before the weekly run (she has not confirmed yet).
+    let again = NewCustomer {
+        name: "Chloé".into(),
+        locale: "fr".into(),
+        email: None,
+        phone: Some(PhoneNumber::parse("06 00 00 00 03").unwrap()),
+        consent: vec![Channel::Sms],
+        likes: Vec::new(),
+        genres: Vec::new(),
+        source: "web".into(),
+    };
+    let caps = ConfirmationCaps { per_address: 3, emails: 100, sms: 100 };
+    let asked = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00+01:00").unwrap().to_utc();
+    assert_eq!(db.store.request_subscription(&again, caps, asked).await.unwrap().queued, 1);
+
     let out = cinepicks_at(&db, "2026-11-25T10:00:00+01:00", &["--output", "json", "notify"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["left_erased"], 1, "{report}");
     assert!(db.store.find_customer("louis@example.org").await.unwrap().is_none(), "left 208 days ago: erased");
-    assert!(db.store.find_customer("+33600000003").await.unwrap().is_some(), "left 24 days ago: kept");
+    assert!(db.store.find_customer("+33600000003").await.unwrap().is_some(), "asked again: kept");
     assert!(db.store.find_customer("camille@example.org").await.unwrap().is_some(), "still subscribed");
 }
 

@@ -28,6 +28,8 @@ pub struct JobsConfig {
     pub analyze: AnalyzeConfig,
     pub database: DatabaseConfig,
     pub notify: crate::notify::NotifyConfig,
+    #[serde(default)]
+    pub screenings: crate::screenings::ScreeningsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -223,6 +225,7 @@ impl JobsConfig {
         self.fetch.validate()?;
         self.database.validate()?;
         self.notify.validate()?;
+        self.screenings.validate()?;
         Ok(())
     }
 }

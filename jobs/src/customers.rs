@@ -170,17 +170,31 @@ pub struct ErasedCustomer {
     pub sms_lines: usize,
 }
 
-/// Erases a customer from the store, then from the outboxes: every `.eml` written to them (weekly picks are
-/// named by customer, confirmations by subscription) and every SMS line sent to one of their numbers. Also used
-/// by the retention purge of `notify`.
+/// Erases a customer from the outboxes, then from the store: every `.eml` written to them (weekly picks are
+/// named by customer, confirmations by subscription) and every SMS line sent to one of their numbers go first,
+/// so that an erasure stopped half-way can be run again (the store still knows the addresses). Also used by the
+/// retention purge of `notify`.
 pub async fn erase(ctx: &Context, store: &cinepicks_store::Store, customer_id: i32) -> Result<ErasedCustomer> {
+    let addresses = store.addresses_of(customer_id).await?;
+    let (files, sms_lines) = forget_in_outboxes(ctx, Some(customer_id), &addresses)?;
     let Some(erased) = store.erase_customer(customer_id).await? else {
         anyhow::bail!("customer {customer_id} no longer exists");
     };
+    tracing::info!(customer = customer_id, files, sms_lines, "customer erased");
+    Ok(ErasedCustomer { store: erased, files, sms_lines })
+}
+
+/// Removes from the outboxes what was written to these addresses (and, with a customer, their weekly picks):
+/// returns the files removed and the SMS lines taken out.
+pub fn forget_in_outboxes(
+    ctx: &Context,
+    customer_id: Option<i32>,
+    addresses: &[(Channel, String, i32)],
+) -> Result<(usize, usize)> {
     let outbox = &ctx.paths.outbox;
-    let mut out = ErasedCustomer { store: erased, ..Default::default() };
-    let weekly = format!("{customer_id}.eml");
-    let confirmations: Vec<String> = out.store.addresses.iter().map(|(_, _, id)| format!("{id}-")).collect();
+    let (mut files_removed, mut sms_lines) = (0, 0);
+    let weekly = customer_id.map(|id| format!("{id}.eml"));
+    let confirmations: Vec<String> = addresses.iter().map(|(_, _, id)| format!("{id}-")).collect();
     for dir in subfolders(&outbox.join("email")) {
         let confirmations_dir = dir.file_name().is_some_and(|n| n == "confirmations");
         for file in files(&dir) {
@@ -188,37 +202,24 @@ pub async fn erase(ctx: &Context, store: &cinepicks_store::Store, customer_id: i
             let theirs = if confirmations_dir {
                 confirmations.iter().any(|prefix| name.starts_with(prefix.as_str()))
             } else {
-                name == weekly
+                weekly.as_ref().is_some_and(|w| *w == name)
             };
             if theirs {
                 std::fs::remove_file(&file).with_context(|| format!("removing {}", file.display()))?;
-                out.files += 1;
+                files_removed += 1;
             }
         }
     }
     let numbers: Vec<&str> =
-        out.store.addresses.iter().filter(|(c, _, _)| *c == Channel::Sms).map(|(_, a, _)| a.as_str()).collect();
+        addresses.iter().filter(|(c, _, _)| *c == Channel::Sms).map(|(_, a, _)| a.as_str()).collect();
     if !numbers.is_empty() {
         for file in files(&outbox.join("sms")).into_iter().filter(|f| f.extension().is_some_and(|x| x == "jsonl")) {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let to = |line: &str| {
-                serde_json::from_str::<serde_json::Value>(line).ok().and_then(|v| v["to"].as_str().map(str::to_owned))
-            };
-            let kept: Vec<&str> =
-                text.lines().filter(|line| !to(line).is_some_and(|n| numbers.contains(&n.as_str()))).collect();
-            let removed = text.lines().count() - kept.len();
-            if removed > 0 {
-                let mut rewritten = kept.join("\n");
-                if !rewritten.is_empty() {
-                    rewritten.push('\n');
-                }
-                crate::notify::outbox::write_private(&file, rewritten.as_bytes())?;
-                out.sms_lines += removed;
-            }
+            sms_lines += crate::notify::outbox::JsonLines::remove_lines(&file, |record| {
+                record["to"].as_str().is_some_and(|to| numbers.contains(&to))
+            })?;
         }
     }
-    tracing::info!(customer = customer_id, files = out.files, sms_lines = out.sms_lines, "customer erased");
-    Ok(out)
+    Ok((files_removed, sms_lines))
 }
 
 fn subfolders(dir: &Path) -> Vec<PathBuf> {

@@ -31,6 +31,7 @@ pub mod predict;
 pub mod progress;
 pub mod publish;
 pub mod recommend;
+pub mod screenings;
 pub mod shutdown;
 pub mod status;
 pub mod store;

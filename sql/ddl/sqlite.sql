@@ -184,6 +184,7 @@ CREATE TABLE "confirmations" (
   "requested_at" timestamp_with_timezone_text NOT NULL,
   "attempts" integer NOT NULL DEFAULT 0,
   "last_error" text NULL,
+  "next_attempt_at" timestamp_with_timezone_text NULL,
   "sent_at" timestamp_with_timezone_text NULL,
   "failed_at" timestamp_with_timezone_text NULL,
   FOREIGN KEY ("subscription_id") REFERENCES "subscriptions" ("id") ON DELETE CASCADE
@@ -201,3 +202,20 @@ CREATE TABLE "consent_events" (
   FOREIGN KEY ("subscription_id") REFERENCES "subscriptions" ("id") ON DELETE CASCADE
 );
 CREATE INDEX "ix_consent_events_subscription_id" ON "consent_events" ("subscription_id");
+
+-- Screenings (séances): a film at a time in a room; one per room and start time.
+CREATE TABLE "screenings" (
+  "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT,
+  "film_id" text NOT NULL,
+  "starts_at" timestamp_with_timezone_text NOT NULL,
+  "room" text NOT NULL,
+  "version" text NOT NULL,
+  "price_cents" integer NULL,
+  "booking_url" text NULL,
+  "note" text NULL,
+  "source" text NOT NULL,
+  "updated_at" timestamp_with_timezone_text NOT NULL,
+  FOREIGN KEY ("film_id") REFERENCES "films" ("film_id") ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX "ux_screenings_room_starts_at" ON "screenings" ("room", "starts_at");
+CREATE INDEX "ix_screenings_starts_at" ON "screenings" ("starts_at");

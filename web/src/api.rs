@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/popularity/predict", post(predict))
         .route("/v1/audience", get(audience))
         .route("/v1/suggest", get(suggest))
+        .route("/v1/screenings", get(super::programme::screenings_endpoint))
         .route("/v1/subscriptions", post(subscriptions::subscribe_endpoint))
         .route("/v1/subscriptions/confirm", post(subscriptions::confirm_endpoint))
         .route("/v1/unsubscribe", post(subscriptions::unsubscribe_endpoint))

@@ -8,7 +8,7 @@ use maud::{DOCTYPE, html};
 use utoipa::OpenApi;
 
 use super::AppState;
-use super::{api, subscriptions};
+use super::{api, programme, subscriptions};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,6 +29,7 @@ use super::{api, subscriptions};
         api::predict,
         api::audience,
         api::suggest,
+        programme::screenings_endpoint,
         subscriptions::subscribe_endpoint,
         subscriptions::confirm_endpoint,
         subscriptions::unsubscribe_endpoint

@@ -88,6 +88,7 @@ pub(super) fn layout(
                 header.site {
                     a href=(link("/", language)) { (cinema) }
                     nav aria-label=(t(language, "Navigation", "Navigation")) {
+                        a href=(link("/programme", language)) { (t(language, "Séances", "Screenings")) }
                         a href=(link("/picks", language)) { (t(language, "Mes films", "My picks")) }
                         a href=(link("/subscribe", language)) { (t(language, "S'inscrire", "Subscribe")) }
                         a href=(other_href) lang=(code(other)) hreflang=(code(other)) {
@@ -172,6 +173,7 @@ async fn home(State(state): State<AppState>, PageLanguage(language): PageLanguag
         @if !programme.is_empty() {
             h2 { (t(language, "À l'affiche cette semaine", "Showing this week")) }
             ul.films { @for f in &programme { (film_card(f, language, None)) } }
+            p { a href=(link("/programme", language)) { (t(language, "Toutes les séances, jour par jour", "Every screening, day by day")) } }
         }
         h2 { (t(language, "Les films les mieux notés", "The best-rated films")) }
         @if best.is_empty() {
@@ -228,6 +230,7 @@ async fn film_page(
         return not_found_page(&state, language, &uri);
     };
     let lang = language;
+    let screenings = super::programme::of_film(&state, &film.film_id).await;
     let similar: Vec<ReasonedFilm> = api::similar_films(&catalogue, &film.film_id, language);
     let genres: Vec<String> = film.genre_list().iter().map(|g| names::genre(g, lang)).collect();
     let title = api::title(film, language);
@@ -256,6 +259,7 @@ async fn film_page(
                 }
             }
         }
+        (super::programme::film_section(&state, &screenings, language))
         section aria-labelledby="similar-heading" {
             h2 #similar-heading { (t(language, "Cinq films proches", "Five similar films")) }
             @if similar.is_empty() {

@@ -84,7 +84,7 @@ impl RateLimiter {
 
 /// What one client is: an IPv4 address, or the /64 of an IPv6 one (a home or phone line gets a whole /64, and
 /// would otherwise have 2^64 fresh buckets); IPv4 mapped into IPv6 is IPv4.
-fn client_key(ip: IpAddr) -> IpAddr {
+pub(crate) fn client_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

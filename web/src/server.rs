@@ -2,7 +2,9 @@
 //! every connection; beside it the watcher that reloads the catalogue when a newer run is published, and the
 //! sender of the queued confirmation messages.
 
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
@@ -16,7 +18,7 @@ use cinepicks_jobs::context::Context;
 
 use crate::config::ServeConfig;
 use crate::state::{AppState, state};
-use crate::{api, assets, openapi, owner, pages, problem, rate_limit, subscription_pages};
+use crate::{api, assets, openapi, owner, pages, problem, programme, rate_limit, subscription_pages};
 
 /// Headers of every response: no script or style from elsewhere (posters may come from any HTTPS host), no
 /// MIME sniffing, referrers only within the site (links carry tokens), no framing.
@@ -36,6 +38,7 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut app = Router::new()
         .merge(pages::routes())
+        .merge(programme::routes())
         .merge(subscription_pages::routes())
         .merge(owner::routes())
         .merge(assets::routes())
@@ -101,6 +104,7 @@ async fn serve(ctx: &Context, config: &ServeConfig, addr: SocketAddr, on_ready: 
             sender.run(&sender_state.store, sender_state.ctx.clock.as_ref()).await;
         }
     });
+    let proxies = state.config.trusted_proxies.clone();
     let app = router(state);
     let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
     let signal = async move {
@@ -112,7 +116,7 @@ async fn serve(ctx: &Context, config: &ServeConfig, addr: SocketAddr, on_ready: 
     // drain; a client holding its connection open beyond that does not keep the process alive.
     let grace = Duration::from_secs(request_timeout + 2);
     tokio::select! {
-        () = serve_connections(listener, app, header_timeout, signal) => {}
+        () = serve_connections(listener, app, header_timeout, &proxies, signal) => {}
         _ = async { if stopped.await.is_ok() { tokio::time::sleep(grace).await } else { std::future::pending::<()>().await } } => {
             tracing::warn!(seconds = grace.as_secs(), "connections still open after the grace period: stopping anyway");
         }
@@ -123,20 +127,31 @@ async fn serve(ctx: &Context, config: &ServeConfig, addr: SocketAddr, on_ready: 
     Ok(Served { addr: local })
 }
 
+/// Connections open at once; past it new ones wait to be accepted (file descriptors stay available).
+const MAX_CONNECTIONS: usize = 1024;
+/// Connections one client may hold open at once (a proxy's connections are not counted per client).
+const MAX_CONNECTIONS_PER_CLIENT: u32 = 32;
+
 /// Accepts connections until `shutdown` resolves, then lets each finish its request in flight and returns
 /// when all are closed. Each connection is HTTP/1 with a header-read timeout: one that sends no complete
 /// request head within `header_timeout` (a silent or trickling client, or an idle kept-alive one) is closed.
+/// At most [`MAX_CONNECTIONS`] are open, [`MAX_CONNECTIONS_PER_CLIENT`] of them from one client (an IPv6 /64),
+/// so that one client reconnecting again and again cannot hold them all.
 async fn serve_connections(
     listener: tokio::net::TcpListener,
     app: Router,
     header_timeout: Duration,
+    proxies: &[IpAddr],
     shutdown: impl std::future::Future<Output = ()>,
 ) {
+    let open = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let per_client: ClientCounts = Arc::new(Mutex::new(HashMap::new()));
     use tower::ServiceExt as _;
     // A value sent on `close` asks every connection to finish; `close.closed()` resolves once they all have.
     let (close, closing) = tokio::sync::watch::channel(());
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        let Ok(slot) = open.clone().acquire_owned().await else { break };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -149,6 +164,18 @@ async fn serve_connections(
             },
             () = &mut shutdown => break,
         };
+        let client = crate::rate_limit::client_key(peer.ip());
+        let counted = !proxies.contains(&peer.ip().to_canonical());
+        if counted {
+            let mut clients = per_client.lock().unwrap_or_else(|p| p.into_inner());
+            let held = clients.entry(client).or_insert(0);
+            if *held >= MAX_CONNECTIONS_PER_CLIENT {
+                tracing::debug!(client = %client, "too many connections from one client: refused");
+                continue;
+            }
+            *held += 1;
+        }
+        let release = ConnectionGuard { per_client: counted.then(|| (per_client.clone(), client)), _slot: slot };
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
             // The peer's address feeds the rate limit (as `into_make_service_with_connect_info` would).
@@ -157,6 +184,7 @@ async fn serve_connections(
         });
         let mut closing = closing.clone();
         tokio::spawn(async move {
+            let _release = release;
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(header_timeout);
             let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
@@ -178,6 +206,29 @@ async fn serve_connections(
     drop(closing);
     let _ = close.send(());
     close.closed().await;
+}
+
+/// Connections open per client.
+type ClientCounts = Arc<Mutex<HashMap<IpAddr, u32>>>;
+
+/// Gives back a connection's slot, and its client's count, when the connection ends.
+struct ConnectionGuard {
+    per_client: Option<(ClientCounts, IpAddr)>,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        if let Some((clients, client)) = &self.per_client {
+            let mut clients = clients.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(held) = clients.get_mut(client) {
+                *held -= 1;
+                if *held == 0 {
+                    clients.remove(client);
+                }
+            }
+        }
+    }
 }
 
 /// Checks for a newly published run every `serve.reload_secs`; a failed check is logged and retried.

@@ -144,7 +144,7 @@ async fn subscribe_now(
     Client(client): Client,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    if !same_origin(&headers) {
+    if !same_origin(&headers, &state.ctx.config.notify.site_url) {
         return cross_site(&state, language, &uri);
     }
     let typed = read_form(fields);
@@ -247,7 +247,7 @@ async fn confirm_now(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    if !same_origin(&headers) {
+    if !same_origin(&headers, &state.ctx.config.notify.site_url) {
         return cross_site(&state, language, &uri);
     }
     let token = params.get("token").cloned().unwrap_or_default();
@@ -317,7 +317,7 @@ async fn unsubscribe_now(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    if !same_origin(&headers) {
+    if !same_origin(&headers, &state.ctx.config.notify.site_url) {
         return cross_site(&state, language, &uri);
     }
     let token = params.get("token").cloned().unwrap_or_default();

@@ -11,12 +11,11 @@ use chrono::{DateTime, Duration, Utc};
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentTransferEncoding};
 
-use chrono::Timelike;
 use serde::{Deserialize, Serialize};
 
 use cinepicks_domain::{Channel, InvalidConfig, PhoneNumber};
 use cinepicks_store::Store;
-use cinepicks_store::queries::opt_in::{ConfirmationCaps, ConfirmationDue};
+use cinepicks_store::queries::opt_in::{Attempt, ConfirmationCaps, ConfirmationDue};
 
 use super::Failure;
 use maud::html;
@@ -29,6 +28,10 @@ use crate::context::Context;
 
 /// How long a confirmation link works.
 pub const VALID_FOR: Duration = Duration::days(7);
+/// After a passing failure (a server or gateway down), a message waits this long before its next attempt.
+const RETRY_AFTER: Duration = Duration::minutes(5);
+/// After a failure the operator must fix (refused credentials, outbox not writable), messages wait this long.
+const HOLD_AFTER: Duration = Duration::minutes(15);
 
 /// `notify.confirmations`: how many confirmation messages may go out, so that the subscription form cannot be
 /// used to flood an inbox or run up an SMS bill.
@@ -151,28 +154,33 @@ impl ConfirmationSender {
         std::time::Duration::from_secs_f64(60.0 / f64::from(self.limits.per_minute))
     }
 
-    /// Sends the oldest queued message the hours allow (SMS wait for the morning; e-mails go at any hour) and
-    /// records the outcome; false when nothing was due.
+    /// Sends the oldest queued message that is due (SMS only when marketing SMS may go out: the allowed hours,
+    /// not on Sundays nor French public holidays; e-mails at any time) and records the outcome; false when
+    /// nothing was due.
     pub async fn send_next(&self, store: &Store, now: DateTime<Utc>) -> Result<bool> {
-        let hour = now.with_timezone(&self.timezone).hour();
-        let sms_allowed = (self.sms_hours.0..self.sms_hours.1).contains(&hour);
-        let channels: &[Channel] = if sms_allowed { &Channel::ALL } else { &[Channel::Email] };
-        let Some(due) = store.queued_confirmations(1, channels).await?.into_iter().next() else {
+        let quiet = super::quiet_hours::QuietHours {
+            from_hour: self.sms_hours.0,
+            until_hour: self.sms_hours.1,
+            tz: self.timezone,
+        };
+        let channels: &[Channel] = if quiet.allows(now) { &Channel::ALL } else { &[Channel::Email] };
+        let Some(due) = store.queued_confirmations(1, channels, now).await?.into_iter().next() else {
             return Ok(false);
         };
         let outcome = match self.refusal(&due) {
             Some(why) => Err(Failure::Permanent(why)),
             None => self.send(&due, now).await,
         };
-        let (result, retry) = match &outcome {
-            Ok(()) => (Ok(()), false),
-            Err(Failure::Transient(why)) => (Err(why.clone()), true),
-            Err(Failure::Permanent(why) | Failure::Skipped(why) | Failure::Fatal(why)) => (Err(why.clone()), false),
+        let attempt = match outcome {
+            Ok(()) => Attempt::Sent,
+            Err(Failure::Transient(error)) => Attempt::Retry { error, at: now + RETRY_AFTER },
+            Err(Failure::Permanent(error) | Failure::Skipped(error)) => Attempt::Permanent(error),
+            Err(Failure::Fatal(error)) => Attempt::Hold { error, at: now + HOLD_AFTER },
         };
-        if let Err(why) = &result {
-            tracing::warn!(confirmation = due.confirmation_id, channel = due.channel.as_str(), error = %why, retry, "a confirmation message was not sent");
+        if attempt != Attempt::Sent {
+            tracing::warn!(confirmation = due.confirmation_id, channel = due.channel.as_str(), outcome = ?attempt, "a confirmation message was not sent");
         }
-        store.confirmation_attempted(due.confirmation_id, result, retry, self.limits.max_attempts, now).await?;
+        store.confirmation_attempted(due.confirmation_id, attempt, self.limits.max_attempts, now).await?;
         Ok(true)
     }
 

@@ -159,7 +159,8 @@ pub fn link_signer(ctx: &Context) -> Result<LinkSigner> {
         config.email.transport != EmailTransportKind::Outbox || config.sms.transport != sms::SmsTransportKind::Outbox;
     let demo_key = ctx.paths.root.join(DEMO_KEY);
     let how = format!(
-        "set the environment variable {variable} (notify.unsubscribe_secret_env) to a long random secret, e.g.          `openssl rand -hex 32`: it signs the unsubscribe, confirmation and short links"
+        "set the environment variable {variable} (notify.unsubscribe_secret_env) to a long random secret, e.g. \
+         `openssl rand -hex 32`: it signs the unsubscribe, confirmation and short links"
     );
     if real {
         bail!("{how} (real messages are never signed with a demo key)");
@@ -198,8 +199,9 @@ fn check_secret(secret: &[u8]) -> Result<()> {
         bail!("must hold at least 16 random characters (it has {})", secret.len());
     }
     let distinct = secret.iter().collect::<std::collections::BTreeSet<_>>().len();
-    if distinct < 6 {
-        bail!("is not random enough ({distinct} different characters): use e.g. `openssl rand -hex 32`");
+    let repeated = (1..=secret.len() / 2).any(|n| secret.iter().enumerate().all(|(i, b)| *b == secret[i % n]));
+    if distinct < 6 || repeated {
+        bail!("is not random enough (a short pattern repeated, or few characters): use e.g. `openssl rand -hex 32`");
     }
     Ok(())
 }
@@ -330,10 +332,12 @@ async fn notify(ctx: &Context, store: &Store, args: &NotifyParams) -> Result<Not
         if !dry_run {
             // Addresses whose owner never followed the confirmation link are not kept beyond its validity.
             let purged = store.purge_unconfirmed(clock.now() - confirmation::VALID_FOR).await?;
-            if purged > 0 {
-                tracing::info!(subscriptions = purged, "unconfirmed web subscriptions forgotten (link expired)");
+            if !purged.is_empty() {
+                // Their confirmation messages too: nothing of them is kept.
+                crate::customers::forget_in_outboxes(ctx, None, &purged)?;
+                tracing::info!(subscriptions = purged.len(), "unconfirmed web subscriptions forgotten (link expired)");
             }
-            metrics.insert("unconfirmed_purged", purged);
+            metrics.insert("unconfirmed_purged", purged.len());
             // People who left are not kept for ever: erased (store and outboxes) once the retention is over.
             let stopped = chrono::Duration::days(i64::from(ctx.config.notify.keep_stopped_days));
             let leavers = store.stopped_before(clock.now() - stopped).await?;
@@ -768,4 +772,18 @@ async fn send(
     bar.finish_and_clear();
     out.push(("sms", tally));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_long_and_unpatterned_secrets_sign_links() {
+        assert!(check_secret(b"3f9c2a7e51b04d8c9e6a1f2b7c3d4e5f").is_ok());
+        assert!(check_secret(b"end-to-end test secret, not a real one").is_ok());
+        for weak in [&b"short"[..], b"aaaaaaaaaaaaaaaaaaaa", b"abcdefabcdefabcdefab", b"abababababababababab"] {
+            assert!(check_secret(weak).is_err(), "{}", String::from_utf8_lossy(weak));
+        }
+    }
 }

@@ -4,16 +4,17 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context as _, Result};
 
-/// A JSON-lines file that SMS are appended to, one whole line per write.
+/// A JSON-lines file that SMS are appended to, one whole line per write. The file is opened for each line, so
+/// that an erasure rewriting it (taking a person's lines out) is never written past by a long-running sender.
 pub struct JsonLines {
     path: PathBuf,
-    file: Mutex<File>,
+    lock: Mutex<()>,
 }
 
 impl JsonLines {
@@ -21,13 +22,21 @@ impl JsonLines {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        let file = OpenOptions::new()
+        let lines = Self { path, lock: Mutex::new(()) };
+        // Created private, and an older file made private too (it holds live links).
+        drop(lines.file()?);
+        std::fs::set_permissions(&lines.path, std::fs::Permissions::from_mode(PRIVATE))
+            .with_context(|| format!("restricting {}", lines.path.display()))?;
+        Ok(lines)
+    }
+
+    fn file(&self) -> Result<File> {
+        OpenOptions::new()
             .create(true)
             .append(true)
             .mode(PRIVATE)
-            .open(&path)
-            .with_context(|| format!("opening {}", path.display()))?;
-        Ok(Self { path, file: Mutex::new(file) })
+            .open(&self.path)
+            .with_context(|| format!("opening {}", self.path.display()))
     }
 
     pub fn path(&self) -> &Path {
@@ -38,8 +47,24 @@ impl JsonLines {
     pub fn append(&self, record: &serde_json::Value) -> Result<()> {
         let mut line = serde_json::to_vec(record)?;
         line.push(b'\n');
-        let mut file = self.file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        file.write_all(&line).with_context(|| format!("appending to {}", self.path.display()))
+        let _one_at_a_time = self.lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.file()?.write_all(&line).with_context(|| format!("appending to {}", self.path.display()))
+    }
+
+    /// Takes the lines whose record matches out of the file at `path` (rewritten atomically); returns how many.
+    pub fn remove_lines(path: &Path, matches: impl Fn(&serde_json::Value) -> bool) -> Result<usize> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let theirs = |line: &str| serde_json::from_str::<serde_json::Value>(line).is_ok_and(|v| matches(&v));
+        let kept: Vec<&str> = text.lines().filter(|line| !theirs(line)).collect();
+        let removed = text.lines().count() - kept.len();
+        if removed > 0 {
+            let mut rewritten = kept.join("\n");
+            if !rewritten.is_empty() {
+                rewritten.push('\n');
+            }
+            write_private(path, rewritten.as_bytes())?;
+        }
+        Ok(removed)
     }
 }
 
@@ -69,8 +94,6 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use std::os::unix::fs::PermissionsExt;
-
     use super::*;
 
     #[test]

@@ -108,11 +108,9 @@ impl SmsConfig {
 
 /// True for an `http://` URL to this machine (a gateway on the loopback: nothing crosses a network).
 fn loopback(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else { return false };
-    let host = rest.split(['/', '?']).next().unwrap_or("");
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let name = if host.starts_with('[') { host.split(']').next().map(|h| &h[1..]) } else { host.split(':').next() };
-    matches!(name, Some("127.0.0.1" | "localhost" | "::1"))
+    // Parsed as the HTTP client will parse it: `http://evil.example#@127.0.0.1/` goes to evil.example.
+    let Ok(url) = reqwest::Url::parse(url) else { return false };
+    url.scheme() == "http" && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
 }
 
 /// The SMS text: "<cinema> : vos 5 films … : A, B, C, D, E <link> <opt-out>", in GSM-7 and within 160
@@ -242,6 +240,8 @@ mod tests {
             "http://127.0.0.1.evil.example/",
             "http://evil@example.com",
             "https://127.0.0.1/",
+            "http://evil.example#@127.0.0.1/",
+            "http://evil.example\\@127.0.0.1/",
         ] {
             assert!(!loopback(url), "{url}");
         }

@@ -18,6 +18,8 @@ pub struct Model {
     pub attempts: i32,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
+    /// After a failure worth retrying, not before this.
+    pub next_attempt_at: Option<DateTimeUtc>,
     /// Queued while this and `failed_at` are empty.
     pub sent_at: Option<DateTimeUtc>,
     pub failed_at: Option<DateTimeUtc>,

@@ -13,6 +13,7 @@ pub mod model_run;
 pub mod person;
 pub mod popularity_prediction;
 pub mod programme;
+pub mod screening;
 pub mod similar_film;
 pub mod subscription;
 
@@ -31,6 +32,7 @@ pub mod prelude {
     pub use super::person::Entity as People;
     pub use super::popularity_prediction::Entity as PopularityPredictions;
     pub use super::programme::Entity as Programme;
+    pub use super::screening::Entity as Screenings;
     pub use super::similar_film::Entity as SimilarFilms;
     pub use super::subscription::Entity as Subscriptions;
 }

@@ -28,6 +28,7 @@ enum Confirmations {
     LastError,
     SentAt,
     FailedAt,
+    NextAttemptAt,
 }
 
 #[async_trait::async_trait]
@@ -45,6 +46,8 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Confirmations::RequestedAt))
                     .col(integer(Confirmations::Attempts).default(0))
                     .col(text_null(Confirmations::LastError))
+                    // After a failure worth retrying, not before this (backoff).
+                    .col(timestamp_with_time_zone_null(Confirmations::NextAttemptAt))
                     // Queued while both are null.
                     .col(timestamp_with_time_zone_null(Confirmations::SentAt))
                     .col(timestamp_with_time_zone_null(Confirmations::FailedAt))

@@ -60,15 +60,20 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // What the subscriptions' columns still tell: the latest consent (confirmed at once: given by the
-        // cinema; otherwise requested on the site), its confirmation, its withdrawal.
+        // What the subscriptions' columns still tell. Confirmed at its consent time: consent the cinema collected
+        // (import, CLI). Otherwise the latest consent was asked for on the site; confirmed later by its link, or
+        // confirmed earlier, which means an older consent (whose source was overwritten) came before the request.
         let backfill = [
             "INSERT INTO consent_events (subscription_id, kind, source, occurred_at) \
-             SELECT id, CASE WHEN confirmed_at = consent_at THEN 'given' ELSE 'requested' END, consent_source, \
-             consent_at FROM subscriptions",
+             SELECT id, 'given', consent_source, consent_at FROM subscriptions WHERE confirmed_at = consent_at",
             "INSERT INTO consent_events (subscription_id, kind, source, occurred_at) \
-             SELECT id, 'confirmed', 'link', confirmed_at FROM subscriptions \
-             WHERE confirmed_at IS NOT NULL AND confirmed_at <> consent_at",
+             SELECT id, 'given', 'unknown (before the consent history)', confirmed_at FROM subscriptions \
+             WHERE confirmed_at < consent_at",
+            "INSERT INTO consent_events (subscription_id, kind, source, occurred_at) \
+             SELECT id, 'requested', consent_source, consent_at FROM subscriptions \
+             WHERE confirmed_at IS NULL OR confirmed_at <> consent_at",
+            "INSERT INTO consent_events (subscription_id, kind, source, occurred_at) \
+             SELECT id, 'confirmed', 'link', confirmed_at FROM subscriptions WHERE confirmed_at > consent_at",
             "INSERT INTO consent_events (subscription_id, kind, source, occurred_at) \
              SELECT id, 'withdrawn', 'unsubscribe', unsubscribed_at FROM subscriptions WHERE unsubscribed_at IS NOT NULL",
         ];

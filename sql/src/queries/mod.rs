@@ -12,3 +12,4 @@ pub mod opt_in;
 pub mod privacy;
 pub mod publish;
 pub mod schema;
+pub mod screenings;

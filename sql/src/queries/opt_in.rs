@@ -39,6 +39,37 @@ pub struct OptInRequest {
     pub capped: usize,
 }
 
+/// What one attempt to send a queued confirmation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    Sent,
+    /// The address or number is refused: never again.
+    Permanent(String),
+    /// Worth retrying (a server or gateway failing for now), from `at`.
+    Retry {
+        error: String,
+        at: DateTime<Utc>,
+    },
+    /// Not the message's fault (refused credentials, outbox not writable): kept, tried again from `at`.
+    Hold {
+        error: String,
+        at: DateTime<Utc>,
+    },
+}
+
+/// The form of an address the caps count: e-mail sub-addresses (`name+tag@`) and, at Gmail, dots in the local
+/// part reach the same inbox, so they count as one address.
+pub fn cap_key(channel: Channel, address: &str) -> String {
+    if channel != Channel::Email {
+        return address.to_owned();
+    }
+    let Some((local, domain)) = address.rsplit_once('@') else { return address.to_owned() };
+    let local = local.split('+').next().unwrap_or(local);
+    let local =
+        if matches!(domain, "gmail.com" | "googlemail.com") { local.replace('.', "") } else { local.to_owned() };
+    format!("{local}@{domain}")
+}
+
 /// Daily caps on confirmation messages, counted over the last 24 hours: per address (one inbox or phone
 /// cannot be flooded) and per channel in all (a flood from many addresses cannot run up the SMS bill).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +111,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<OptInRequest> {
         let txn = self.begin_write().await.during("starting a web subscription")?;
+        if self.backend() == crate::connect::Backend::Postgres {
+            // SQLite's write transaction already excludes other writers; PostgreSQL reads committed rows only,
+            // so two requests at once would both count below a cap and both queue: one at a time.
+            sea_orm::ConnectionTrait::execute_unprepared(&txn, "SELECT pg_advisory_xact_lock(7224001)")
+                .await
+                .during("waiting for the other web subscriptions")?;
+        }
         let day_ago = now - Duration::hours(24);
         // Counted inside the writing transaction: two requests at once cannot both take the last message.
         let sent_today = |filter: sea_orm::Condition| {
@@ -97,8 +135,9 @@ impl Store {
                 .one(&txn)
                 .await
                 .during("matching a web subscription by address")?;
+            let counted = cap_key(channel, &address);
             let to_address =
-                sent_today(sea_orm::Condition::all().add(confirmation::Column::Address.eq(address.as_str())))
+                sent_today(sea_orm::Condition::all().add(confirmation::Column::Address.eq(counted.as_str())))
                     .await
                     .during("counting today's confirmations to an address")?;
             let on_channel = sent_today(sea_orm::Condition::all().add(confirmation::Column::Channel.eq(channel)))
@@ -108,7 +147,7 @@ impl Store {
             let queue = |subscription_id: i32| confirmation::ActiveModel {
                 subscription_id: Set(subscription_id),
                 channel: Set(channel),
-                address: Set(address.clone()),
+                address: Set(counted.clone()),
                 requested_at: Set(now),
                 attempts: Set(0),
                 ..Default::default()
@@ -156,9 +195,10 @@ impl Store {
     }
 
     /// Forgets web subscriptions still unconfirmed at `before` (their link has expired, so their owner never
-    /// agreed), and the customers they leave without any subscription; returns the subscriptions removed. They
-    /// were never written to, so no delivery refers to them.
-    pub async fn purge_unconfirmed(&self, before: DateTime<Utc>) -> Result<u64> {
+    /// agreed), and the customers they leave without any subscription; returns the subscriptions removed
+    /// (channel, address, id), whose confirmation messages the caller takes out of the outboxes. They were never
+    /// sent picks, so no delivery refers to them.
+    pub async fn purge_unconfirmed(&self, before: DateTime<Utc>) -> Result<Vec<(Channel, String, i32)>> {
         let txn = self.begin_write().await.during("starting the purge of unconfirmed subscriptions")?;
         let stale = subscription::Entity::find()
             .filter(subscription::Column::ConfirmedAt.is_null())
@@ -167,7 +207,7 @@ impl Store {
             .await
             .during("finding unconfirmed subscriptions")?;
         if stale.is_empty() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
         let ids: Vec<i32> = stale.iter().map(|s| s.id).collect();
         subscription::Entity::delete_many()
@@ -193,15 +233,25 @@ impl Store {
             }
         }
         txn.commit().await.during("committing the purge of unconfirmed subscriptions")?;
-        Ok(ids.len() as u64)
+        Ok(stale.into_iter().map(|s| (s.channel, s.address, s.id)).collect())
     }
 
-    /// The oldest queued confirmation messages on `channels`, at most `limit`, with whom to greet and in which
-    /// language.
-    pub async fn queued_confirmations(&self, limit: u64, channels: &[Channel]) -> Result<Vec<ConfirmationDue>> {
+    /// The oldest queued confirmation messages on `channels` due at `now` (not waiting for a retry), at most
+    /// `limit`, with the subscription's address and in which language.
+    pub async fn queued_confirmations(
+        &self,
+        limit: u64,
+        channels: &[Channel],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ConfirmationDue>> {
         let rows = confirmation::Entity::find()
             .filter(confirmation::Column::SentAt.is_null())
             .filter(confirmation::Column::FailedAt.is_null())
+            .filter(
+                sea_orm::Condition::any()
+                    .add(confirmation::Column::NextAttemptAt.is_null())
+                    .add(confirmation::Column::NextAttemptAt.lte(now)),
+            )
             .filter(confirmation::Column::Channel.is_in(channels.iter().copied()))
             .order_by_asc(confirmation::Column::Id)
             .limit(limit)
@@ -229,13 +279,13 @@ impl Store {
         Ok(due)
     }
 
-    /// Records what sending a queued confirmation did: sent, failed for good (`retry` false, or the last of
-    /// `max_attempts`), or to retry at the next turn.
+    /// Records what sending a queued confirmation did: sent; failed for good (`Permanent`, or a `Retry` that was
+    /// the last of `max_attempts`); or to send again from `Retry`'s time (a passing failure, backed off) or
+    /// `Hold`'s (the operator must act: not counted as an attempt).
     pub async fn confirmation_attempted(
         &self,
         id: i32,
-        outcome: std::result::Result<(), String>,
-        retry: bool,
+        outcome: Attempt,
         max_attempts: u32,
         now: DateTime<Utc>,
     ) -> Result<()> {
@@ -246,13 +296,24 @@ impl Store {
         let attempts = row.attempts + 1;
         let mut update: confirmation::ActiveModel = row.into();
         match outcome {
-            Ok(()) => update.sent_at = Set(Some(now)),
-            Err(error) => {
+            Attempt::Sent => update.sent_at = Set(Some(now)),
+            Attempt::Permanent(error) => {
                 update.attempts = Set(attempts);
                 update.last_error = Set(Some(error));
-                if !retry || attempts >= max_attempts as i32 {
+                update.failed_at = Set(Some(now));
+            }
+            Attempt::Retry { error, at } => {
+                update.attempts = Set(attempts);
+                update.last_error = Set(Some(error));
+                if attempts >= max_attempts as i32 {
                     update.failed_at = Set(Some(now));
+                } else {
+                    update.next_attempt_at = Set(Some(at));
                 }
+            }
+            Attempt::Hold { error, at } => {
+                update.last_error = Set(Some(error));
+                update.next_attempt_at = Set(Some(at));
             }
         }
         update.update(self.db()).await.during(format!("recording the sending of confirmation {id}"))?;

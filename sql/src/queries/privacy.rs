@@ -3,7 +3,6 @@
 //! cinema's statistics under the customer's bare number, with nothing left that points to the person.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
@@ -117,15 +116,32 @@ impl Store {
             .await
             .during("erasing a customer's likes")?
             .rows_affected;
-        let deliveries_kept = delivery::Entity::update_many()
-            .col_expr(delivery::Column::SubscriptionId, Expr::value(Option::<i32>::None))
-            .col_expr(delivery::Column::ProviderMessageId, Expr::value(Option::<String>::None))
-            .col_expr(delivery::Column::LastError, Expr::value(Option::<String>::None))
+        // The films sent stay (the statistics count them); their reasons go: "because you liked …" names the
+        // customer's tastes.
+        let kept = delivery::Entity::find()
             .filter(delivery::Column::CustomerId.eq(customer_id))
-            .exec(&txn)
+            .all(&txn)
             .await
-            .during("anonymising a customer's deliveries")?
-            .rows_affected;
+            .during("reading a customer's deliveries")?;
+        let deliveries_kept = kept.len() as u64;
+        for d in kept {
+            let films: Vec<Value> = d
+                .picks
+                .as_array()
+                .map(|picks| {
+                    picks
+                        .iter()
+                        .map(|p| json!({ "film_id": p["film_id"], "in_programme": p["in_programme"] }))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut row: delivery::ActiveModel = d.into();
+            row.picks = Set(Value::Array(films));
+            row.subscription_id = Set(None);
+            row.provider_message_id = Set(None);
+            row.last_error = Set(None);
+            sea_orm::ActiveModelTrait::update(row, &txn).await.during("anonymising a customer's delivery")?;
+        }
         let mut erased: customer::ActiveModel = c.into();
         erased.name = Set(String::new());
         erased.genres = Set(None);
@@ -139,13 +155,25 @@ impl Store {
         Ok(Some(Erased { customer_id, addresses, likes, deliveries_kept }))
     }
 
+    /// The addresses a customer has (channel, address, subscription id): what to clean from the outboxes, before
+    /// the erasure forgets them.
+    pub async fn addresses_of(&self, customer_id: i32) -> Result<Vec<(Channel, String, i32)>> {
+        let rows = subscription::Entity::find()
+            .filter(subscription::Column::CustomerId.eq(customer_id))
+            .all(self.db())
+            .await
+            .during("reading a customer's subscriptions")?;
+        Ok(rows.into_iter().map(|s| (s.channel, s.address, s.id)).collect())
+    }
+
     /// Customers all of whose subscriptions stopped (unsubscribed or flagged) before `before`: the retention
     /// purge erases them. Erased ones (no subscription left) are not listed again.
     pub async fn stopped_before(&self, before: DateTime<Utc>) -> Result<Vec<i32>> {
         let all = subscription::Entity::find().all(self.db()).await.during("reading subscriptions")?;
         let mut latest: std::collections::BTreeMap<i32, Option<DateTime<Utc>>> = std::collections::BTreeMap::new();
         for s in all {
-            let stopped = s.unsubscribed_at.or(s.flagged_at);
+            // Asked for again on the site since it stopped: live (awaiting its confirmation), not a leaver.
+            let stopped = s.unsubscribed_at.or(s.flagged_at).filter(|stopped| *stopped >= s.consent_at);
             let entry = latest.entry(s.customer_id).or_insert(stopped);
             // A customer with one live subscription is kept; otherwise the latest stop counts.
             *entry = match (*entry, stopped) {

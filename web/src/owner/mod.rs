@@ -161,7 +161,7 @@ async fn login(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let next = next_page(form.get("next"));
-    if !same_origin(&headers) {
+    if !same_origin(&headers, &state.ctx.config.notify.site_url) {
         return (StatusCode::FORBIDDEN, "this form was sent from another site").into_response();
     }
     if state.sessions.closed().is_some() {
@@ -218,7 +218,7 @@ async fn logout(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    if let Some(refusal) = owner.refuse_forged(&headers, &form) {
+    if let Some(refusal) = owner.refuse_forged(&headers, &state.ctx.config.notify.site_url, &form) {
         return refusal;
     }
     let clear = state.sessions.end(&headers, state.ctx.clock.now());

@@ -164,7 +164,7 @@ pub async fn set_programme(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    if let Some(refusal) = owner.refuse_forged(&headers, &form) {
+    if let Some(refusal) = owner.refuse_forged(&headers, &state.ctx.config.notify.site_url, &form) {
         return refusal;
     }
     let typed: Vec<&str> =

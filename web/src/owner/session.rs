@@ -117,6 +117,8 @@ impl Sessions {
         password: String,
         now: Instant,
     ) -> Result<bool, NotChecked> {
+        // Counted as the rate limit counts clients: an IPv6 /64 is one, whatever address in it is used.
+        let client = client.map(crate::rate_limit::client_key);
         if let Some(wait) = client.and_then(|ip| self.locked_out(ip, now)) {
             return Err(NotChecked::LockedOut(wait));
         }
@@ -238,26 +240,34 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     })
 }
 
-/// A form posted from another site (its `Origin` or, failing that, `Referer` is not this host): refused, so that
-/// no page elsewhere can make a signed-in owner's browser act.
-pub fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
+/// A form posted from another site (its `Origin` or, failing that, `Referer` is neither the host the request
+/// was sent to nor the site's public address, `notify.site_url`, which a reverse proxy may hide): refused, so that
+/// no page elsewhere can make a visitor's or the owner's browser act.
+pub fn same_origin(headers: &HeaderMap, site_url: &str) -> bool {
+    let host_of = |url: &str| -> Option<String> {
+        let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+        rest.split(['/', '?', '#']).next().map(str::to_ascii_lowercase)
+    };
     let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
-    match source {
+    let Some(source) = source else {
         // Browsers send Origin on every POST; a client that sends neither is not a browser led by another site.
-        None => true,
-        Some(url) => {
-            let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-            rest.split('/').next() == Some(host)
-        }
-    }
+        return true;
+    };
+    let Some(from) = host_of(source) else { return false };
+    let request_host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
+    request_host.as_deref() == Some(from.as_str()) || host_of(site_url).as_deref() == Some(from.as_str())
 }
 
 impl Owner {
     /// A refusal (403) unless a form that changes something carries this session's CSRF token and comes from
     /// this site.
-    pub fn refuse_forged(&self, headers: &HeaderMap, form: &HashMap<String, String>) -> Option<Response> {
-        let genuine = same_origin(headers) && form.get("csrf") == Some(&self.csrf);
+    pub fn refuse_forged(
+        &self,
+        headers: &HeaderMap,
+        site_url: &str,
+        form: &HashMap<String, String>,
+    ) -> Option<Response> {
+        let genuine = same_origin(headers, site_url) && form.get("csrf") == Some(&self.csrf);
         let refusal = (StatusCode::FORBIDDEN, "this form is not from this site (CSRF token missing or wrong)");
         (!genuine).then(|| refusal.into_response())
     }
@@ -371,9 +381,15 @@ mod tests {
             }
             h
         };
-        assert!(same_origin(&headers(Some("https://cinema.example.org"))));
-        assert!(!same_origin(&headers(Some("https://evil.example"))));
-        assert!(!same_origin(&headers(Some("https://cinema.example.org.evil.example"))));
-        assert!(same_origin(&headers(None)));
+        let site = "https://cinema.example.org";
+        assert!(same_origin(&headers(Some("https://cinema.example.org")), site));
+        assert!(!same_origin(&headers(Some("https://evil.example")), site));
+        assert!(!same_origin(&headers(Some("https://cinema.example.org.evil.example")), site));
+        assert!(same_origin(&headers(None), site));
+        // Behind nginx the request's Host may be the upstream's (127.0.0.1:8080): the site's address counts.
+        let mut proxied = headers(Some("https://Cinema.example.org"));
+        proxied.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
+        assert!(same_origin(&proxied, site));
+        assert!(!same_origin(&proxied, "https://other.example"));
     }
 }

@@ -1,0 +1,96 @@
+//! Screenings (séances): imported all at once (a file's rows replace the screenings of the same room and start
+//! time), read by time range for the programme pages, the feed and the weekly picks.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::connect::Store;
+use crate::entities::screening;
+use crate::error::{During, Result};
+
+/// A screening to record; `room` and `starts_at` identify it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewScreening {
+    pub film_id: String,
+    pub starts_at: DateTime<Utc>,
+    pub room: String,
+    /// VF, VOST or VO.
+    pub version: String,
+    pub price_cents: Option<i32>,
+    pub booking_url: Option<String>,
+    pub note: Option<String>,
+    /// "import programme.ics line 12", "owner"…
+    pub source: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScreeningsImported {
+    pub created: u64,
+    /// Screenings of the same room and start time, replaced.
+    pub updated: u64,
+}
+
+impl Store {
+    /// Records screenings in one transaction: a screening of the same room and start time is replaced, so that
+    /// importing a file again changes nothing.
+    pub async fn import_screenings(&self, rows: &[NewScreening], now: DateTime<Utc>) -> Result<ScreeningsImported> {
+        let txn = self.begin_write().await.during("starting the screenings import")?;
+        let mut out = ScreeningsImported::default();
+        for row in rows {
+            let existing = screening::Entity::find()
+                .filter(screening::Column::Room.eq(row.room.as_str()))
+                .filter(screening::Column::StartsAt.eq(row.starts_at))
+                .one(&txn)
+                .await
+                .during(format!("{}: finding the screening", row.source))?;
+            let mut model = match existing {
+                Some(found) => {
+                    out.updated += 1;
+                    screening::ActiveModel::from(found)
+                }
+                None => {
+                    out.created += 1;
+                    screening::ActiveModel {
+                        room: Set(row.room.clone()),
+                        starts_at: Set(row.starts_at),
+                        ..Default::default()
+                    }
+                }
+            };
+            model.film_id = Set(row.film_id.clone());
+            model.version = Set(row.version.clone());
+            model.price_cents = Set(row.price_cents);
+            model.booking_url = Set(row.booking_url.clone());
+            model.note = Set(row.note.clone());
+            model.source = Set(row.source.clone());
+            model.updated_at = Set(now);
+            model.save(&txn).await.during(format!("{}: recording the screening", row.source))?;
+        }
+        txn.commit().await.during("committing the screenings import")?;
+        Ok(out)
+    }
+
+    /// Screenings starting in `[from, to)`, earliest first.
+    pub async fn screenings_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<screening::Model>> {
+        screening::Entity::find()
+            .filter(screening::Column::StartsAt.gte(from))
+            .filter(screening::Column::StartsAt.lt(to))
+            .order_by_asc(screening::Column::StartsAt)
+            .order_by_asc(screening::Column::Room)
+            .all(self.db())
+            .await
+            .during("reading screenings")
+    }
+
+    /// A film's screenings from `from` on, earliest first.
+    pub async fn screenings_of(&self, film_id: &str, from: DateTime<Utc>) -> Result<Vec<screening::Model>> {
+        screening::Entity::find()
+            .filter(screening::Column::FilmId.eq(film_id))
+            .filter(screening::Column::StartsAt.gte(from))
+            .order_by_asc(screening::Column::StartsAt)
+            .all(self.db())
+            .await
+            .during(format!("reading the screenings of {film_id}"))
+    }
+}

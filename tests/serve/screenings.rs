@@ -1,0 +1,166 @@
+//! Screenings (séances): imported from CSV and from an iCalendar export (time zones, folded lines, RRULE,
+//! EXDATE), every bad row refused with its line and field and nothing imported; then shown on `/programme`, on
+//! the film page, in `/api/v1/screenings` and in the `/programme.ics` feed, which a real iCalendar parser (the
+//! Python `icalendar` package) reads back.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use super::common::store::TestDb;
+use super::{get, shop_with};
+use cinepicks_test_support::on_both_backends;
+
+/// The site's and the commands' clock: Monday 7 December 2026, 10:00 in Paris.
+const NOW: &str = "2026-12-07T10:00:00+01:00";
+
+fn screenings(db: &TestDb, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cinepicks"))
+        .arg("--data-dir")
+        .arg(db.data_dir())
+        .arg("screenings")
+        .args(args)
+        .env_remove("CINEPICKS_CONFIG")
+        .env("CINEPICKS__DATABASE__URL", &db.url)
+        .env("CINEPICKS_NOW", NOW)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+const GOOD_CSV: &str = "film,starts_at,room,version,price,booking_url,note
+le fabuleux destin d amelie poulain,2026-12-09 20:30,Salle 1,VOSTFR,\"7,50 €\",https://billetterie.example/s/1,Ciné-débat
+tt0133093,2026-12-10 18:00,,,,,
+";
+
+/// As a ticketing tool exports it: CRLF, a VTIMEZONE, a folded line, a weekly repeat with one date taken out.
+const GOOD_ICS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Billetterie//FR\r\nBEGIN:VTIMEZONE\r\n\
+TZID:Europe/Paris\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n\
+END:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:42@billetterie\r\n\
+DTSTART;TZID=Europe/Paris:20261212T160000\r\nRRULE:FREQ=WEEKLY;BYDAY=SA;COUNT=3\r\n\
+EXDATE;TZID=Europe/Paris:20261219T160000\r\nSUMMARY:Les Diaboliques (1955) - \r\n VOST\r\nLOCATION:Salle 2\r\n\
+DESCRIPTION:Fiche : https://www.imdb.com/title/tt0046911/\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+async fn screenings_are_imported_from_csv_and_ics_and_shown_on_the_programme_the_film_page_the_api_and_the_feed(
+    db: TestDb,
+) {
+    let server = shop_with(&db, &[("CINEPICKS_NOW", NOW)]);
+    let dir = db.dir.path();
+
+    // Every bad row is named with its line and field, and nothing is imported.
+    let bad = "film,starts_at,version,booking_url\n\
+               Matrix,2026-12-01 20:30,VF,\n\
+               Zzyzx Qwv,2026-12-09 18:00,VF,\n\
+               Les Diaboliques,2026-12-09 18:00,VF,\n\
+               Matrix,demain soir,VF,\n\
+               Matrix,2026-12-11 20:30,VX,javascript:alert(1)\n\
+               Matrix,2026-12-12 20:30,VF,\n\
+               tt0211915,2026-12-12 21:00,VF,\n";
+    let refused = screenings(&db, &["import", &write(dir, "bad.csv", bad)]);
+    assert!(!refused.status.success());
+    let why = String::from_utf8_lossy(&refused.stderr);
+    for expected in [
+        "bad.csv line 2, field starts_at: 2026-12-01 20:30 is in the past",
+        "bad.csv line 3, field film: no film \"Zzyzx Qwv\"",
+        "bad.csv line 4, field film: \"Les Diaboliques\" matches 2 films",
+        "bad.csv line 5, field starts_at",
+        "bad.csv line 6, field version",
+        "bad.csv line 6, field booking_url",
+        "bad.csv line 8, field starts_at: Le Fabuleux Destin d'Amélie Poulain at 2026-12-12 21:00 overlaps Matrix",
+        "nothing imported",
+    ] {
+        assert!(why.contains(expected), "{expected:?} missing from:\n{why}");
+    }
+    let truncated = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20261209T203000\r\nSUMMARY:Matrix\r\n";
+    let refused = screenings(&db, &["import", &write(dir, "cut.ics", truncated)]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("cut.ics line 4, field END: the calendar is cut short"));
+    let server = &server;
+    let api = |path: &str| {
+        let path = path.to_owned();
+        async move { get(server, &path).await.json() }
+    };
+    assert_eq!(api("/api/v1/screenings?from=2026-12-07&days=31").await["screenings"], serde_json::json!([]));
+
+    // A CSV and a calendar; the same CSV again changes nothing.
+    let csv = write(dir, "semaine.csv", GOOD_CSV);
+    let out = screenings(&db, &["import", &csv]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 screenings added, 0 updated"));
+    let again = screenings(&db, &["import", &csv]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 screenings added, 2 updated"));
+    let out = screenings(&db, &["import", &write(dir, "billetterie.ics", GOOD_ICS)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 screenings added"), "12 and 26 December, not the 19th");
+
+    let listed = api("/api/v1/screenings?from=2026-12-07&days=31").await;
+    let starts: Vec<(&str, &str, &str)> = listed["screenings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["starts_at"].as_str().unwrap(), s["film"]["id"].as_str().unwrap(), s["version"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            ("2026-12-09T20:30:00+01:00", "tt0211915", "VOST"),
+            ("2026-12-10T18:00:00+01:00", "tt0133093", "VF"),
+            ("2026-12-12T16:00:00+01:00", "tt0046911", "VOST"),
+            ("2026-12-26T16:00:00+01:00", "tt0046911", "VOST"),
+        ]
+    );
+    assert_eq!(listed["screenings"][0]["price_cents"], 750);
+    assert_eq!(listed["screenings"][2]["room"], "Salle 2");
+    get(server, "/api/v1/screenings?days=999").await.assert_problem(422, Some("days"));
+
+    // The programme page, day by day, in French; the film page lists its next screenings.
+    let page = get(server, "/programme").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for expected in ["mercredi 9 décembre", "20 h 30", "VOST", "Ciné-débat", "7,50 €", "Réserver", "/films/tt0211915"]
+    {
+        assert!(page.body.contains(expected), "{expected} missing: {}", page.body);
+    }
+    let english = get(server, "/programme?lang=en").await;
+    assert!(english.body.contains("Wednesday 9 December") && english.body.contains("Book"), "{}", english.body);
+    let film = get(server, "/films/tt0046911").await;
+    assert!(
+        film.body.contains("Prochaines séances") && film.body.contains("samedi 12 décembre, 16 h 00"),
+        "{}",
+        film.body
+    );
+
+    // The feed, read back by a real iCalendar parser.
+    let feed = get(server, "/programme.ics").await;
+    assert!(feed.header("content-type").starts_with("text/calendar"), "{}", feed.header("content-type"));
+    let python = std::env::var("CINEPICKS_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let script = "import sys, json, icalendar\n\
+                  cal = icalendar.Calendar.from_ical(sys.stdin.read())\n\
+                  events = [e for e in cal.walk('VEVENT')]\n\
+                  print(json.dumps([[str(e['SUMMARY']), e.decoded('DTSTART').isoformat(), str(e['UID'])] for e in events]))";
+    let mut child = Command::new(&python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), feed.body.as_bytes()).unwrap();
+    let parsed = child.wait_with_output().unwrap();
+    assert!(parsed.status.success(), "{}", String::from_utf8_lossy(&parsed.stderr));
+    let events: Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    let events = events.as_array().unwrap();
+    assert_eq!(events.len(), 4, "{events:?}");
+    assert_eq!(events[0][0], "Le Fabuleux Destin d'Amélie Poulain (2001) (VOST)");
+    assert_eq!(events[0][1], "2026-12-09T19:30:00+00:00");
+    assert!(events.iter().all(|e| e[2].as_str().unwrap().starts_with("screening-")), "stable UIDs: {events:?}");
+}
+
+on_both_backends!(
+    screenings_are_imported_from_csv_and_ics_and_shown_on_the_programme_the_film_page_the_api_and_the_feed
+);
