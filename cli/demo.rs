@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result};
 use cinepicks_domain::Language;
 use cinepicks_jobs::{
     Context, Metrics, analyze, audience, customers, daemon, evaluate, generate, ingest, model_runs, notify, predict,
-    publish, recommend, store, suggest, train,
+    publish, recommend, screenings, store, suggest, train,
 };
 use cinepicks_pipeline::recommend::artefacts::{self, StoredRecommender};
 use cinepicks_web::ServeConfig;
@@ -54,9 +54,14 @@ pub fn run(ctx: &Context, serve: &ServeConfig, args: &DemoArgs) -> Result<Metric
     let publish_args = publish::PublishParams { allow_no_run: true, ..Default::default() };
     let published = show(publish::run(ctx, &publish_args)?);
 
-    println!("\n== 7/10 customers: a few demo customers (fake names) → the store");
+    println!("\n== 7/10 customers and screenings: a few demo customers (fake names) and a week of séances → the store");
     let customers_file = write_demo_customers(ctx)?;
     let imported = show(customers::import(ctx, &customers_file)?);
+    let screenings_file = write_demo_screenings(ctx)?;
+    show(screenings::run(
+        ctx,
+        &screenings::ScreeningsCommand::Import { file: screenings_file.clone(), dry_run: false },
+    )?);
 
     println!("\n== 8/10 recommend: five films like a well-known film of the demo data");
     let run_dir = artefacts::latest_run(&ctx.paths.models).context("the run just trained is missing")?;
@@ -125,6 +130,7 @@ pub fn run(ctx: &Context, serve: &ServeConfig, args: &DemoArgs) -> Result<Metric
         store::default_sqlite_path(ctx).display()
     );
     println!("  customers     {}  (try `cinepicks customers list`)", customers_file.display());
+    println!("  screenings    {}  (try `cinepicks screenings list`)", screenings_file.display());
     println!("  outbox        {}  (this week's e-mails and SMS)", paths.outbox.display());
     if let Some(path) = &one_email {
         println!("  one e-mail    {}  (open it in a mail client)", path.display());
@@ -151,6 +157,36 @@ pub fn run(ctx: &Context, serve: &ServeConfig, args: &DemoArgs) -> Result<Metric
         metrics.insert("addr", served.addr.to_string());
     }
     Ok(metrics)
+}
+
+/// A week of screenings from tomorrow, as a single-screen cinema programmes it: two a day (14:30 and 20:30)
+/// of the most voted films, in VF or VOST, with a ciné-débat; written as an import file in
+/// `<data>/demo/screenings.csv` so the demo shows the format. Days already programmed are replaced, not doubled.
+fn write_demo_screenings(ctx: &Context) -> Result<std::path::PathBuf> {
+    let films = store::runtime()?.block_on(async {
+        let store = store::open(ctx).await?;
+        let films = store.top_films(6).await?;
+        store.close().await?;
+        anyhow::Ok(films)
+    })?;
+    let tomorrow = ctx.clock.now().with_timezone(&ctx.config.timezone).date_naive() + chrono::Duration::days(1);
+    let dir = ctx.paths.root.join("demo");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join("screenings.csv");
+    let mut writer = csv::Writer::from_path(&path).with_context(|| format!("writing {}", path.display()))?;
+    writer.write_record(screenings::CSV_COLUMNS)?;
+    for day in 0..7 {
+        let date = tomorrow + chrono::Duration::days(day);
+        for (slot, time) in ["14:30", "20:30"].into_iter().enumerate() {
+            let Some(film) = films.get((2 * day as usize + slot) % films.len().max(1)) else { continue };
+            let version = if slot == 1 && day % 2 == 0 { "VOST" } else { "VF" };
+            let note = if day == 2 && slot == 1 { "Ciné-débat" } else { "" };
+            let starts_at = format!("{date} {time}");
+            writer.write_record([film.film_id.as_str(), &starts_at, "Salle 1", version, "7,50", "", note])?;
+        }
+    }
+    writer.flush()?;
+    Ok(path)
 }
 
 /// Fake customers (no real person) liking some of the most voted generated films, written as an import file

@@ -118,6 +118,30 @@ def home(walk):
     return f"title {page.title()!r}, search box present", [walk.shot("01-home")]
 
 
+def programme(walk):
+    page = walk.page
+    response = page.goto(walk.url("/programme"))
+    check(response.ok, f"GET /programme answered {response.status}")
+    check(walk.heading() == "Les séances", f"the programme page says {walk.heading()!r}")
+    days = page.locator("section.day")
+    check(days.count() >= 1, "the programme shows no day of screenings (the demo programmes a week)")
+    first_day = days.first.locator("h2").inner_text()
+    check(any(d in first_day.lower() for d in ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")),
+          f"the first day is not named in French: {first_day!r}")
+    check(page.locator("ul.screenings li a[href^='/films/']").count() >= 1, "no screening links to its film")
+    check("h" in days.first.locator("time").first.inner_text(), "times are not written the French way (20 h 30)")
+    shots = [walk.shot("01b-programme")]
+    # On a phone: the same page, nothing cut off sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    shots.append(walk.shot("01c-programme-mobile"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    check(width <= 390, f"the programme is {width} px wide on a 390 px phone")
+    summary = f"{days.count()} days, first {first_day!r}"
+    page.goto(walk.url("/"))  # the next step starts from the home page, as a visitor would
+    return summary, shots
+
+
 def search(walk):
     page = walk.page
     # A title from the catalogue shown on the home page; its first words are what a customer would type.
@@ -349,6 +373,7 @@ OWNER_STEPS = [
 
 STEPS = [
     ("home", home),
+    ("programme", programme),
     ("search", search),
     ("similar films", similar_films),
     ("subscribe", subscribe),

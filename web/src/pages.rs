@@ -159,7 +159,9 @@ fn film_card(film: &film::Model, language: Language, extra: Option<&str>) -> Mar
 async fn home(State(state): State<AppState>, PageLanguage(language): PageLanguage, uri: axum::http::Uri) -> Response {
     let catalogue = state.catalogue();
     let week = cinepicks_jobs::notify::this_week(&state.ctx);
-    let programme: Vec<&film::Model> = match state.store.programme(week).await {
+    let programme: Vec<&film::Model> = match cinepicks_jobs::notify::week_programme(&state.ctx, &state.store, week)
+        .await
+    {
         Ok(ids) => ids.iter().filter_map(|id| catalogue.film(id)).collect(),
         Err(err) => {
             tracing::warn!(error = %err, "reading this week's programme failed; the home page shows the best films");

@@ -135,6 +135,27 @@ pub struct UnsubscribeParams {
     pub token: String,
 }
 
+/// The films the cinema shows in `week`: the programme set for it (`cinepicks programme`, the owner's page)
+/// and every film with a screening that week in the cinema's time.
+pub async fn week_programme(ctx: &Context, store: &Store, week: IsoWeek) -> Result<Vec<String>> {
+    let mut films = store.programme(week).await?;
+    let tz = ctx.config.timezone;
+    let start = |day: chrono::NaiveDate| {
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(tz).earliest())
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let monday = week.monday();
+    if let (Some(from), Some(to)) = (start(monday), start(monday + chrono::Duration::days(7))) {
+        for screening in store.screenings_between(from, to).await? {
+            if !films.contains(&screening.film_id) {
+                films.push(screening.film_id);
+            }
+        }
+    }
+    Ok(films)
+}
+
 fn half_a_year() -> u32 {
     180
 }
@@ -476,7 +497,7 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
     if catalogue.is_empty() {
         bail!("the store has no films: run `cinepicks publish` first");
     }
-    let programme = store.programme(week).await?;
+    let programme = week_programme(ctx, store, week).await?;
     let plan = WeekPlan::new(
         &catalogue,
         (!programme.is_empty()).then_some(programme.as_slice()),

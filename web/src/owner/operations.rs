@@ -54,7 +54,7 @@ async fn render(state: &AppState, language: Language, owner: &Owner, notice: Opt
         }
     };
     let week = cinepicks_jobs::notify::this_week(&state.ctx);
-    let programme = state.store.programme(week).await.unwrap_or_default();
+    let programme = cinepicks_jobs::notify::week_programme(&state.ctx, &state.store, week).await.unwrap_or_default();
     let catalogue = state.catalogue();
     let programme_titles: Vec<String> =
         programme.iter().map(|id| catalogue.film(id).map_or_else(|| id.clone(), |f| api::label(f, language))).collect();
