@@ -7,10 +7,12 @@
 //! - [`config`]: the error of a refused configuration value, naming its key (each crate owns its section);
 //! - [`language`]: the one `Language` of everything people read (French by default, English);
 //! - [`names`]: genres and countries as people read them, in French or English;
+//! - [`calendar`]: days and times as people read them ("mercredi 9 décembre, 20 h 30");
 //! - [`titles`]: a film's title as people read it (French title rule, MovieLens forms undone, raw ids spotted);
 //! - [`status`]: `DeliveryStatus` and `JobStatus`, the states the store records;
 //! - [`run`]: `run.json`, the manifest of a model run (the contract between training and its readers).
 
+pub mod calendar;
 pub mod config;
 pub mod contact;
 pub mod ids;

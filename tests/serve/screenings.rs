@@ -159,6 +159,36 @@ async fn screenings_are_imported_from_csv_and_ics_and_shown_on_the_programme_the
     assert_eq!(events[0][0], "Le Fabuleux Destin d'Amélie Poulain (2001) (VOST)");
     assert_eq!(events[0][1], "2026-12-09T19:30:00+00:00");
     assert!(events.iter().all(|e| e[2].as_str().unwrap().starts_with("screening-")), "stable UIDs: {events:?}");
+
+    // The weekly e-mail of that week: the films shown (only them, in restrict mode: three more so that there are
+    // five to propose) with their screenings, the booking link and their page.
+    let more = "film,starts_at,room\ntt9000001,2026-12-11 14:00,Salle 3\ntt9000002,2026-12-11 17:00,Salle 3\n\
+                tt9000003,2026-12-11 20:30,Salle 3\n";
+    assert!(screenings(&db, &["import", &write(dir, "more.csv", more)]).status.success());
+    let sent = Command::new(env!("CARGO_BIN_EXE_cinepicks"))
+        .arg("--data-dir")
+        .arg(db.data_dir())
+        .args(["notify", "--week", "2026-W50"])
+        .env_remove("CINEPICKS_CONFIG")
+        .env("CINEPICKS__DATABASE__URL", &db.url)
+        .env("CINEPICKS__NOTIFY__PROGRAMME", "restrict")
+        .env("CINEPICKS_UNSUBSCRIBE_SECRET", super::SECRET)
+        .env("CINEPICKS_NOW", NOW)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+    let email = |address: &str| {
+        let dir = db.data_dir().join("outbox/email/2026-W50");
+        let found = std::fs::read_dir(&dir).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap());
+        let mail = found.map(|m| m.replace("=\r\n", "").replace("=3D", "=")).find(|m| m.contains(address));
+        mail.unwrap_or_else(|| panic!("no e-mail to {address} in {}", dir.display()))
+    };
+    let hugo = email("hugo@example.org");
+    assert!(hugo.contains("Screenings: Wednesday 9 December, 20:30"), "{hugo}");
+    assert!(hugo.contains("https://billetterie.example/s/1") && hugo.contains("/films/tt0211915"), "{hugo}");
+    let camille = email("camille@example.org");
+    assert!(camille.contains("samedi 12 d=C3=A9cembre, 16 h 00"), "{camille}");
 }
 
 on_both_backends!(

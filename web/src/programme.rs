@@ -9,12 +9,13 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use maud::html;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use cinepicks_domain::Language;
+use cinepicks_domain::calendar::{self, day_name};
 use cinepicks_store::entities::screening;
 
 use super::AppState;
@@ -39,43 +40,9 @@ async fn coming(state: &AppState, from: DateTime<Utc>, days: i64) -> Result<Vec<
     Ok(state.store.screenings_between(from, from + Duration::days(days)).await?)
 }
 
-/// "mercredi 9 décembre" / "Wednesday 9 December".
-fn day_name(day: NaiveDate, language: Language) -> String {
-    const JOURS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
-    const MOIS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    match language {
-        Language::Fr => format!(
-            "{} {} {}",
-            JOURS[day.weekday().num_days_from_monday() as usize],
-            day.day(),
-            MOIS[day.month0() as usize]
-        ),
-        Language::En => day.format("%A %-d %B").to_string(),
-    }
-}
-
-/// "20 h 30" / "20:30".
-fn time_of_day<Z: chrono::TimeZone>(at: DateTime<Z>, language: Language) -> String
-where
-    Z::Offset: std::fmt::Display,
-{
-    match language {
-        Language::Fr => at.format("%H h %M").to_string(),
-        Language::En => at.format("%H:%M").to_string(),
-    }
+/// "20 h 30" / "20:30" of an instant in the cinema's time.
+fn time_of_day<Z: chrono::TimeZone>(at: DateTime<Z>, language: Language) -> String {
+    calendar::time_of_day(at.naive_local().time(), language)
 }
 
 /// "VOST" spelled out for people: the version's short name with its meaning as a title.
@@ -361,7 +328,5 @@ mod tests {
         let folded = fold(&long);
         assert!(folded.split("\r\n").all(|l| l.len() <= 75), "{folded:?}");
         assert_eq!(folded.replace("\r\n ", "").trim_end(), long);
-        assert_eq!(day_name(NaiveDate::from_ymd_opt(2026, 12, 9).unwrap(), Language::Fr), "mercredi 9 décembre");
-        assert_eq!(day_name(NaiveDate::from_ymd_opt(2026, 12, 9).unwrap(), Language::En), "Wednesday 9 December");
     }
 }

@@ -17,7 +17,7 @@ use maud::{DOCTYPE, Markup, html};
 use serde::{Deserialize, Serialize};
 
 use super::Failure;
-use super::letter::{Card, Letter};
+use super::letter::{Card, Letter, Texts};
 use cinepicks_domain::InvalidConfig;
 
 /// How e-mails leave.
@@ -163,10 +163,25 @@ pub fn render_text(letter: &Letter) -> String {
         if let Some(line) = card.facts(letter.french()) {
             out.push_str(&format!("   {line}\n"));
         }
-        out.push_str(&format!("   {}\n\n", card.reason));
+        out.push_str(&format!("   {}\n", card.reason));
+        // "Séances : jeudi 10 décembre, 14 h 30 · VF", the next ones aligned under the first.
+        let indent = " ".repeat(t.screenings.chars().count() + 1);
+        for (i, (when, booking)) in card.screenings.iter().enumerate() {
+            let label = if i == 0 { t.screenings.as_str() } else { indent.trim_end() };
+            out.push_str(&format!("   {label} {when}"));
+            if let Some(url) = booking {
+                out.push_str(&format!(" — {} {url}", t.book));
+            }
+            out.push('\n');
+        }
+        if !card.page_url.is_empty() {
+            out.push_str(&format!("   {}\n", card.page_url));
+        }
+        out.push('\n');
     }
+    let colon = if letter.french() { " :" } else { ":" };
     out.push_str(&format!(
-        "{}\n\n-- \n{}\n{}: {}\n",
+        "{}\n\n-- \n{}\n{}{colon} {}\n",
         t.sign_off, t.why_received, t.unsubscribe, letter.unsubscribe_url
     ));
     out
@@ -188,7 +203,7 @@ pub fn render_html(letter: &Letter) -> String {
             p style="margin:0" { (t.intro) }
         } }
         @for card in &letter.cards {
-            (card_row(card, french, &t.showing))
+            (card_row(card, french, &t))
         }
         tr { td style="padding:12px 24px 20px 24px;font-size:16px" { (t.sign_off) } }
         tr { td style="padding:16px 24px;border-top:1px solid #eee;font-size:12px;color:#777;font-family:Arial,sans-serif" {
@@ -225,7 +240,7 @@ pub(super) fn page(lang: &str, subject: &str, header: Markup, content: Markup) -
     .into_string()
 }
 
-fn card_row(card: &Card, french: bool, showing: &str) -> Markup {
+fn card_row(card: &Card, french: bool, t: &Texts) -> Markup {
     let alt = card.poster_alt(french);
     html! {
         tr { td style="padding:12px 24px" {
@@ -243,16 +258,33 @@ fn card_row(card: &Card, french: bool, showing: &str) -> Markup {
                 }
                 td valign="top" style="padding-left:12px" {
                     div style="font-size:18px;font-weight:bold" {
-                        (card.title_with_year())
+                        @if card.page_url.is_empty() {
+                            (card.title_with_year())
+                        } @else {
+                            a href=(card.page_url) style="color:#1c1c1c;text-decoration:none" { (card.title_with_year()) }
+                        }
                         @if card.in_programme {
                             " "
-                            span style="background:#7a1f1f;color:#fff;font-size:11px;padding:2px 6px;border-radius:3px;font-family:Arial,sans-serif" { (showing) }
+                            span style="background:#7a1f1f;color:#fff;font-size:11px;padding:2px 6px;border-radius:3px;font-family:Arial,sans-serif" { (t.showing) }
                         }
                     }
                     @if let Some(facts) = card.facts(french) {
                         div style="font-size:13px;color:#666;font-family:Arial,sans-serif;margin:4px 0" { (facts) }
                     }
                     div style="font-size:14px;font-style:italic;color:#444" { (card.reason) }
+                    @if !card.screenings.is_empty() {
+                        div style="font-size:14px;font-family:Arial,sans-serif;margin-top:6px" {
+                            strong { (t.screenings) }
+                            @for (when, booking) in &card.screenings {
+                                br;
+                                (when)
+                                @if let Some(url) = booking {
+                                    " "
+                                    a href=(url) style="background:#7a1f1f;color:#fff;text-decoration:none;padding:2px 8px;border-radius:3px;font-size:13px" { (t.book) }
+                                }
+                            }
+                        }
+                    }
                 }
             } }
         } }

@@ -5,6 +5,7 @@ use chrono::Datelike;
 
 use cinepicks_domain::IsoWeek;
 use cinepicks_domain::Language;
+use cinepicks_domain::calendar;
 use cinepicks_domain::names;
 use cinepicks_pipeline::recommend::picks::{PickReason, WeeklyPicks};
 use cinepicks_pipeline::recommend::reasons;
@@ -21,6 +22,11 @@ pub struct Card {
     pub poster_url: Option<String>,
     pub reason: String,
     pub in_programme: bool,
+    pub film_id: String,
+    /// The film's page on the site.
+    pub page_url: String,
+    /// Its screenings this week: "mercredi 9 décembre, 20 h 30 · VOST", with the booking link when there is one.
+    pub screenings: Vec<(String, Option<String>)>,
 }
 
 impl Card {
@@ -73,25 +79,13 @@ pub struct Texts {
     pub greeting: String,
     pub intro: String,
     pub showing: String,
+    /// Before a film's screenings: "Séances :".
+    pub screenings: String,
+    pub book: String,
     pub sign_off: String,
     pub why_received: String,
     pub unsubscribe: String,
 }
-
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
 
 impl Letter {
     pub fn french(&self) -> bool {
@@ -107,7 +101,7 @@ impl Letter {
         let (day, month) = (monday.day(), monday.month0() as usize);
         if self.french() {
             let day = if day == 1 { "1er".to_owned() } else { day.to_string() };
-            format!("Vos 5 films de la semaine du {day} {}", MONTHS_FR[month])
+            format!("Vos 5 films de la semaine du {day} {}", calendar::month_fr(month as u32))
         } else {
             let month = chrono::Month::try_from(monday.month() as u8).map_or("", |m| m.name());
             format!("Your 5 films for the week of {day} {month}")
@@ -122,6 +116,8 @@ impl Letter {
                 greeting: if name.is_empty() { "Bonjour,".into() } else { format!("Bonjour {name},") },
                 intro: "Voici cinq films choisis pour vous d'après vos goûts.".into(),
                 showing: "À l'affiche cette semaine".into(),
+                screenings: "Séances :".into(),
+                book: "Réserver".into(),
                 sign_off: format!("Bonnes séances ! — {cinema}"),
                 why_received: format!(
                     "Vous recevez ce message parce que vous êtes inscrit(e) aux suggestions de la semaine de {cinema}."
@@ -134,6 +130,8 @@ impl Letter {
                 greeting: if name.is_empty() { "Hello,".into() } else { format!("Hello {name},") },
                 intro: "Here are five films picked for you from what you like.".into(),
                 showing: "Showing this week".into(),
+                screenings: "Screenings:".into(),
+                book: "Book".into(),
                 sign_off: format!("Enjoy the films! — {cinema}"),
                 why_received: format!(
                     "You receive this message because you subscribed to the weekly picks of {cinema}."
@@ -166,6 +164,9 @@ pub fn cards<'a>(
                 poster_url: film.poster_url.clone(),
                 reason: reason_text(&pick.reason, language, &title_of),
                 in_programme: pick.in_programme,
+                film_id: film.film_id.clone(),
+                page_url: String::new(),
+                screenings: Vec::new(),
             })
         })
         .collect()
@@ -227,6 +228,9 @@ pub(crate) mod tests {
             poster_url: poster.map(str::to_owned),
             reason: "Du même réalisateur : Jean-Pierre Jeunet".into(),
             in_programme: false,
+            film_id: "tt0211915".into(),
+            page_url: "https://cinema.example.org/films/tt0211915".into(),
+            screenings: Vec::new(),
         };
         Letter {
             key: "2026-W48/email/7".into(),

@@ -636,6 +636,10 @@ fn language_of(locale: &str) -> Language {
 struct Directory {
     week: IsoWeek,
     cinema_name: String,
+    site_url: String,
+    timezone: chrono_tz::Tz,
+    /// The screenings from the send to the end of the week, by film, earliest first.
+    screenings: HashMap<String, Vec<cinepicks_store::entities::screening::Model>>,
     signer: LinkSigner,
     customers: HashMap<i32, customer::Model>,
     subscriptions: HashMap<i32, subscription::Model>,
@@ -643,6 +647,29 @@ struct Directory {
 }
 
 impl Directory {
+    /// Each card with its page and, for a film shown this week, its next screenings (three at most).
+    fn with_screenings(&self, mut cards: Vec<letter::Card>, language: Language) -> Vec<letter::Card> {
+        for card in &mut cards {
+            card.page_url = format!("{}/films/{}", self.site_url, card.film_id);
+            let coming = self.screenings.get(&card.film_id).map(Vec::as_slice).unwrap_or_default();
+            card.screenings = coming
+                .iter()
+                .take(3)
+                .map(|s| {
+                    let local = s.starts_at.with_timezone(&self.timezone).naive_local();
+                    let when = format!(
+                        "{}, {} · {}",
+                        cinepicks_domain::calendar::day_name(local.date(), language),
+                        cinepicks_domain::calendar::time_of_day(local.time(), language),
+                        s.version
+                    );
+                    (when, s.booking_url.clone())
+                })
+                .collect();
+        }
+        cards
+    }
+
     /// The letter of a delivery, or why it must not be sent.
     fn letter(&self, d: &delivery::Model) -> Result<(Letter, &subscription::Model), Failure> {
         let sub = d
@@ -671,7 +698,7 @@ impl Directory {
             address: sub.address.clone(),
             language,
             cinema_name: self.cinema_name.clone(),
-            cards: letter::cards(&picks, language, |id| self.films.get(id)),
+            cards: self.with_screenings(letter::cards(&picks, language, |id| self.films.get(id)), language),
             unsubscribe_url: self.signer.unsubscribe_url(sub.id),
             picks_url: self.signer.picks_url(self.week, d.customer_id),
         };
@@ -702,9 +729,21 @@ async fn send(
         let all = store.all_subscriptions().await?;
         all.into_iter().map(|s| (s.id, s)).collect()
     };
+    let tz = ctx.config.timezone;
+    let week_end = (week.monday() + chrono::Duration::days(7))
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(tz).earliest())
+        .map_or(clock.now(), |t| t.with_timezone(&chrono::Utc));
+    let mut screenings: HashMap<String, Vec<_>> = HashMap::new();
+    for s in store.screenings_between(clock.now(), week_end).await? {
+        screenings.entry(s.film_id.clone()).or_default().push(s);
+    }
     let directory = Directory {
         week,
         cinema_name: config.cinema_name.clone(),
+        site_url: config.site_url.trim_end_matches('/').to_owned(),
+        timezone: tz,
+        screenings,
         signer: link_signer(ctx)?,
         customers: store.customers_by_id().await?,
         subscriptions,
