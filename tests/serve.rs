@@ -358,8 +358,12 @@ async fn pages_escape_titles_speak_french_or_english_and_send_security_headers(d
     assert!(home.body.contains(r#"<html lang="fr">"#), "French by default");
     assert!(home.body.contains(r#"<label for="q">"#) && home.body.contains(r#"id="q""#), "the search box has a label");
     assert!(home.body.contains("Les films les mieux notés"));
-    // No poster is known: the placeholder, with alt text naming the film.
-    assert!(home.body.contains(r#"src="/assets/poster-placeholder.svg" alt="Pas d"#), "{}", home.body);
+    // No poster is known: one drawn from the title, year and genres; decorative, since the title follows it.
+    assert!(home.body.contains(r#"src="/posters/tt"#) && home.body.contains(r#"alt="""#), "{}", home.body);
+    let drawn = get(&server, "/posters/tt0211915").await;
+    assert_eq!((drawn.status, drawn.header("content-type")), (200, "image/svg+xml"));
+    assert!(drawn.body.starts_with("<svg") && drawn.body.contains("Destin d'Amélie"), "{}", drawn.body);
+    assert_eq!(get(&server, "/posters/tt0000001").await.status, 404);
     for (name, expected) in
         [("x-content-type-options", "nosniff"), ("referrer-policy", "same-origin"), ("x-frame-options", "DENY")]
     {

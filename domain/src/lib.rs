@@ -8,6 +8,7 @@
 //! - [`language`]: the one `Language` of everything people read (French by default, English);
 //! - [`names`]: genres and countries as people read them, in French or English;
 //! - [`calendar`]: days and times as people read them ("mercredi 9 décembre, 20 h 30");
+//! - [`poster_art`]: the palette and motif a film without a poster is drawn with;
 //! - [`titles`]: a film's title as people read it (French title rule, MovieLens forms undone, raw ids spotted);
 //! - [`status`]: `DeliveryStatus` and `JobStatus`, the states the store records;
 //! - [`run`]: `run.json`, the manifest of a model run (the contract between training and its readers).
@@ -18,6 +19,7 @@ pub mod contact;
 pub mod ids;
 pub mod language;
 pub mod names;
+pub mod poster_art;
 pub mod run;
 pub mod status;
 pub mod titles;

@@ -191,10 +191,10 @@ def similar_films(walk):
     # The placeholder behind a failed poster only shows if the server serves it.
     placeholder = page.request.get(walk.url(PLACEHOLDER))
     check(placeholder.ok and "svg" in placeholder.headers.get("content-type", ""), "no placeholder poster served")
-    real = sum(p["loaded"] and p["src"] != PLACEHOLDER for p in posters)
-    drawn = sum(p["loaded"] and p["src"] == PLACEHOLDER for p in posters)
+    real = sum(p["loaded"] and not p["src"].startswith("/posters/") for p in posters)
+    drawn = sum(p["loaded"] and p["src"].startswith("/posters/") for p in posters)
     failed = 5 - real - drawn
-    posters_seen = f"{real} loaded, {drawn} placeholders, {failed} failed (placeholder behind)"
+    posters_seen = f"{real} loaded, {drawn} drawn, {failed} failed (placeholder behind)"
     return f"5 similar films with reasons; posters: {posters_seen}", [walk.shot("03-similar")]
 
 

@@ -6,8 +6,8 @@
 //! - `catalogue`: the snapshot of the store that requests read (films, titles, neighbours), swapped when a newer
 //!   run is published; `language`: French or English per request;
 //! - `api`: `/api/v1` in JSON; `problem`: RFC 9457 errors; `openapi`: the API's document and docs page;
-//! - `pages`: the HTML pages; `programme`: the screenings (page, iCalendar feed, API); `assets`: the
-//!   stylesheet, placeholder poster and search suggestions script;
+//! - `pages`: the HTML pages; `programme`: the screenings (page, iCalendar feed, API); `posters`: drawn posters
+//!   for films without one; `assets`: the stylesheet, placeholder poster and search suggestions script;
 //! - `owner`: the owner's pages behind a sign-in (dashboard, model tools, operations);
 //! - `subscriptions`: subscribing with double opt-in, confirming and one-click unsubscribe, shared by the API and
 //!   `subscription_pages`; `rate_limit`: requests per client.
@@ -20,6 +20,7 @@ pub mod language;
 pub mod openapi;
 pub mod owner;
 pub mod pages;
+pub mod posters;
 pub mod problem;
 pub mod programme;
 pub mod rate_limit;

@@ -126,16 +126,13 @@ fn year_suffix(film: &film::Model) -> String {
     film.start_year.map(|y| format!(" ({y})")).unwrap_or_default()
 }
 
-/// The poster, or the placeholder when none is known; the placeholder is also the frame's background, so a
-/// poster that fails to load shows it (and the alt text) without any script.
-fn poster(film: &film::Model, language: Language) -> Markup {
-    let title = api::title(film, language);
-    let (src, alt) = match &film.poster_url {
-        Some(url) => (url.as_str(), format!("{} « {title} »", t(language, "Affiche du film", "Poster of"))),
-        None => (PLACEHOLDER_POSTER, format!("{} « {title} »", t(language, "Pas d'affiche pour", "No poster for"))),
-    };
+/// The poster, or a poster drawn from the film's title, year and genres when none is known. The title always
+/// follows it on the page, so the image is decorative (`alt=""`: screen readers do not read the title twice).
+/// The placeholder is the frame's background, so a poster that fails to load leaves it, without any script.
+fn poster(film: &film::Model) -> Markup {
+    let src = film.poster_url.clone().unwrap_or_else(|| super::posters::url(&film.film_id));
     html! {
-        span.poster { img src=(src) alt=(alt) loading="lazy" width="200" height="300"; }
+        span.poster { img src=(src) alt="" loading="lazy" width="200" height="300"; }
     }
 }
 
@@ -145,7 +142,7 @@ fn film_card(film: &film::Model, language: Language, extra: Option<&str>) -> Mar
     html! {
         li {
             a href=(link(&format!("/films/{}", film.film_id), language)) {
-                (poster(film, language))
+                (poster(film))
                 span.text {
                     span.title { (api::title(film, language)) (year_suffix(film)) }
                     span.meta { (genres.join(", ")) }
@@ -238,7 +235,7 @@ async fn film_page(
     let title = api::title(film, language);
     let body = html! {
         article.film {
-            (poster(film, language))
+            (poster(film))
             div {
                 h1 { (title) (year_suffix(film)) }
                 dl.facts {
@@ -271,7 +268,7 @@ async fn film_page(
                     @for s in &similar {
                         @if let Some(neighbour) = catalogue.film(&s.film.id) {
                             li {
-                                (poster(neighbour, language))
+                                (poster(neighbour))
                                 div {
                                     a href=(link(&s.film.page, language)) { (s.film.title) (year_suffix(neighbour)) }
                                     br;

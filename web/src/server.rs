@@ -18,7 +18,7 @@ use cinepicks_jobs::context::Context;
 
 use crate::config::ServeConfig;
 use crate::state::{AppState, state};
-use crate::{api, assets, openapi, owner, pages, problem, programme, rate_limit, subscription_pages};
+use crate::{api, assets, openapi, owner, pages, posters, problem, programme, rate_limit, subscription_pages};
 
 /// Headers of every response: no script or style from elsewhere (posters may come from any HTTPS host), no
 /// MIME sniffing, referrers only within the site (links carry tokens), no framing.
@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(pages::routes())
         .merge(programme::routes())
+        .merge(posters::routes())
         .merge(subscription_pages::routes())
         .merge(owner::routes())
         .merge(assets::routes())

@@ -249,10 +249,12 @@ fn card_row(card: &Card, french: bool, t: &Texts) -> Markup {
                     @if let Some(url) = &card.poster_url {
                         img src=(url) alt=(alt) width="96" style="display:block;width:96px;border-radius:3px;border:0";
                     } @else {
-                        // No poster known: a block with the year keeps the layout and says what is missing.
+                        // No poster known: the title and year in the colours the site draws this film with (mail
+                        // clients do not show SVG, so the drawing itself stays on the site).
                         div role="img" aria-label=(alt)
-                            style="width:96px;height:136px;background:#e8e2d8;border-radius:3px;font-size:11px;color:#7a1f1f;text-align:center;line-height:136px" {
-                            @if let Some(year) = card.year { (year) }
+                            style=(format!("width:96px;height:136px;background:{};color:{};border-radius:3px;font-family:Georgia,serif;font-size:13px;font-weight:bold;text-align:center;overflow:hidden", card.drawn.0, card.drawn.1)) {
+                            div style="padding:34px 6px 6px 6px;line-height:16px" { (card.title) }
+                            @if let Some(year) = card.year { div style="font-size:11px;font-weight:normal;letter-spacing:2px" { (year) } }
                         }
                     }
                 }

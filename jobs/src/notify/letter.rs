@@ -20,6 +20,8 @@ pub struct Card {
     pub runtime_minutes: Option<i32>,
     pub rating: Option<f64>,
     pub poster_url: Option<String>,
+    /// Without a poster: the background and text colours the site's drawn poster uses (its genres' palette).
+    pub drawn: (&'static str, &'static str),
     pub reason: String,
     pub in_programme: bool,
     pub film_id: String,
@@ -162,6 +164,10 @@ pub fn cards<'a>(
                 runtime_minutes: film.runtime_minutes,
                 rating: film.average_rating,
                 poster_url: film.poster_url.clone(),
+                drawn: {
+                    let (palette, _) = cinepicks_domain::poster_art::look(&film.film_id, &film.genre_list());
+                    (palette.background, palette.ink)
+                },
                 reason: reason_text(&pick.reason, language, &title_of),
                 in_programme: pick.in_programme,
                 film_id: film.film_id.clone(),
@@ -226,6 +232,7 @@ pub(crate) mod tests {
             runtime_minutes: Some(122),
             rating: Some(8.3),
             poster_url: poster.map(str::to_owned),
+            drawn: ("#7a1f1f", "#fdf6ec"),
             reason: "Du même réalisateur : Jean-Pierre Jeunet".into(),
             in_programme: false,
             film_id: "tt0211915".into(),
