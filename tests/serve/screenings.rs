@@ -129,6 +129,7 @@ async fn screenings_are_imported_from_csv_and_ics_and_shown_on_the_programme_the
     let english = get(server, "/programme?lang=en").await;
     assert!(english.body.contains("Wednesday 9 December") && english.body.contains("Book"), "{}", english.body);
     let film = get(server, "/films/tt0046911").await;
+    assert!(film.body.contains("Réalisation") && film.body.contains("Henri-Georges Clouzot"), "{}", film.body);
     assert!(
         film.body.contains("Prochaines séances") && film.body.contains("samedi 12 décembre, 16 h 00"),
         "{}",

@@ -218,6 +218,9 @@ async fn search(
     layout(&state, language, &uri, &heading, body).into_response()
 }
 
+/// Actors named on a film's page: the first ones billed.
+const MAIN_CAST: usize = 5;
+
 async fn film_page(
     State(state): State<AppState>,
     PageLanguage(language): PageLanguage,
@@ -230,6 +233,10 @@ async fn film_page(
     };
     let lang = language;
     let screenings = super::programme::of_film(&state, &film.film_id).await;
+    let credits = state.store.credits(&film.film_id).await.unwrap_or_else(|err| {
+        tracing::warn!(error = %err, "reading a film's credits failed");
+        Default::default()
+    });
     let similar: Vec<ReasonedFilm> = api::similar_films(&catalogue, &film.film_id, language);
     let genres: Vec<String> = film.genre_list().iter().map(|g| names::genre(g, lang)).collect();
     let title = api::title(film, language);
@@ -241,6 +248,13 @@ async fn film_page(
                 dl.facts {
                     @if let Some(original) = film.original_title.as_deref().filter(|o| *o != title) {
                         dt { (t(language, "Titre original", "Original title")) } dd lang="" { (original) }
+                    }
+                    @if !credits.directors.is_empty() {
+                        dt { (t(language, "Réalisation", "Directed by")) } dd { (credits.directors.join(", ")) }
+                    }
+                    @if !credits.cast.is_empty() {
+                        dt { (t(language, "Avec", "With")) }
+                        dd { (credits.cast.iter().take(MAIN_CAST).cloned().collect::<Vec<_>>().join(", ")) }
                     }
                     @if !genres.is_empty() { dt { (t(language, "Genres", "Genres")) } dd { (genres.join(", ")) } }
                     @if let Some(m) = film.runtime_minutes.filter(|m| *m > 0) {

@@ -4,13 +4,45 @@
 use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait};
 
 use crate::connect::Store;
-use crate::entities::{film, model_run, similar_film};
+use crate::entities::{film, film_person, model_run, person, similar_film};
 use crate::error::{During, Result};
 
 /// The model shown when none is asked for: the recommender's blend of the others.
 pub const DEFAULT_MODEL: &str = "hybrid";
 
+/// Who made a film, as its page shows it: named people only (a credit whose person is unknown is left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Credits {
+    pub directors: Vec<String>,
+    /// Actors and actresses in billing order.
+    pub cast: Vec<String>,
+}
+
 impl Store {
+    /// The directors and the billed cast of a film, by name.
+    pub async fn credits(&self, film_id: &str) -> Result<Credits> {
+        let rows: Vec<(String, String)> = film_person::Entity::find()
+            .select_only()
+            .column(film_person::Column::Role)
+            .column(person::Column::PrimaryName)
+            .join(JoinType::InnerJoin, film_person::Relation::Person.def())
+            .filter(film_person::Column::FilmId.eq(film_id))
+            .filter(film_person::Column::Role.is_in(["director", "actor", "actress"]))
+            .order_by_asc(film_person::Column::Ordering)
+            .into_tuple()
+            .all(self.db())
+            .await
+            .during(format!("reading the credits of {film_id}"))?;
+        let mut credits = Credits::default();
+        for (role, name) in rows {
+            let list = if role == "director" { &mut credits.directors } else { &mut credits.cast };
+            if !list.contains(&name) {
+                list.push(name);
+            }
+        }
+        Ok(credits)
+    }
+
     pub async fn film(&self, film_id: &str) -> Result<Option<film::Model>> {
         film::Entity::find_by_id(film_id.to_owned()).one(self.db()).await.during(format!("reading film {film_id}"))
     }
