@@ -190,6 +190,12 @@ async fn screenings_are_imported_from_csv_and_ics_and_shown_on_the_programme_the
     assert!(hugo.contains("https://billetterie.example/s/1") && hugo.contains("/films/tt0211915"), "{hugo}");
     let camille = email("camille@example.org");
     assert!(camille.contains("samedi 12 d=C3=A9cembre, 16 h 00"), "{camille}");
+    // Her SMS leads with the best match shown this week and its next screening.
+    let sms = std::fs::read_to_string(db.data_dir().join("outbox/sms/2026-W50.jsonl")).unwrap();
+    let sms: Value = serde_json::from_str(sms.lines().next().unwrap()).unwrap();
+    let text = sms["text"].as_str().unwrap();
+    assert!(text.contains("l'affiche pour vous, ") && text.contains("/12 ") && text.contains(". Et : "), "{text}");
+    assert!(sms["septets"].as_u64().unwrap() <= 160, "{sms}");
 }
 
 on_both_backends!(

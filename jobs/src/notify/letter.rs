@@ -29,6 +29,8 @@ pub struct Card {
     pub page_url: String,
     /// Its screenings this week: "mercredi 9 décembre, 20 h 30 · VOST", with the booking link when there is one.
     pub screenings: Vec<(String, Option<String>)>,
+    /// Its next screening this week in a few characters, for SMS ("mer. 9/12 20h30 VOST").
+    pub next_screening: Option<String>,
 }
 
 impl Card {
@@ -173,6 +175,7 @@ pub fn cards<'a>(
                 film_id: film.film_id.clone(),
                 page_url: String::new(),
                 screenings: Vec::new(),
+                next_screening: None,
             })
         })
         .collect()
@@ -238,6 +241,7 @@ pub(crate) mod tests {
             film_id: "tt0211915".into(),
             page_url: "https://cinema.example.org/films/tt0211915".into(),
             screenings: Vec::new(),
+            next_screening: None,
         };
         Letter {
             key: "2026-W48/email/7".into(),

@@ -22,6 +22,7 @@ use std::fmt;
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context as _, Result, bail};
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use cinepicks_domain::{Channel, DeliveryStatus, InvalidConfig, IsoWeek, JobStatus, Language};
@@ -666,6 +667,18 @@ impl Directory {
                     (when, s.booking_url.clone())
                 })
                 .collect();
+            card.next_screening = coming.first().map(|s| {
+                let local = s.starts_at.with_timezone(&self.timezone).naive_local();
+                let day = match language {
+                    Language::Fr => ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
+                    Language::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+                }[local.weekday().num_days_from_monday() as usize];
+                let time = match language {
+                    Language::Fr => local.format("%-Hh%M"),
+                    Language::En => local.format("%H:%M"),
+                };
+                format!("{day} {} {time} {}", local.format("%-d/%m"), s.version)
+            });
         }
         cards
     }

@@ -116,15 +116,26 @@ fn loopback(url: &str) -> bool {
 /// The SMS text: "<cinema> : vos 5 films … : A, B, C, D, E <link> <opt-out>", in GSM-7 and within 160
 /// septets; film titles are cut first, never the link or the opt-out.
 pub fn sms_text(letter: &Letter, opt_out: &str) -> String {
-    let head = if letter.french() {
-        format!("{} : vos 5 films de la semaine : ", letter.cinema_name)
-    } else {
-        format!("{}: your 5 films this week: ", letter.cinema_name)
+    // The best match shown this week leads, with its next screening: the message brings people to the cinema.
+    let showing = letter.cards.iter().find_map(|c| c.next_screening.as_deref().map(|when| (c, when)));
+    let head = match (letter.french(), showing) {
+        (true, Some((card, when))) => {
+            format!("{} : à l'affiche pour vous, {} {when}. Et : ", letter.cinema_name, card.title)
+        }
+        (false, Some((card, when))) => format!("{}: showing for you, {} {when}. And: ", letter.cinema_name, card.title),
+        (true, None) => format!("{} : vos 5 films de la semaine : ", letter.cinema_name),
+        (false, None) => format!("{}: your 5 films this week: ", letter.cinema_name),
+    };
+    let others: Vec<&str> = match showing {
+        Some((lead, _)) => {
+            letter.cards.iter().filter(|c| c.film_id != lead.film_id).map(|c| c.title.as_str()).collect()
+        }
+        None => letter.cards.iter().map(|c| c.title.as_str()).collect(),
     };
     let tail = format!(" {} {}", letter.picks_url, opt_out);
     let (head, tail) = (gsm7::to_gsm7(&head), gsm7::to_gsm7(&tail));
     let fixed = gsm7::septets(&head).unwrap_or(0) + gsm7::septets(&tail).unwrap_or(0);
-    let titles = gsm7::to_gsm7(&letter.cards.iter().map(|c| c.title.as_str()).collect::<Vec<_>>().join(", "));
+    let titles = gsm7::to_gsm7(&others.join(", "));
     let titles = gsm7::truncate(&titles, SMS_SEPTETS.saturating_sub(fixed));
     let text = format!("{head}{titles}{tail}");
     if gsm7::septets(&text).is_some_and(|n| n <= SMS_SEPTETS) { text } else { gsm7::truncate(&text, SMS_SEPTETS) }
@@ -259,6 +270,21 @@ mod tests {
         assert!(text.starts_with("Cinéma de la Creuse : vos 5 films de la semaine : "), "{text}");
         assert!(text.ends_with(" https://cinema.example.org/p/0123456789 STOP au 36111"), "{text}");
         assert!(text.contains("..."), "{text}");
+    }
+
+    #[test]
+    fn the_best_match_shown_this_week_leads_the_sms_with_its_next_screening() {
+        let mut letter = sample_letter(true);
+        letter.cards[1].title = "Amelie".into();
+        letter.cards[1].film_id = "tt0000002".into();
+        letter.cards[1].next_screening = Some("mer. 9/12 20h30 VOST".into());
+        let text = sms_text(&letter, "STOP au 36111");
+        assert!(
+            text.starts_with("Cinéma de la Creuse : à l'affiche pour vous, Amelie mer. 9/12 20h30 VOST. Et : "),
+            "{text}"
+        );
+        assert_eq!(text.matches("Amelie").count(), 1, "not listed twice: {text}");
+        assert!(gsm7::septets(&text).unwrap() <= SMS_SEPTETS && text.ends_with("STOP au 36111"), "{text}");
     }
 
     #[test]
