@@ -133,7 +133,7 @@ pub enum ScreeningsCommand {
     },
     /// The screenings of the coming days.
     List {
-        #[arg(long, default_value_t = 14)]
+        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=366))]
         days: u32,
     },
 }

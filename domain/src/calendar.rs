@@ -27,7 +27,7 @@ pub fn day_name(day: NaiveDate, language: Language) -> String {
         Language::Fr => format!(
             "{} {} {}",
             DAYS_FR[day.weekday().num_days_from_monday() as usize],
-            day.day(),
+            if day.day() == 1 { "1er".to_owned() } else { day.day().to_string() },
             MONTHS_FR[day.month0() as usize]
         ),
         Language::En => day.format("%A %-d %B").to_string(),
@@ -56,6 +56,7 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 12, 9).unwrap();
         assert_eq!(day_name(day, Language::Fr), "mercredi 9 décembre");
         assert_eq!(day_name(day, Language::En), "Wednesday 9 December");
+        assert_eq!(day_name(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), Language::Fr), "mardi 1er décembre");
         let time = NaiveTime::from_hms_opt(9, 5, 0).unwrap();
         assert_eq!(
             (time_of_day(time, Language::Fr), time_of_day(time, Language::En)),

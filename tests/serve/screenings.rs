@@ -196,6 +196,23 @@ async fn screenings_are_imported_from_csv_and_ics_and_shown_on_the_programme_the
     let text = sms["text"].as_str().unwrap();
     assert!(text.contains("l'affiche pour vous, ") && text.contains("/12 ") && text.contains(". Et : "), "{text}");
     assert!(sms["septets"].as_u64().unwrap() <= 160, "{sms}");
+
+    // The cinema moves a screening: the day's new file replaces what that room had that day.
+    let moved = "film,starts_at,room,version\ntt0211915,2026-12-09 21:00,Salle 1,VOST\n";
+    let out = screenings(&db, &["import", &write(dir, "moved.csv", moved)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 screenings added, 0 updated, 1 removed"), "{out:?}");
+    let day = api("/api/v1/screenings?from=2026-12-09&days=1").await;
+    let starts: Vec<&str> =
+        day["screenings"].as_array().unwrap().iter().map(|s| s["starts_at"].as_str().unwrap()).collect();
+    assert_eq!(starts, ["2026-12-09T21:00:00+01:00"]);
+    // A calendar export still holding yesterday's screening: it is skipped and said, the rest imported.
+    let export = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;TZID=Europe/Paris:20261206T180000\r\nSUMMARY:Matrix\r\n\
+                  END:VEVENT\r\nBEGIN:VEVENT\r\nDTSTART;TZID=Europe/Paris:20261213T180000\r\nSUMMARY:Matrix\r\n\
+                  LOCATION:Salle 4\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let out = screenings(&db, &["import", &write(dir, "export.ics", export)]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && said.contains("1 screenings added") && said.contains("1 past event(s)"), "{said}");
 }
 
 on_both_backends!(

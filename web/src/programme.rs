@@ -284,8 +284,8 @@ pub async fn screenings_endpoint(
     let today = state.ctx.clock.now().with_timezone(&tz).date_naive();
     let from = match query.get("from").map(|f| NaiveDate::parse_from_str(f.trim(), "%Y-%m-%d")) {
         None => today,
-        Some(Ok(day)) => day,
-        Some(Err(_)) => return Err(Problem::invalid("from", "a day such as 2026-12-09")),
+        Some(Ok(day)) if (day - today).num_days().abs() <= 366 => day,
+        Some(_) => return Err(Problem::invalid("from", "a day within a year of today, such as 2026-12-09")),
     };
     let days = match query.get("days").map(|d| d.trim().parse::<u32>()) {
         None => 14,

@@ -165,9 +165,9 @@ pub fn render_text(letter: &Letter) -> String {
         }
         out.push_str(&format!("   {}\n", card.reason));
         // "Séances : jeudi 10 décembre, 14 h 30 · VF", the next ones aligned under the first.
-        let indent = " ".repeat(t.screenings.chars().count() + 1);
+        let indent = " ".repeat(t.screenings.chars().count());
         for (i, (when, booking)) in card.screenings.iter().enumerate() {
-            let label = if i == 0 { t.screenings.as_str() } else { indent.trim_end() };
+            let label = if i == 0 { t.screenings.as_str() } else { indent.as_str() };
             out.push_str(&format!("   {label} {when}"));
             if let Some(url) = booking {
                 out.push_str(&format!(" — {} {url}", t.book));

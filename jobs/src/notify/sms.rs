@@ -113,16 +113,28 @@ fn loopback(url: &str) -> bool {
     url.scheme() == "http" && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
 }
 
-/// The SMS text: "<cinema> : vos 5 films … : A, B, C, D, E <link> <opt-out>", in GSM-7 and within 160
-/// septets; film titles are cut first, never the link or the opt-out.
+/// Septets a leading film must leave for the other titles.
+const LEAD_ROOM: usize = 10;
+
+/// The SMS text: "<cinema> : vos 5 films … : A, B, C, D, E <link> <opt-out>" (or, when a film is shown this week,
+/// "<cinema> : à l'affiche pour vous, A, mer. 9/12 20h30 VOST. Et : B, C… <link> <opt-out>"), in GSM-7 and within
+/// 160 septets; film titles are cut first, never the link or the opt-out.
 pub fn sms_text(letter: &Letter, opt_out: &str) -> String {
-    // The best match shown this week leads, with its next screening: the message brings people to the cinema.
-    let showing = letter.cards.iter().find_map(|c| c.next_screening.as_deref().map(|when| (c, when)));
+    // The best match shown this week leads, with its next screening (the message brings people to the cinema),
+    // when that leaves room for the link, the opt-out and the start of another title; otherwise the plain heading.
+    let tail = format!(" {} {}", letter.picks_url, opt_out);
+    let lead = |card: &crate::notify::letter::Card, when: &str| match letter.french() {
+        true => format!("{} : à l'affiche pour vous, {}, {when}. Et : ", letter.cinema_name, card.title),
+        false => format!("{}: showing for you, {}, {when}. And: ", letter.cinema_name, card.title),
+    };
+    let fits = |text: &str| gsm7::septets(&gsm7::to_gsm7(text)).is_some_and(|n| n + LEAD_ROOM <= SMS_SEPTETS);
+    let showing = letter
+        .cards
+        .iter()
+        .find_map(|c| c.next_screening.as_deref().map(|when| (c, when)))
+        .filter(|(card, when)| fits(&format!("{}{tail}", lead(card, when))));
     let head = match (letter.french(), showing) {
-        (true, Some((card, when))) => {
-            format!("{} : à l'affiche pour vous, {} {when}. Et : ", letter.cinema_name, card.title)
-        }
-        (false, Some((card, when))) => format!("{}: showing for you, {} {when}. And: ", letter.cinema_name, card.title),
+        (_, Some((card, when))) => lead(card, when),
         (true, None) => format!("{} : vos 5 films de la semaine : ", letter.cinema_name),
         (false, None) => format!("{}: your 5 films this week: ", letter.cinema_name),
     };
@@ -132,7 +144,6 @@ pub fn sms_text(letter: &Letter, opt_out: &str) -> String {
         }
         None => letter.cards.iter().map(|c| c.title.as_str()).collect(),
     };
-    let tail = format!(" {} {}", letter.picks_url, opt_out);
     let (head, tail) = (gsm7::to_gsm7(&head), gsm7::to_gsm7(&tail));
     let fixed = gsm7::septets(&head).unwrap_or(0) + gsm7::septets(&tail).unwrap_or(0);
     let titles = gsm7::to_gsm7(&others.join(", "));
@@ -280,11 +291,16 @@ mod tests {
         letter.cards[1].next_screening = Some("mer. 9/12 20h30 VOST".into());
         let text = sms_text(&letter, "STOP au 36111");
         assert!(
-            text.starts_with("Cinéma de la Creuse : à l'affiche pour vous, Amelie mer. 9/12 20h30 VOST. Et : "),
+            text.starts_with("Cinéma de la Creuse : à l'affiche pour vous, Amelie, mer. 9/12 20h30 VOST. Et : "),
             "{text}"
         );
         assert_eq!(text.matches("Amelie").count(), 1, "not listed twice: {text}");
         assert!(gsm7::septets(&text).unwrap() <= SMS_SEPTETS && text.ends_with("STOP au 36111"), "{text}");
+        // A lead too long to leave room for the link and the opt-out: the plain heading.
+        letter.cards[1].title = "Un titre de film vraiment beaucoup trop long pour tenir dans un seul message".into();
+        let text = sms_text(&letter, "STOP au 36111");
+        assert!(text.starts_with("Cinéma de la Creuse : vos 5 films de la semaine : "), "{text}");
+        assert!(text.ends_with(" https://cinema.example.org/p/0123456789 STOP au 36111"), "{text}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub struct Event {
     pub categories: Vec<String>,
     /// Every start, in UTC, from the first up to the horizon (one for an event without RRULE).
     pub starts: Vec<DateTime<Utc>>,
-    /// True when it repeats (its occurrences before now are skipped, not refused).
+    /// True when it repeats.
     pub recurring: bool,
 }
 
@@ -63,7 +63,7 @@ pub fn parse(text: &str, local: Tz, horizon: DateTime<Utc>) -> Result<Vec<Event>
         let last = lines.last().map_or(1, |(n, _)| *n);
         return Err(vec![IcsError::new(last, "END", "the calendar is cut short: END:VCALENDAR is missing")]);
     }
-    let mut events = Vec::new();
+    let mut events: Vec<Read> = Vec::new();
     let mut errors = Vec::new();
     // Components nest (VCALENDAR > VEVENT > VALARM): only the properties directly in a VEVENT are its own.
     let mut stack: Vec<String> = Vec::new();
@@ -111,7 +111,36 @@ pub fn parse(text: &str, local: Tz, horizon: DateTime<Utc>) -> Result<Vec<Event>
         let last = lines.last().map_or(1, |(n, _)| *n);
         errors.push(IcsError::new(last, "END", format!("the calendar is cut short: {open} is never ended")));
     }
-    if errors.is_empty() { Ok(events) } else { Err(errors) }
+    if errors.is_empty() { Ok(resolve_changes(events)) } else { Err(errors) }
+}
+
+/// An event as read, before the changes of other events with the same UID are applied.
+struct Read {
+    event: Event,
+    uid: Option<String>,
+    /// The occurrence of a repeating event this one replaces (`RECURRENCE-ID`).
+    replaces: Option<DateTime<Utc>>,
+    cancelled: bool,
+}
+
+/// Applies what tools write when one occurrence of a series changes: an event with the series' UID and a
+/// `RECURRENCE-ID` replaces that occurrence (moved, or cancelled with `STATUS:CANCELLED`); a cancelled event is
+/// not a screening.
+fn resolve_changes(read: Vec<Read>) -> Vec<Event> {
+    let replaced: Vec<(String, DateTime<Utc>)> =
+        read.iter().filter_map(|r| Some((r.uid.clone()?, r.replaces?))).collect();
+    read.into_iter()
+        .filter(|r| !r.cancelled)
+        .map(|mut r| {
+            if r.replaces.is_none()
+                && let Some(uid) = &r.uid
+            {
+                r.event.starts.retain(|s| !replaced.contains(&(uid.clone(), *s)));
+            }
+            r.event
+        })
+        .filter(|e| !e.starts.is_empty())
+        .collect()
 }
 
 /// Joins folded lines (a line starting with a space or tab continues the previous one), keeping the number of
@@ -168,7 +197,7 @@ fn unescape(value: &str) -> String {
     out
 }
 
-fn event(line: usize, properties: &[Property], local: Tz, horizon: DateTime<Utc>) -> Result<Event, IcsError> {
+fn event(line: usize, properties: &[Property], local: Tz, horizon: DateTime<Utc>) -> Result<Read, IcsError> {
     let one = |name: &str| properties.iter().find(|p| p.name == name);
     let text = |name: &str| one(name).map(|p| unescape(&p.value).trim().to_owned()).filter(|v| !v.is_empty());
     let summary = text("SUMMARY").ok_or_else(|| IcsError::new(line, "SUMMARY", "the event has no title (SUMMARY)"))?;
@@ -185,7 +214,9 @@ fn event(line: usize, properties: &[Property], local: Tz, horizon: DateTime<Utc>
         None => vec![first],
         Some(rule) => expand(rule, first, zone, horizon)?,
     };
-    Ok(Event {
+    let replaces = one("RECURRENCE-ID").map(|p| date_time(p, local)).transpose()?.map(|(at, _)| at);
+    let cancelled = one("STATUS").is_some_and(|p| p.value.trim().eq_ignore_ascii_case("CANCELLED"));
+    let event = Event {
         line,
         summary,
         location: text("LOCATION"),
@@ -198,7 +229,8 @@ fn event(line: usize, properties: &[Property], local: Tz, horizon: DateTime<Utc>
             .collect(),
         starts: starts.into_iter().filter(|s| !excluded.contains(s)).collect(),
         recurring: one("RRULE").is_some(),
-    })
+    };
+    Ok(Read { event, uid: text("UID"), replaces, cancelled })
 }
 
 /// The instant of a DTSTART/EXDATE/UNTIL value, and the zone its wall-clock time is in (for recurrences).
@@ -262,7 +294,11 @@ fn expand(
         match key.to_ascii_uppercase().as_str() {
             "FREQ" => freq = Some(value.to_ascii_uppercase()),
             "INTERVAL" => {
-                interval = value.parse().ok().filter(|n| *n >= 1).ok_or_else(|| err(format!("INTERVAL={value}")))?
+                interval = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=366).contains(n))
+                    .ok_or_else(|| err(format!("INTERVAL={value}: a whole number from 1 to 366")))?
             }
             "COUNT" => count = Some(value.parse::<usize>().map_err(|_| err(format!("COUNT={value}")))?),
             "UNTIL" => {
@@ -292,7 +328,15 @@ fn expand(
     let (day, time) = (local_first.date(), local_first.time());
     // Candidate days in order: every INTERVAL days, or the BYDAY days of every INTERVAL weeks.
     let candidates: Box<dyn Iterator<Item = NaiveDate>> = match freq.as_deref() {
-        Some("DAILY") => Box::new((0..).map(move |k| day + Duration::days(k * interval))),
+        Some("DAILY") => {
+            // BYDAY narrows a daily rule to those days of the week.
+            let days = by_day.clone();
+            Box::new(
+                (0..)
+                    .map(move |k| day + Duration::days(k * interval))
+                    .filter(move |d| days.is_empty() || days.contains(&d.weekday())),
+            )
+        }
         Some("WEEKLY") => {
             let days = if by_day.is_empty() { vec![day.weekday()] } else { by_day };
             let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
@@ -392,6 +436,23 @@ EXDATE;TZID=Europe/Paris:20261213T180000\r\nSUMMARY:Les Enfants du paradis\r\nEN
         assert_eq!(weekly[0].starts, expected.map(at));
         let daily = parse(&calendar("FREQ=DAILY;INTERVAL=2"), PARIS, at("2027-03-25T00:00:00Z")).unwrap();
         assert_eq!(daily[0].starts.len(), 3, "20, 22 and 24 March, then the horizon: {:?}", daily[0].starts);
+    }
+
+    #[test]
+    fn a_cancelled_or_moved_occurrence_replaces_the_one_of_its_series_and_daily_rules_keep_their_days() {
+        let calendar = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:s1\nDTSTART:20261207T203000\n\
+            RRULE:FREQ=DAILY;BYDAY=MO,WE,FR;COUNT=4\nSUMMARY:Film\nEND:VEVENT\n\
+            BEGIN:VEVENT\nUID:s1\nRECURRENCE-ID:20261209T203000\nDTSTART:20261209T210000\nSUMMARY:Film\nEND:VEVENT\n\
+            BEGIN:VEVENT\nUID:s1\nRECURRENCE-ID:20261211T203000\nDTSTART:20261211T203000\nSTATUS:CANCELLED\n\
+            SUMMARY:Film\nEND:VEVENT\nBEGIN:VEVENT\nUID:x\nDTSTART:20261208T180000\nSTATUS:CANCELLED\n\
+            SUMMARY:Annulé\nEND:VEVENT\nEND:VCALENDAR\n";
+        let events = parse(calendar, PARIS, at("2027-01-01T00:00:00Z")).unwrap();
+        let starts: Vec<DateTime<Utc>> = events.iter().flat_map(|e| e.starts.clone()).collect();
+        // Mondays, Wednesdays and Fridays: 7, 9 (moved to 21:00), 11 (cancelled), 14 December.
+        assert_eq!(starts, ["2026-12-07T19:30:00Z", "2026-12-14T19:30:00Z", "2026-12-09T20:00:00Z"].map(at));
+        let bad = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20261207T203000\nRRULE:FREQ=DAILY;INTERVAL=100000000\n\
+                   SUMMARY:Film\nEND:VEVENT\nEND:VCALENDAR\n";
+        assert!(parse(bad, PARIS, at("2027-01-01T00:00:00Z")).unwrap_err()[0].message.contains("1 to 366"));
     }
 
     #[test]

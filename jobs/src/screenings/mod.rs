@@ -128,8 +128,18 @@ async fn run_command(
     match command {
         ScreeningsCommand::Import { file, dry_run } => {
             let films = Films::load(store, ctx).await?;
-            let (rows, mut problems) = read_file(ctx, file, &films, now)?;
-            let stored = store.screenings_between(now - Duration::days(1), now + Duration::days(400)).await?;
+            let read = read_file(ctx, file, &films, now)?;
+            let (rows, mut problems) = (read.rows, read.problems);
+            let programmed = programmed_days(ctx, &rows);
+            // Stored screenings of the days the file programmes are replaced by it: not compared with it.
+            let stored: Vec<screening::Model> = store
+                .screenings_between(now - Duration::days(1), now + Duration::days(400))
+                .await?
+                .into_iter()
+                .filter(|s| {
+                    !programmed.iter().any(|(room, from, to)| *room == s.room && (*from..*to).contains(&s.starts_at))
+                })
+                .collect();
             // The rows that read well are checked against each other too, so that one pass names every problem.
             problems.extend(overlaps(ctx, &rows, &stored, &films));
             if !problems.is_empty() {
@@ -139,8 +149,8 @@ async fn run_command(
                 return Ok(ScreeningsReport::Checked { file: file.clone(), valid: rows.len() });
             }
             let screenings: Vec<NewScreening> = rows.into_iter().map(|r| r.screening).collect();
-            let imported = store.import_screenings(&screenings, now).await?;
-            Ok(ScreeningsReport::Imported { file: file.clone(), imported })
+            let imported = store.import_screenings(&screenings, &programmed, now).await?;
+            Ok(ScreeningsReport::Imported { file: file.clone(), imported, past_skipped: read.past_skipped })
         }
         ScreeningsCommand::List { days } => {
             let rows = store.screenings_between(now, now + Duration::days(i64::from(*days))).await?;
@@ -185,7 +195,7 @@ impl Films {
     }
 
     fn runtime(&self, film_id: &str) -> Duration {
-        Duration::minutes(self.runtime.get(film_id).copied().unwrap_or(self.default_runtime))
+        Duration::minutes(self.runtime.get(film_id).copied().filter(|m| *m > 0).unwrap_or(self.default_runtime))
     }
 
     fn title<'a>(&'a self, film_id: &'a str) -> &'a str {
@@ -218,7 +228,7 @@ fn refused(file: &Path, mut problems: Vec<Problem>) -> anyhow::Error {
 
 /// Reads a CSV or an iCalendar file (by its extension or content: a calendar starts with BEGIN:VCALENDAR): the
 /// rows that read well, and the problems of the others.
-fn read_file(ctx: &Context, file: &Path, films: &Films, now: DateTime<Utc>) -> Result<(Vec<Row>, Vec<Problem>)> {
+fn read_file(ctx: &Context, file: &Path, films: &Films, now: DateTime<Utc>) -> Result<ReadFile> {
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let calendar = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("ics"))
         || text.trim_start_matches('\u{feff}').trim_start().to_ascii_uppercase().starts_with("BEGIN:VCALENDAR");
@@ -230,21 +240,44 @@ fn read_file(ctx: &Context, file: &Path, films: &Films, now: DateTime<Utc>) -> R
     })
 }
 
-fn from_calendar(
-    ctx: &Context,
-    text: &str,
-    source: &str,
-    films: &Films,
-    now: DateTime<Utc>,
-) -> (Vec<Row>, Vec<Problem>) {
+/// What a file held: the rows that read well, the problems of the others, and how many events of a calendar
+/// were already past (an export keeps last week's screenings: they are skipped, not refused).
+struct ReadFile {
+    rows: Vec<Row>,
+    problems: Vec<Problem>,
+    past_skipped: usize,
+}
+
+/// The rooms and days (in the cinema's time) the rows programme, as a room with the start and end of the day.
+fn programmed_days(ctx: &Context, rows: &[Row]) -> Vec<(String, DateTime<Utc>, DateTime<Utc>)> {
+    let tz = ctx.config.timezone;
+    let start = |day: chrono::NaiveDate| {
+        day.and_hms_opt(0, 0, 0).and_then(|t| tz.from_local_datetime(&t).earliest()).map(|t| t.with_timezone(&Utc))
+    };
+    let mut out: Vec<(String, DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    for row in rows {
+        let day = row.screening.starts_at.with_timezone(&tz).date_naive();
+        let (Some(from), Some(to)) = (start(day), start(day + Duration::days(1))) else { continue };
+        if !out.iter().any(|(room, f, _)| *room == row.screening.room && *f == from) {
+            out.push((row.screening.room.clone(), from, to));
+        }
+    }
+    out
+}
+
+fn from_calendar(ctx: &Context, text: &str, source: &str, films: &Films, now: DateTime<Utc>) -> ReadFile {
     let config = &ctx.config.screenings;
     let horizon = now + Duration::weeks(i64::from(config.recurrence_weeks));
     let events = match ics::parse(text, ctx.config.timezone, horizon) {
         Ok(events) => events,
-        Err(errors) => return (Vec::new(), errors.into_iter().map(|e| (e.line, e.field, e.message)).collect()),
+        Err(errors) => {
+            let problems = errors.into_iter().map(|e| (e.line, e.field, e.message)).collect();
+            return ReadFile { rows: Vec::new(), problems, past_skipped: 0 };
+        }
     };
     let mut rows = Vec::new();
     let mut problems = Vec::new();
+    let mut past_skipped = 0;
     for event in events {
         let (title, marked) = strip_version(&event.summary);
         let version = marked
@@ -270,14 +303,9 @@ fn from_calendar(
                 continue;
             }
         };
-        let starts: Vec<DateTime<Utc>> = if event.recurring {
-            event.starts.iter().copied().filter(|s| *s >= now).collect()
-        } else {
-            event.starts.clone()
-        };
-        for starts_at in starts {
+        for starts_at in event.starts.iter().copied() {
             if starts_at < now {
-                problems.push((event.line, "DTSTART".into(), format!("{} is in the past", local(ctx, starts_at))));
+                past_skipped += 1;
                 continue;
             }
             rows.push(Row {
@@ -295,15 +323,17 @@ fn from_calendar(
             });
         }
     }
-    (rows, problems)
+    ReadFile { rows, problems, past_skipped }
 }
 
-fn from_csv(ctx: &Context, text: &str, source: &str, films: &Films, now: DateTime<Utc>) -> (Vec<Row>, Vec<Problem>) {
+fn from_csv(ctx: &Context, text: &str, source: &str, films: &Films, now: DateTime<Utc>) -> ReadFile {
     let config = &ctx.config.screenings;
     let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
-        Err(e) => return (Vec::new(), vec![(1, "header".into(), e.to_string())]),
+        Err(e) => {
+            return ReadFile { rows: Vec::new(), problems: vec![(1, "header".into(), e.to_string())], past_skipped: 0 };
+        }
     };
     let unknown: Vec<&String> = header.iter().filter(|c| !CSV_COLUMNS.contains(&c.as_str())).collect();
     let missing: Vec<&str> = ["film", "starts_at"].into_iter().filter(|c| !header.iter().any(|h| h == c)).collect();
@@ -312,20 +342,23 @@ fn from_csv(ctx: &Context, text: &str, source: &str, films: &Films, now: DateTim
             "the header must name the columns {} (film and starts_at required); unknown: {unknown:?}, missing: {missing:?}",
             CSV_COLUMNS.join(",")
         );
-        return (Vec::new(), vec![(1, "header".into(), why)]);
+        return ReadFile { rows: Vec::new(), problems: vec![(1, "header".into(), why)], past_skipped: 0 };
     }
     let column = |name: &str| header.iter().position(|h| h == name);
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
+        // The line the record starts on (blank lines and quoted line breaks counted), else its rank.
+        let position = |r: &csv::StringRecord| r.position().map(|p| p.line() as usize);
         let record = match record {
             Ok(r) => r,
             Err(e) => {
+                let line = e.position().map_or(i + 2, |p| p.line() as usize);
                 problems.push((line, "row".into(), e.to_string()));
                 continue;
             }
         };
+        let line = position(&record).unwrap_or(i + 2);
         let get = |name: &str| column(name).and_then(|c| record.get(c)).map(str::trim).filter(|v| !v.is_empty());
         let mut fail = |field: &str, why: String| problems.push((line, field.to_owned(), why));
         let film_id = match get("film").map(|f| films.lookup.resolve(f)) {
@@ -392,14 +425,13 @@ fn from_csv(ctx: &Context, text: &str, source: &str, films: &Films, now: DateTim
             });
         }
     }
-    (rows, problems)
+    ReadFile { rows, problems, past_skipped: 0 }
 }
 
 /// Two screenings of the same room whose times overlap (a film lasts its runtime), within the file and
 /// against those already stored (a stored screening at the same room and time is the one the file replaces).
 fn overlaps(ctx: &Context, rows: &[Row], stored: &[screening::Model], films: &Films) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    // (room, start, film, line: None for a stored one)
+    // (room, start, film, line: None for a stored one), in time order per room.
     let mut all: Vec<(&str, DateTime<Utc>, &str, Option<usize>)> = rows
         .iter()
         .map(|r| (r.screening.room.as_str(), r.screening.starts_at, r.screening.film_id.as_str(), Some(r.line)))
@@ -410,25 +442,28 @@ fn overlaps(ctx: &Context, rows: &[Row], stored: &[screening::Model], films: &Fi
         }
     }
     all.sort_by_key(|(room, start, _, line)| (*room, *start, *line));
-    for pair in all.windows(2) {
-        let ((room_a, start_a, film_a, line_a), (room_b, start_b, film_b, line_b)) = (pair[0], pair[1]);
-        if room_a != room_b || start_b >= start_a + films.runtime(film_a) {
-            continue;
-        }
-        let other = match line_a {
-            Some(line) => format!("line {line}"),
-            None => "already in the programme".to_owned(),
-        };
-        let why = format!(
-            "{} at {} overlaps {} at {} in {room_a} ({other})",
-            films.title(film_b),
-            local(ctx, start_b),
-            films.title(film_a),
-            local(ctx, start_a)
-        );
-        match (line_b, line_a) {
-            (Some(line), _) | (None, Some(line)) => problems.push((line, "starts_at".into(), why)),
-            (None, None) => {}
+    let mut problems = Vec::new();
+    for (i, &(room, start, film, line)) in all.iter().enumerate() {
+        // Every earlier screening of the room still running at this start (a long film can cover several).
+        for &(_, earlier_start, earlier_film, earlier_line) in all[..i].iter().filter(|e| e.0 == room) {
+            if start >= earlier_start + films.runtime(earlier_film) {
+                continue;
+            }
+            // Named on the file's row; the other side is another row of the file or the stored programme.
+            let (at, other) = match (line, earlier_line) {
+                (Some(at), Some(other)) => (at, format!("line {other}")),
+                (Some(at), None) => (at, "already in the programme".to_owned()),
+                (None, Some(at)) => (at, "already in the programme".to_owned()),
+                (None, None) => continue,
+            };
+            let why = format!(
+                "{} at {} overlaps {} at {} in {room} ({other})",
+                films.title(film),
+                local(ctx, start),
+                films.title(earlier_film),
+                local(ctx, earlier_start)
+            );
+            problems.push((at, "starts_at".into(), why));
         }
     }
     problems
@@ -504,7 +539,7 @@ fn local(ctx: &Context, at: DateTime<Utc>) -> String {
 #[derive(Debug)]
 pub enum ScreeningsReport {
     Checked { file: PathBuf, valid: usize },
-    Imported { file: PathBuf, imported: ScreeningsImported },
+    Imported { file: PathBuf, imported: ScreeningsImported, past_skipped: usize },
     Listed(Vec<ScreeningLine>),
 }
 
@@ -522,9 +557,11 @@ impl Report for ScreeningsReport {
         let mut metrics = Metrics::default();
         match self {
             Self::Checked { valid, .. } => metrics.insert("valid_rows", valid),
-            Self::Imported { imported, .. } => {
+            Self::Imported { imported, past_skipped, .. } => {
                 metrics.insert("created", imported.created);
                 metrics.insert("updated", imported.updated);
+                metrics.insert("removed", imported.removed);
+                metrics.insert("past_skipped", past_skipped);
             }
             Self::Listed(lines) => metrics.insert("screenings", lines.len()),
         }
@@ -538,13 +575,22 @@ impl fmt::Display for ScreeningsReport {
             Self::Checked { file, valid } => {
                 writeln!(f, "{}: {valid} screenings, all valid; nothing imported (dry run).", file.display())
             }
-            Self::Imported { file, imported } => writeln!(
-                f,
-                "Imported {}: {} screenings added, {} updated.",
-                file.display(),
-                imported.created,
-                imported.updated
-            ),
+            Self::Imported { file, imported, past_skipped } => {
+                write!(
+                    f,
+                    "Imported {}: {} screenings added, {} updated",
+                    file.display(),
+                    imported.created,
+                    imported.updated
+                )?;
+                if imported.removed > 0 {
+                    write!(f, ", {} removed (no longer listed on their day)", imported.removed)?;
+                }
+                if *past_skipped > 0 {
+                    write!(f, "; {past_skipped} past event(s) of the calendar skipped")?;
+                }
+                writeln!(f, ".")
+            }
             Self::Listed(lines) if lines.is_empty() => writeln!(f, "No screening in the coming days."),
             Self::Listed(lines) => {
                 for s in lines {

@@ -29,14 +29,39 @@ pub struct ScreeningsImported {
     pub created: u64,
     /// Screenings of the same room and start time, replaced.
     pub updated: u64,
+    /// Screenings of the rooms and days the file programmes that it no longer lists (moved or cancelled).
+    pub removed: u64,
 }
 
 impl Store {
-    /// Records screenings in one transaction: a screening of the same room and start time is replaced, so that
-    /// importing a file again changes nothing.
-    pub async fn import_screenings(&self, rows: &[NewScreening], now: DateTime<Utc>) -> Result<ScreeningsImported> {
+    /// Records screenings in one transaction. The file is the programme of the rooms and days it covers
+    /// (`programmed`: a room and the start and end of a day): what it no longer lists there was moved or
+    /// cancelled and goes; a screening of the same room and start time is updated, so that importing a file again
+    /// changes nothing.
+    pub async fn import_screenings(
+        &self,
+        rows: &[NewScreening],
+        programmed: &[(String, DateTime<Utc>, DateTime<Utc>)],
+        now: DateTime<Utc>,
+    ) -> Result<ScreeningsImported> {
         let txn = self.begin_write().await.during("starting the screenings import")?;
         let mut out = ScreeningsImported::default();
+        for (room, from, to) in programmed {
+            let listed: Vec<DateTime<Utc>> = rows
+                .iter()
+                .filter(|r| &r.room == room && r.starts_at >= *from && r.starts_at < *to)
+                .map(|r| r.starts_at)
+                .collect();
+            let gone = screening::Entity::delete_many()
+                .filter(screening::Column::Room.eq(room.as_str()))
+                .filter(screening::Column::StartsAt.gte(*from))
+                .filter(screening::Column::StartsAt.lt(*to))
+                .filter(screening::Column::StartsAt.is_not_in(listed))
+                .exec(&txn)
+                .await
+                .during(format!("replacing the screenings of {room}"))?;
+            out.removed += gone.rows_affected;
+        }
         for row in rows {
             let existing = screening::Entity::find()
                 .filter(screening::Column::Room.eq(row.room.as_str()))
