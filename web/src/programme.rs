@@ -36,8 +36,16 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The screenings from `from` for `days`, with their films.
+/// The screenings from `from` to the end of the `days`-th day in the cinema's time (its midnight, whatever the
+/// clock changes in between).
 async fn coming(state: &AppState, from: DateTime<Utc>, days: i64) -> Result<Vec<screening::Model>, Problem> {
-    Ok(state.store.screenings_between(from, from + Duration::days(days)).await?)
+    let tz = state.ctx.config.timezone;
+    let last = from.with_timezone(&tz).date_naive() + Duration::days(days);
+    let end = last
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(tz).earliest())
+        .map_or(from + Duration::days(days), |t| t.with_timezone(&Utc));
+    Ok(state.store.screenings_between(from, end).await?)
 }
 
 /// "20 h 30" / "20:30" of an instant in the cinema's time.
