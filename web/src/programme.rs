@@ -169,6 +169,41 @@ pub fn film_section(state: &AppState, screenings: &[screening::Model], language:
     }
 }
 
+/// The owner's view of the coming week: every screening with its day, time, film, version and room, and how to
+/// change them.
+pub async fn owner_section(state: &AppState, language: Language) -> maud::Markup {
+    let tz = state.ctx.config.timezone;
+    let screenings = coming(state, state.ctx.clock.now(), 7).await.unwrap_or_default();
+    let catalogue = state.catalogue();
+    html! {
+        section.operation #screenings {
+            h2 { (t(language, "Séances des sept prochains jours", "Screenings of the next seven days")) }
+            @if screenings.is_empty() {
+                p.notice { (t(language, "Aucune séance annoncée.", "No screening announced.")) }
+            } @else {
+                table {
+                    thead { tr {
+                        th { (t(language, "Jour", "Day")) } th { (t(language, "Heure", "Time")) } th { (t(language, "Film", "Film")) }
+                        th { (t(language, "Version", "Version")) } th { (t(language, "Salle", "Room")) }
+                    } }
+                    tbody { @for s in &screenings {
+                        @let local = s.starts_at.with_timezone(&tz);
+                        tr {
+                            td { (day_name(local.date_naive(), language)) }
+                            td { (time_of_day(local, language)) }
+                            td { (catalogue.film(&s.film_id).map_or_else(|| s.film_id.clone(), |f| api::label(f, language))) }
+                            td { (s.version) } td { (s.room) }
+                        }
+                    } }
+                }
+            }
+            p { (t(language, "Pour les changer : ", "To change them: ")) code { (t(language, "cinepicks screenings import FICHIER.csv|.ics", "cinepicks screenings import FILE.csv|.ics")) }
+                (t(language, " (le fichier remplace les séances des salles et des jours qu'il contient).",
+                    " (the file replaces the screenings of the rooms and days it lists).")) }
+        }
+    }
+}
+
 /// `/programme.ics`: the coming screenings as an iCalendar feed (RFC 5545), in UTC, with stable UIDs so that a
 /// subscribed calendar updates its events instead of duplicating them.
 async fn feed(State(state): State<AppState>) -> Response {

@@ -59,11 +59,13 @@ async fn render(state: &AppState, language: Language, owner: &Owner, notice: Opt
     let programme_titles: Vec<String> =
         programme.iter().map(|id| catalogue.film(id).map_or_else(|| id.clone(), |f| api::label(f, language))).collect();
     let status = notice.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
+    let screenings = crate::programme::owner_section(state, language).await;
     let body = html! {
         h1 { (title) }
         @if let Some((status, text)) = &notice {
             p.notice role=(if status.is_success() { "status" } else { "alert" }) { (text) }
         }
+        (screenings)
         (jobs(&snap, language))
         (model(&snap, language))
         (deliveries(&snap, language))
