@@ -41,10 +41,7 @@ pub fn routes() -> Router<AppState> {
 async fn coming(state: &AppState, from: DateTime<Utc>, days: i64) -> Result<Vec<screening::Model>, Problem> {
     let tz = state.ctx.config.timezone;
     let last = from.with_timezone(&tz).date_naive() + Duration::days(days);
-    let end = last
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(tz).earliest())
-        .map_or(from + Duration::days(days), |t| t.with_timezone(&Utc));
+    let end = calendar::start_of_day(last, &tz).unwrap_or(from + Duration::days(days));
     Ok(state.store.screenings_between(from, end).await?)
 }
 
@@ -335,11 +332,8 @@ pub async fn screenings_endpoint(
         Some(Ok(d)) if (1..=MAX_DAYS).contains(&d) => d,
         Some(_) => return Err(Problem::invalid("days", format!("a number of days from 1 to {MAX_DAYS}"))),
     };
-    let start = from
-        .and_hms_opt(0, 0, 0)
-        .and_then(|m| m.and_local_timezone(tz).earliest())
-        .ok_or_else(|| Problem::invalid("from", "this day does not start in the cinema's time zone"))?
-        .with_timezone(&Utc);
+    let start = calendar::start_of_day(from, &tz)
+        .ok_or_else(|| Problem::invalid("from", "this day does not start in the cinema's time zone"))?;
     let catalogue = state.catalogue();
     let screenings = coming(&state, start, i64::from(days))
         .await?

@@ -22,7 +22,6 @@ use std::fmt;
 use std::time::{Instant, SystemTime};
 
 use anyhow::{Context as _, Result, bail};
-use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use cinepicks_domain::{Channel, DeliveryStatus, InvalidConfig, IsoWeek, JobStatus, Language};
@@ -140,12 +139,7 @@ pub struct UnsubscribeParams {
 /// and every film with a screening that week in the cinema's time.
 pub async fn week_programme(ctx: &Context, store: &Store, week: IsoWeek) -> Result<Vec<String>> {
     let mut films = store.programme(week).await?;
-    let tz = ctx.config.timezone;
-    let start = |day: chrono::NaiveDate| {
-        day.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(tz).earliest())
-            .map(|t| t.with_timezone(&chrono::Utc))
-    };
+    let start = |day| cinepicks_domain::calendar::start_of_day(day, &ctx.config.timezone);
     let monday = week.monday();
     if let (Some(from), Some(to)) = (start(monday), start(monday + chrono::Duration::days(7))) {
         for screening in store.screenings_between(from, to).await? {
@@ -669,15 +663,8 @@ impl Directory {
                 .collect();
             card.next_screening = coming.first().map(|s| {
                 let local = s.starts_at.with_timezone(&self.timezone).naive_local();
-                let day = match language {
-                    Language::Fr => ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
-                    Language::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-                }[local.weekday().num_days_from_monday() as usize];
-                let time = match language {
-                    Language::Fr => local.format("%-Hh%M"),
-                    Language::En => local.format("%H:%M"),
-                };
-                format!("{day} {} {time} {}", local.format("%-d/%m"), s.version)
+                let when = cinepicks_domain::calendar::short_day_time(local.date(), local.time(), language);
+                format!("{when} {}", s.version)
             });
         }
         cards
@@ -743,10 +730,8 @@ async fn send(
         all.into_iter().map(|s| (s.id, s)).collect()
     };
     let tz = ctx.config.timezone;
-    let week_end = (week.monday() + chrono::Duration::days(7))
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(tz).earliest())
-        .map_or(clock.now(), |t| t.with_timezone(&chrono::Utc));
+    let week_end =
+        cinepicks_domain::calendar::start_of_day(week.monday() + chrono::Duration::days(7), &tz).unwrap_or(clock.now());
     let mut screenings: HashMap<String, Vec<_>> = HashMap::new();
     for s in store.screenings_between(clock.now(), week_end).await? {
         screenings.entry(s.film_id.clone()).or_default().push(s);

@@ -251,9 +251,7 @@ struct ReadFile {
 /// The rooms and days (in the cinema's time) the rows programme, as a room with the start and end of the day.
 fn programmed_days(ctx: &Context, rows: &[Row]) -> Vec<(String, DateTime<Utc>, DateTime<Utc>)> {
     let tz = ctx.config.timezone;
-    let start = |day: chrono::NaiveDate| {
-        day.and_hms_opt(0, 0, 0).and_then(|t| tz.from_local_datetime(&t).earliest()).map(|t| t.with_timezone(&Utc))
-    };
+    let start = |day| cinepicks_domain::calendar::start_of_day(day, &tz);
     let mut out: Vec<(String, DateTime<Utc>, DateTime<Utc>)> = Vec::new();
     for row in rows {
         let day = row.screening.starts_at.with_timezone(&tz).date_naive();

@@ -78,7 +78,9 @@ impl FilmLookup {
         }
     }
 
-    /// An IMDb id of a stored film, or a title with an optional "(year)" matching exactly one film.
+    /// An IMDb id of a stored film, or a title with an optional "(year)" matching exactly one film. A title no
+    /// film has exactly may be the start of one film's title, as the site's search reads it ("Nosferatu" for
+    /// "Nosferatu, eine Symphonie des Grauens"); the start of several is ambiguous.
     pub fn resolve(&self, reference: &str) -> Result<String, LookupError> {
         let reference = reference.trim();
         let unknown = || LookupError::Unknown(reference.to_owned());
@@ -86,8 +88,19 @@ impl FilmLookup {
             return if self.ids.contains(reference) { Ok(reference.to_owned()) } else { Err(unknown()) };
         }
         let (title, year) = split_year(reference);
-        let candidates = self.by_title.get(&normalise_title(title)).ok_or_else(unknown)?;
-        let matching: Vec<&Candidate> = candidates.iter().filter(|c| year.is_none() || c.year == year).collect();
+        let key = normalise_title(title);
+        let candidates: Vec<&Candidate> = match self.by_title.get(&key) {
+            Some(exact) => exact.iter().collect(),
+            None if key.is_empty() => Vec::new(),
+            None => {
+                // No exact title: the films whose title starts with it, each once.
+                let prefix = format!("{key} ");
+                let mut seen = std::collections::HashSet::new();
+                let starting = self.by_title.iter().filter(|(k, _)| k.starts_with(&prefix)).flat_map(|(_, l)| l);
+                starting.filter(|c| seen.insert(c.film_id.as_str())).collect()
+            }
+        };
+        let matching: Vec<&Candidate> = candidates.into_iter().filter(|c| year.is_none() || c.year == year).collect();
         match matching.as_slice() {
             [] => Err(unknown()),
             [one] => Ok(one.film_id.clone()),
@@ -179,5 +192,16 @@ mod tests {
         assert!(err.to_string().contains("tt0000001") && err.to_string().contains("tt0000002"), "{err}");
         assert_eq!(l.resolve("Les Diaboliques (1996)").unwrap(), "tt0000002");
         assert!(matches!(l.resolve("Les Diaboliques (2020)"), Err(LookupError::Unknown(_))));
+    }
+
+    #[test]
+    fn the_start_of_one_title_finds_it_and_the_start_of_several_is_ambiguous() {
+        let mut l = lookup();
+        l.add("tt0013442", Some(1922), ["Nosferatu, eine Symphonie des Grauens".to_owned()]);
+        assert_eq!(l.resolve("Nosferatu").unwrap(), "tt0013442");
+        assert_eq!(l.resolve("nosferatu (1922)").unwrap(), "tt0013442");
+        assert!(matches!(l.resolve("Nosferatu (1979)"), Err(LookupError::Unknown(_))));
+        assert!(matches!(l.resolve("Les"), Err(LookupError::Ambiguous { .. })), "both Diaboliques start with it");
+        assert!(matches!(l.resolve("Nosfe"), Err(LookupError::Unknown(_))), "whole words only");
     }
 }
