@@ -189,14 +189,30 @@ pub struct EvaluateArgs {
     /// Write the exact train and test split (`train.csv`, `test.csv`: user,item,rating with MovieLens ids).
     #[arg(long, value_name = "DIR")]
     pub export_split: Option<PathBuf>,
-    /// Folder for metrics.json [default: <data-dir>/evaluations/<run-id>].
+    /// Folder for metrics.json (replay.json with --feedback-replay) [default: <data-dir>/evaluations/<run-id>].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Instead of the model comparison: held-out users play subscribers for some weeks, receiving the weekly
+    /// picks with and without their feedback ("J'aime", "Pas pour moi") and a retraining between weeks.
+    #[arg(long, conflicts_with_all = ["folds", "no_content", "export_split"])]
+    pub feedback_replay: bool,
+    /// Weeks played by --feedback-replay [default: 10].
+    #[arg(long, requires = "feedback_replay")]
+    pub weeks: Option<usize>,
+    /// Held-out users playing subscribers in --feedback-replay [default: 200].
+    #[arg(long, requires = "feedback_replay")]
+    pub subscribers: Option<usize>,
 }
 
 impl From<EvaluateArgs> for jobs::evaluate::EvaluateParams {
     fn from(a: EvaluateArgs) -> Self {
         Self { seed: a.seed, folds: a.folds, no_content: a.no_content, export_split: a.export_split, out: a.out }
+    }
+}
+
+impl From<EvaluateArgs> for jobs::evaluate::ReplayParams {
+    fn from(a: EvaluateArgs) -> Self {
+        Self { weeks: a.weeks, subscribers: a.subscribers, seed: a.seed, out: a.out }
     }
 }
 

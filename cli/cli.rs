@@ -178,6 +178,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Predict(args) => ("predict", out.show(predict::run(&ctx, &args.into())?)),
         Command::Audience(args) => ("audience", out.show(audience::run(&ctx, &args.into())?)),
         Command::Suggest(args) => ("suggest", out.show(suggest::run(&ctx, &args.into())?)),
+        Command::Evaluate(args) if args.feedback_replay => {
+            ("evaluate", out.show(evaluate::feedback_replay(&ctx, &args.into())?))
+        }
         Command::Evaluate(args) => ("evaluate", out.show(evaluate::run(&ctx, &args.into())?)),
         Command::Demo(args) => ("demo", demo::run(&ctx, &serve_config, &args)?),
         Command::Publish(args) => ("publish", out.show(publish::run(&ctx, &args.into())?)),

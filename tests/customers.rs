@@ -339,6 +339,14 @@ async fn a_customer_is_exported_then_erased_from_every_table_and_outbox(db: Test
     let outbox = db.data_dir().join("outbox");
     assert!(traces.iter().all(|t| every_file(&outbox).contains(t) || *t == "Martin"), "the week was sent to her");
 
+    // Her verdict on one of the films sent: exported, then erased with her.
+    let film = db.store.week_picks(camille.id, "2026-W48".parse().unwrap()).await.unwrap().unwrap()[0]["film_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (like, email) = (cinepicks_domain::FeedbackKind::Like, cinepicks_domain::FeedbackSource::Email);
+    db.store.record_feedback(camille.id, &film, like, email, chrono::Utc::now()).await.unwrap();
+
     ok(&db, &["customers", "unsubscribe", "06 00 00 00 01"]);
     let export: serde_json::Value = serde_json::from_str(&ok(&db, &["customers", "export", "06 00 00 00 01"])).unwrap();
     assert_eq!(export["customer"]["name"], "Camille Martin");
@@ -353,13 +361,22 @@ async fn a_customer_is_exported_then_erased_from_every_table_and_outbox(db: Test
     assert!(history("email")[0].starts_with("given import"), "{export}");
     assert_eq!(history("sms").iter().map(|e| e.split(' ').next().unwrap()).collect::<Vec<_>>(), ["given", "withdrawn"]);
     assert_eq!(export["likes"].as_array().unwrap().len(), 2, "{export}");
+    assert_eq!(export["feedback"][0]["film_id"], film.as_str(), "{export}");
+    assert_eq!(
+        (export["feedback"][0]["kind"].as_str(), export["feedback"][0]["source"].as_str()),
+        (Some("like"), Some("email"))
+    );
     assert_eq!(export["deliveries"].as_array().unwrap().len(), 2, "an e-mail and an SMS: {export}");
     assert!(!export.to_string().contains("unsubscribe_token"), "secrets are not exported");
 
     let deliveries = || async { Deliveries::find().all(db.store.db()).await.unwrap() };
     let before = deliveries().await.len();
     let out = ok(&db, &["customers", "erase", "camille@example.org"]);
-    assert!(out.contains("erased (2 subscription(s), 2 like(s), 1 outbox file(s), 1 SMS line(s))"), "{out}");
+    assert!(
+        out.contains("erased (2 subscription(s), 2 like(s), 1 feedback event(s), 1 outbox file(s), 1 SMS"),
+        "{out}"
+    );
+    assert!(db.store.feedback_of(camille.id).await.unwrap().is_empty());
     let rows = every_row(&db).await;
     for trace in traces {
         assert!(!rows.contains(trace), "{trace} is still in the store:\n{rows}");

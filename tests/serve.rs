@@ -4,6 +4,7 @@
 //! runs `demo --serve` on generated data, with the trained models, and fuzzes the API from its OpenAPI document.
 
 mod abuse;
+mod feedback;
 mod screenings;
 
 use crate::common;
@@ -837,6 +838,9 @@ async fn the_owner_pages_stay_closed_without_a_password_hash(db: TestDb) {
 /// The Python client (`clients/python`), its unittest suite run against this server.
 async fn the_python_client_gets_typed_answers_and_problems_from_the_server(db: TestDb) {
     let server = shop(&db);
+    let camille = db.store.find_customer("camille@example.org").await.unwrap().unwrap().id;
+    let expires = chrono::Utc::now() + chrono::Duration::days(7);
+    let token = LinkSigner::new(SECRET.as_bytes(), "x").feedback_token(camille, expires);
     let python = std::env::var("CINEPICKS_PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let package = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/python");
     let out = Command::new(&python)
@@ -844,11 +848,12 @@ async fn the_python_client_gets_typed_answers_and_problems_from_the_server(db: T
         .current_dir(&package)
         .env("PYTHONPATH", &package)
         .env("CINEPICKS_URL", &server.base)
+        .env("CINEPICKS_FEEDBACK_TOKEN", &token)
         .output()
         .unwrap_or_else(|e| panic!("running {python}: {e}"));
     let report = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{report}");
-    assert!(report.contains("Ran 5 tests") && report.trim_end().ends_with("OK"), "{report}");
+    assert!(report.contains("Ran 6 tests") && report.trim_end().ends_with("OK"), "{report}");
 }
 
 async fn a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded_header(db: TestDb) {
@@ -1059,5 +1064,5 @@ async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_mode
         .unwrap_or_else(|e| panic!("running {}: {e}", schemathesis.display()));
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "schemathesis found server errors:\n{report}");
-    assert!(report.contains("Tested: 12"), "every operation fuzzed:\n{report}");
+    assert!(report.contains("Tested: 13"), "every operation fuzzed:\n{report}");
 }

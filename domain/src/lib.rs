@@ -10,12 +10,14 @@
 //! - [`calendar`]: days and times as people read them ("mercredi 9 décembre, 20 h 30");
 //! - [`poster_art`]: the palette and motif a film without a poster is drawn with;
 //! - [`titles`]: a film's title as people read it (French title rule, MovieLens forms undone, raw ids spotted);
+//! - [`feedback`]: what a customer says about a film shown to them ("J'aime", "Pas pour moi", "Déjà vu");
 //! - [`status`]: `DeliveryStatus` and `JobStatus`, the states the store records;
 //! - [`run`]: `run.json`, the manifest of a model run (the contract between training and its readers).
 
 pub mod calendar;
 pub mod config;
 pub mod contact;
+pub mod feedback;
 pub mod ids;
 pub mod language;
 pub mod names;
@@ -27,6 +29,7 @@ pub mod week;
 
 pub use config::InvalidConfig;
 pub use contact::{Channel, ContactError, Email, PhoneNumber};
+pub use feedback::{FeedbackKind, FeedbackSource};
 pub use ids::{PersonId, TitleId};
 pub use language::Language;
 pub use run::{RunManifest, RunStatus};

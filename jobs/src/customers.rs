@@ -299,6 +299,7 @@ impl Report for CustomersReport {
                 metrics.insert("customer_id", erased.store.customer_id);
                 metrics.insert("subscriptions", erased.store.addresses.len());
                 metrics.insert("likes", erased.store.likes);
+                metrics.insert("feedback", erased.store.feedback);
                 metrics.insert("deliveries_kept_anonymised", erased.store.deliveries_kept);
                 metrics.insert("outbox_files", erased.files);
                 metrics.insert("outbox_sms_lines", erased.sms_lines);
@@ -351,10 +352,12 @@ impl fmt::Display for CustomersReport {
             }
             Self::Erased { reference, erased } => writeln!(
                 f,
-                "{reference}: erased ({} subscription(s), {} like(s), {} outbox file(s), {} SMS line(s)); {} \
+                "{reference}: erased ({} subscription(s), {} like(s), {} feedback event(s), {} outbox file(s), {} SMS \
+                 line(s)); {} \
                  delivery record(s) kept for the statistics without name or address.",
                 erased.store.addresses.len(),
                 erased.store.likes,
+                erased.store.feedback,
                 erased.files,
                 erased.sms_lines,
                 erased.store.deliveries_kept

@@ -1,5 +1,7 @@
 //! The evaluate job: the offline protocol on the MovieLens ratings of the lake (100K, 1M, latest…), a
-//! table of every model against the popularity baseline, metrics.json, and optionally the exact split.
+//! table of every model against the popularity baseline, metrics.json, and optionally the exact split; or the
+//! feedback replay (`--feedback-replay`): held-out users playing subscribers for some weeks, with and without
+//! their verdicts.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -8,6 +10,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 
 use cinepicks_pipeline::evaluate::protocol::{self, EvaluationReport, ProtocolOptions};
+use cinepicks_pipeline::evaluate::replay::{ReplayFilm, ReplayOptions, ReplayReport, relative, replay};
 use cinepicks_pipeline::evaluate::split::{per_user_split, write_csv};
 use cinepicks_pipeline::recommend::features::{self, FilmDescriptor};
 use cinepicks_pipeline::recommend::interactions;
@@ -29,6 +32,179 @@ pub struct EvaluateParams {
     pub export_split: Option<PathBuf>,
     /// Folder for metrics.json [default: <data-dir>/evaluations/<run-id>].
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReplayParams {
+    /// Weeks played [default: 10].
+    pub weeks: Option<usize>,
+    /// Held-out users playing subscribers [default: 200].
+    pub subscribers: Option<usize>,
+    /// Seed of the draws [default: recommend.seed].
+    pub seed: Option<u64>,
+    /// Folder for replay.json [default: <data-dir>/evaluations/<run-id>].
+    pub out: Option<PathBuf>,
+}
+
+/// `cinepicks evaluate --feedback-replay`: the weekly picks played with and without the subscribers' feedback.
+pub fn feedback_replay(ctx: &Context, args: &ReplayParams) -> Result<ReplayOutcome> {
+    let started = Instant::now();
+    let config = &ctx.config.recommend;
+    let defaults = ReplayOptions::default();
+    let options = ReplayOptions {
+        weeks: args.weeks.unwrap_or(defaults.weeks),
+        subscribers: args.subscribers.unwrap_or(defaults.subscribers),
+        seed: args.seed.unwrap_or(config.seed),
+        threshold: config.positive_threshold,
+        neighbours: config.neighbours,
+        min_co_liked_support: config.min_co_liked_support,
+        weeks_without_repeat: ctx.config.notify.weeks_without_repeat as usize,
+        exploration: ctx.config.notify.exploration_picks,
+        ..defaults
+    };
+    anyhow::ensure!(options.weeks > 0 && options.subscribers > 0, "--weeks and --subscribers must be at least 1");
+    let data = interactions::load(&ctx.paths.lake).context("reading MovieLens ratings from the lake")?;
+    anyhow::ensure!(data.ratings.nnz() > 0, "the lake has no MovieLens ratings: ingest a MovieLens release first");
+    let films: Vec<ReplayFilm> = data
+        .movies
+        .iter()
+        .map(|m| ReplayFilm { title: split_year(&m.title).0.to_owned(), genres: m.genres.clone() })
+        .collect();
+    let bar = crate::progress::progress_bar(options.weeks as u64, "weeks played", crate::progress::ProgressUnit::Items);
+    let report = replay(&data.ratings, &films, &options, &|week| {
+        bar.set_position(week as u64);
+        if bar.is_hidden() {
+            tracing::info!(week, weeks = options.weeks, "feedback replay");
+        }
+    })?;
+    bar.finish_and_clear();
+    let run_id = ctx.clock.now().format("%Y%m%dT%H%M%SZ").to_string();
+    let out = args.out.clone().unwrap_or_else(|| ctx.paths.root.join("evaluations").join(&run_id));
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let mut saved = serde_json::to_value(&report)?;
+    saved["last_week_gain"] = report.last_week_gain().into();
+    saved["cumulative_gain"] = report.cumulative_gain().into();
+    write_json_atomically(&out.join("replay.json"), &saved)?;
+    Ok(ReplayOutcome {
+        report,
+        ratings: data.ratings.nnz(),
+        language: ctx.config.locale,
+        file: out.join("replay.json"),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The replay's weeks side by side.
+#[derive(Debug)]
+pub struct ReplayOutcome {
+    pub report: ReplayReport,
+    pub ratings: usize,
+    pub language: Language,
+    pub file: PathBuf,
+    pub seconds: f64,
+}
+
+impl Report for ReplayOutcome {
+    fn metrics(&self) -> Metrics {
+        let mut metrics = Metrics::default();
+        let r = &self.report;
+        if let Some(last) = r.weeks.last() {
+            metrics.insert("last_week_hit_rate_with_feedback", last.with_feedback.hit_rate);
+            metrics.insert("last_week_hit_rate_without_feedback", last.without_feedback.hit_rate);
+        }
+        metrics.insert("last_week_gain", r.last_week_gain());
+        metrics.insert("cumulative_gain", r.cumulative_gain());
+        metrics.insert("replay_file", self.file.display().to_string());
+        metrics.insert("seconds", self.seconds);
+        metrics
+    }
+}
+
+impl fmt::Display for ReplayOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.report;
+        let o = &r.options;
+        let fr = self.language == Language::Fr;
+        let pct = |x: f64| {
+            let s = format!("{:+.1} %", 100.0 * x);
+            if fr { s.replace('.', ",") } else { s.replace(" %", "%") }
+        };
+        if fr {
+            writeln!(
+                f,
+                "Rejeu des retours : {} utilisateurs MovieLens mis de côté jouent les abonnés pendant {} semaines \
+                 ({} notes, graine {}).",
+                r.subscribers, o.weeks, self.ratings, o.seed
+            )?;
+            writeln!(
+                f,
+                "Chacun déclare {} films aimés ; chaque semaine, cinq films ; « J'aime » pour ceux qu'il a notés \
+                 ≥ {} (jamais vus avant), « Pas pour moi » pour {:.0} % des autres ; réentraînement entre les semaines.",
+                o.declared_likes,
+                o.threshold,
+                100.0 * o.not_for_me_share
+            )?;
+            writeln!(f, "Sans retours : les seuls films déclarés, sans exploration (le système d'avant).")?;
+        } else {
+            writeln!(
+                f,
+                "Feedback replay: {} held-out MovieLens users play subscribers for {} weeks ({} ratings, seed {}).",
+                r.subscribers, o.weeks, self.ratings, o.seed
+            )?;
+            writeln!(
+                f,
+                "Each declares {} liked films; every week, five films; “like” for those they rated ≥ {} (never \
+                 shown before), “not for me” for {:.0}% of the others; retrained between weeks.",
+                o.declared_likes,
+                o.threshold,
+                100.0 * o.not_for_me_share
+            )?;
+            writeln!(f, "Without feedback: the declared films only, no exploration (the system before).")?;
+        }
+        let (week_h, with_h, without_h) =
+            if fr { ("semaine", "avec retours", "sans retours") } else { ("week", "with feedback", "without") };
+        writeln!(f)?;
+        writeln!(f, "{week_h:>8}  {with_h:>22}  {without_h:>22}  {:>8}", if fr { "écart" } else { "gain" })?;
+        writeln!(f, "{:>8}  {:>10} {:>11}  {:>10} {:>11}", "", "HR", "NDCG@5", "HR", "NDCG@5")?;
+        for w in &r.weeks {
+            let (a, b) = (&w.with_feedback, &w.without_feedback);
+            let gain = relative(a.hit_rate, b.hit_rate).map_or_else(|| "—".to_owned(), pct);
+            writeln!(
+                f,
+                "{:>8}  {:>10.3} {:>11.3}  {:>10.3} {:>11.3}  {gain:>8}",
+                w.week, a.hit_rate, a.ndcg, b.hit_rate, b.ndcg
+            )?;
+        }
+        writeln!(f)?;
+        let last = r.weeks.last().map_or((0.0, 0.0), |w| (w.with_feedback.hit_rate, w.without_feedback.hit_rate));
+        let number = |x: f64| if fr { format!("{x:.3}").replace('.', ",") } else { format!("{x:.3}") };
+        let cumulative = r.cumulative_gain().map_or_else(|| "—".to_owned(), pct);
+        if fr {
+            writeln!(
+                f,
+                "Films aimés en {} semaines : {} avec retours, {} sans ({cumulative}) ; part aimée la dernière \
+                 semaine : {} avec, {} sans.",
+                o.weeks,
+                r.liked_with_feedback,
+                r.liked_without_feedback,
+                number(last.0),
+                number(last.1)
+            )?;
+        } else {
+            writeln!(
+                f,
+                "Films liked over {} weeks: {} with feedback, {} without ({cumulative}); share liked in the last \
+                 week: {} with, {} without.",
+                o.weeks,
+                r.liked_with_feedback,
+                r.liked_without_feedback,
+                number(last.0),
+                number(last.1)
+            )?;
+        }
+        writeln!(f, "{}: {}", if fr { "détail" } else { "details" }, self.file.display())?;
+        writeln!(f, "{}: {:.1} s", if fr { "durée" } else { "time" }, self.seconds)
+    }
 }
 
 pub fn run(ctx: &Context, args: &EvaluateParams) -> Result<EvaluateReport> {

@@ -1,5 +1,7 @@
-//! `cinepicks status`: last and next runs of the scheduled jobs, the active model, deliveries and subscribers.
+//! `cinepicks status`: last and next runs of the scheduled jobs, the active model, deliveries, subscribers, and
+//! what the audience said of the picks (weekly feedback, the films it liked most).
 
+use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
 use anyhow::Result;
@@ -7,8 +9,9 @@ use chrono::{DateTime, Utc};
 
 use crate::context::{Context, Metrics, Report};
 use crate::daemon::chain;
-use cinepicks_domain::DeliveryStatus;
-use cinepicks_store::entities::{job_run, model_run};
+use cinepicks_domain::{DeliveryStatus, FeedbackKind, IsoWeek};
+use cinepicks_store::entities::{feedback, film, job_run, model_run};
+use cinepicks_store::queries::feedback::{SentPicks, Verdicts};
 use cinepicks_store::queries::operations::SubscriptionCounts;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +34,97 @@ pub struct Snapshot {
     pub active_model: Option<model_run::Model>,
     pub deliveries: Vec<(DeliveryStatus, i64)>,
     pub subscriptions: SubscriptionCounts,
+    /// The last weeks' picks and feedback, the latest first.
+    pub feedback: Vec<FeedbackWeek>,
+    /// The films the audience liked most ("J'aime" is the latest verdict of that many customers).
+    pub favourites: Vec<Favourite>,
     pub now: DateTime<Utc>,
+}
+
+/// One week of picks sent and what their receivers said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedbackWeek {
+    pub week: IsoWeek,
+    /// Films sent that week (five per customer reached).
+    pub picks_sent: usize,
+    /// Verdicts given during the week, by kind.
+    pub likes: usize,
+    pub not_for_me: usize,
+    pub seen: usize,
+    /// Of the films sent that week, those their receiver likes now.
+    pub picks_liked: usize,
+}
+
+impl FeedbackWeek {
+    /// Share of the week's picks liked, when any were sent.
+    pub fn liked_share(&self) -> Option<f64> {
+        (self.picks_sent > 0).then(|| self.picks_liked as f64 / self.picks_sent as f64)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Favourite {
+    pub film_id: String,
+    /// In the configured language.
+    pub title: String,
+    pub customers: usize,
+}
+
+/// Weeks of feedback shown.
+const FEEDBACK_WEEKS: u32 = 6;
+/// Favourite films shown.
+const FAVOURITES: usize = 5;
+
+/// The weekly figures of `weeks` from the picks sent and every feedback event (`week_of` places an event).
+pub fn feedback_weeks(
+    weeks: &[IsoWeek],
+    sent: &[SentPicks],
+    events: &[feedback::Model],
+    week_of: impl Fn(DateTime<Utc>) -> IsoWeek,
+) -> Vec<FeedbackWeek> {
+    let mut by_customer: HashMap<i32, Vec<feedback::Model>> = HashMap::new();
+    for e in events {
+        by_customer.entry(e.customer_id).or_default().push(e.clone());
+    }
+    let verdicts: HashMap<i32, Verdicts> = by_customer.iter().map(|(c, e)| (*c, Verdicts::of(e))).collect();
+    weeks
+        .iter()
+        .map(|&week| {
+            let key = week.to_string();
+            let mut row = FeedbackWeek { week, picks_sent: 0, likes: 0, not_for_me: 0, seen: 0, picks_liked: 0 };
+            for s in sent.iter().filter(|s| s.week == key) {
+                row.picks_sent += s.films.len();
+                let liked =
+                    |f: &String| verdicts.get(&s.customer_id).is_some_and(|v| v.opinion(f) == Some(FeedbackKind::Like));
+                row.picks_liked += s.films.iter().filter(|f| liked(f)).count();
+            }
+            for e in events.iter().filter(|e| week_of(e.given_at) == week) {
+                match e.kind {
+                    FeedbackKind::Like => row.likes += 1,
+                    FeedbackKind::NotForMe => row.not_for_me += 1,
+                    FeedbackKind::Seen => row.seen += 1,
+                }
+            }
+            row
+        })
+        .collect()
+}
+
+/// Films by the number of customers whose latest verdict on them is "J'aime", most first (ties by id).
+pub fn favourite_films(events: &[feedback::Model]) -> Vec<(String, usize)> {
+    let mut by_customer: HashMap<i32, Vec<feedback::Model>> = HashMap::new();
+    for e in events {
+        by_customer.entry(e.customer_id).or_default().push(e.clone());
+    }
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for events in by_customer.values() {
+        for film in Verdicts::of(events).liked() {
+            *counts.entry(film).or_default() += 1;
+        }
+    }
+    let mut out: Vec<(String, usize)> = counts.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
 }
 
 pub struct JobSnapshot {
@@ -57,11 +150,32 @@ pub async fn snapshot(ctx: &Context, store: &cinepicks_store::Store) -> Result<S
             timezone: job.schedule.timezone(),
         });
     }
+    let tz = ctx.config.timezone;
+    let this_week = IsoWeek::of(now.with_timezone(&tz).date_naive());
+    let mut weeks = vec![this_week];
+    weeks.extend(this_week.previous(FEEDBACK_WEEKS - 1));
+    let events = store.feedback_events().await?;
+    let sent = store.sent_picks(&weeks).await?;
+    let feedback = feedback_weeks(&weeks, &sent, &events, |at| IsoWeek::of(at.with_timezone(&tz).date_naive()));
+    let counts = favourite_films(&events);
+    let top: Vec<String> = counts.iter().take(FAVOURITES).map(|(f, _)| f.clone()).collect();
+    let films: HashMap<String, film::Model> =
+        store.films_by_ids(&top).await?.into_iter().map(|f| (f.film_id.clone(), f)).collect();
+    let favourites = counts
+        .into_iter()
+        .take(FAVOURITES)
+        .filter_map(|(film_id, customers)| {
+            let title = films.get(&film_id)?.title(ctx.config.locale).to_owned();
+            Some(Favourite { film_id, title, customers })
+        })
+        .collect();
     Ok(Snapshot {
         jobs,
         active_model: store.active_run().await?,
         deliveries: store.deliveries_by_status().await?,
         subscriptions: store.subscription_counts().await?,
+        feedback,
+        favourites,
         now,
     })
 }
@@ -149,6 +263,23 @@ fn text(s: &Snapshot) -> String {
         "Subscriptions  {} active, {} awaiting confirmation, {} unsubscribed, {} flagged",
         c.active, c.awaiting_confirmation, c.unsubscribed, c.flagged
     );
+    let _ = writeln!(out, "Feedback on the picks (week: picks sent, liked now; verdicts given that week)");
+    for w in &s.feedback {
+        let share = w.liked_share().map(|x| format!(" ({:.0} %)", 100.0 * x)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {}  {:>5} sent, {:>4} liked{share}; {} like, {} not for me, {} seen",
+            w.week, w.picks_sent, w.picks_liked, w.likes, w.not_for_me, w.seen
+        );
+    }
+    if s.favourites.is_empty() {
+        let _ = writeln!(out, "  no film liked yet");
+    } else {
+        let _ = writeln!(out, "  liked most");
+        for f in &s.favourites {
+            let _ = writeln!(out, "    {:>3} × {}", f.customers, f.title);
+        }
+    }
     out
 }
 
@@ -182,6 +313,14 @@ fn prometheus(s: &Snapshot) -> String {
         ("state=\"flagged\"".to_owned(), c.flagged as f64),
     ];
     gauge(&mut out, "subscriptions", "Subscriptions by state.", &subscriptions);
+    if let Some(w) = s.feedback.first() {
+        let week = |kind: &str| format!("week=\"{}\",kind=\"{kind}\"", w.week);
+        let verdicts =
+            [(week("like"), w.likes as f64), (week("not_for_me"), w.not_for_me as f64), (week("seen"), w.seen as f64)];
+        gauge(&mut out, "feedback_this_week", "Verdicts on films given this week, by kind.", &verdicts);
+        let liked = [(format!("week=\"{}\"", w.week), w.liked_share().unwrap_or(0.0))];
+        gauge(&mut out, "picks_liked_share", "Share of this week's picks their receivers like.", &liked);
+    }
     if let Some(run) = &s.active_model {
         let metrics: Vec<(String, f64)> = numeric_metrics(&run.metrics)
             .into_iter()

@@ -219,3 +219,17 @@ CREATE TABLE "screenings" (
 );
 CREATE UNIQUE INDEX "ux_screenings_room_starts_at" ON "screenings" ("room", "starts_at");
 CREATE INDEX "ix_screenings_starts_at" ON "screenings" ("starts_at");
+
+-- Feedback on a film shown to a customer: one event per customer, film and kind.
+CREATE TABLE "feedback" (
+  "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT,
+  "customer_id" integer NOT NULL,
+  "film_id" text NOT NULL,
+  "kind" text NOT NULL,
+  "source" text NOT NULL,
+  "given_at" timestamp_with_timezone_text NOT NULL,
+  FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON DELETE CASCADE,
+  FOREIGN KEY ("film_id") REFERENCES "films" ("film_id") ON DELETE RESTRICT
+);
+CREATE UNIQUE INDEX "ux_feedback_customer_film_kind" ON "feedback" ("customer_id", "film_id", "kind");
+CREATE INDEX "ix_feedback_given_at" ON "feedback" ("given_at");

@@ -161,6 +161,7 @@ def search(walk):
     path = urlsplit(page.url).path
     check(re.fullmatch(r"/films/[^/]+", path), f"searching {query!r} did not lead to a film page: {page.url}")
     walk.film = walk.heading()
+    walk.film_path = path
     check(query.lower() in walk.film.lower(), f"searched {query!r} but landed on {walk.film!r}")
     return f"searched {query!r}, {how} to {walk.film!r} ({path})", [walk.shot("02-film")]
 
@@ -245,8 +246,27 @@ def confirm(walk):
     return f"{path.name}: link opened, button clicked, 'Inscription confirmée'", [walk.shot("05-confirmed")]
 
 
-def unsubscribe(walk):
+def visitor_feedback(walk):
+    """On the film page found by the search, a visitor says "J'aime": the button is pressed after the reload (a
+    cookie of this browser, nothing on the server), and "Mes films" lists it."""
     page = walk.page
+    page.goto(walk.url(walk.film_path))
+    like = page.locator("form.feedback button[value=like]")
+    check(like.count() == 1 and like.get_attribute("aria-pressed") == "false", "no unpressed 'J'aime' on the film page")
+    walk.submit(like)
+    check(urlsplit(page.url).path == walk.film_path, f"after 'J'aime' the browser is on {page.url}")
+    like = page.locator("form.feedback button[value=like]")
+    check(like.get_attribute("aria-pressed") == "true", "'J'aime' is not pressed after the click")
+    check("noté" in page.locator("form.feedback .said").inner_text(), "the verdict is not said in words")
+    shots = [walk.shot("05b-visitor-likes")]
+    page.goto(walk.url("/picks"))
+    check(walk.film in page.locator("main").inner_text(), "'Mes films' does not list the liked film")
+    check("Gardés dans ce navigateur" in page.locator("main").inner_text(), "'Mes films' does not say where verdicts stay")
+    shots.append(walk.shot("05c-my-films"))
+    return f"'J'aime' on {walk.film!r} pressed after reload, listed on 'Mes films'", shots
+
+
+def weekly_email(walk):
     # The weekly send is a batch job: run it as the cinema would, on the same store, with the caller's
     # environment (library path, unsubscribe secret, database URL).
     env = dict(os.environ)
@@ -260,7 +280,35 @@ def unsubscribe(walk):
     # A week is sent once per subscription: on a store where this address already had WEEK, nothing new comes.
     found = messages_to(walk.data_dir / "outbox" / "email" / WEEK, ADDRESS, started)
     check(found, f"notify --week {WEEK} wrote no e-mail to {ADDRESS} in outbox/email/{WEEK}")
-    path, message = found[0]
+    walk.weekly = found[0]
+    text = message_text(walk.weekly[1])
+    count = len(set(re.findall(r"/feedback\?[^\s\"'<>]+", text.replace("&amp;", "&"))))
+    check(count == 15, f"the weekly e-mail has {count} feedback links, not 3 for each of 5 films")
+    return f"{WEEK}/{walk.weekly[0].name}: five films, 15 feedback links", []
+
+
+def subscriber_feedback(walk):
+    """The e-mail's "Pas pour moi" link: a page with the choice and a button (nothing recorded yet); the button
+    records it; the same link again says it was already noted."""
+    page = walk.page
+    link = walk.local(link_in(walk.weekly[1], "/feedback"))
+    link = re.sub(r"kind=[a-z_]+", "kind=not_for_me", link)
+    response = page.goto(link)
+    check(response.ok, f"the feedback link answered {response.status}")
+    check(page.locator("button[autofocus]").inner_text().strip() == "Pas pour moi", "the chosen verdict is not focused")
+    shots = [walk.shot("06a-feedback-page")]
+    done = walk.submit(page.locator("button[autofocus]"))
+    check(done.ok and walk.heading() == "Merci, c'est noté", f"recording answered {done.status}: {walk.heading()!r}")
+    shots.append(walk.shot("06b-feedback-recorded"))
+    page.goto(link)
+    again = walk.submit(page.locator("button[autofocus]"))
+    check(again.ok and walk.heading() == "C'était déjà noté", f"the same link again says {walk.heading()!r}")
+    return "'Pas pour moi' from the e-mail: confirmed by a button, then 'déjà noté' the second time", shots
+
+
+def unsubscribe(walk):
+    page = walk.page
+    path, message = walk.weekly
     response = page.goto(walk.local(link_in(message, "/unsubscribe")))
     check(response.ok, f"the unsubscribe link answered {response.status}")
     button = page.get_by_role("button", name="Confirmer le désabonnement")
@@ -376,9 +424,12 @@ STEPS = [
     ("programme", programme),
     ("search", search),
     ("similar films", similar_films),
+    ("a visitor's verdict", visitor_feedback),
     ("subscribe", subscribe),
     ("confirm", confirm),
-    ("weekly e-mail and unsubscribe", unsubscribe),
+    ("weekly e-mail", weekly_email),
+    ("a subscriber's verdict from the e-mail", subscriber_feedback),
+    ("unsubscribe", unsubscribe),
     ("English", english),
 ]
 

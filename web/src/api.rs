@@ -16,7 +16,7 @@ use cinepicks_domain::{Language, titles};
 use cinepicks_pipeline::audience::model::AudienceError;
 use cinepicks_pipeline::popularity::dataset::Source;
 use cinepicks_pipeline::popularity::predict::{self as popularity, PredictError};
-use cinepicks_pipeline::recommend::picks::{PICKS_PER_WEEK, PicksError, ProgrammeMode, WeekPlan};
+use cinepicks_pipeline::recommend::picks::{Customer, PICKS_PER_WEEK, PicksError, ProgrammeMode, WeekPlan};
 use cinepicks_pipeline::recommend::reasons;
 use cinepicks_store::entities::film;
 
@@ -476,7 +476,9 @@ pub fn recommend(
     }
     let plan = WeekPlan::new(&catalogue.picks, None, ProgrammeMode::Boost, 0.0);
     let like_ids: Vec<String> = liked.iter().map(|f| f.film_id.clone()).collect();
-    let picks = plan.picks(&like_ids, &excluded, &request.genres).map_err(|err| match err {
+    let customer =
+        Customer { likes: &like_ids, declared_genres: &request.genres, rejected: &excluded, ..Default::default() };
+    let picks = plan.picks(&customer).map_err(|err| match err {
         PicksError::NotEnoughFilms { .. } if !request.exclude.is_empty() => Problem::invalid("exclude", err),
         PicksError::NotEnoughFilms { .. } => Problem::new(StatusCode::SERVICE_UNAVAILABLE, err.to_string()),
         other => Problem::internal(other),

@@ -8,7 +8,7 @@ use maud::{DOCTYPE, html};
 use utoipa::OpenApi;
 
 use super::AppState;
-use super::{api, programme, subscriptions};
+use super::{api, feedback, programme, subscriptions};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,7 +16,7 @@ use super::{api, programme, subscriptions};
         title = "cinepicks",
         description = "Films of the cinema's catalogue, similar films with their reasons, picks for liked films, \
                        popularity of a film to come, its audience, suggestions for a profile, and subscriptions to \
-                       the weekly picks (double opt-in, one-click unsubscribe). Errors are RFC 9457 problem details \
+                       the weekly picks (double opt-in, one-click unsubscribe) and subscribers' verdicts on films. Errors are RFC 9457 problem details \
                        (`application/problem+json`) whose `field` names the input at fault.",
         license(name = "MIT OR Apache-2.0")
     ),
@@ -32,7 +32,8 @@ use super::{api, programme, subscriptions};
         programme::screenings_endpoint,
         subscriptions::subscribe_endpoint,
         subscriptions::confirm_endpoint,
-        subscriptions::unsubscribe_endpoint
+        subscriptions::unsubscribe_endpoint,
+        feedback::feedback_endpoint
     ),
     tags(
         (name = "films", description = "The catalogue and the recommender"),

@@ -7,13 +7,13 @@ use std::collections::HashMap;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 
 use cinepicks_domain::names;
-use cinepicks_domain::{IsoWeek, Language};
+use cinepicks_domain::{FeedbackKind, FeedbackSource, IsoWeek, Language};
 use cinepicks_pipeline::recommend::picks::WeeklyPicks;
 use cinepicks_store::entities::film;
 
@@ -21,9 +21,10 @@ use super::AppState;
 use super::api::{self, ReasonedFilm};
 use super::assets::PLACEHOLDER_POSTER;
 use super::catalogue::MatchKind;
+use super::feedback::{self, Viewer};
 use super::language::{PageLanguage, code};
 use cinepicks_jobs::notify::letter;
-use cinepicks_jobs::notify::links::picks_link_expired;
+use cinepicks_jobs::notify::links::{feedback_expiry, picks_link_expired};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -137,6 +138,11 @@ fn poster(film: &film::Model) -> Markup {
 }
 
 fn film_card(film: &film::Model, language: Language, extra: Option<&str>) -> Markup {
+    film_item(film, language, extra, html! {})
+}
+
+/// A film of a list, with something under its link (the feedback buttons).
+fn film_item(film: &film::Model, language: Language, extra: Option<&str>, after: Markup) -> Markup {
     let lang = language;
     let genres: Vec<String> = film.genre_list().iter().map(|g| names::genre(g, lang)).collect();
     html! {
@@ -149,6 +155,7 @@ fn film_card(film: &film::Model, language: Language, extra: Option<&str>) -> Mar
                     @if let Some(extra) = extra { span.reason { (extra) } }
                 }
             }
+            (after)
         }
     }
 }
@@ -225,6 +232,7 @@ async fn film_page(
     State(state): State<AppState>,
     PageLanguage(language): PageLanguage,
     uri: axum::http::Uri,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
     let catalogue = state.catalogue();
@@ -237,6 +245,8 @@ async fn film_page(
         tracing::warn!(error = %err, "reading a film's credits failed");
         Default::default()
     });
+    let back = link(&format!("/films/{}", film.film_id), language);
+    let verdict = feedback::buttons_for(&state, &headers, language, &film.film_id, &back).await;
     let similar: Vec<ReasonedFilm> = api::similar_films(&catalogue, &film.film_id, language);
     let genres: Vec<String> = film.genre_list().iter().map(|g| names::genre(g, lang)).collect();
     let title = api::title(film, language);
@@ -270,6 +280,7 @@ async fn film_page(
                             @if let Some(v) = film.num_votes { " (" (lang.num(f64::from(v), 0)) " " (t(language, "votes", "votes")) ")" } }
                     }
                 }
+                (verdict)
             }
         }
         (super::programme::film_section(&state, &screenings, language))
@@ -298,27 +309,44 @@ async fn film_page(
     layout(&state, language, &uri, title, body).into_response()
 }
 
-/// "My picks": liked films typed one per line (or separated by ";") in, five films with their reasons out.
+/// "My picks": liked films typed one per line (or separated by ";") and the visitor's "J'aime" in, five films
+/// with their reasons out, never one they said "Pas pour moi" or "Déjà vu" to; their verdicts listed below.
 async fn my_picks(
     State(state): State<AppState>,
     PageLanguage(language): PageLanguage,
     uri: axum::http::Uri,
+    headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let typed = params.get("likes").map(String::as_str).unwrap_or("").trim().to_owned();
-    let likes: Vec<String> =
+    let mut likes: Vec<String> =
         typed.split(['\n', ';']).map(str::trim).filter(|l| !l.is_empty()).take(20).map(str::to_owned).collect();
+    let viewer = Viewer::of(&state, &headers);
+    let verdicts = viewer.verdicts(&state).await;
     let catalogue = state.catalogue();
+    let known = |id: &String| catalogue.film(id).is_some();
+    likes.extend(verdicts.liked().into_iter().filter(known).take(20));
+    let exclude: Vec<String> = verdicts.excluded().into_iter().filter(known).collect();
     let outcome = (!likes.is_empty()).then(|| {
-        let request = api::RecommendationRequest { likes, ..Default::default() };
+        let request = api::RecommendationRequest { likes, exclude, ..Default::default() };
         api::recommend(&catalogue, &request, language)
     });
+    let back = uri.path_and_query().map_or_else(|| "/picks".to_owned(), ToString::to_string);
+    let buttons =
+        |film_id: &str| feedback::buttons(language, film_id, &verdicts, viewer.token(), FeedbackSource::Site, &back);
+    let judged: Vec<(&film::Model, FeedbackKind)> = verdicts
+        .opinions
+        .iter()
+        .map(|(f, k)| (f, *k))
+        .chain(verdicts.seen.iter().filter(|f| verdicts.opinion(f).is_none()).map(|f| (f, FeedbackKind::Seen)))
+        .filter_map(|(f, k)| Some((catalogue.film(f)?, k)))
+        .collect();
     let title = t(language, "Mes cinq films", "My five films");
     let body = html! {
         h1 { (title) }
         form.search action="/picks" method="get" {
             label for="likes" { (t(language, "Des films que vous avez aimés, un par ligne", "Films you liked, one per line")) }
-            textarea #likes name="likes" rows="4" cols="40" required
+            textarea #likes name="likes" rows="4" cols="40" required[judged.is_empty()]
                 placeholder=(t(language, "ex. Amélie\nLe Parrain", "e.g. Amélie\nThe Godfather")) { (typed) }
             input type="hidden" name="lang" value=(code(language));
             button type="submit" { (t(language, "Proposez-moi cinq films", "Suggest five films")) }
@@ -328,7 +356,9 @@ async fn my_picks(
                 h2 { (t(language, "Pour vous", "For you")) }
                 ul.films {
                     @for pick in &found.picks {
-                        @if let Some(film) = catalogue.film(&pick.film.id) { (film_card(film, language, Some(&pick.reason))) }
+                        @if let Some(film) = catalogue.film(&pick.film.id) {
+                            (film_item(film, language, Some(&pick.reason), buttons(&film.film_id)))
+                        }
                     }
                 }
                 p {
@@ -342,6 +372,21 @@ async fn my_picks(
                 p.notice role="alert" { (problem.detail.split_once(": ").map_or(problem.detail.as_str(), |(_, why)| why)) }
             }
             None => {}
+        }
+        @if !judged.is_empty() {
+            section aria-labelledby="verdicts-heading" {
+                h2 #verdicts-heading { (t(language, "Vos avis", "Your verdicts")) }
+                p.meta { @match viewer {
+                    Viewer::Subscriber { .. } => (t(language, "Enregistrés par le cinéma : ils orientent vos films de la semaine.",
+                        "Recorded by the cinema: they guide your films of the week.")),
+                    Viewer::Visitor(_) => (t(language, "Gardés dans ce navigateur seulement.", "Kept in this browser only.")),
+                } }
+                ul.films {
+                    @for (film, kind) in &judged {
+                        (film_item(film, language, Some(kind.label(language)), buttons(&film.film_id)))
+                    }
+                }
+            }
         }
     };
     let status = match &outcome {
@@ -389,18 +434,25 @@ async fn week_picks(
     let catalogue = state.catalogue();
     let title_of = |id: &str| catalogue.film(id).map(|f| api::label(f, language));
     let title = t(language, "Vos cinq films de la semaine", "Your five films of the week");
+    // The signed link recognises the subscriber: their verdicts on these films count, here and on film pages.
+    let token = state.signer.feedback_token(customer, feedback_expiry(week, &state.ctx.config.timezone));
+    let verdicts = Viewer::Subscriber { customer_id: customer, token: token.clone() }.verdicts(&state).await;
+    let back = link(&format!("/p/{code}"), language);
     let body = html! {
         h1 { (title) }
         p.meta { (week) }
+        p { (t(language, "Dites-nous ce que vous en pensez : les films des semaines suivantes en tiendront compte.",
+            "Tell us what you think: the films of the weeks to come will take it into account.")) }
         ul.films {
             @for pick in picks.films() {
                 @if let Some(film) = catalogue.film(&pick.film_id) {
-                    (film_card(film, language, Some(&letter::reason_text(&pick.reason, language, &title_of))))
+                    (film_item(film, language, Some(&letter::reason_text(&pick.reason, language, &title_of)),
+                        feedback::buttons(language, &film.film_id, &verdicts, Some(&token), FeedbackSource::Sms, &back)))
                 }
             }
         }
     };
-    layout(&state, language, &uri, title, body).into_response()
+    feedback::recognise(&state, &token, layout(&state, language, &uri, title, body).into_response())
 }
 
 fn not_found_page(state: &AppState, language: Language, uri: &axum::http::Uri) -> Response {

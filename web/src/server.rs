@@ -18,7 +18,9 @@ use cinepicks_jobs::context::Context;
 
 use crate::config::ServeConfig;
 use crate::state::{AppState, state};
-use crate::{api, assets, openapi, owner, pages, posters, problem, programme, rate_limit, subscription_pages};
+use crate::{
+    api, assets, feedback, openapi, owner, pages, posters, problem, programme, rate_limit, subscription_pages,
+};
 
 /// Headers of every response: no script or style from elsewhere (posters may come from any HTTPS host), no
 /// MIME sniffing, referrers only within the site (links carry tokens), no framing.
@@ -41,9 +43,13 @@ pub fn router(state: AppState) -> Router {
         .merge(programme::routes())
         .merge(posters::routes())
         .merge(subscription_pages::routes())
+        .merge(feedback::routes())
         .merge(owner::routes())
         .merge(assets::routes())
-        .nest("/api", api::routes().merge(openapi::routes()).fallback(api::unknown_endpoint))
+        .nest(
+            "/api",
+            api::routes().merge(feedback::api_routes()).merge(openapi::routes()).fallback(api::unknown_endpoint),
+        )
         .fallback(pages::not_found)
         // Every page and endpoint, unknown ones included (guessing short links or tokens meets the limit).
         .layer(axum::middleware::from_fn_with_state(state.clone(), rate_limit::limit))

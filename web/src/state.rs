@@ -60,6 +60,8 @@ pub struct Shared {
     /// Owner sign-ins and subscriptions per client, a few a minute: guessing the owner's password stays slow,
     /// and the subscription form cannot be used to send confirmations in bulk.
     pub forms_limiter: RateLimiter,
+    /// Feedback per client: a burst of votes from one address is refused.
+    pub feedback_limiter: RateLimiter,
     pub sessions: Arc<owner::session::Sessions>,
 }
 
@@ -134,6 +136,10 @@ async fn load<M: Send + 'static>(
 /// Owner sign-ins and subscriptions one client may send a minute.
 const FORMS_PER_MINUTE: u32 = 10;
 
+/// Verdicts ("J'aime", "Pas pour moi", "Déjà vu") one client may send a minute: a customer going through a
+/// week's five films and a few more, not a script voting for the whole catalogue.
+const FEEDBACK_PER_MINUTE: u32 = 30;
+
 /// Opens the store, loads the snapshot and the models.
 pub async fn state(ctx: &Context, config: &ServeConfig) -> Result<AppState> {
     let store = cinepicks_jobs::store::open(ctx).await?;
@@ -158,6 +164,7 @@ pub async fn state(ctx: &Context, config: &ServeConfig) -> Result<AppState> {
         confirmations,
         rate_limiter: RateLimiter::new(config.rate_limit_per_minute),
         forms_limiter: RateLimiter::new(FORMS_PER_MINUTE),
+        feedback_limiter: RateLimiter::new(FEEDBACK_PER_MINUTE),
         sessions: Arc::new(owner::session::Sessions::new(
             &config.owner_password_hash_env,
             config.owner_session_hours,

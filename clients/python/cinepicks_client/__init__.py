@@ -173,6 +173,13 @@ class UnsubscribeOutcome:
     address: str
 
 
+@dataclass
+class FeedbackRecorded:
+    film: str
+    kind: str
+    changed: bool
+
+
 T = TypeVar("T")
 
 
@@ -268,3 +275,8 @@ class Client:
 
     def unsubscribe(self, token: str) -> UnsubscribeOutcome:
         return self._call(UnsubscribeOutcome, "POST", "/unsubscribe", body={"token": token})
+
+    def feedback(self, token: str, film: str, kind: str) -> FeedbackRecorded:
+        """A subscriber's verdict on a film: ``kind`` is ``like``, ``not_for_me`` or ``seen``; ``token`` is the one
+        of the weekly e-mail's feedback links. The same verdict again changes nothing (``changed`` is False)."""
+        return self._call(FeedbackRecorded, "POST", "/feedback", body={"token": token, "film": film, "kind": kind})

@@ -4,7 +4,7 @@ fixture store: typed answers, and problems raised with the field at fault."""
 import os
 import unittest
 
-from cinepicks_client import ApiError, Client, FilmSummary, ReasonedFilm, SubscribeOutcome
+from cinepicks_client import ApiError, Client, FeedbackRecorded, FilmSummary, ReasonedFilm, SubscribeOutcome
 
 
 class ClientTest(unittest.TestCase):
@@ -58,6 +58,19 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(ApiError) as raised:
             self.api.confirm("12.abc.0000")
         self.assertEqual((raised.exception.status, raised.exception.field), (422, "token"))
+
+    def test_a_subscriber_gives_feedback_once_with_the_token_of_their_links(self):
+        token = os.environ["CINEPICKS_FEEDBACK_TOKEN"]
+        recorded = self.api.feedback(token, "tt0133093", "not_for_me")
+        self.assertIsInstance(recorded, FeedbackRecorded)
+        self.assertEqual((recorded.film, recorded.kind, recorded.changed), ("tt0133093", "not_for_me", True))
+        self.assertFalse(self.api.feedback(token, "tt0133093", "not_for_me").changed)
+        with self.assertRaises(ApiError) as raised:
+            self.api.feedback(token + "0", "tt0133093", "like")
+        self.assertEqual((raised.exception.status, raised.exception.field), (422, "token"))
+        with self.assertRaises(ApiError) as raised:
+            self.api.feedback(token, "tt0133093", "meh")
+        self.assertEqual((raised.exception.status, raised.exception.field), (422, "kind"))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Failure;
 use super::letter::{Card, Letter, Texts};
-use cinepicks_domain::InvalidConfig;
+use cinepicks_domain::{InvalidConfig, Language};
 
 /// How e-mails leave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -153,6 +153,7 @@ pub fn build_message(letter: &Letter, from: &Mailbox, date: SystemTime) -> Resul
 /// The plain-text part: the same content as the HTML, readable in any client.
 pub fn render_text(letter: &Letter) -> String {
     let t = letter.texts();
+    let colon = if letter.french() { " :" } else { ":" };
     let mut out = format!("{}\n\n{}\n\n", t.greeting, t.intro);
     for (i, card) in letter.cards.iter().enumerate() {
         out.push_str(&format!("{}. {}", i + 1, card.title_with_year()));
@@ -177,9 +178,11 @@ pub fn render_text(letter: &Letter) -> String {
         if !card.page_url.is_empty() {
             out.push_str(&format!("   {}\n", card.page_url));
         }
+        for (kind, url) in &card.feedback {
+            out.push_str(&format!("   {}{colon} {url}\n", kind.label(letter.language)));
+        }
         out.push('\n');
     }
-    let colon = if letter.french() { " :" } else { ":" };
     out.push_str(&format!(
         "{}\n\n-- \n{}\n{}{colon} {}\n",
         t.sign_off, t.why_received, t.unsubscribe, letter.unsubscribe_url
@@ -283,6 +286,18 @@ fn card_row(card: &Card, french: bool, t: &Texts) -> Markup {
                                 @if let Some(url) = booking {
                                     " "
                                     a href=(url) style="background:#7a1f1f;color:#fff;text-decoration:none;padding:2px 8px;border-radius:3px;font-size:13px" { (t.book) }
+                                }
+                            }
+                        }
+                    }
+                    @if !card.feedback.is_empty() {
+                        // One click opens a page on the site with the choice and one button: nothing is recorded
+                        // by following the link (mail scanners follow them all).
+                        div style="font-size:13px;font-family:Arial,sans-serif;margin-top:8px" {
+                            @for (i, (kind, url)) in card.feedback.iter().enumerate() {
+                                @if i > 0 { " " }
+                                a href=(url) style="color:#7a1f1f;border:1px solid #d8c8c0;border-radius:12px;padding:2px 10px;text-decoration:none;display:inline-block;margin:2px 0" {
+                                    (kind.label(if french { Language::Fr } else { Language::En }))
                                 }
                             }
                         }
@@ -405,6 +420,7 @@ fn classify_smtp_error(e: &lettre::transport::smtp::Error) -> Failure {
 mod tests {
     use super::*;
     use crate::notify::letter::tests::sample_letter;
+    use cinepicks_domain::FeedbackKind;
 
     #[test]
     fn the_email_has_both_parts_the_unsubscribe_headers_and_a_stable_message_id() {
@@ -429,5 +445,29 @@ mod tests {
         assert!(!html.contains("<3"), "unescaped title");
         let english = render_text(&sample_letter(false));
         assert!(english.starts_with("Hello Camille"), "{english}");
+    }
+
+    #[test]
+    fn every_film_carries_its_three_feedback_links_in_both_parts() {
+        let mut letter = sample_letter(true);
+        for card in &mut letter.cards {
+            card.feedback = FeedbackKind::ALL
+                .iter()
+                .map(|&k| {
+                    (k, format!("https://cinema.example.org/feedback?token=1.a.b&film={}&kind={k}", card.film_id))
+                })
+                .collect();
+        }
+        let text = render_text(&letter);
+        assert!(
+            text.contains("   J'aime : https://cinema.example.org/feedback?token=1.a.b&film=tt0211915&kind=like\n"),
+            "{text}"
+        );
+        assert!(text.contains("   Pas pour moi : https://"), "{text}");
+        assert_eq!(text.matches("/feedback?").count(), 3 * letter.cards.len());
+        let html = render_html(&letter);
+        assert!(html.contains(r#"&amp;kind=not_for_me" style="#) && html.contains(">Déjà vu</a>"), "{html}");
+        letter.language = Language::En;
+        assert!(render_text(&letter).contains("   Not for me: https://"), "English labels and colon");
     }
 }

@@ -3,10 +3,10 @@
 
 use chrono::Datelike;
 
-use cinepicks_domain::IsoWeek;
 use cinepicks_domain::Language;
 use cinepicks_domain::calendar;
 use cinepicks_domain::names;
+use cinepicks_domain::{FeedbackKind, IsoWeek};
 use cinepicks_pipeline::recommend::picks::{PickReason, WeeklyPicks};
 use cinepicks_pipeline::recommend::reasons;
 use cinepicks_store::entities::film;
@@ -31,6 +31,8 @@ pub struct Card {
     pub screenings: Vec<(String, Option<String>)>,
     /// Its next screening this week in a few characters, for SMS ("mer. 9/12 20h30 VOST").
     pub next_screening: Option<String>,
+    /// The one-click feedback links ("J'aime", "Pas pour moi", "Déjà vu"), signed for the customer.
+    pub feedback: Vec<(FeedbackKind, String)>,
 }
 
 impl Card {
@@ -176,6 +178,7 @@ pub fn cards<'a>(
                 page_url: String::new(),
                 screenings: Vec::new(),
                 next_screening: None,
+                feedback: Vec::new(),
             })
         })
         .collect()
@@ -242,6 +245,7 @@ pub(crate) mod tests {
             page_url: "https://cinema.example.org/films/tt0211915".into(),
             screenings: Vec::new(),
             next_screening: None,
+            feedback: Vec::new(),
         };
         Letter {
             key: "2026-W48/email/7".into(),

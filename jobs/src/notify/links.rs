@@ -1,6 +1,6 @@
 //! Links in messages: the signed one-click unsubscribe token (HMAC-SHA256 of the subscription id with a secret
-//! from the environment), the time-limited link confirming a subscription (double opt-in) and the short link
-//! to a week's picks, all derived, never stored.
+//! from the environment), the time-limited links confirming a subscription (double opt-in) and recording
+//! feedback on a film, and the short link to a week's picks, all derived, never stored.
 
 use chrono::{DateTime, Utc};
 use cinepicks_domain::IsoWeek;
@@ -63,9 +63,7 @@ impl LinkSigner {
 
     /// `"<subscription id>.<expiry in Unix seconds, base 36>.<32 hex digits>"`: valid until `expires`.
     pub fn confirm_token(&self, subscription_id: i32, expires: DateTime<Utc>) -> String {
-        let expiry = base36(u64::from(u32::try_from(expires.timestamp()).unwrap_or(u32::MAX)));
-        let tag = self.mac("confirm", &format!("{subscription_id}.{expiry}")).finalize().into_bytes();
-        format!("{subscription_id}.{expiry}.{}", hex::encode(&tag[..TAG_BYTES]))
+        self.expiring_token("confirm", subscription_id, expires)
     }
 
     /// The subscription id of a genuine token still valid at `now`.
@@ -76,24 +74,55 @@ impl LinkSigner {
     /// The subscription id of a genuine token still valid at `now`, and when it expires (it was issued
     /// [`VALID_FOR`](super::confirmation::VALID_FOR) before).
     pub fn verify_confirm_expiry(&self, token: &str, now: DateTime<Utc>) -> Result<(i32, DateTime<Utc>), ConfirmError> {
+        self.verify_expiring("confirm", token, now)
+    }
+
+    /// A subscriber's feedback token (`"<customer id>.<expiry>.<32 hex digits>"`), valid until `expires`: it
+    /// stands behind the buttons of the weekly e-mail and of the SMS page, the site's "recognised subscriber"
+    /// cookie and `POST /api/v1/feedback`. It can only record feedback: it shows nothing about the customer.
+    pub fn feedback_token(&self, customer_id: i32, expires: DateTime<Utc>) -> String {
+        self.expiring_token("feedback", customer_id, expires)
+    }
+
+    /// The customer id of a genuine feedback token still valid at `now`, and when it expires.
+    pub fn verify_feedback(&self, token: &str, now: DateTime<Utc>) -> Result<(i32, DateTime<Utc>), ConfirmError> {
+        self.verify_expiring("feedback", token, now)
+    }
+
+    /// The link of one feedback button of an e-mail: a GET shows the choice again with a button, whose POST
+    /// records it (mail scanners follow links, and must not vote).
+    pub fn feedback_url(&self, token: &str, film_id: &str, kind: cinepicks_domain::FeedbackKind) -> String {
+        format!("{}/feedback?token={token}&film={}&kind={kind}", self.site_url, form_encode(film_id))
+    }
+
+    fn expiring_token(&self, purpose: &str, id: i32, expires: DateTime<Utc>) -> String {
+        let expiry = base36(u64::from(u32::try_from(expires.timestamp()).unwrap_or(u32::MAX)));
+        let tag = self.mac(purpose, &format!("{id}.{expiry}")).finalize().into_bytes();
+        format!("{id}.{expiry}.{}", hex::encode(&tag[..TAG_BYTES]))
+    }
+
+    fn verify_expiring(
+        &self,
+        purpose: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(i32, DateTime<Utc>), ConfirmError> {
         let mut parts = token.trim().splitn(3, '.');
         let (Some(id), Some(expiry), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(ConfirmError::Invalid);
         };
-        let subscription_id: i32 = id.parse().map_err(|_| ConfirmError::Invalid)?;
+        let id: i32 = id.parse().map_err(|_| ConfirmError::Invalid)?;
         let tag = hex::decode(tag).map_err(|_| ConfirmError::Invalid)?;
         if tag.len() != TAG_BYTES || !expiry.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()) {
             return Err(ConfirmError::Invalid);
         }
-        self.mac("confirm", &format!("{subscription_id}.{expiry}"))
-            .verify_truncated_left(&tag)
-            .map_err(|_| ConfirmError::Invalid)?;
+        self.mac(purpose, &format!("{id}.{expiry}")).verify_truncated_left(&tag).map_err(|_| ConfirmError::Invalid)?;
         let expires = u32::from_str_radix(expiry, 36).map_err(|_| ConfirmError::Invalid)?;
         if now.timestamp() > i64::from(expires) {
             return Err(ConfirmError::Expired);
         }
         let expires = DateTime::from_timestamp(i64::from(expires), 0).ok_or(ConfirmError::Invalid)?;
-        Ok((subscription_id, expires))
+        Ok((id, expires))
     }
 
     /// The link of a confirmation message: a GET shows a button, whose POST confirms (mail scanners follow
@@ -140,6 +169,12 @@ impl LinkSigner {
 /// Weeks a short link keeps working after the week it was sent for: long enough to look at the picks again,
 /// short enough that an old SMS found later shows nothing.
 pub const PICKS_LINK_WEEKS: i64 = 4;
+
+/// Until when the feedback buttons of `week`'s message work: as long as its short link.
+pub fn feedback_expiry(week: IsoWeek, tz: &chrono_tz::Tz) -> DateTime<Utc> {
+    let end = week.monday() + chrono::Duration::weeks(PICKS_LINK_WEEKS + 1);
+    cinepicks_domain::calendar::start_of_day(end, tz).unwrap_or_else(|| end.and_time(chrono::NaiveTime::MIN).and_utc())
+}
 
 /// True when the short link of `week` has expired by `today`'s week.
 pub fn picks_link_expired(week: IsoWeek, today: IsoWeek) -> bool {
@@ -222,6 +257,22 @@ mod tests {
         assert_eq!(LinkSigner::new(b"other", "x").verify_confirm(&token, now), Err(ConfirmError::Invalid));
         assert_eq!(signer.verify_confirm(&signer.unsubscribe_token(7), now), Err(ConfirmError::Invalid));
         assert!(signer.confirm_url(7, expires).starts_with("https://c.example/subscribe/confirm?token=7."));
+    }
+
+    #[test]
+    fn feedback_tokens_are_their_own_and_expire() {
+        let signer = LinkSigner::new(b"secret", "https://c.example");
+        let now = DateTime::parse_from_rfc3339("2026-12-07T10:00:00Z").unwrap().with_timezone(&Utc);
+        let expires = now + chrono::Duration::weeks(5);
+        let token = signer.feedback_token(12, expires);
+        assert_eq!(signer.verify_feedback(&token, now), Ok((12, expires)));
+        assert_eq!(signer.verify_feedback(&token, expires + chrono::Duration::seconds(1)), Err(ConfirmError::Expired));
+        // A confirmation token of the same id and expiry is not a feedback token, nor the reverse.
+        assert_eq!(signer.verify_feedback(&signer.confirm_token(12, expires), now), Err(ConfirmError::Invalid));
+        assert_eq!(signer.verify_confirm(&token, now), Err(ConfirmError::Invalid));
+        assert_eq!(signer.verify_feedback(&token.replacen("12.", "13.", 1), now), Err(ConfirmError::Invalid));
+        let url = signer.feedback_url(&token, "tt0211915", cinepicks_domain::FeedbackKind::NotForMe);
+        assert_eq!(url, format!("https://c.example/feedback?token={token}&film=tt0211915&kind=not_for_me"));
     }
 
     #[test]

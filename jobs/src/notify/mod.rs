@@ -24,8 +24,8 @@ use std::time::{Instant, SystemTime};
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use cinepicks_domain::{Channel, DeliveryStatus, InvalidConfig, IsoWeek, JobStatus, Language};
-use cinepicks_pipeline::recommend::picks::{Catalogue, CatalogueFilm, ProgrammeMode, WeekPlan, WeeklyPicks};
+use cinepicks_domain::{Channel, DeliveryStatus, FeedbackKind, InvalidConfig, IsoWeek, JobStatus, Language};
+use cinepicks_pipeline::recommend::picks::{Catalogue, CatalogueFilm, Customer, ProgrammeMode, WeekPlan, WeeklyPicks};
 use cinepicks_pipeline::recommend::reasons::{Reason, ReasonKind};
 use cinepicks_store::Store;
 use cinepicks_store::entities::{customer, delivery, film, subscription};
@@ -69,6 +69,10 @@ pub struct NotifyConfig {
     pub programme_boost: f32,
     /// The model of the active run whose neighbours are used.
     pub model: String,
+    /// Picks of the five given to exploration: a well-matched film the customer was never sent, drawn among the
+    /// next candidates, so that their feedback teaches beyond what the model already believes (0 to 4).
+    #[serde(default = "one")]
+    pub exploration_picks: usize,
     /// Attempts per message before it is marked failed (transient failures).
     pub max_attempts: u32,
     pub backoff_initial_ms: u64,
@@ -101,6 +105,12 @@ impl NotifyConfig {
         }
         if self.backoff_initial_ms > self.backoff_max_ms {
             return Err(InvalidConfig::new("notify.backoff_initial_ms", "must not exceed backoff_max_ms"));
+        }
+        if self.exploration_picks >= cinepicks_pipeline::recommend::picks::PICKS_PER_WEEK {
+            return Err(InvalidConfig::new(
+                "notify.exploration_picks",
+                "at most 4 (the best match always comes first)",
+            ));
         }
         if self.programme_boost.is_nan() || self.programme_boost < 0.0 {
             return Err(InvalidConfig::new("notify.programme_boost", "must be 0 or more"));
@@ -149,6 +159,10 @@ pub async fn week_programme(ctx: &Context, store: &Store, week: IsoWeek) -> Resu
         }
     }
     Ok(films)
+}
+
+fn one() -> usize {
+    1
 }
 
 fn half_a_year() -> u32 {
@@ -498,9 +512,12 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
         (!programme.is_empty()).then_some(programme.as_slice()),
         config.programme,
         config.programme_boost,
-    );
+    )
+    .with_exploration(config.exploration_picks);
     let likes = store.likes_by_customer().await?;
+    let verdicts = store.verdicts_by_customer().await?;
     let sent = store.films_sent_in(&week.previous(config.weeks_without_repeat)).await?;
+    let ever_sent = store.films_sent_in(&week.previous(EXPLORATION_MEMORY_WEEKS)).await?;
     let customers = store.customers_by_id().await?;
 
     // One customer's subscriptions are adjacent, so their channels share one computation of the picks; rows
@@ -519,9 +536,21 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
             .and_then(|c| c.genres.as_deref())
             .map(|g| g.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
             .unwrap_or_default();
-        let liked = likes.get(&customer_id).unwrap_or(&none);
-        let recent = sent.get(&customer_id).unwrap_or(&none);
-        let picks = match plan.picks(liked, recent, &genres) {
+        let verdict = verdicts.get(&customer_id).cloned().unwrap_or_default();
+        // "J'aime" weighs like a declared like; "Pas pour moi" and "Déjà vu" are never proposed again.
+        let mut liked = likes.get(&customer_id).unwrap_or(&none).clone();
+        liked.extend(verdict.liked().into_iter().filter(|f| !liked.contains(f)).collect::<Vec<_>>());
+        liked.retain(|f| verdict.opinion(f) != Some(FeedbackKind::NotForMe));
+        let rejected = verdict.excluded();
+        let customer = Customer {
+            likes: &liked,
+            recently_sent: sent.get(&customer_id).unwrap_or(&none),
+            declared_genres: &genres,
+            rejected: &rejected,
+            ever_sent: ever_sent.get(&customer_id).unwrap_or(&none),
+            seed: exploration_seed(customer_id, week),
+        };
+        let picks = match plan.picks(&customer) {
             Ok(picks) => serde_json::to_value(&picks).expect("picks serialise"),
             Err(e) => {
                 tracing::warn!(customer = customer_id, error = %e, "no picks this week");
@@ -550,6 +579,15 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
     created += store.create_deliveries(week, &batch).await?;
     tracing::info!(week = %week_key, created, without_picks, "delivery rows created");
     Ok(Planned { considered: todo.len(), created, without_picks, preview: None })
+}
+
+/// Weeks of sending history an exploration pick must be new to (a year: films sent before are news again).
+const EXPLORATION_MEMORY_WEEKS: u32 = 52;
+
+/// The seed of a customer's exploration draw for a week: the same on a re-run, different every week.
+pub fn exploration_seed(customer_id: i32, week: IsoWeek) -> u64 {
+    let week_number = u64::from(chrono::Datelike::num_days_from_ce(&week.monday()).unsigned_abs() / 7);
+    u64::from(customer_id.unsigned_abs()).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ week_number.wrapping_mul(0xC2B2_AE3D)
 }
 
 /// Delivery rows planned between two writes.
@@ -691,6 +729,12 @@ impl Directory {
         let picks: WeeklyPicks = serde_json::from_value(d.picks.clone())
             .map_err(|e| Failure::Skipped(format!("delivery {}: unreadable picks: {e}", d.id)))?;
         let language = language_of(&customer.locale);
+        let mut cards = self.with_screenings(letter::cards(&picks, language, |id| self.films.get(id)), language);
+        let token = self.signer.feedback_token(d.customer_id, links::feedback_expiry(self.week, &self.timezone));
+        for card in &mut cards {
+            card.feedback =
+                FeedbackKind::ALL.iter().map(|&k| (k, self.signer.feedback_url(&token, &card.film_id, k))).collect();
+        }
         let letter = Letter {
             key: format!("{}/{}/{}", self.week, d.channel, d.customer_id),
             week: self.week,
@@ -698,7 +742,7 @@ impl Directory {
             address: sub.address.clone(),
             language,
             cinema_name: self.cinema_name.clone(),
-            cards: self.with_screenings(letter::cards(&picks, language, |id| self.films.get(id)), language),
+            cards,
             unsubscribe_url: self.signer.unsubscribe_url(sub.id),
             picks_url: self.signer.picks_url(self.week, d.customer_id),
         };

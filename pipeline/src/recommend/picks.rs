@@ -1,9 +1,11 @@
 //! The weekly picks: exactly five distinct films per customer from the stored neighbours of their liked
-//! films, never a liked or recently sent film, within or boosted by the programme, diversified by director
-//! and franchise, falling back to the best weighted-rated films of their genres. Pure: no store, no clock.
+//! films, never a liked, recently sent or rejected film ("Pas pour moi", "Déjà vu"), within or boosted by the
+//! programme, diversified by director and franchise, falling back to the best weighted-rated films of their
+//! genres, with a share given to exploration (well-matched films never shown to them). Pure: no store, no clock.
 
 use std::collections::{HashMap, HashSet};
 
+use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use super::reasons::{Reason, ReasonKind};
@@ -45,6 +47,9 @@ pub struct PickedFilm {
     /// Shown at the cinema this week.
     #[serde(default)]
     pub in_programme: bool,
+    /// Chosen to explore (a well-matched film never shown to the customer), not as one of the best matches.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exploration: bool,
 }
 
 /// Exactly five distinct films: the only shape a weekly message can have.
@@ -176,6 +181,27 @@ impl Catalogue {
     }
 }
 
+/// What the picks know of one customer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Customer<'a> {
+    /// Declared likes and films they said "J'aime" to.
+    pub likes: &'a [String],
+    /// Films sent in the last weeks (not repeated).
+    pub recently_sent: &'a [String],
+    /// Genres they told the cinema they like (IMDb genre names, any case).
+    pub declared_genres: &'a [String],
+    /// Films never to propose again ("Pas pour moi", "Déjà vu").
+    pub rejected: &'a [String],
+    /// Every film ever sent to them: exploration only proposes films outside it.
+    pub ever_sent: &'a [String],
+    /// Seed of their exploration draw (from the customer and the week, so a re-run draws the same).
+    pub seed: u64,
+}
+
+/// Candidates beyond the best matches an exploration pick is drawn from: close enough to be well matched, far
+/// enough down the list that the customer would not have been shown them.
+pub const EXPLORATION_POOL: usize = 20;
+
 /// The programme of one week turned into rankings, computed once and shared by every customer's picks.
 #[derive(Debug, Clone)]
 pub struct WeekPlan<'a> {
@@ -183,6 +209,8 @@ pub struct WeekPlan<'a> {
     programme: Option<HashSet<u32>>,
     mode: ProgrammeMode,
     boost: f32,
+    /// Picks of the five given to exploration.
+    exploration: usize,
     /// Every allowed film, best weighted rating first (programme films lifted by the boost).
     ranked: Vec<u32>,
     /// The same order per genre, keyed by the lower-cased genre, with the genre as the catalogue spells it.
@@ -195,7 +223,15 @@ impl<'a> WeekPlan<'a> {
     pub fn new(catalogue: &'a Catalogue, programme: Option<&[String]>, mode: ProgrammeMode, boost: f32) -> Self {
         let programme: Option<HashSet<u32>> =
             programme.map(|ids| ids.iter().filter_map(|id| catalogue.index.get(id).copied()).collect());
-        let mut plan = Self { catalogue, programme, mode, boost, ranked: Vec::new(), ranked_by_genre: HashMap::new() };
+        let mut plan = Self {
+            catalogue,
+            programme,
+            mode,
+            boost,
+            exploration: 0,
+            ranked: Vec::new(),
+            ranked_by_genre: HashMap::new(),
+        };
         let mut ranked: Vec<u32> = (0..catalogue.len() as u32).filter(|&i| plan.allowed_by_programme(i)).collect();
         let key = |i: u32| catalogue.weighted[i as usize] * f64::from(plan.multiplier(i));
         ranked.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
@@ -206,6 +242,12 @@ impl<'a> WeekPlan<'a> {
         }
         plan.ranked = ranked;
         plan
+    }
+
+    /// Gives `picks` of the five to exploration (at most four: the best match always comes first).
+    pub fn with_exploration(mut self, picks: usize) -> Self {
+        self.exploration = picks.min(PICKS_PER_WEEK - 1);
+        self
     }
 
     fn in_programme(&self, i: u32) -> bool {
@@ -223,18 +265,14 @@ impl<'a> WeekPlan<'a> {
         if self.mode == ProgrammeMode::Boost && self.in_programme(i) { 1.0 + self.boost } else { 1.0 }
     }
 
-    /// The five picks of one customer. `declared_genres` are the genres they told the cinema they like
-    /// (IMDb genre names, any case).
-    pub fn picks(
-        &self,
-        likes: &[String],
-        recently_sent: &[String],
-        declared_genres: &[String],
-    ) -> Result<WeeklyPicks, PicksError> {
+    /// The five picks of one customer.
+    pub fn picks(&self, customer: &Customer) -> Result<WeeklyPicks, PicksError> {
         let cat = self.catalogue;
-        let liked: Vec<u32> = likes.iter().filter_map(|id| cat.index.get(id).copied()).collect();
+        let ids = |films: &[String]| -> Vec<u32> { films.iter().filter_map(|id| cat.index.get(id).copied()).collect() };
+        let liked = ids(customer.likes);
         let mut excluded: HashSet<u32> = liked.iter().copied().collect();
-        excluded.extend(recently_sent.iter().filter_map(|id| cat.index.get(id).copied()));
+        excluded.extend(ids(customer.recently_sent));
+        excluded.extend(ids(customer.rejected));
         let allowed = |i: u32| !excluded.contains(&i) && self.allowed_by_programme(i);
 
         // 1. Neighbours of liked films, scores summed over the liked films, reason from the strongest link.
@@ -262,7 +300,7 @@ impl<'a> WeekPlan<'a> {
 
         // 2. Then the best weighted-rated films of the declared genres, else of the liked films' genres, then
         // of the whole catalogue.
-        let mut genres: Vec<String> = declared_genres.iter().map(|g| g.trim().to_lowercase()).collect();
+        let mut genres: Vec<String> = customer.declared_genres.iter().map(|g| g.trim().to_lowercase()).collect();
         if genres.is_empty() {
             for &l in &liked {
                 genres.extend(cat.films[l as usize].genres.iter().map(|g| g.to_lowercase()));
@@ -277,28 +315,51 @@ impl<'a> WeekPlan<'a> {
         let stream = similar.into_iter().map(|(i, _, r)| (i, r)).chain(by_genre).chain(overall);
 
         // 3. Greedy diversification: skip a film sharing a director or franchise with one already picked,
-        // and only take such films back when nothing else is left.
-        let mut chosen: Vec<(u32, PickReason)> = Vec::with_capacity(PICKS_PER_WEEK);
+        // and only take such films back when nothing else is left. The exploration picks' places are kept
+        // for step 4, whose pool is the next candidates after the best matches.
+        let best = PICKS_PER_WEEK - self.exploration;
+        let pool_size = best + self.exploration * EXPLORATION_POOL;
+        let diverse = |chosen: &[(u32, PickReason, bool)], i: u32| {
+            !chosen.iter().any(|&(c, _, _)| cat.share_director(c, i) || cat.same_franchise(c, i))
+        };
+        let mut chosen: Vec<(u32, PickReason, bool)> = Vec::with_capacity(PICKS_PER_WEEK);
         let mut set_aside: Vec<(u32, PickReason)> = Vec::new();
         let mut considered = HashSet::new();
         for (i, reason) in stream {
-            if chosen.len() == PICKS_PER_WEEK {
+            if chosen.len() + set_aside.len() >= pool_size && chosen.len() >= best {
                 break;
             }
             if !allowed(i) || !considered.insert(i) {
                 continue;
             }
-            if chosen.iter().any(|&(c, _)| cat.share_director(c, i) || cat.same_franchise(c, i)) {
-                set_aside.push((i, reason));
+            if chosen.len() < best && diverse(&chosen, i) {
+                chosen.push((i, reason, false));
             } else {
-                chosen.push((i, reason));
+                set_aside.push((i, reason));
             }
         }
-        for item in set_aside {
+
+        // 4. Exploration: a film drawn among the next well-matched candidates that was never sent to them.
+        let never_sent: HashSet<u32> = ids(customer.ever_sent).into_iter().collect();
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(customer.seed);
+        for _ in 0..self.exploration {
+            let fresh: Vec<usize> = (0..set_aside.len())
+                .filter(|&k| !never_sent.contains(&set_aside[k].0) && diverse(&chosen, set_aside[k].0))
+                .take(EXPLORATION_POOL)
+                .collect();
+            if fresh.is_empty() {
+                break;
+            }
+            let (i, reason) = set_aside.remove(fresh[rng.random_range(0..fresh.len())]);
+            chosen.push((i, reason, true));
+        }
+        // Then the best of what is left, diverse first.
+        let (diverse_left, rest): (Vec<_>, Vec<_>) = set_aside.into_iter().partition(|(i, _)| diverse(&chosen, *i));
+        for (i, reason) in diverse_left.into_iter().chain(rest) {
             if chosen.len() == PICKS_PER_WEEK {
                 break;
             }
-            chosen.push(item);
+            chosen.push((i, reason, false));
         }
         if chosen.len() < PICKS_PER_WEEK {
             return Err(PicksError::NotEnoughFilms { available: chosen.len() });
@@ -306,10 +367,11 @@ impl<'a> WeekPlan<'a> {
         WeeklyPicks::new(
             chosen
                 .into_iter()
-                .map(|(i, reason)| PickedFilm {
+                .map(|(i, reason, exploration)| PickedFilm {
                     film_id: cat.films[i as usize].film_id.clone(),
                     reason,
                     in_programme: self.in_programme(i),
+                    exploration,
                 })
                 .collect(),
         )
@@ -408,7 +470,12 @@ mod tests {
 
     #[test]
     fn weekly_picks_are_exactly_five_distinct_films() {
-        let pick = |id: &str| PickedFilm { film_id: id.into(), reason: PickReason::TopRated, in_programme: false };
+        let pick = |id: &str| PickedFilm {
+            film_id: id.into(),
+            reason: PickReason::TopRated,
+            in_programme: false,
+            exploration: false,
+        };
         assert!(WeeklyPicks::new(["a", "b", "c", "d", "e"].map(pick).to_vec()).is_ok());
         assert_eq!(WeeklyPicks::new(["a", "b"].map(pick).to_vec()), Err(PicksError::WrongCount(2)));
         assert_eq!(
@@ -423,7 +490,7 @@ mod tests {
     fn picks_avoid_a_second_film_of_the_same_director_or_franchise_when_they_can() {
         let cat = catalogue();
         let plan = WeekPlan::new(&cat, None, ProgrammeMode::Boost, 0.5);
-        let picks = plan.picks(&s(&["tt01"]), &[], &[]).unwrap();
+        let picks = plan.picks(&Customer { likes: &s(&["tt01"]), ..Default::default() }).unwrap();
         assert_eq!(ids(&picks), ["tt02", "tt04", "tt06", "tt07", "tt08"]);
         assert!(matches!(&picks.films()[0].reason, PickReason::Similar { because_of, .. } if because_of == "tt01"));
     }
@@ -432,7 +499,9 @@ mod tests {
     fn liked_and_recently_sent_films_are_never_picked() {
         let cat = catalogue();
         let plan = WeekPlan::new(&cat, None, ProgrammeMode::Boost, 0.5);
-        let picks = plan.picks(&s(&["tt01"]), &s(&["tt02", "tt06"]), &[]).unwrap();
+        let picks = plan
+            .picks(&Customer { likes: &s(&["tt01"]), recently_sent: &s(&["tt02", "tt06"]), ..Default::default() })
+            .unwrap();
         let got = ids(&picks);
         assert!(!got.contains(&"tt01") && !got.contains(&"tt02") && !got.contains(&"tt06"), "{got:?}");
         assert_eq!(&got[..4], ["tt03", "tt04", "tt07", "tt08"]);
@@ -443,17 +512,50 @@ mod tests {
     }
 
     #[test]
+    fn films_marked_not_for_me_or_seen_are_never_picked() {
+        let cat = catalogue();
+        let plan = WeekPlan::new(&cat, None, ProgrammeMode::Boost, 0.5);
+        let rejected = s(&["tt02", "tt04", "tt12"]);
+        let picks = plan.picks(&Customer { likes: &s(&["tt01"]), rejected: &rejected, ..Default::default() }).unwrap();
+        let got = ids(&picks);
+        assert!(got.iter().all(|id| !rejected.iter().any(|r| r == id)), "{got:?}");
+        assert_eq!(&got[..3], ["tt03", "tt05", "tt06"]);
+    }
+
+    #[test]
+    fn exploration_draws_a_well_matched_film_never_sent_the_same_way_for_the_same_seed() {
+        let cat = catalogue();
+        let plan = WeekPlan::new(&cat, None, ProgrammeMode::Boost, 0.5).with_exploration(1);
+        let likes = s(&["tt01"]);
+        let ever_sent = s(&["tt07"]);
+        let draw = |seed| {
+            let customer = Customer { likes: &likes, ever_sent: &ever_sent, seed, ..Default::default() };
+            plan.picks(&customer).unwrap()
+        };
+        let picks = draw(7);
+        // The four best matches first, as without exploration.
+        assert_eq!(&ids(&picks)[..4], ["tt02", "tt04", "tt06", "tt07"]);
+        let explored = &picks.films()[4];
+        assert!(explored.exploration && picks.films()[..4].iter().all(|f| !f.exploration));
+        assert!(!["tt01", "tt02", "tt04", "tt06", "tt07"].contains(&explored.film_id.as_str()));
+        assert_eq!(draw(7), picks, "reproducible for a seed");
+        let drawn: HashSet<String> = (0..40).map(|seed| draw(seed).films()[4].film_id.clone()).collect();
+        assert!(drawn.len() > 1, "different customers or weeks explore different films: {drawn:?}");
+        assert!(!drawn.contains("tt07"), "a film already sent is never an exploration pick");
+    }
+
+    #[test]
     fn a_customer_without_likes_gets_the_best_rated_films_of_their_genres_then_overall() {
         let cat = catalogue();
         let plan = WeekPlan::new(&cat, None, ProgrammeMode::Boost, 0.5);
-        let picks = plan.picks(&[], &[], &s(&["horror"])).unwrap();
+        let picks = plan.picks(&Customer { declared_genres: &s(&["horror"]), ..Default::default() }).unwrap();
         let got = ids(&picks);
         // Weighted rating: 8.0 from 5000 votes beats 9.9 from 3 votes.
         assert_eq!(&got[..3], ["tt10", "tt11", "tt09"], "{got:?}");
         assert_eq!(picks.films()[0].reason, PickReason::TopRatedInGenre { genre: "Horror".into() });
         assert_eq!(got[3], "tt12");
         assert_eq!(picks.films()[3].reason, PickReason::TopRated);
-        let overall = plan.picks(&[], &[], &[]).unwrap();
+        let overall = plan.picks(&Customer::default()).unwrap();
         assert_eq!(ids(&overall)[0], "tt12");
     }
 
@@ -462,13 +564,16 @@ mod tests {
         let cat = catalogue();
         let programme = s(&["tt03", "tt05", "tt09", "tt10", "tt11", "tt12"]);
         let plan = WeekPlan::new(&cat, Some(&programme), ProgrammeMode::Restrict, 0.0);
-        let picks = plan.picks(&s(&["tt01"]), &[], &[]).unwrap();
+        let picks = plan.picks(&Customer { likes: &s(&["tt01"]), ..Default::default() }).unwrap();
         let got = ids(&picks);
         assert!(got.iter().all(|id| programme.iter().any(|p| p == id)), "{got:?}");
         assert!(picks.films().iter().all(|f| f.in_programme));
         assert_eq!(&got[..2], ["tt03", "tt05"]);
         let too_small = WeekPlan::new(&cat, Some(&s(&["tt03", "tt05"])), ProgrammeMode::Restrict, 0.0);
-        assert_eq!(too_small.picks(&s(&["tt01"]), &[], &[]), Err(PicksError::NotEnoughFilms { available: 2 }));
+        assert_eq!(
+            too_small.picks(&Customer { likes: &s(&["tt01"]), ..Default::default() }),
+            Err(PicksError::NotEnoughFilms { available: 2 })
+        );
     }
 
     #[test]
@@ -476,7 +581,7 @@ mod tests {
         let cat = catalogue();
         let programme = s(&["tt08"]);
         let plan = WeekPlan::new(&cat, Some(&programme), ProgrammeMode::Boost, 2.0);
-        let picks = plan.picks(&s(&["tt01"]), &[], &[]).unwrap();
+        let picks = plan.picks(&Customer { likes: &s(&["tt01"]), ..Default::default() }).unwrap();
         assert_eq!(ids(&picks)[0], "tt08");
         assert!(picks.films()[0].in_programme && !picks.films()[1].in_programme);
     }
@@ -487,7 +592,7 @@ mod tests {
             (1..=6).map(|i| film(&format!("tt{i}"), &format!("Title {i}"), &["Drama"], "nmX", 7.0, 10)).collect();
         let cat = Catalogue::new(films);
         let plan = WeekPlan::new(&cat, None, ProgrammeMode::Boost, 0.0);
-        assert_eq!(plan.picks(&[], &[], &[]).unwrap().films().len(), 5);
+        assert_eq!(plan.picks(&Customer::default()).unwrap().films().len(), 5);
     }
 
     #[test]

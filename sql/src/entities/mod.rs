@@ -5,6 +5,7 @@ pub mod confirmation;
 pub mod consent_event;
 pub mod customer;
 pub mod delivery;
+pub mod feedback;
 pub mod film;
 pub mod film_person;
 pub mod job_run;
@@ -24,6 +25,7 @@ pub mod prelude {
     pub use super::consent_event::Entity as ConsentEvents;
     pub use super::customer::Entity as Customers;
     pub use super::delivery::Entity as Deliveries;
+    pub use super::feedback::Entity as Feedback;
     pub use super::film::Entity as Films;
     pub use super::film_person::Entity as FilmPeople;
     pub use super::job_run::Entity as JobRuns;

@@ -16,6 +16,7 @@ mod m20261121_000007_double_opt_in;
 mod m20261207_000008_confirmation_queue;
 mod m20261207_000009_consent_history;
 mod m20261207_000010_screenings;
+mod m20261207_000011_feedback;
 
 /// Applies the migrations in order (and rolls them back in reverse).
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000008_confirmation_queue::Migration),
             Box::new(m20261207_000009_consent_history::Migration),
             Box::new(m20261207_000010_screenings::Migration),
+            Box::new(m20261207_000011_feedback::Migration),
         ]
     }
 }

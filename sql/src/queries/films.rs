@@ -47,6 +47,15 @@ impl Store {
         film::Entity::find_by_id(film_id.to_owned()).one(self.db()).await.during(format!("reading film {film_id}"))
     }
 
+    /// The films of these ids that the store has.
+    pub async fn films_by_ids(&self, ids: &[String]) -> Result<Vec<film::Model>> {
+        film::Entity::find()
+            .filter(film::Column::FilmId.is_in(ids.iter().map(String::as_str)))
+            .all(self.db())
+            .await
+            .during("reading films")
+    }
+
     pub async fn film_count(&self) -> Result<u64> {
         use sea_orm::PaginatorTrait;
         film::Entity::find().count(self.db()).await.during("counting films")

@@ -4,6 +4,7 @@ pub(crate) mod bulk;
 pub mod columns;
 pub mod customers;
 pub mod deliveries;
+pub mod feedback;
 pub mod film_lookup;
 pub mod films;
 pub mod job_runs;

@@ -1,5 +1,5 @@
 //! What the store holds about one person, exported as JSON or erased (GDPR articles 15 and 17): erasing
-//! removes the name, genres, addresses, likes and confirmation messages, and keeps the deliveries for the
+//! removes the name, genres, addresses, likes, feedback and confirmation messages, and keeps the deliveries for the
 //! cinema's statistics under the customer's bare number, with nothing left that points to the person.
 
 use chrono::{DateTime, Utc};
@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
 use crate::connect::Store;
-use crate::entities::{confirmation, consent_event, customer, delivery, like, subscription};
+use crate::entities::{confirmation, consent_event, customer, delivery, feedback, like, subscription};
 use crate::error::{During, Result};
 use cinepicks_domain::Channel;
 
@@ -18,13 +18,15 @@ pub struct Erased {
     /// The addresses the customer had, for the caller to clean the outboxes of (channel, address, subscription).
     pub addresses: Vec<(Channel, String, i32)>,
     pub likes: u64,
+    /// "J'aime", "Pas pour moi" and "Déjà vu" events.
+    pub feedback: u64,
     /// Deliveries kept for the statistics, stripped of what pointed to the address.
     pub deliveries_kept: u64,
 }
 
 impl Store {
     /// Everything held about a customer, as one JSON document: identity, subscriptions with their consent
-    /// history, likes, the picks sent each week and the confirmation messages. Secrets (unsubscribe tokens) are
+    /// history, likes, feedback on films, the picks sent each week and the confirmation messages. Secrets (unsubscribe tokens) are
     /// left out: the document may travel.
     pub async fn export_customer(&self, customer_id: i32) -> Result<Option<Value>> {
         let db = self.db();
@@ -56,6 +58,12 @@ impl Store {
             .all(db)
             .await
             .during("reading a customer's likes")?;
+        let verdicts = feedback::Entity::find()
+            .filter(feedback::Column::CustomerId.eq(customer_id))
+            .order_by_asc(feedback::Column::GivenAt)
+            .all(db)
+            .await
+            .during("reading a customer's feedback")?;
         let deliveries = delivery::Entity::find()
             .filter(delivery::Column::CustomerId.eq(customer_id))
             .order_by_asc(delivery::Column::Id)
@@ -82,6 +90,9 @@ impl Store {
             "likes": likes.iter().map(|l| json!({
                 "film_id": l.film_id, "source": l.source, "liked_at": l.liked_at,
             })).collect::<Vec<_>>(),
+            "feedback": verdicts.iter().map(|f| json!({
+                "film_id": f.film_id, "kind": f.kind.as_str(), "source": f.source.as_str(), "given_at": f.given_at,
+            })).collect::<Vec<_>>(),
             "deliveries": deliveries.iter().map(|d| json!({
                 "week": d.iso_week, "channel": d.channel.as_str(), "status": d.status.to_string(),
                 "picks": d.picks, "sent_at": d.sent_at,
@@ -89,7 +100,7 @@ impl Store {
         })))
     }
 
-    /// Erases a customer in one transaction: subscriptions (and their confirmation messages), likes, name and
+    /// Erases a customer in one transaction: subscriptions (and their confirmation messages), likes, feedback, name and
     /// genres go; the deliveries stay for the statistics (weeks, channels, films sent, outcomes) under the bare
     /// customer number, without the subscription, provider id and error that could lead back to an address.
     /// `None` when there is no such customer.
@@ -115,6 +126,12 @@ impl Store {
             .exec(&txn)
             .await
             .during("erasing a customer's likes")?
+            .rows_affected;
+        let feedback = feedback::Entity::delete_many()
+            .filter(feedback::Column::CustomerId.eq(customer_id))
+            .exec(&txn)
+            .await
+            .during("erasing a customer's feedback")?
             .rows_affected;
         // The films sent stay (the statistics count them); their reasons go: "because you liked …" names the
         // customer's tastes.
@@ -152,7 +169,7 @@ impl Store {
             let checkpoint = "PRAGMA wal_checkpoint(TRUNCATE)";
             sea_orm::ConnectionTrait::execute_unprepared(self.db(), checkpoint).await.during("emptying the log")?;
         }
-        Ok(Some(Erased { customer_id, addresses, likes, deliveries_kept }))
+        Ok(Some(Erased { customer_id, addresses, likes, feedback, deliveries_kept }))
     }
 
     /// The addresses a customer has (channel, address, subscription id): what to clean from the outboxes, before

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
-use cinepicks_domain::Language;
+use cinepicks_domain::{FeedbackKind, Language};
 
 use super::layout;
 use super::session::Owner;
@@ -69,6 +69,7 @@ async fn render(state: &AppState, language: Language, owner: &Owner, notice: Opt
         (jobs(&snap, language))
         (model(&snap, language))
         (deliveries(&snap, language))
+        (audience_feedback(&snap, &catalogue, language))
         section.operation #programme {
             h2 { (t(language, "À l'affiche cette semaine", "Showing this week")) " (" (week) ")" }
             p { (t(language, "Les films choisis chaque semaine pour les abonnés privilégient ces films (notify.programme).",
@@ -153,6 +154,49 @@ fn deliveries(snap: &Snapshot, language: Language) -> maud::Markup {
                     @if snap.deliveries.is_empty() { tr { td colspan="2" { (t(language, "aucun envoi pour l'instant", "none yet")) } } }
                     @for (status, count) in &snap.deliveries { tr { td { (status) } td.num { (count) } } }
                 }
+            }
+        }
+    }
+}
+
+/// What the audience said of the picks, week by week, and the films it liked most.
+fn audience_feedback(snap: &Snapshot, catalogue: &crate::catalogue::Catalogue, language: Language) -> maud::Markup {
+    let lang = language;
+    let share = |x: Option<f64>| x.map_or_else(|| "—".to_owned(), |x| format!("{} %", lang.num(100.0 * x, 0)));
+    html! {
+        section.operation #feedback {
+            h2 { (t(language, "Avis des abonnés", "Subscribers' verdicts")) }
+            p { (t(language, "Chaque film envoyé porte trois boutons : « J'aime », « Pas pour moi », « Déjà vu ». Les films aimés orientent les semaines suivantes ; les autres ne sont plus proposés.",
+                "Every film sent carries three buttons: “I like it”, “Not for me”, “Seen it”. Liked films guide the weeks to come; the others are not suggested again.")) }
+            table {
+                thead { tr {
+                    th { (t(language, "Semaine", "Week")) }
+                    th.num { (t(language, "Films envoyés", "Films sent")) }
+                    th.num { (t(language, "Aimés", "Liked")) }
+                    th.num { (t(language, "Part aimée", "Share liked")) }
+                    th.num { (FeedbackKind::Like.label(language)) }
+                    th.num { (FeedbackKind::NotForMe.label(language)) }
+                    th.num { (FeedbackKind::Seen.label(language)) }
+                } }
+                tbody { @for w in &snap.feedback { tr {
+                    td { (w.week) }
+                    td.num { (w.picks_sent) }
+                    td.num { (w.picks_liked) }
+                    td.num { (share(w.liked_share())) }
+                    td.num { (w.likes) } td.num { (w.not_for_me) } td.num { (w.seen) }
+                } } }
+            }
+            p.meta { (t(language, "« Aimés » : films envoyés cette semaine-là que leur destinataire aime aujourd'hui. Les avis sont comptés la semaine où ils sont donnés.",
+                "“Liked”: films sent that week that their receiver likes today. Verdicts count in the week they are given.")) }
+            h3 { (t(language, "Les films préférés du public", "The audience's favourite films")) }
+            @if snap.favourites.is_empty() {
+                p { (t(language, "Aucun film aimé pour l'instant.", "No film liked yet.")) }
+            } @else {
+                ol { @for f in &snap.favourites {
+                    li { a href=(link(&format!("/films/{}", f.film_id), language)) {
+                            (catalogue.film(&f.film_id).map_or(f.title.as_str(), |film| api::title(film, language))) } " — "
+                        (f.customers) " " (t(language, "abonné(s)", "subscriber(s)")) }
+                } }
             }
         }
     }

@@ -233,7 +233,7 @@ impl Sessions {
 }
 
 /// The value of one cookie of the request.
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
         let (key, value) = c.trim().split_once('=')?;
         (key == name).then_some(value)
