@@ -68,6 +68,26 @@ fn the_feedback_replay_on_movielens_100k_likes_more_picks_than_without_feedback(
         assert!(w["with_feedback"]["ndcg"].as_f64() >= w["without_feedback"]["ndcg"].as_f64(), "from week 2: {w}");
     }
     assert!(stdout.contains("Rejeu des retours") && stdout.contains("avec retours"), "French by default:\n{stdout}");
+    // Where nothing is ever sent twice, the baseline does not fall to 0: the gain still holds in week 10.
+    let never_again = data.path().join("never-again");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cinepicks"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["evaluate", "--feedback-replay", "--out", &never_again.display().to_string()])
+        .env_remove("CINEPICKS_CONFIG")
+        .env("CINEPICKS__NOTIFY__WEEKS_WITHOUT_REPEAT", "52")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r52: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(never_again.join("replay.json")).unwrap()).unwrap();
+    let last = &r52["weeks"][9];
+    let (with, without) =
+        (last["with_feedback"]["hit_rate"].as_f64().unwrap(), last["without_feedback"]["hit_rate"].as_f64().unwrap());
+    assert!(
+        without > 0.05 && with >= 1.2 * without,
+        "week 10 without repeats: {with} with feedback, {without} without"
+    );
     // Seeded: the same command gives the same weeks.
     let again = data.path().join("again");
     cinepicks_ok(data.path(), &["evaluate", "--feedback-replay", "--out", &again.display().to_string()]);

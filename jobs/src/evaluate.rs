@@ -165,7 +165,8 @@ impl fmt::Display for ReplayOutcome {
             if fr { ("semaine", "avec retours", "sans retours") } else { ("week", "with feedback", "without") };
         writeln!(f)?;
         writeln!(f, "{week_h:>8}  {with_h:>22}  {without_h:>22}  {:>8}", if fr { "écart" } else { "gain" })?;
-        writeln!(f, "{:>8}  {:>10} {:>11}  {:>10} {:>11}", "", "HR", "NDCG@5", "HR", "NDCG@5")?;
+        let liked_h = if fr { "part aimée" } else { "liked" };
+        writeln!(f, "{:>8}  {liked_h:>10} {:>11}  {liked_h:>10} {:>11}", "", "NDCG@5", "NDCG@5")?;
         for w in &r.weeks {
             let (a, b) = (&w.with_feedback, &w.without_feedback);
             let gain = relative(a.hit_rate, b.hit_rate).map_or_else(|| "—".to_owned(), pct);

@@ -282,17 +282,18 @@ def weekly_email(walk):
     check(found, f"notify --week {WEEK} wrote no e-mail to {ADDRESS} in outbox/email/{WEEK}")
     walk.weekly = found[0]
     text = message_text(walk.weekly[1])
-    count = len(set(re.findall(r"/feedback\?[^\s\"'<>]+", text.replace("&amp;", "&"))))
-    check(count == 15, f"the weekly e-mail has {count} feedback links, not 3 for each of 5 films")
-    return f"{WEEK}/{walk.weekly[0].name}: five films, 15 feedback links", []
+    links = set(re.findall(r"/feedback\?[^\s\"'<>]+", text))
+    buttons = {link for link in links if "&kind=" in link}
+    check(len(buttons) == 15, f"the weekly e-mail has {len(buttons)} feedback buttons, not 3 for each of 5 films")
+    check(len(links - buttons) == 5, "the text part does not link each film's feedback page")
+    return f"{WEEK}/{walk.weekly[0].name}: five films, 15 feedback buttons, 5 feedback pages in the text", []
 
 
 def subscriber_feedback(walk):
     """The e-mail's "Pas pour moi" link: a page with the choice and a button (nothing recorded yet); the button
     records it; the same link again says it was already noted."""
     page = walk.page
-    link = walk.local(link_in(walk.weekly[1], "/feedback"))
-    link = re.sub(r"kind=[a-z_]+", "kind=not_for_me", link)
+    link = re.sub(r"&kind=[a-z_]+", "", walk.local(link_in(walk.weekly[1], "/feedback"))) + "&kind=not_for_me"
     response = page.goto(link)
     check(response.ok, f"the feedback link answered {response.status}")
     check(page.locator("button[autofocus]").inner_text().strip() == "Pas pour moi", "the chosen verdict is not focused")

@@ -31,14 +31,15 @@ fn send(db: &TestDb, week: &str, now: &str) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// The feedback links of a weekly e-mail (query strings), in the order of the text part, without repeats.
+/// The feedback buttons of a weekly e-mail (query strings), in the order of the films, without repeats.
 fn feedback_links(db: &TestDb, week: &str, customer: i32) -> Vec<String> {
     let path = db.data_dir().join("outbox/email").join(week).join(format!("{customer}.eml"));
     let mail = std::fs::read_to_string(&path).unwrap().replace("=\r\n", "").replace("=3D", "=").replace("&amp;", "&");
     let mut links = Vec::new();
     for rest in mail.split("/feedback?").skip(1) {
         let query = rest.split(|c: char| c.is_whitespace() || c == '"' || c == '<').next().unwrap().to_owned();
-        if !links.contains(&query) {
+        // The text part's one link per film (the page with the three choices) is not a vote.
+        if query.contains("&kind=") && !links.contains(&query) {
             links.push(query);
         }
     }

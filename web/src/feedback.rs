@@ -159,9 +159,10 @@ async fn feedback_page(
     let title = api::title(film, language);
     let body = html! {
         h1 { (t(language, "Votre avis sur « ", "Your verdict on “")) (title) (t(language, " »", "”")) }
-        @if let Some(kind) = chosen {
-            p { (t(language, "Vous avez choisi : ", "You chose: ")) strong { (kind.label(language)) } ". "
-                (t(language, "Un clic pour l'enregistrer (ou choisissez autre chose) :", "One click to record it (or choose otherwise):")) }
+        @match chosen {
+            Some(kind) => p { (t(language, "Vous avez choisi : ", "You chose: ")) strong { (kind.label(language)) } ". "
+                (t(language, "Un clic pour l'enregistrer (ou choisissez autre chose) :", "One click to record it (or choose otherwise):")) },
+            None => p { (t(language, "Qu'en pensez-vous ? Un clic suffit :", "What do you think of it? One click is enough:")) },
         }
         form.feedback.confirm method="post" action=(link("/feedback", language)) {
             input type="hidden" name="token" value=(token);

@@ -13,7 +13,7 @@ use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 
 use cinepicks_domain::names;
-use cinepicks_domain::{FeedbackKind, FeedbackSource, IsoWeek, Language};
+use cinepicks_domain::{FeedbackSource, IsoWeek, Language};
 use cinepicks_pipeline::recommend::picks::WeeklyPicks;
 use cinepicks_store::entities::film;
 
@@ -334,13 +334,17 @@ async fn my_picks(
     let back = uri.path_and_query().map_or_else(|| "/picks".to_owned(), ToString::to_string);
     let buttons =
         |film_id: &str| feedback::buttons(language, film_id, &verdicts, viewer.token(), FeedbackSource::Site, &back);
-    let judged: Vec<(&film::Model, FeedbackKind)> = verdicts
+    // Every film they gave a verdict on, in the order they first did (the buttons say which).
+    let judged: Vec<&film::Model> = verdicts
         .opinions
         .iter()
-        .map(|(f, k)| (f, *k))
-        .chain(verdicts.seen.iter().filter(|f| verdicts.opinion(f).is_none()).map(|f| (f, FeedbackKind::Seen)))
-        .filter_map(|(f, k)| Some((catalogue.film(f)?, k)))
+        .map(|(f, _)| f)
+        .chain(verdicts.seen.iter().filter(|f| verdicts.opinion(f).is_none()))
+        .filter_map(|f| catalogue.film(f))
         .collect();
+    // "Get five films like these": what they typed and what they liked.
+    let liked_lines: Vec<String> = typed.lines().map(str::to_owned).chain(verdicts.liked()).collect();
+    let subscribe_likes = cinepicks_jobs::notify::links::form_encode(&liked_lines.join("\n"));
     let title = t(language, "Mes cinq films", "My five films");
     let body = html! {
         h1 { (title) }
@@ -362,7 +366,7 @@ async fn my_picks(
                     }
                 }
                 p {
-                    a href=(link(&format!("/subscribe?likes={}", cinepicks_jobs::notify::links::form_encode(&typed)), language)) {
+                    a href=(link(&format!("/subscribe?likes={subscribe_likes}"), language)) {
                         (t(language, "Recevoir cinq films comme ceux-ci chaque semaine", "Get five films like these every week"))
                     }
                 }
@@ -382,8 +386,8 @@ async fn my_picks(
                     Viewer::Visitor(_) => (t(language, "Gardés dans ce navigateur seulement.", "Kept in this browser only.")),
                 } }
                 ul.films {
-                    @for (film, kind) in &judged {
-                        (film_item(film, language, Some(kind.label(language)), buttons(&film.film_id)))
+                    @for film in &judged {
+                        (film_item(film, language, None, buttons(&film.film_id)))
                     }
                 }
             }

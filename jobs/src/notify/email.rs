@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Failure;
 use super::letter::{Card, Letter, Texts};
-use cinepicks_domain::{InvalidConfig, Language};
+use cinepicks_domain::{FeedbackKind, InvalidConfig, Language};
 
 /// How e-mails leave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -178,8 +178,9 @@ pub fn render_text(letter: &Letter) -> String {
         if !card.page_url.is_empty() {
             out.push_str(&format!("   {}\n", card.page_url));
         }
-        for (kind, url) in &card.feedback {
-            out.push_str(&format!("   {}{colon} {url}\n", kind.label(letter.language)));
+        if let Some(url) = &card.feedback_page {
+            let choices: Vec<&str> = FeedbackKind::ALL.iter().map(|k| k.label(letter.language)).collect();
+            out.push_str(&format!("   {} ({}){colon} {url}\n", t.your_verdict, choices.join(", ")));
         }
         out.push('\n');
     }
@@ -420,7 +421,6 @@ fn classify_smtp_error(e: &lettre::transport::smtp::Error) -> Failure {
 mod tests {
     use super::*;
     use crate::notify::letter::tests::sample_letter;
-    use cinepicks_domain::FeedbackKind;
 
     #[test]
     fn the_email_has_both_parts_the_unsubscribe_headers_and_a_stable_message_id() {
@@ -448,26 +448,24 @@ mod tests {
     }
 
     #[test]
-    fn every_film_carries_its_three_feedback_links_in_both_parts() {
+    fn every_film_carries_its_feedback_links_three_buttons_in_html_one_page_in_text() {
         let mut letter = sample_letter(true);
         for card in &mut letter.cards {
-            card.feedback = FeedbackKind::ALL
-                .iter()
-                .map(|&k| {
-                    (k, format!("https://cinema.example.org/feedback?token=1.a.b&film={}&kind={k}", card.film_id))
-                })
-                .collect();
+            let page = format!("https://cinema.example.org/feedback?token=1.a.b&film={}", card.film_id);
+            card.feedback = FeedbackKind::ALL.iter().map(|&k| (k, format!("{page}&kind={k}"))).collect();
+            card.feedback_page = Some(page);
         }
+        // The text part: one link per film, to the page with the three choices.
         let text = render_text(&letter);
-        assert!(
-            text.contains("   J'aime : https://cinema.example.org/feedback?token=1.a.b&film=tt0211915&kind=like\n"),
-            "{text}"
-        );
-        assert!(text.contains("   Pas pour moi : https://"), "{text}");
-        assert_eq!(text.matches("/feedback?").count(), 3 * letter.cards.len());
+        let line = "   Votre avis (J'aime, Pas pour moi, Déjà vu) : \
+                    https://cinema.example.org/feedback?token=1.a.b&film=tt0211915\n";
+        assert!(text.contains(line), "{text}");
+        assert_eq!(text.matches("/feedback?").count(), letter.cards.len());
+        // The HTML part: a button per choice.
         let html = render_html(&letter);
         assert!(html.contains(r#"&amp;kind=not_for_me" style="#) && html.contains(">Déjà vu</a>"), "{html}");
+        assert_eq!(html.matches("/feedback?").count(), 3 * letter.cards.len());
         letter.language = Language::En;
-        assert!(render_text(&letter).contains("   Not for me: https://"), "English labels and colon");
+        assert!(render_text(&letter).contains("   Your verdict (I like it, Not for me, Seen it): https://"));
     }
 }

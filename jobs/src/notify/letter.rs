@@ -33,6 +33,8 @@ pub struct Card {
     pub next_screening: Option<String>,
     /// The one-click feedback links ("J'aime", "Pas pour moi", "Déjà vu"), signed for the customer.
     pub feedback: Vec<(FeedbackKind, String)>,
+    /// The page with the three choices, for the plain-text part (one link rather than three).
+    pub feedback_page: Option<String>,
 }
 
 impl Card {
@@ -88,6 +90,8 @@ pub struct Texts {
     /// Before a film's screenings: "Séances :".
     pub screenings: String,
     pub book: String,
+    /// Before the link to a film's feedback page: "Votre avis".
+    pub your_verdict: String,
     pub sign_off: String,
     pub why_received: String,
     pub unsubscribe: String,
@@ -124,6 +128,7 @@ impl Letter {
                 showing: "À l'affiche cette semaine".into(),
                 screenings: "Séances :".into(),
                 book: "Réserver".into(),
+                your_verdict: "Votre avis".into(),
                 sign_off: format!("Bonnes séances ! — {cinema}"),
                 why_received: format!(
                     "Vous recevez ce message parce que vous êtes inscrit(e) aux suggestions de la semaine de {cinema}."
@@ -138,6 +143,7 @@ impl Letter {
                 showing: "Showing this week".into(),
                 screenings: "Screenings:".into(),
                 book: "Book".into(),
+                your_verdict: "Your verdict".into(),
                 sign_off: format!("Enjoy the films! — {cinema}"),
                 why_received: format!(
                     "You receive this message because you subscribed to the weekly picks of {cinema}."
@@ -179,6 +185,7 @@ pub fn cards<'a>(
                 screenings: Vec::new(),
                 next_screening: None,
                 feedback: Vec::new(),
+                feedback_page: None,
             })
         })
         .collect()
@@ -246,6 +253,7 @@ pub(crate) mod tests {
             screenings: Vec::new(),
             next_screening: None,
             feedback: Vec::new(),
+            feedback_page: None,
         };
         Letter {
             key: "2026-W48/email/7".into(),

@@ -92,7 +92,13 @@ impl LinkSigner {
     /// The link of one feedback button of an e-mail: a GET shows the choice again with a button, whose POST
     /// records it (mail scanners follow links, and must not vote).
     pub fn feedback_url(&self, token: &str, film_id: &str, kind: cinepicks_domain::FeedbackKind) -> String {
-        format!("{}/feedback?token={token}&film={}&kind={kind}", self.site_url, form_encode(film_id))
+        format!("{}&kind={kind}", self.feedback_page_url(token, film_id))
+    }
+
+    /// The page where a subscriber gives their verdict on a film (the three buttons, none chosen yet): the one
+    /// link per film of the plain-text e-mail.
+    pub fn feedback_page_url(&self, token: &str, film_id: &str) -> String {
+        format!("{}/feedback?token={token}&film={}", self.site_url, form_encode(film_id))
     }
 
     fn expiring_token(&self, purpose: &str, id: i32, expires: DateTime<Utc>) -> String {

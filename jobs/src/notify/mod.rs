@@ -734,6 +734,7 @@ impl Directory {
         for card in &mut cards {
             card.feedback =
                 FeedbackKind::ALL.iter().map(|&k| (k, self.signer.feedback_url(&token, &card.film_id, k))).collect();
+            card.feedback_page = Some(self.signer.feedback_page_url(&token, &card.film_id));
         }
         let letter = Letter {
             key: format!("{}/{}/{}", self.week, d.channel, d.customer_id),
