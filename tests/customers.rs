@@ -345,7 +345,7 @@ async fn a_customer_is_exported_then_erased_from_every_table_and_outbox(db: Test
         .unwrap()
         .to_owned();
     let (like, email) = (cinepicks_domain::FeedbackKind::Like, cinepicks_domain::FeedbackSource::Email);
-    db.store.record_feedback(camille.id, &film, like, email, chrono::Utc::now()).await.unwrap();
+    db.store.record_feedback(camille.id, &film, like, email, false, chrono::Utc::now()).await.unwrap();
 
     ok(&db, &["customers", "unsubscribe", "06 00 00 00 01"]);
     let export: serde_json::Value = serde_json::from_str(&ok(&db, &["customers", "export", "06 00 00 00 01"])).unwrap();

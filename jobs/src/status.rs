@@ -11,7 +11,8 @@ use crate::context::{Context, Metrics, Report};
 use crate::daemon::chain;
 use cinepicks_domain::{DeliveryStatus, FeedbackKind, IsoWeek};
 use cinepicks_store::entities::{feedback, film, job_run, model_run};
-use cinepicks_store::queries::feedback::{SentPicks, Verdicts};
+use cinepicks_store::queries::deliveries::SentPicks;
+use cinepicks_store::queries::feedback::Verdicts;
 use cinepicks_store::queries::operations::SubscriptionCounts;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,9 @@ pub struct FeedbackWeek {
     pub seen: usize,
     /// Of the films sent that week, those their receiver likes now.
     pub picks_liked: usize,
+    /// Exploration picks sent that week (`notify.exploration_picks`), and those liked now.
+    pub explored_sent: usize,
+    pub explored_liked: usize,
 }
 
 impl FeedbackWeek {
@@ -82,21 +86,29 @@ pub fn feedback_weeks(
     events: &[feedback::Model],
     week_of: impl Fn(DateTime<Utc>) -> IsoWeek,
 ) -> Vec<FeedbackWeek> {
-    let mut by_customer: HashMap<i32, Vec<feedback::Model>> = HashMap::new();
-    for e in events {
-        by_customer.entry(e.customer_id).or_default().push(e.clone());
-    }
-    let verdicts: HashMap<i32, Verdicts> = by_customer.iter().map(|(c, e)| (*c, Verdicts::of(e))).collect();
+    let verdicts = Verdicts::by_customer(events);
     weeks
         .iter()
         .map(|&week| {
             let key = week.to_string();
-            let mut row = FeedbackWeek { week, picks_sent: 0, likes: 0, not_for_me: 0, seen: 0, picks_liked: 0 };
+            let mut row = FeedbackWeek {
+                week,
+                picks_sent: 0,
+                likes: 0,
+                not_for_me: 0,
+                seen: 0,
+                picks_liked: 0,
+                explored_sent: 0,
+                explored_liked: 0,
+            };
             for s in sent.iter().filter(|s| s.week == key) {
-                row.picks_sent += s.films.len();
-                let liked =
-                    |f: &String| verdicts.get(&s.customer_id).is_some_and(|v| v.opinion(f) == Some(FeedbackKind::Like));
-                row.picks_liked += s.films.iter().filter(|f| liked(f)).count();
+                let liked = |f: &str| verdicts.get(&s.customer_id).is_some_and(|v| v.has(f, FeedbackKind::Like));
+                for (film, explored) in &s.films {
+                    row.picks_sent += 1;
+                    row.picks_liked += usize::from(liked(film));
+                    row.explored_sent += usize::from(*explored);
+                    row.explored_liked += usize::from(*explored && liked(film));
+                }
             }
             for e in events.iter().filter(|e| week_of(e.given_at) == week) {
                 match e.kind {
@@ -112,13 +124,9 @@ pub fn feedback_weeks(
 
 /// Films by the number of customers whose latest verdict on them is "J'aime", most first (ties by id).
 pub fn favourite_films(events: &[feedback::Model]) -> Vec<(String, usize)> {
-    let mut by_customer: HashMap<i32, Vec<feedback::Model>> = HashMap::new();
-    for e in events {
-        by_customer.entry(e.customer_id).or_default().push(e.clone());
-    }
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for events in by_customer.values() {
-        for film in Verdicts::of(events).liked() {
+    for verdicts in Verdicts::by_customer(events).values() {
+        for film in verdicts.liked() {
             *counts.entry(film).or_default() += 1;
         }
     }
@@ -263,13 +271,16 @@ fn text(s: &Snapshot) -> String {
         "Subscriptions  {} active, {} awaiting confirmation, {} unsubscribed, {} flagged",
         c.active, c.awaiting_confirmation, c.unsubscribed, c.flagged
     );
-    let _ = writeln!(out, "Feedback on the picks (week: picks sent, liked now; verdicts given that week)");
+    let _ = writeln!(
+        out,
+        "Feedback on the picks (week: films sent, liked now, of which exploration picks; verdicts standing from that week)"
+    );
     for w in &s.feedback {
         let share = w.liked_share().map(|x| format!(" ({:.0} %)", 100.0 * x)).unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {}  {:>5} sent, {:>4} liked{share}; {} like, {} not for me, {} seen",
-            w.week, w.picks_sent, w.picks_liked, w.likes, w.not_for_me, w.seen
+            "  {}  {:>5} sent, {:>4} liked{share}, exploration {}/{}; {} like, {} not for me, {} seen",
+            w.week, w.picks_sent, w.picks_liked, w.explored_liked, w.explored_sent, w.likes, w.not_for_me, w.seen
         );
     }
     if s.favourites.is_empty() {
@@ -318,7 +329,9 @@ fn prometheus(s: &Snapshot) -> String {
         let verdicts =
             [(week("like"), w.likes as f64), (week("not_for_me"), w.not_for_me as f64), (week("seen"), w.seen as f64)];
         gauge(&mut out, "feedback_this_week", "Verdicts on films given this week, by kind.", &verdicts);
-        let liked = [(format!("week=\"{}\"", w.week), w.liked_share().unwrap_or(0.0))];
+        // No sample when nothing was sent: a share of nothing is not 0.
+        let liked: Vec<(String, f64)> =
+            w.liked_share().map(|x| (format!("week=\"{}\"", w.week), x)).into_iter().collect();
         gauge(&mut out, "picks_liked_share", "Share of this week's picks their receivers like.", &liked);
     }
     if let Some(run) = &s.active_model {

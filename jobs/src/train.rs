@@ -8,7 +8,7 @@
 mod audience;
 mod popularity;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -22,10 +22,9 @@ use sha2::{Digest, Sha256};
 use cinepicks_pipeline::lake::{table_path, tables};
 use cinepicks_pipeline::progress::Progress;
 use cinepicks_pipeline::recommend::artefacts;
-use cinepicks_pipeline::recommend::training::{self, AudienceRating, TrainOptions};
-use cinepicks_store::queries::feedback::Verdicts;
+use cinepicks_pipeline::recommend::training::{self, CustomerLike, TrainOptions};
 
-use cinepicks_domain::{FeedbackKind, RunManifest, RunStatus};
+use cinepicks_domain::{RunManifest, RunStatus};
 
 use crate::context::{Context, Metrics, Report};
 use crate::progress::{self, ProgressUnit};
@@ -268,36 +267,37 @@ impl Progress for TrainBars {
     }
 }
 
-/// The cinema's customers' verdicts and declared likes as ratings (see [`AudienceRating`]); none when there is
-/// no store yet (training before the first publish).
-fn audience_ratings(ctx: &Context) -> Result<Vec<AudienceRating>> {
+/// The films the cinema's subscribed customers like (declared, or "J'aime" since, without those rejected since);
+/// none when there is no store yet (training before the first publish) or it does not answer: training goes on
+/// from the lake alone, and says so.
+fn customer_likes(ctx: &Context) -> Vec<CustomerLike> {
     if ctx.config.database.url.trim().is_empty() && !crate::store::default_sqlite_path(ctx).exists() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    crate::store::runtime()?.block_on(async {
-        let store = crate::store::open(ctx).await?;
-        let mut events: HashMap<i32, Vec<_>> = HashMap::new();
-        for e in store.feedback_events().await? {
-            events.entry(e.customer_id).or_default().push(e);
-        }
-        let likes = store.likes_by_customer().await?;
-        let mut out = Vec::new();
-        let customers: std::collections::BTreeSet<i32> = events.keys().chain(likes.keys()).copied().collect();
-        for customer_id in customers {
-            let verdicts = Verdicts::of(events.get(&customer_id).map(Vec::as_slice).unwrap_or(&[]));
-            let rating =
-                |film_id: &str, rating: f32| AudienceRating { customer_id, film_id: film_id.to_owned(), rating };
-            for film in likes.get(&customer_id).into_iter().flatten() {
-                if verdicts.opinion(film) != Some(FeedbackKind::NotForMe) {
-                    out.push(rating(film, 5.0));
-                }
+    let read = || -> Result<Vec<CustomerLike>> {
+        crate::store::runtime()?.block_on(async {
+            let store = crate::store::open(ctx).await?;
+            let verdicts = store.verdicts_by_customer().await?;
+            let declared = store.likes_by_customer().await?;
+            // Only customers who still receive the picks: the others' tastes are kept for them, not for training.
+            let subscribed: BTreeSet<i32> =
+                store.active_subscriptions(None).await?.into_iter().map(|s| s.customer_id).collect();
+            let none = Vec::new();
+            let mut out = Vec::new();
+            for customer_id in subscribed {
+                let likes = verdicts
+                    .get(&customer_id)
+                    .cloned()
+                    .unwrap_or_default()
+                    .effective_likes(declared.get(&customer_id).unwrap_or(&none));
+                out.extend(likes.into_iter().map(|film_id| CustomerLike { customer_id, film_id }));
             }
-            for (film, kind) in &verdicts.opinions {
-                out.push(rating(film, if *kind == FeedbackKind::Like { 5.0 } else { 1.0 }));
-            }
-            out.extend(verdicts.seen.iter().filter(|f| verdicts.opinion(f).is_none()).map(|f| rating(f, 3.0)));
-        }
-        Ok(out)
+            Ok(out)
+        })
+    };
+    read().unwrap_or_else(|err| {
+        tracing::warn!(error = %format!("{err:#}"), "the customers' likes could not be read: training from the lake alone");
+        Vec::new()
     })
 }
 
@@ -322,9 +322,9 @@ impl Trainer for RecommenderTrainer {
             min_co_liked_support: config.min_co_liked_support,
             ..Default::default()
         };
-        let audience = audience_ratings(ctx)?;
+        let customers = customer_likes(ctx);
         let bars = TrainBars { bar: Mutex::new(None), last_log: Mutex::new(Instant::now()) };
-        let trained = training::train(&ctx.paths.lake, &audience, &options, &bars)?;
+        let trained = training::train(&ctx.paths.lake, &customers, &options, &bars)?;
         bars.stage("writing artefacts");
         let written = artefacts::write(run_dir, &trained)?;
         let m = &trained.metrics;
@@ -338,10 +338,10 @@ impl Trainer for RecommenderTrainer {
             m.collaborative_weight,
             m.films_with_neighbours
         ));
-        if m.audience_customers > 0 {
+        if m.customers_folded_in > 0 {
             summary.push(format!(
-                "  the cinema's audience: {} customers' verdicts and likes ({} ratings) folded in",
-                m.audience_customers, m.audience_ratings
+                "  the cinema's customers folded in as users: {} ({} films they like)",
+                m.customers_folded_in, m.customer_likes
             ));
         }
         for (file, rows) in &written {

@@ -86,6 +86,7 @@ async fn feedback_from_the_weekly_email_counts_once_and_rejected_films_never_com
     assert!(page.body.contains("Vous avez choisi : <strong>Pas pour moi</strong>"), "{}", page.body);
     assert!(page.body.contains(r#"method="post""#) && page.body.contains("autofocus"), "{}", page.body);
     assert!(verdicts(&db, camille).await.is_empty());
+    assert!(page.header("set-cookie").is_empty(), "following a link sets nothing");
 
     // The button records it, once; the same button again says so and changes nothing.
     let fields = [("token", token.as_str()), ("film", rejected.as_str()), ("kind", "not_for_me"), ("source", "email")];
@@ -101,6 +102,12 @@ async fn feedback_from_the_weekly_email_counts_once_and_rejected_films_never_com
     let again = vote(&server, &fields, None).await;
     assert_eq!(again.status, 200);
     assert!(again.body.contains("C'était déjà noté") && again.body.contains("Rien n'a changé"), "{}", again.body);
+    assert_eq!(verdicts(&db, camille).await, [(rejected.clone(), FeedbackKind::NotForMe, FeedbackSource::Email)]);
+    // A change of mind, and back, on the site's stopped clock: the last said is the verdict, one row at a time.
+    for kind in ["like", "not_for_me"] {
+        let changed = vote(&server, &[("token", &token), ("film", rejected), ("kind", kind)], None).await;
+        assert!(changed.body.contains("Merci, c'est noté"), "{kind}: {}", changed.body);
+    }
     assert_eq!(verdicts(&db, camille).await, [(rejected.clone(), FeedbackKind::NotForMe, FeedbackSource::Email)]);
 
     // Forged, expired, from another site, for an unknown film, without a choice: refused, nothing recorded.
@@ -133,6 +140,13 @@ async fn feedback_from_the_weekly_email_counts_once_and_rejected_films_never_com
     let back = format!("/films/{liked}?lang=fr");
     let from_page = vote(&server, &[("film", liked), ("kind", "like"), ("back", &back)], Some(&cookie)).await;
     assert_eq!((from_page.status, from_page.header("location")), (303, back.as_str()), "{}", from_page.body);
+    // The pressed button pressed again takes it back; once more puts it back.
+    vote(&server, &[("film", liked), ("kind", "like"), ("back", &back)], Some(&cookie)).await;
+    assert_eq!(verdicts(&db, camille).await.len(), 1, "taken back");
+    vote(&server, &[("film", liked), ("kind", "like"), ("back", &back)], Some(&cookie)).await;
+    // Film pages never write the token into the page: the cookie does the work.
+    let page = answer(client().get(server.url(&back)).header("cookie", &cookie)).await;
+    assert!(!page.body.contains(&token) && page.header("cache-control") == "private, no-store", "{}", page.body);
 
     // The API, with the token of her links.
     let api = post_json(&server, "/api/v1/feedback", &json!({"token": token, "film": seen, "kind": "seen"})).await;
@@ -193,6 +207,13 @@ async fn feedback_from_the_weekly_email_counts_once_and_rejected_films_never_com
     let stopped = vote(&server, &[("token", &token), ("film", &film), ("kind", "like")], None).await;
     assert_eq!(stopped.status, 403);
     assert!(stopped.body.contains("Abonnement arrêté"), "{}", stopped.body);
+    // Her cookie no longer recognises her: the site's buttons keep working, in her browser only.
+    let cookie = format!("cinepicks_subscriber={token}");
+    let as_visitor = vote(&server, &[("film", &film), ("kind", "like"), ("back", "/picks")], Some(&cookie)).await;
+    assert_eq!(as_visitor.status, 303);
+    let set: Vec<&str> = as_visitor.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap()).collect();
+    assert!(set.iter().any(|c| c.starts_with("cinepicks_verdicts=l.")), "{set:?}");
+    assert!(set.iter().any(|c| c.starts_with("cinepicks_subscriber=;") && c.contains("Max-Age=0")), "{set:?}");
     let body = json!({"token": token, "film": film, "kind": "like"});
     post_json(&server, "/api/v1/feedback", &body).await.assert_problem(403, None);
     assert_eq!(verdicts(&db, camille).await.len(), 3);

@@ -2,9 +2,10 @@
 //! and a button: following a link records nothing, as mail scanners follow them all), the buttons of film pages,
 //! of the SMS page and of "Mes films" (plain forms, no script needed), and `POST /api/v1/feedback`.
 //!
-//! A subscriber is recognised by a signed feedback token (the link's, then a cookie holding it) and their
-//! verdicts go to the store; a visitor's stay in their browser, in a cookie, and only shape what this site
-//! shows them.
+//! A subscriber is recognised by a signed feedback token: the one in their message's link (the e-mail's page and
+//! the SMS page put it in their forms), then a cookie set when they press one of those buttons, which the site's
+//! other pages use without ever writing the token into a page. A visitor's verdicts stay in their browser, in a
+//! cookie, and only shape what this site shows them.
 
 use std::collections::HashMap;
 
@@ -47,71 +48,61 @@ const VISITOR_MAX: usize = 100;
 
 /// Who is looking at a page, as far as feedback goes.
 pub enum Viewer {
-    /// Recognised by a genuine, unexpired token.
-    Subscriber { customer_id: i32, token: String },
+    /// Recognised by their cookie's genuine, unexpired token, and still subscribed.
+    Subscriber { customer_id: i32 },
     /// Anyone else: their verdicts are the cookie's.
     Visitor(Verdicts),
 }
 
 impl Viewer {
-    /// The viewer of a request: a subscriber when the cookie holds a genuine token still valid.
-    pub fn of(state: &AppState, headers: &HeaderMap) -> Self {
-        if let Some(token) = cookie(headers, SUBSCRIBER_COOKIE)
-            && let Ok((customer_id, _)) = state.signer.verify_feedback(token, state.ctx.clock.now())
-        {
-            return Self::Subscriber { customer_id, token: token.to_owned() };
+    /// The viewer of a request: a subscriber when the cookie holds a genuine token of a customer still subscribed.
+    pub async fn of(state: &AppState, headers: &HeaderMap) -> Self {
+        match subscriber_of_cookie(state, headers).await {
+            Some(customer_id) => Self::Subscriber { customer_id },
+            None => Self::Visitor(cookie(headers, VISITOR_COOKIE).map(parse_visitor).unwrap_or_default()),
         }
-        Self::Visitor(cookie(headers, VISITOR_COOKIE).map(parse_visitor).unwrap_or_default())
     }
 
     /// Their current verdicts (a subscriber's from the store; none when it does not answer).
     pub async fn verdicts(&self, state: &AppState) -> Verdicts {
         match self {
             Self::Visitor(verdicts) => verdicts.clone(),
-            Self::Subscriber { customer_id, .. } => match state.store.feedback_of(*customer_id).await {
-                Ok(events) => Verdicts::of(&events),
-                Err(err) => {
-                    tracing::warn!(error = %err, "reading a subscriber's feedback failed");
-                    Verdicts::default()
-                }
-            },
-        }
-    }
-
-    pub fn token(&self) -> Option<&str> {
-        match self {
-            Self::Subscriber { token, .. } => Some(token),
-            Self::Visitor(_) => None,
+            Self::Subscriber { customer_id } => subscriber_verdicts(state, *customer_id).await,
         }
     }
 }
 
+async fn subscriber_verdicts(state: &AppState, customer_id: i32) -> Verdicts {
+    match state.store.feedback_of(customer_id).await {
+        Ok(events) => Verdicts::of(&events),
+        Err(err) => {
+            tracing::warn!(error = %err, "reading a subscriber's feedback failed");
+            Verdicts::default()
+        }
+    }
+}
+
+/// The customer of the subscriber cookie, when its token is genuine, unexpired and theirs is still subscribed.
+async fn subscriber_of_cookie(state: &AppState, headers: &HeaderMap) -> Option<i32> {
+    let token = cookie(headers, SUBSCRIBER_COOKIE)?;
+    let (customer_id, _) = state.signer.verify_feedback(token, state.ctx.clock.now()).ok()?;
+    let subscribed = state.store.active_subscriptions(Some(customer_id)).await.ok()?;
+    (!subscribed.is_empty()).then_some(customer_id)
+}
+
 /// The three buttons for one film, as a form posting to `/feedback` that comes back to `back` (this page). The
-/// current verdicts are pressed (`aria-pressed`), and said in words for those who do not see the styles.
-pub fn buttons(
-    language: Language,
-    film_id: &str,
-    verdicts: &Verdicts,
-    token: Option<&str>,
-    source: FeedbackSource,
-    back: &str,
-) -> Markup {
-    let pressed = |kind: FeedbackKind| match kind {
-        FeedbackKind::Seen => verdicts.is_seen(film_id),
-        _ => verdicts.opinion(film_id) == Some(kind),
-    };
-    let said: Vec<&str> = FeedbackKind::ALL.into_iter().filter(|&k| pressed(k)).map(|k| k.label(language)).collect();
+/// current verdicts are pressed (`aria-pressed`; pressing one again takes it back), and said in words for those
+/// who do not see the styles. `token` only on the pages a message's signed link opened.
+pub fn buttons(language: Language, film_id: &str, verdicts: &Verdicts, token: Option<&str>, back: &str) -> Markup {
+    let said: Vec<&str> =
+        FeedbackKind::ALL.into_iter().filter(|&k| verdicts.has(film_id, k)).map(|k| k.label(language)).collect();
     html! {
         form.feedback method="post" action=(link("/feedback", language)) {
             input type="hidden" name="film" value=(film_id);
-            input type="hidden" name="source" value=(source.as_str());
             input type="hidden" name="back" value=(back);
             @if let Some(token) = token { input type="hidden" name="token" value=(token); }
             span.label { (t(language, "Votre avis :", "Your verdict:")) }
-            @for kind in FeedbackKind::ALL {
-                button type="submit" name="kind" value=(kind.as_str()) class=(kind.as_str())
-                    aria-pressed=(if pressed(kind) { "true" } else { "false" }) { (kind.label(language)) }
-            }
+            (choices(language, film_id, verdicts, None))
             @if !said.is_empty() {
                 span.said role="status" { (t(language, "noté : ", "noted: ")) (said.join(", ")) }
             }
@@ -119,7 +110,18 @@ pub fn buttons(
     }
 }
 
-/// The buttons for a page's viewer.
+/// The three submit buttons, the verdicts held pressed, `focused` (the e-mail's choice) focused.
+fn choices(language: Language, film_id: &str, verdicts: &Verdicts, focused: Option<FeedbackKind>) -> Markup {
+    html! {
+        @for kind in FeedbackKind::ALL {
+            button type="submit" name="kind" value=(kind.as_str()) class=(kind.as_str())
+                aria-pressed=(if verdicts.has(film_id, kind) { "true" } else { "false" })
+                autofocus[focused == Some(kind)] { (kind.label(language)) }
+        }
+    }
+}
+
+/// The buttons for a page's viewer (the cookie's subscriber or a visitor), coming back to `back`.
 pub async fn buttons_for(
     state: &AppState,
     headers: &HeaderMap,
@@ -127,12 +129,18 @@ pub async fn buttons_for(
     film_id: &str,
     back: &str,
 ) -> Markup {
-    let viewer = Viewer::of(state, headers);
-    let verdicts = viewer.verdicts(state).await;
-    buttons(language, film_id, &verdicts, viewer.token(), FeedbackSource::Site, back)
+    let verdicts = Viewer::of(state, headers).await.verdicts(state).await;
+    buttons(language, film_id, &verdicts, None, back)
 }
 
-/// GET of an e-mail's link: the film and the choice again, with a button whose POST records it.
+/// A page that depends on who asks (their verdicts) must not be cached by anyone else.
+pub fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    response
+}
+
+/// GET of an e-mail's link: the film and the choice again, with a button whose POST records it. It records
+/// nothing and sets nothing: a link followed is not a decision.
 async fn feedback_page(
     State(state): State<AppState>,
     PageLanguage(language): PageLanguage,
@@ -149,13 +157,7 @@ async fn feedback_page(
         return refused(&state, language, &uri, Refusal::UnknownFilm);
     };
     let chosen = params.get("kind").and_then(|k| k.parse::<FeedbackKind>().ok());
-    let verdicts = match state.store.feedback_of(customer_id).await {
-        Ok(events) => Verdicts::of(&events),
-        Err(err) => {
-            tracing::warn!(error = %err, "reading a subscriber's feedback failed");
-            Verdicts::default()
-        }
-    };
+    let verdicts = subscriber_verdicts(&state, customer_id).await;
     let title = api::title(film, language);
     let body = html! {
         h1 { (t(language, "Votre avis sur « ", "Your verdict on “")) (title) (t(language, " »", "”")) }
@@ -167,20 +169,11 @@ async fn feedback_page(
         form.feedback.confirm method="post" action=(link("/feedback", language)) {
             input type="hidden" name="token" value=(token);
             input type="hidden" name="film" value=(film.film_id);
-            input type="hidden" name="source" value="email";
-            @for kind in FeedbackKind::ALL {
-                @let pressed = match kind {
-                    FeedbackKind::Seen => verdicts.is_seen(&film.film_id),
-                    _ => verdicts.opinion(&film.film_id) == Some(kind),
-                };
-                button type="submit" name="kind" value=(kind.as_str()) class=(kind.as_str())
-                    aria-pressed=(if pressed { "true" } else { "false" })
-                    autofocus[chosen == Some(kind)] { (kind.label(language)) }
-            }
+            (choices(language, &film.film_id, &verdicts, chosen))
         }
         p { a href=(link(&format!("/films/{}", film.film_id), language)) { (t(language, "Voir la fiche du film", "See the film's page")) } }
     };
-    with_subscriber_cookie(&state, &token, layout(&state, language, &uri, title, body).into_response())
+    private(layout(&state, language, &uri, title, body).into_response())
 }
 
 /// The fields of a feedback form.
@@ -189,26 +182,38 @@ struct Posted {
     film: String,
     kind: Option<FeedbackKind>,
     token: Option<String>,
-    source: FeedbackSource,
     back: Option<String>,
 }
 
 fn read_form(fields: Vec<(String, String)>) -> Posted {
-    let mut posted = Posted { film: String::new(), kind: None, token: None, source: FeedbackSource::Site, back: None };
+    let mut posted = Posted { film: String::new(), kind: None, token: None, back: None };
     for (key, value) in fields {
         match key.as_str() {
             "film" => posted.film = value.trim().to_owned(),
             "kind" => posted.kind = value.parse().ok(),
             "token" if !value.trim().is_empty() => posted.token = Some(value.trim().to_owned()),
-            "source" => posted.source = value.parse().unwrap_or(FeedbackSource::Site),
-            // Only a path of this site: never a redirection elsewhere.
-            "back" if value.starts_with('/') && !value.starts_with("//") && !value.starts_with("/\\") => {
-                posted.back = Some(value)
-            }
+            "back" if is_back(&value) => posted.back = Some(value),
             _ => {}
         }
     }
     posted
+}
+
+/// Pages a feedback form may come back to: the site's own pages with buttons, and nothing a browser could read
+/// as another site (no control character, no backslash).
+fn is_back(path: &str) -> bool {
+    const PAGES: [&str; 3] = ["/films/", "/picks", "/p/"];
+    PAGES.iter().any(|p| path.starts_with(p)) && !path.chars().any(|c| c.is_control() || c == '\\')
+}
+
+/// Where a verdict was given, told by the form, not by what it claims: a token in the form means a message's
+/// page (the SMS page comes back to `/p/`), none means the site.
+fn source_of(posted: &Posted) -> FeedbackSource {
+    match (&posted.token, &posted.back) {
+        (Some(_), Some(back)) if back.starts_with("/p/") => FeedbackSource::Sms,
+        (Some(_), _) => FeedbackSource::Email,
+        (None, _) => FeedbackSource::Site,
+    }
 }
 
 /// POST of a feedback button.
@@ -234,37 +239,57 @@ async fn feedback_now(
     let Some(film) = api::film_id(&posted.film).ok().and_then(|id| catalogue.film(id)) else {
         return refused(&state, language, &uri, Refusal::UnknownFilm);
     };
-    let token = posted.token.clone().or_else(|| cookie(&headers, SUBSCRIBER_COOKIE).map(str::to_owned));
-    let Some(token) = token else {
-        // A visitor: their browser keeps it.
+    let now = state.ctx.clock.now();
+    // The form's token (a message's page), else the cookie's; a cookie no longer good makes a visitor.
+    let subscriber = match &posted.token {
+        Some(token) => match state.signer.verify_feedback(token, now) {
+            Ok((customer_id, _)) => Some((customer_id, token.clone())),
+            Err(why) => return refused(&state, language, &uri, Refusal::Link(why)),
+        },
+        None => match subscriber_of_cookie(&state, &headers).await {
+            Some(customer_id) => cookie(&headers, SUBSCRIBER_COOKIE).map(|t| (customer_id, t.to_owned())),
+            None => None,
+        },
+    };
+    let Some((customer_id, token)) = subscriber else {
+        // A visitor: their browser keeps it; pressing a pressed button takes it back.
         let mut verdicts = cookie(&headers, VISITOR_COOKIE).map(parse_visitor).unwrap_or_default();
-        apply(&mut verdicts, &film.film_id, kind);
+        let toggle = posted.back.is_some() && verdicts.has(&film.film_id, kind);
+        if toggle {
+            remove(&mut verdicts, &film.film_id, kind)
+        } else {
+            apply(&mut verdicts, &film.film_id, kind)
+        }
         let response = match &posted.back {
             Some(back) => Redirect::to(back).into_response(),
             None => done(&state, language, &uri, film, kind, Done::InThisBrowser),
         };
-        return with_cookie(response, &visitor_cookie(&state, &verdicts));
+        let mut response = with_cookie(response, &visitor_cookie(&state, &verdicts));
+        if cookie(&headers, SUBSCRIBER_COOKIE).is_some() {
+            // A stale subscriber cookie (expired, unsubscribed): forgotten.
+            response =
+                with_cookie(response, &format!("{SUBSCRIBER_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"));
+        }
+        return response;
     };
-    let now = state.ctx.clock.now();
-    let customer_id = match state.signer.verify_feedback(&token, now) {
-        Ok((customer_id, _)) => customer_id,
-        Err(why) => return refused(&state, language, &uri, Refusal::Link(why)),
-    };
-    let outcome = match state.store.record_feedback(customer_id, &film.film_id, kind, posted.source, now).await {
+    let source = source_of(&posted);
+    let toggle = posted.back.is_some();
+    let outcome = match state.store.record_feedback(customer_id, &film.film_id, kind, source, toggle, now).await {
         Ok(outcome) => outcome,
         Err(err) => {
             tracing::error!(error = %err, "recording feedback failed");
             return refused(&state, language, &uri, Refusal::Unavailable);
         }
     };
+    tracing::info!(customer = customer_id, film = %film.film_id, %kind, %source, ?outcome, "feedback");
     let response = match (outcome, &posted.back) {
         (FeedbackOutcome::UnknownFilm, _) => return refused(&state, language, &uri, Refusal::UnknownFilm),
         (FeedbackOutcome::NotSubscribed, _) => return refused(&state, language, &uri, Refusal::NotSubscribed),
-        (FeedbackOutcome::Recorded, Some(back)) => Redirect::to(back).into_response(),
-        (FeedbackOutcome::Recorded, None) => done(&state, language, &uri, film, kind, Done::Recorded),
-        (FeedbackOutcome::AlreadyRecorded, _) => done(&state, language, &uri, film, kind, Done::Already),
+        (_, Some(back)) => Redirect::to(back).into_response(),
+        (FeedbackOutcome::AlreadyRecorded, None) => done(&state, language, &uri, film, kind, Done::Already),
+        (_, None) => done(&state, language, &uri, film, kind, Done::Recorded),
     };
-    tracing::info!(customer = customer_id, film = %film.film_id, %kind, source = %posted.source, ?outcome, "feedback");
+    // Pressing a button of their message's page is their decision to be recognised on this site.
     with_subscriber_cookie(&state, &token, response)
 }
 
@@ -433,6 +458,14 @@ fn apply(verdicts: &mut Verdicts, film_id: &str, kind: FeedbackKind) {
     }
 }
 
+/// A verdict taken back from a visitor's cookie.
+fn remove(verdicts: &mut Verdicts, film_id: &str, kind: FeedbackKind) {
+    match kind {
+        FeedbackKind::Seen => verdicts.seen.retain(|f| f != film_id),
+        kind => verdicts.opinions.retain(|(f, k)| !(f == film_id && *k == kind)),
+    }
+}
+
 /// `l.tt0211915~n.tt0133093~s.tt0110912`: only well-formed ids are kept, so the cookie cannot carry anything else.
 fn parse_visitor(value: &str) -> Verdicts {
     let mut verdicts = Verdicts::default();
@@ -477,11 +510,6 @@ fn subscriber_cookie(state: &AppState, token: &str, expires: DateTime<Utc>, now:
     let max_age = (expires - now).num_seconds().max(0);
     // SameSite=Lax: the e-mail's link opens the site from elsewhere, and must find the cookie.
     format!("{SUBSCRIBER_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
-}
-
-/// Sets a subscriber's cookie on a page they opened with a signed link (the SMS page).
-pub fn recognise(state: &AppState, token: &str, response: Response) -> Response {
-    with_subscriber_cookie(state, token, response)
 }
 
 fn with_cookie(mut response: Response, cookie: &str) -> Response {
@@ -543,7 +571,7 @@ pub async fn feedback_endpoint(
         Err(ConfirmError::Invalid) => return Err(Problem::invalid("token", "forged, cut or mistyped")),
     };
     let film = api::film_id(&request.film).map_err(|_| Problem::invalid("film", "not an IMDb title id (tt…)"))?;
-    match state.store.record_feedback(customer_id, film, kind, FeedbackSource::Api, now).await? {
+    match state.store.record_feedback(customer_id, film, kind, FeedbackSource::Api, false, now).await? {
         FeedbackOutcome::UnknownFilm => Err(Problem::invalid("film", "not in the cinema's catalogue")),
         FeedbackOutcome::NotSubscribed => Err(Problem::new(
             StatusCode::FORBIDDEN,
@@ -590,5 +618,9 @@ mod tests {
         assert_eq!(back("//evil.example/"), None);
         assert_eq!(back("https://evil.example/"), None);
         assert_eq!(back("/\\evil.example"), None);
+        assert_eq!(back("/\t/evil.example"), None);
+        assert_eq!(back("/picks\n"), None);
+        assert_eq!(back("/owner/operations"), None);
+        assert_eq!(back("/p/2650abc?lang=fr").as_deref(), Some("/p/2650abc?lang=fr"));
     }
 }

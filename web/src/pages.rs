@@ -13,7 +13,7 @@ use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 
 use cinepicks_domain::names;
-use cinepicks_domain::{FeedbackSource, IsoWeek, Language};
+use cinepicks_domain::{IsoWeek, Language};
 use cinepicks_pipeline::recommend::picks::WeeklyPicks;
 use cinepicks_store::entities::film;
 
@@ -306,7 +306,7 @@ async fn film_page(
             }
         }
     };
-    layout(&state, language, &uri, title, body).into_response()
+    feedback::private(layout(&state, language, &uri, title, body).into_response())
 }
 
 /// "My picks": liked films typed one per line (or separated by ";") and the visitor's "J'aime" in, five films
@@ -321,7 +321,7 @@ async fn my_picks(
     let typed = params.get("likes").map(String::as_str).unwrap_or("").trim().to_owned();
     let mut likes: Vec<String> =
         typed.split(['\n', ';']).map(str::trim).filter(|l| !l.is_empty()).take(20).map(str::to_owned).collect();
-    let viewer = Viewer::of(&state, &headers);
+    let viewer = Viewer::of(&state, &headers).await;
     let verdicts = viewer.verdicts(&state).await;
     let catalogue = state.catalogue();
     let known = |id: &String| catalogue.film(id).is_some();
@@ -332,8 +332,7 @@ async fn my_picks(
         api::recommend(&catalogue, &request, language)
     });
     let back = uri.path_and_query().map_or_else(|| "/picks".to_owned(), ToString::to_string);
-    let buttons =
-        |film_id: &str| feedback::buttons(language, film_id, &verdicts, viewer.token(), FeedbackSource::Site, &back);
+    let buttons = |film_id: &str| feedback::buttons(language, film_id, &verdicts, None, &back);
     // Every film they gave a verdict on, in the order they first did (the buttons say which).
     let judged: Vec<&film::Model> = verdicts
         .opinions
@@ -343,7 +342,15 @@ async fn my_picks(
         .filter_map(|f| catalogue.film(f))
         .collect();
     // "Get five films like these": what they typed and what they liked.
-    let liked_lines: Vec<String> = typed.lines().map(str::to_owned).chain(verdicts.liked()).collect();
+    let mut liked_lines: Vec<String> =
+        typed.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+    for film in verdicts.liked().iter().filter_map(|f| catalogue.film(f)) {
+        let label = api::label(film, language);
+        if !liked_lines.contains(&label) {
+            liked_lines.push(label);
+        }
+    }
+    liked_lines.truncate(20);
     let subscribe_likes = cinepicks_jobs::notify::links::form_encode(&liked_lines.join("\n"));
     let title = t(language, "Mes cinq films", "My five films");
     let body = html! {
@@ -371,6 +378,11 @@ async fn my_picks(
                     }
                 }
             }
+            Some(Err(problem)) if problem.field.as_deref() == Some("exclude") => {
+                // Their "Pas pour moi" and "Déjà vu" leave too few films (the detail names a field they never saw).
+                p.notice role="alert" { (t(language, "Vos avis écartent presque tout le catalogue : il ne reste pas cinq films à vous proposer. Retirez un « Pas pour moi » ou un « Déjà vu » ci-dessous.",
+                    "Your verdicts rule out almost the whole catalogue: five films cannot be proposed. Take back a “Not for me” or a “Seen it” below.")) }
+            }
             Some(Err(problem)) => {
                 // The detail starts with the field (`likes[1]: `), which means nothing on a page.
                 p.notice role="alert" { (problem.detail.split_once(": ").map_or(problem.detail.as_str(), |(_, why)| why)) }
@@ -397,7 +409,7 @@ async fn my_picks(
         Some(Err(problem)) => problem.status(),
         _ => StatusCode::OK,
     };
-    (status, layout(&state, language, &uri, title, body)).into_response()
+    feedback::private((status, layout(&state, language, &uri, title, body)).into_response())
 }
 
 /// The page behind an SMS's short link: the five films sent that week, with their reasons. Forged, expired
@@ -438,9 +450,10 @@ async fn week_picks(
     let catalogue = state.catalogue();
     let title_of = |id: &str| catalogue.film(id).map(|f| api::label(f, language));
     let title = t(language, "Vos cinq films de la semaine", "Your five films of the week");
-    // The signed link recognises the subscriber: their verdicts on these films count, here and on film pages.
+    // The signed link recognises the subscriber: the buttons carry their token, and pressing one lets the site's
+    // other pages recognise them too.
     let token = state.signer.feedback_token(customer, feedback_expiry(week, &state.ctx.config.timezone));
-    let verdicts = Viewer::Subscriber { customer_id: customer, token: token.clone() }.verdicts(&state).await;
+    let verdicts = Viewer::Subscriber { customer_id: customer }.verdicts(&state).await;
     let back = link(&format!("/p/{code}"), language);
     let body = html! {
         h1 { (title) }
@@ -451,12 +464,12 @@ async fn week_picks(
             @for pick in picks.films() {
                 @if let Some(film) = catalogue.film(&pick.film_id) {
                     (film_item(film, language, Some(&letter::reason_text(&pick.reason, language, &title_of)),
-                        feedback::buttons(language, &film.film_id, &verdicts, Some(&token), FeedbackSource::Sms, &back)))
+                        feedback::buttons(language, &film.film_id, &verdicts, Some(&token), &back)))
                 }
             }
         }
     };
-    feedback::recognise(&state, &token, layout(&state, language, &uri, title, body).into_response())
+    feedback::private(layout(&state, language, &uri, title, body).into_response())
 }
 
 fn not_found_page(state: &AppState, language: Language, uri: &axum::http::Uri) -> Response {

@@ -47,7 +47,7 @@ impl LinkSigner {
     /// The subscription id of a genuine token (constant-time check), `None` for anything else.
     pub fn verify_unsubscribe(&self, token: &str) -> Option<i32> {
         let (id, tag) = token.trim().split_once('.')?;
-        let subscription_id: i32 = id.parse().ok()?;
+        let subscription_id: i32 = id.parse().ok().filter(|n: &i32| n.to_string() == id)?;
         let tag = hex::decode(tag).ok()?;
         if tag.len() != TAG_BYTES {
             return None;
@@ -79,7 +79,8 @@ impl LinkSigner {
 
     /// A subscriber's feedback token (`"<customer id>.<expiry>.<32 hex digits>"`), valid until `expires`: it
     /// stands behind the buttons of the weekly e-mail and of the SMS page, the site's "recognised subscriber"
-    /// cookie and `POST /api/v1/feedback`. It can only record feedback: it shows nothing about the customer.
+    /// cookie (set when one of them is pressed) and `POST /api/v1/feedback`. It records verdicts and shows the
+    /// subscriber's own verdicts on films; nothing else about them (name, address, subscriptions).
     pub fn feedback_token(&self, customer_id: i32, expires: DateTime<Utc>) -> String {
         self.expiring_token("feedback", customer_id, expires)
     }
@@ -117,7 +118,8 @@ impl LinkSigner {
         let (Some(id), Some(expiry), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(ConfirmError::Invalid);
         };
-        let id: i32 = id.parse().map_err(|_| ConfirmError::Invalid)?;
+        // One spelling per id: "+12" and "012" are not 12.
+        let id: i32 = id.parse().ok().filter(|n: &i32| n.to_string() == id).ok_or(ConfirmError::Invalid)?;
         let tag = hex::decode(tag).map_err(|_| ConfirmError::Invalid)?;
         if tag.len() != TAG_BYTES || !expiry.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()) {
             return Err(ConfirmError::Invalid);
@@ -277,6 +279,9 @@ mod tests {
         assert_eq!(signer.verify_feedback(&signer.confirm_token(12, expires), now), Err(ConfirmError::Invalid));
         assert_eq!(signer.verify_confirm(&token, now), Err(ConfirmError::Invalid));
         assert_eq!(signer.verify_feedback(&token.replacen("12.", "13.", 1), now), Err(ConfirmError::Invalid));
+        assert_eq!(signer.verify_feedback(&format!("0{token}"), now), Err(ConfirmError::Invalid));
+        assert_eq!(signer.verify_feedback(&format!("+{token}"), now), Err(ConfirmError::Invalid));
+        assert_eq!(signer.verify_unsubscribe(&format!("0{}", signer.unsubscribe_token(12))), None);
         let url = signer.feedback_url(&token, "tt0211915", cinepicks_domain::FeedbackKind::NotForMe);
         assert_eq!(url, format!("https://c.example/feedback?token={token}&film=tt0211915&kind=not_for_me"));
     }

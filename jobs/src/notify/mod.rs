@@ -538,9 +538,7 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
             .unwrap_or_default();
         let verdict = verdicts.get(&customer_id).cloned().unwrap_or_default();
         // "J'aime" weighs like a declared like; "Pas pour moi" and "Déjà vu" are never proposed again.
-        let mut liked = likes.get(&customer_id).unwrap_or(&none).clone();
-        liked.extend(verdict.liked().into_iter().filter(|f| !liked.contains(f)).collect::<Vec<_>>());
-        liked.retain(|f| verdict.opinion(f) != Some(FeedbackKind::NotForMe));
+        let liked = verdict.effective_likes(likes.get(&customer_id).unwrap_or(&none));
         let rejected = verdict.excluded();
         let customer = Customer {
             likes: &liked,

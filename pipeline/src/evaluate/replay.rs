@@ -1,7 +1,7 @@
 //! The feedback replay: held-out MovieLens users play subscribers for some weeks. Each week they receive the
 //! weekly picks (the notifier's rules: neighbours of their likes, diversified, nothing liked, rejected or
 //! recently sent), "like" those among their held-out positives and answer "pas pour moi" to a share of the
-//! others; between weeks the collaborative model is retrained with their verdicts. The same weeks are played
+//! others; between weeks the collaborative model is retrained with their likes. The same weeks are played
 //! without feedback (the system before it learned from its audience: declared likes only, nothing rejected,
 //! no exploration), and the two are compared week by week.
 //!
@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::recommend::ease::{Ease, EaseParams};
 use crate::recommend::picks::{Catalogue, CatalogueFilm, Customer, PICKS_PER_WEEK, ProgrammeMode, WeekPlan};
 use crate::recommend::reasons::{Reason, ReasonKind};
-use crate::recommend::training::co_count;
+use crate::recommend::training::{CUSTOMER_LIKE_RATING, co_count};
 use crate::recommend::{Csr, RecommendError, Recommender, Weighting};
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -164,7 +164,8 @@ pub fn replay(
     for u in (0..ratings.n_rows).filter(|u| !playing.contains(u)) {
         base.extend(ratings.row_pairs(u).map(|(i, r)| (u as u32, i, r)));
     }
-    let catalogue_films = catalogue_films(ratings, films);
+    // Ratings and counts from what the cinema knows: the subscribers' held-out ratings stay hidden.
+    let catalogue_films = catalogue_films(&base, ratings.n_cols, films);
 
     let start = |u: usize| Subscriber { user: u, likes: declared[&u].clone(), ..Default::default() };
     let mut with: Vec<Subscriber> = eligible.iter().map(|&u| start(u)).collect();
@@ -174,7 +175,11 @@ pub fn replay(
     let mut weeks = Vec::with_capacity(options.weeks);
     let (mut liked_with, mut liked_without) = (0, 0);
     for week in 1..=options.weeks {
-        let learned = fit_catalogue(&base, &with, ratings, &catalogue_films, options)?;
+        // Week 1 knows what the still model knows: nothing has been said yet.
+        let learned = match week {
+            1 => still.clone(),
+            _ => fit_catalogue(&base, &with, ratings, &catalogue_films, options)?,
+        };
         let with_score = play_week(&learned, &mut with, &held_out, options, week, true, &mut rng);
         let without_score = play_week(&still, &mut without, &held_out, options, week, false, &mut rng);
         liked_with += with_score.liked;
@@ -192,16 +197,15 @@ pub fn replay(
     })
 }
 
-/// The films as the picks see them: MovieLens titles and genres, the mean rating and count as their rating.
-fn catalogue_films(ratings: &Csr, films: &[ReplayFilm]) -> Vec<CatalogueFilm> {
-    let mut sums = vec![(0f64, 0u32); ratings.n_cols];
-    for u in 0..ratings.n_rows {
-        for (i, r) in ratings.row_pairs(u) {
-            sums[i as usize].0 += f64::from(r);
-            sums[i as usize].1 += 1;
-        }
+/// The films as the picks see them: MovieLens titles and genres, the mean rating and count of the known ratings
+/// (`base`) as their rating.
+fn catalogue_films(base: &[(u32, u32, f32)], n_films: usize, films: &[ReplayFilm]) -> Vec<CatalogueFilm> {
+    let mut sums = vec![(0f64, 0u32); n_films];
+    for &(_, i, r) in base {
+        sums[i as usize].0 += f64::from(r);
+        sums[i as usize].1 += 1;
     }
-    (0..ratings.n_cols)
+    (0..n_films)
         .map(|i| {
             let film = films.get(i);
             let (sum, count) = sums[i];
@@ -218,8 +222,10 @@ fn catalogue_films(ratings: &Csr, films: &[ReplayFilm]) -> Vec<CatalogueFilm> {
         .collect()
 }
 
-/// Retrains the collaborative model on the other users and the subscribers' verdicts (a like counts 5, "pas
-/// pour moi" 1), then publishes each film's supported neighbours into a catalogue, as training does.
+/// Retrains the collaborative model on the other users and the subscribers' likes (declared and "J'aime", as
+/// training folds customers in; rejections act on the picks only), then keeps each film's neighbours liked together
+/// by enough people, as training publishes them (EASE alone here: MovieLens films have no IMDb credits for the
+/// content side).
 fn fit_catalogue(
     base: &[(u32, u32, f32)],
     subscribers: &[Subscriber],
@@ -230,8 +236,7 @@ fn fit_catalogue(
     let mut triplets = base.to_vec();
     for s in subscribers {
         let u = s.user as u32;
-        triplets.extend(s.likes.iter().map(|&i| (u, i, 5.0)));
-        triplets.extend(s.rejected.iter().map(|&i| (u, i, 1.0)));
+        triplets.extend(s.likes.iter().map(|&i| (u, i, CUSTOMER_LIKE_RATING)));
     }
     let matrix = Csr::from_triplets(ratings.n_rows, ratings.n_cols, &triplets);
     let weighting = Weighting { threshold: options.threshold, below_weight: 0.0 };

@@ -340,11 +340,11 @@ impl<'a> WeekPlan<'a> {
         }
 
         // 4. Exploration: a film drawn among the next well-matched candidates that was never sent to them.
-        let never_sent: HashSet<u32> = ids(customer.ever_sent).into_iter().collect();
+        let ever_sent: HashSet<u32> = ids(customer.ever_sent).into_iter().collect();
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(customer.seed);
         for _ in 0..self.exploration {
             let fresh: Vec<usize> = (0..set_aside.len())
-                .filter(|&k| !never_sent.contains(&set_aside[k].0) && diverse(&chosen, set_aside[k].0))
+                .filter(|&k| !ever_sent.contains(&set_aside[k].0) && diverse(&chosen, set_aside[k].0))
                 .take(EXPLORATION_POOL)
                 .collect();
             if fresh.is_empty() {

@@ -2,7 +2,7 @@
 //! own customers' verdicts beside them, content neighbours for every film, EASE tuned on a validation split,
 //! and the hybrid neighbours (with reasons) that `similar_films.parquet` publishes for every catalogue film.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -78,15 +78,18 @@ pub struct CatalogueFilm {
     pub num_votes: u32,
 }
 
-/// One rating of the cinema's own audience, folded into the collaborative model beside MovieLens: each customer
-/// becomes a user. Their "J'aime" and declared likes count as 5, "Pas pour moi" as 1 (a film seen and not liked:
-/// positive-only models leave it out of the positives and of the co-liked support), "Déjà vu" alone as 3.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AudienceRating {
+/// A film one of the cinema's own customers likes ("J'aime", or declared when subscribing), folded into the
+/// collaborative model beside MovieLens: each customer becomes a user with these films as positives. "Pas pour
+/// moi" and "Déjà vu" are not folded in: the tuned EASE may count any rating as an interaction (`below_weight`
+/// 1), which would turn a rejection into a vote for the film's neighbours; they act on that customer's picks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerLike {
     pub customer_id: i32,
     pub film_id: String,
-    pub rating: f32,
 }
+
+/// The rating a customer's like counts as: the top of the MovieLens scale.
+pub const CUSTOMER_LIKE_RATING: f32 = 5.0;
 
 /// One published neighbour.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,9 +108,9 @@ pub struct TrainMetrics {
     pub ratings: usize,
     pub films_with_ratings: usize,
     pub mapping: interactions::MappingCounts,
-    /// The cinema's customers folded in as users, and their ratings of catalogue films.
-    pub audience_customers: usize,
-    pub audience_ratings: usize,
+    /// The cinema's customers folded in as users, and their likes of catalogue films.
+    pub customers_folded_in: usize,
+    pub customer_likes: usize,
     pub content_features: usize,
     pub films_with_neighbours: usize,
     pub similar_rows: usize,
@@ -174,10 +177,10 @@ pub fn load_catalogue(lake: &Path) -> Result<Vec<CatalogueFilm>, LoadError> {
     Ok(films)
 }
 
-/// Trains the serving recommender from the lake and the cinema's audience.
+/// Trains the serving recommender from the lake and the cinema's customers' likes.
 pub fn train(
     lake: &Path,
-    audience: &[AudienceRating],
+    customers: &[CustomerLike],
     options: &TrainOptions,
     progress: &dyn Progress,
 ) -> Result<TrainedRecommender, TrainError> {
@@ -247,7 +250,7 @@ pub fn train(
     };
     let n_items = descriptors.len();
     metrics.items = n_items;
-    let ratings = with_audience(ratings, audience, &films, n_items, &mut metrics);
+    let ratings = with_customers(ratings, customers, &films, n_items, &mut metrics);
 
     progress.stage("content features");
     let features = features::load(lake, &descriptors)?;
@@ -366,41 +369,35 @@ pub fn train(
     Ok(TrainedRecommender { films, similar, features, metrics })
 }
 
-/// The ratings with the cinema's customers appended as users (catalogue films only; one rating per customer and
-/// film, the highest).
-fn with_audience(
+/// The ratings with the cinema's customers appended as users, their likes of catalogue films as ratings of 5.
+fn with_customers(
     ratings: Option<Csr>,
-    audience: &[AudienceRating],
+    customers: &[CustomerLike],
     films: &[CatalogueFilm],
     n_items: usize,
     metrics: &mut TrainMetrics,
 ) -> Option<Csr> {
-    if audience.is_empty() {
-        return ratings;
-    }
     let index_of: HashMap<&str, u32> = films.iter().enumerate().map(|(i, f)| (f.film_id.as_str(), i as u32)).collect();
     let first_row = ratings.as_ref().map_or(0, |r| r.n_rows);
     let mut rows: HashMap<i32, u32> = HashMap::new();
-    let mut best: HashMap<(u32, u32), f32> = HashMap::new();
-    for a in audience {
-        let Some(&item) = index_of.get(a.film_id.as_str()) else { continue };
+    let mut liked: HashSet<(u32, u32)> = HashSet::new();
+    for like in customers {
+        let Some(&item) = index_of.get(like.film_id.as_str()) else { continue };
         let next = (first_row + rows.len()) as u32;
-        let row = *rows.entry(a.customer_id).or_insert(next);
-        let e = best.entry((row, item)).or_insert(a.rating);
-        *e = e.max(a.rating);
+        liked.insert((*rows.entry(like.customer_id).or_insert(next), item));
     }
-    if best.is_empty() {
+    if liked.is_empty() {
         return ratings;
     }
-    metrics.audience_customers = rows.len();
-    metrics.audience_ratings = best.len();
-    let mut triplets: Vec<(u32, u32, f32)> = Vec::with_capacity(ratings.as_ref().map_or(0, Csr::nnz) + best.len());
+    metrics.customers_folded_in = rows.len();
+    metrics.customer_likes = liked.len();
+    let mut triplets: Vec<(u32, u32, f32)> = Vec::with_capacity(ratings.as_ref().map_or(0, Csr::nnz) + liked.len());
     if let Some(r) = &ratings {
         for u in 0..r.n_rows {
             triplets.extend(r.row_pairs(u).map(|(c, v)| (u as u32, c, v)));
         }
     }
-    triplets.extend(best.into_iter().map(|((u, i), v)| (u, i, v)));
+    triplets.extend(liked.into_iter().map(|(u, i)| (u, i, CUSTOMER_LIKE_RATING)));
     Some(Csr::from_triplets(first_row + rows.len(), n_items, &triplets))
 }
 
@@ -434,7 +431,7 @@ mod tests {
     /// MovieLens users like films 0 and 1 together, or 2 and 3; nobody likes 0 with 3. Twelve of the cinema's
     /// customers like 0 and 3: once folded in, 3 becomes one of 0's supported neighbours.
     #[test]
-    fn the_audiences_verdicts_change_the_neighbours_the_way_they_point() {
+    fn the_customers_likes_change_the_neighbours_the_way_they_point() {
         let films: Vec<CatalogueFilm> = ["tt0", "tt1", "tt2", "tt3"].into_iter().map(film).collect();
         let mut triplets = Vec::new();
         for u in 0..60u32 {
@@ -442,36 +439,27 @@ mod tests {
             triplets.extend(pair.map(|i| (u, i, 5.0)));
         }
         let ml = Csr::from_triplets(60, 4, &triplets);
-        let mut audience = Vec::new();
-        for customer in 1..=12 {
-            for film in ["tt0", "tt3"] {
-                audience.push(AudienceRating { customer_id: customer, film_id: film.into(), rating: 5.0 });
-            }
-            // "Pas pour moi" is not a like: it adds no support.
-            audience.push(AudienceRating { customer_id: customer, film_id: "tt1".into(), rating: 1.0 });
-        }
-        audience.push(AudienceRating { customer_id: 99, film_id: "tt_not_in_catalogue".into(), rating: 5.0 });
+        let like = |customer_id, film: &str| CustomerLike { customer_id, film_id: film.into() };
+        let mut customers: Vec<CustomerLike> = (1..=12).flat_map(|c| [like(c, "tt0"), like(c, "tt3")]).collect();
+        customers.push(like(1, "tt0"));
+        customers.push(like(99, "tt_not_in_catalogue"));
 
         let neighbours_of_0 = |ratings: &Csr| -> Vec<u32> {
             let mut ease = Ease::new(EaseParams { lambda: 10.0, ..Default::default() });
             ease.fit(ratings).unwrap();
             let likers = ratings.map_values(|v| if v >= 4.0 { 1.0 } else { 0.0 }).transpose();
-            ease.similar_items(0, 3)
-                .into_iter()
-                .map(|s| s.item)
-                .filter(|&j| co_count(&likers, 0, j as usize) >= 10)
-                .collect()
+            let supported = |j: u32| co_count(&likers, 0, j as usize) >= 10;
+            ease.similar_items(0, 3).into_iter().map(|s| s.item).filter(|&j| supported(j)).collect()
         };
         let mut metrics = TrainMetrics::default();
         let before = neighbours_of_0(&ml);
         assert!(!before.contains(&3), "{before:?}");
-        let folded = with_audience(Some(ml.clone()), &audience, &films, 4, &mut metrics).unwrap();
-        assert_eq!((folded.n_rows, metrics.audience_customers, metrics.audience_ratings), (72, 12, 36));
+        let folded = with_customers(Some(ml.clone()), &customers, &films, 4, &mut metrics).unwrap();
+        assert_eq!((folded.n_rows, metrics.customers_folded_in, metrics.customer_likes), (72, 12, 24));
         let after = neighbours_of_0(&folded);
         assert!(after.contains(&3), "{after:?}");
-        // With no MovieLens ratings at all, the audience alone makes the matrix.
-        let alone = with_audience(None, &audience, &films, 4, &mut metrics).unwrap();
-        assert_eq!(alone.n_rows, 12);
-        assert!(with_audience(Some(ml), &[], &films, 4, &mut metrics).is_some());
+        // With no MovieLens ratings at all, the customers alone make the matrix; with no customer, nothing changes.
+        assert_eq!(with_customers(None, &customers, &films, 4, &mut metrics).unwrap().n_rows, 12);
+        assert_eq!(with_customers(Some(ml.clone()), &[], &films, 4, &mut metrics).unwrap().n_rows, ml.n_rows);
     }
 }

@@ -58,6 +58,27 @@ pub struct PicksSource {
     pub neighbours: Vec<similar_film::Model>,
 }
 
+/// The films sent to one customer one week.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentPicks {
+    pub customer_id: i32,
+    pub week: String,
+    /// Each film, and whether it was an exploration pick.
+    pub films: Vec<(String, bool)>,
+}
+
+/// The films of a delivery's stored picks (`[{film_id, exploration?, …}]`, or bare ids in rows written before
+/// picks had reasons), with their exploration flag.
+fn picked_films(picks: &serde_json::Value) -> Vec<(String, bool)> {
+    let films = picks.as_array().into_iter().flatten();
+    films
+        .filter_map(|p| {
+            let film = p.get("film_id").or(Some(p)).and_then(serde_json::Value::as_str)?;
+            Some((film.to_owned(), p.get("exploration").and_then(serde_json::Value::as_bool).unwrap_or(false)))
+        })
+        .collect()
+}
+
 impl Store {
     /// Subscriptions still in use (confirmed, not unsubscribed, not flagged), oldest first; one customer's when given.
     pub async fn active_subscriptions(&self, customer_id: Option<i32>) -> Result<Vec<subscription::Model>> {
@@ -185,13 +206,32 @@ impl Store {
             .await
             .during("reading the films sent in previous weeks")?;
         for (customer, picks) in rows {
-            let films =
-                picks.as_array().into_iter().flatten().filter_map(|p| {
-                    p.get("film_id").or(Some(p)).and_then(serde_json::Value::as_str).map(str::to_owned)
-                });
-            out.entry(customer).or_default().extend(films);
+            out.entry(customer).or_default().extend(picked_films(&picks).into_iter().map(|(film, _)| film));
         }
         Ok(out)
+    }
+
+    /// The films sent (delivered) to each customer in `weeks`, one entry per customer and week (a customer reached
+    /// on both channels got the same five films once).
+    pub async fn sent_picks(&self, weeks: &[IsoWeek]) -> Result<Vec<SentPicks>> {
+        let rows: Vec<(i32, String, serde_json::Value)> = delivery::Entity::find()
+            .select_only()
+            .column(delivery::Column::CustomerId)
+            .column(delivery::Column::IsoWeek)
+            .column(delivery::Column::Picks)
+            .filter(delivery::Column::IsoWeek.is_in(weeks.iter().map(ToString::to_string)))
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Sent))
+            .order_by_asc(delivery::Column::Id)
+            .into_tuple()
+            .all(self.db())
+            .await
+            .during("reading the picks sent")?;
+        let mut seen = HashSet::new();
+        Ok(rows
+            .into_iter()
+            .filter(|(customer_id, week, _)| seen.insert((*customer_id, week.clone())))
+            .map(|(customer_id, week, picks)| SentPicks { customer_id, week, films: picked_films(&picks) })
+            .collect())
     }
 
     /// (customer, channel) pairs that already have a delivery row this week.

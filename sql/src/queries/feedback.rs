@@ -1,15 +1,16 @@
-//! Customers' feedback on films: recorded once per customer, film and kind, read back as each customer's current
-//! verdicts (for the picks and the pages), as events (for training) and beside the picks sent (for the owner).
+//! Customers' feedback on films: recorded once per customer, film and kind ("J'aime" and "Pas pour moi" exclude
+//! each other: the last said replaces the other), read back as each customer's verdicts (for the picks, the pages
+//! and training) and beside the picks sent (for the owner).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::connect::Store;
-use crate::entities::{delivery, feedback, film, subscription};
+use crate::entities::{feedback, film, subscription};
 use crate::error::{During, Result};
-use cinepicks_domain::{DeliveryStatus, FeedbackKind, FeedbackSource, IsoWeek};
+use cinepicks_domain::{FeedbackKind, FeedbackSource};
 
 /// What recording one verdict did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +19,8 @@ pub enum FeedbackOutcome {
     Recorded,
     /// Already the customer's verdict: nothing changed (a link followed twice, a button pressed twice).
     AlreadyRecorded,
+    /// Taken back (a pressed button of the site pressed again).
+    Removed,
     /// No such film in the store.
     UnknownFilm,
     /// The customer has no subscription in use (never confirmed, unsubscribed, flagged or erased).
@@ -73,25 +76,44 @@ impl Verdicts {
     pub fn is_seen(&self, film_id: &str) -> bool {
         self.seen.iter().any(|f| f == film_id)
     }
-}
 
-/// The films sent to one customer one week (both channels share them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SentPicks {
-    pub customer_id: i32,
-    pub week: String,
-    pub films: Vec<String>,
+    /// True when `kind` is one of the verdicts on the film (the pressed button).
+    pub fn has(&self, film_id: &str, kind: FeedbackKind) -> bool {
+        match kind {
+            FeedbackKind::Seen => self.is_seen(film_id),
+            opinion => self.opinion(film_id) == Some(opinion),
+        }
+    }
+
+    /// The films the picks start from: the declared likes, then those liked since, without any since rejected.
+    pub fn effective_likes(&self, declared: &[String]) -> Vec<String> {
+        let mut likes: Vec<String> = declared.to_vec();
+        likes.extend(self.liked().into_iter().filter(|f| !declared.contains(f)));
+        likes.retain(|f| self.opinion(f) != Some(FeedbackKind::NotForMe));
+        likes
+    }
+
+    /// Each customer's verdicts, from events in any order.
+    pub fn by_customer(events: &[feedback::Model]) -> HashMap<i32, Verdicts> {
+        let mut grouped: HashMap<i32, Vec<feedback::Model>> = HashMap::new();
+        for e in events {
+            grouped.entry(e.customer_id).or_default().push(e.clone());
+        }
+        grouped.into_iter().map(|(customer, events)| (customer, Self::of(&events))).collect()
+    }
 }
 
 impl Store {
     /// Records a customer's verdict on a film, in one transaction. Saying again what is already their verdict
-    /// changes nothing; "J'aime" after "Pas pour moi" (or the reverse) is a change of mind and becomes the verdict.
+    /// changes nothing; "J'aime" replaces "Pas pour moi" and the reverse (a change of mind). With `toggle`, saying
+    /// again what is already their verdict takes it back instead.
     pub async fn record_feedback(
         &self,
         customer_id: i32,
         film_id: &str,
         kind: FeedbackKind,
         source: FeedbackSource,
+        toggle: bool,
         now: DateTime<Utc>,
     ) -> Result<FeedbackOutcome> {
         let txn = self.begin_write().await.during("starting to record feedback")?;
@@ -110,50 +132,55 @@ impl Store {
         if active.is_none() {
             return Ok(FeedbackOutcome::NotSubscribed);
         }
-        let on_film = feedback::Entity::find()
+        let on_film = |kinds: Vec<FeedbackKind>| {
+            feedback::Entity::delete_many()
+                .filter(feedback::Column::CustomerId.eq(customer_id))
+                .filter(feedback::Column::FilmId.eq(film_id))
+                .filter(feedback::Column::Kind.is_in(kinds))
+        };
+        let existing = feedback::Entity::find()
             .filter(feedback::Column::CustomerId.eq(customer_id))
             .filter(feedback::Column::FilmId.eq(film_id))
-            .all(&txn)
+            .filter(feedback::Column::Kind.eq(kind))
+            .one(&txn)
             .await
             .during("reading a customer's feedback on a film")?;
-        let before = Verdicts::of(&on_film);
-        let outcome = match on_film.iter().find(|e| e.kind == kind) {
-            None => {
-                let row = feedback::ActiveModel {
-                    customer_id: Set(customer_id),
-                    film_id: Set(film_id.to_owned()),
-                    kind: Set(kind),
-                    source: Set(source),
-                    given_at: Set(now),
-                    ..Default::default()
-                };
-                // A request racing this one with the same verdict inserted it first: the same outcome for both.
-                let inserted = feedback::Entity::insert(row)
-                    .on_conflict_do_nothing_on([
-                        feedback::Column::CustomerId,
-                        feedback::Column::FilmId,
-                        feedback::Column::Kind,
-                    ])
-                    .exec(&txn)
-                    .await
-                    .during(format!("recording feedback of customer {customer_id} on {film_id}"))?;
-                match inserted {
-                    sea_orm::TryInsertResult::Inserted(_) => FeedbackOutcome::Recorded,
-                    _ => FeedbackOutcome::AlreadyRecorded,
-                }
-            }
-            Some(existing) => {
-                let current = kind == FeedbackKind::Seen || before.opinion(film_id) == Some(kind);
-                if current {
-                    FeedbackOutcome::AlreadyRecorded
-                } else {
-                    // Back to an earlier opinion: it becomes the latest again.
-                    let mut row: feedback::ActiveModel = existing.clone().into();
-                    row.given_at = Set(now);
-                    row.source = Set(source);
-                    sea_orm::ActiveModelTrait::update(row, &txn).await.during("recording a change of mind")?;
-                    FeedbackOutcome::Recorded
-                }
+        let outcome = if existing.is_some() && toggle {
+            on_film(vec![kind]).exec(&txn).await.during("taking feedback back")?;
+            FeedbackOutcome::Removed
+        } else {
+            // The opposite opinion goes: one of "J'aime" and "Pas pour moi" at a time.
+            let opposite = match kind {
+                FeedbackKind::Like => vec![FeedbackKind::NotForMe],
+                FeedbackKind::NotForMe => vec![FeedbackKind::Like],
+                FeedbackKind::Seen => vec![],
+            };
+            let replaced = match opposite.is_empty() {
+                true => 0,
+                false => on_film(opposite).exec(&txn).await.during("replacing an opinion")?.rows_affected,
+            };
+            let row = feedback::ActiveModel {
+                customer_id: Set(customer_id),
+                film_id: Set(film_id.to_owned()),
+                kind: Set(kind),
+                source: Set(source),
+                given_at: Set(now),
+                ..Default::default()
+            };
+            // A request racing this one with the same verdict may have inserted it first: the same outcome.
+            let inserted = feedback::Entity::insert(row)
+                .on_conflict_do_nothing_on([
+                    feedback::Column::CustomerId,
+                    feedback::Column::FilmId,
+                    feedback::Column::Kind,
+                ])
+                .exec(&txn)
+                .await
+                .during(format!("recording feedback of customer {customer_id} on {film_id}"))?;
+            match inserted {
+                sea_orm::TryInsertResult::Inserted(_) => FeedbackOutcome::Recorded,
+                _ if replaced > 0 => FeedbackOutcome::Recorded,
+                _ => FeedbackOutcome::AlreadyRecorded,
             }
         };
         txn.commit().await.during("committing feedback")?;
@@ -181,46 +208,9 @@ impl Store {
             .during("reading feedback")
     }
 
-    /// Every customer's current verdicts, for the weekly picks.
+    /// Every customer's verdicts, for the weekly picks.
     pub async fn verdicts_by_customer(&self) -> Result<HashMap<i32, Verdicts>> {
-        let mut events: HashMap<i32, Vec<feedback::Model>> = HashMap::new();
-        for e in self.feedback_events().await? {
-            events.entry(e.customer_id).or_default().push(e);
-        }
-        Ok(events.into_iter().map(|(customer, events)| (customer, Verdicts::of(&events))).collect())
-    }
-
-    /// The films sent (delivered) to each customer in `weeks`, one entry per customer and week.
-    pub async fn sent_picks(&self, weeks: &[IsoWeek]) -> Result<Vec<SentPicks>> {
-        let rows: Vec<(i32, String, serde_json::Value)> = delivery::Entity::find()
-            .select_only()
-            .column(delivery::Column::CustomerId)
-            .column(delivery::Column::IsoWeek)
-            .column(delivery::Column::Picks)
-            .filter(delivery::Column::IsoWeek.is_in(weeks.iter().map(ToString::to_string)))
-            .filter(delivery::Column::Status.eq(DeliveryStatus::Sent))
-            .order_by_asc(delivery::Column::Id)
-            .into_tuple()
-            .all(self.db())
-            .await
-            .during("reading the picks sent")?;
-        let mut out: Vec<SentPicks> = Vec::new();
-        let mut index: HashMap<(i32, String), usize> = HashMap::new();
-        for (customer_id, week, picks) in rows {
-            let films: Vec<String> = picks
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|p| p.get("film_id").and_then(serde_json::Value::as_str).map(str::to_owned))
-                .collect();
-            // A customer reached on both channels got the same five films once.
-            if index.contains_key(&(customer_id, week.clone())) {
-                continue;
-            }
-            index.insert((customer_id, week.clone()), out.len());
-            out.push(SentPicks { customer_id, week, films });
-        }
-        Ok(out)
+        Ok(Verdicts::by_customer(&self.feedback_events().await?))
     }
 }
 
@@ -259,5 +249,9 @@ mod tests {
         assert_eq!(v.opinion("tt2"), Some(NotForMe));
         assert_eq!(v.opinion("tt3"), None);
         assert!(v.is_seen("tt3") && !v.is_seen("tt1"));
+        assert!(v.has("tt4", Like) && v.has("tt4", Seen) && !v.has("tt4", NotForMe));
+        // Declared likes first, then those liked since, without those rejected since.
+        let declared = ["tt2".to_owned(), "tt9".to_owned()];
+        assert_eq!(v.effective_likes(&declared), ["tt9", "tt1", "tt4"]);
     }
 }

@@ -174,6 +174,7 @@ fn audience_feedback(snap: &Snapshot, catalogue: &crate::catalogue::Catalogue, l
                     th.num { (t(language, "Films envoyés", "Films sent")) }
                     th.num { (t(language, "Aimés", "Liked")) }
                     th.num { (t(language, "Part aimée", "Share liked")) }
+                    th.num { (t(language, "Découvertes aimées", "Explorations liked")) }
                     th.num { (FeedbackKind::Like.label(language)) }
                     th.num { (FeedbackKind::NotForMe.label(language)) }
                     th.num { (FeedbackKind::Seen.label(language)) }
@@ -183,11 +184,12 @@ fn audience_feedback(snap: &Snapshot, catalogue: &crate::catalogue::Catalogue, l
                     td.num { (w.picks_sent) }
                     td.num { (w.picks_liked) }
                     td.num { (share(w.liked_share())) }
+                    td.num { (w.explored_liked) " / " (w.explored_sent) }
                     td.num { (w.likes) } td.num { (w.not_for_me) } td.num { (w.seen) }
                 } } }
             }
-            p.meta { (t(language, "« Aimés » : films envoyés cette semaine-là que leur destinataire aime aujourd'hui. Les avis sont comptés la semaine où ils sont donnés.",
-                "“Liked”: films sent that week that their receiver likes today. Verdicts count in the week they are given.")) }
+            p.meta { (t(language, "« Aimés » : films envoyés cette semaine-là que leur destinataire aime aujourd'hui. « Découvertes » : le film sur cinq choisi hors des meilleures correspondances, pour apprendre. Les avis sont ceux qui tiennent encore (un changement d'avis remplace l'ancien), comptés la semaine où ils ont été donnés.",
+                "“Liked”: films sent that week that their receiver likes today. “Explorations”: the film of five chosen beyond the best matches, to learn. Verdicts are those still standing (a change of mind replaces the earlier one), counted in the week they were given.")) }
             h3 { (t(language, "Les films préférés du public", "The audience's favourite films")) }
             @if snap.favourites.is_empty() {
                 p { (t(language, "Aucun film aimé pour l'instant.", "No film liked yet.")) }
