@@ -78,9 +78,7 @@ pub fn feedback_replay(ctx: &Context, args: &ReplayParams) -> Result<ReplayOutco
         }
     })?;
     bar.finish_and_clear();
-    let run_id = ctx.clock.now().format("%Y%m%dT%H%M%SZ").to_string();
-    let out = args.out.clone().unwrap_or_else(|| ctx.paths.root.join("evaluations").join(&run_id));
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let out = output_folder(ctx, args.out.as_ref())?;
     let mut saved = serde_json::to_value(&report)?;
     saved["last_week_gain"] = report.last_week_gain().into();
     saved["cumulative_gain"] = report.cumulative_gain().into();
@@ -92,6 +90,14 @@ pub fn feedback_replay(ctx: &Context, args: &ReplayParams) -> Result<ReplayOutco
         file: out.join("replay.json"),
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The folder an evaluation writes into: `--out`, else `<data-dir>/evaluations/<run-id>`; created.
+fn output_folder(ctx: &Context, out: Option<&PathBuf>) -> Result<PathBuf> {
+    let run_id = ctx.clock.now().format("%Y%m%dT%H%M%SZ").to_string();
+    let out = out.cloned().unwrap_or_else(|| ctx.paths.root.join("evaluations").join(run_id));
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    Ok(out)
 }
 
 /// The replay's weeks side by side.
@@ -274,9 +280,7 @@ pub fn run(ctx: &Context, args: &EvaluateParams) -> Result<EvaluateReport> {
     let progress = |stage: &str| tracing::info!(stage, "evaluate");
     let report = protocol::run(&data.ratings, features.as_ref().map(|f| (f, prior.as_slice())), &options, &progress)?;
 
-    let run_id = ctx.clock.now().format("%Y%m%dT%H%M%SZ").to_string();
-    let out = args.out.clone().unwrap_or_else(|| ctx.paths.root.join("evaluations").join(&run_id));
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let out = output_folder(ctx, args.out.as_ref())?;
     let mut saved = serde_json::to_value(&report)?;
     saved["mapping"] = serde_json::to_value(data.mapping)?;
     write_json_atomically(&out.join("metrics.json"), &saved)?;
