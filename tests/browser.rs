@@ -80,7 +80,7 @@ fn a_customer_and_the_owner_walk_through_the_site_in_chromium() {
     let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     println!("{report}\nscreenshots in {}", shots.display());
     assert!(out.status.success(), "the browser walkthrough failed (screenshots in {}):\n{report}", shots.display());
-    assert!(report.contains("walkthrough passed: 16 steps"), "{report}");
+    assert!(report.contains("walkthrough passed: 17 steps"), "{report}");
     let taken = std::fs::read_dir(&shots)
         .unwrap()
         .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "png"));

@@ -780,9 +780,14 @@ async fn the_owner_signs_in_and_sets_the_programme_with_a_csrf_token(db: TestDb)
     // Operations: jobs, the active run, subscriptions by state (three confirmed by the import).
     let page = answer(client().get(server.url("/owner/operations")).header("cookie", &cookie)).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    for expected in
-        ["nightly", "weekly_notify", "20261121T080000Z", "Abonnements actifs", "Séances des sept prochains jours"]
-    {
+    for expected in [
+        "Mise à jour de la nuit",
+        "Envoi de la semaine",
+        "20261121T080000Z",
+        "Abonnements actifs",
+        "Séances des sept prochains jours",
+        "Avis des abonnés",
+    ] {
         assert!(page.body.contains(expected), "{expected} missing: {}", page.body);
     }
     assert!(!page.body.contains(&hash), "the hash is never rendered");

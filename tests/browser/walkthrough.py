@@ -2,6 +2,7 @@
 as the owner (sign in, dashboard, popularity estimate, audience, operations and programme, sign out)."""
 
 import argparse
+import datetime
 import email
 import email.policy
 import html
@@ -394,13 +395,40 @@ def owner_operations(walk):
     page.goto(walk.url("/owner/operations"))
     # inner_text is the text as shown, and the figures' labels are shown in capitals.
     main = page.locator("main").inner_text().lower()
-    for expected in ("nightly", "weekly_notify", "abonnements actifs", "envois par état"):
+    for expected in ("mise à jour de la nuit", "envoi de la semaine", "abonnements actifs", "envois par état",
+                     "films semblables calculés pour", "avis des abonnés"):
         check(expected in main, f"the operations page does not show {expected!r}")
     page.locator("#films").fill(walk.film)
     walk.submit(page.locator("#programme button[type=submit]"))
     kept = page.locator("#films").input_value().strip()
     check(walk.film.split(" (")[0] in kept, f"the programme saved shows {kept!r}, not {walk.film!r}")
     return f"jobs, model, deliveries shown; programme set to {kept!r}", [walk.shot("11-owner-operations")]
+
+
+def owner_screenings(walk):
+    """Adds a screening of the customer's film: a bad price first (named in the summary at the top, the rest kept),
+    then saved and listed."""
+    page = walk.page
+    page.goto(walk.url("/owner/screenings"))
+    form = page.locator("#form form")
+    form.locator("#q").fill(walk.film)
+    form.locator("#date").fill((datetime.date.today() + datetime.timedelta(days=3)).isoformat())
+    form.locator("#time").fill("20:30")
+    form.locator("#room").fill("Salle du patrimoine")
+    form.locator("#price").fill("sept euros")
+    refused = walk.submit(form.locator("button[type=submit]"))
+    check(refused.status == 422, f"a bad price answered {refused.status}, not 422")
+    summary = page.locator(".notice.summary")
+    check(summary.is_visible() and "7,50" in summary.inner_text(), "no summary naming the price at the top")
+    check(page.locator("#q").input_value() == walk.film, "the film typed was lost")
+    shots = [walk.shot("11b-owner-screening-refused")]
+    page.locator("#price").fill("7,50")
+    saved = walk.submit(page.locator("#form button[type=submit]"))
+    check(saved.ok and "Séance enregistrée" in page.locator("main").inner_text(), f"saving answered {saved.status}")
+    listed = page.locator("#coming").inner_text()
+    check(walk.film.split(" (")[0] in listed and "Salle du patrimoine" in listed, "the new screening is not listed")
+    shots.append(walk.shot("11c-owner-screenings"))
+    return "a screening refused for its price (summary at the top), then saved and listed", shots
 
 
 def owner_sign_out(walk):
@@ -416,6 +444,7 @@ OWNER_STEPS = [
     ("owner estimates a film's popularity", owner_estimate),
     ("owner looks up an audience", owner_audience),
     ("owner sets the programme", owner_operations),
+    ("owner adds a screening", owner_screenings),
     ("owner signs out", owner_sign_out),
 ]
 

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 use super::common::store::TestDb;
-use super::{get, shop_with};
+use super::{OWNER_PASSWORD, answer, client, get, post_form, session_cookie, shop_with};
 use cinepicks_test_support::on_both_backends;
 
 /// The site's and the commands' clock: Monday 7 December 2026, 10:00 in Paris.
@@ -215,6 +215,115 @@ async fn screenings_are_imported_from_csv_and_ics_and_shown_on_the_programme_the
     assert!(out.status.success() && said.contains("1 screenings added") && said.contains("1 past event(s)"), "{said}");
 }
 
+/// The owner adds, changes and removes screenings on their page: every bad field named at once in a summary, what
+/// was typed kept, a room already taken refused, and the programme following each change.
+async fn the_owner_adds_changes_and_removes_screenings_with_every_problem_named_at_once(db: TestDb) {
+    let hash = cinepicks_web::owner::session::hash_password(OWNER_PASSWORD).unwrap();
+    let server = shop_with(&db, &[("CINEPICKS_NOW", NOW), ("CINEPICKS_OWNER_PASSWORD_HASH", &hash)]);
+    let login = format!("password={}&next=%2Fowner%2Fscreenings", OWNER_PASSWORD.replace(' ', "+"));
+    let cookie = session_cookie(&post_form(&server, "/owner/login", &login, None, Some(&server.base)).await);
+    let page = answer(client().get(server.url("/owner/screenings")).header("cookie", &cookie)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Ajouter une séance") && page.body.contains("Aucune séance annoncée"), "{}", page.body);
+    let csrf = super::csrf_token(&page.body);
+    let post = |fields: Vec<(&str, &str)>| {
+        let mut body = format!("csrf={csrf}");
+        for (k, v) in fields {
+            body.push_str(&format!("&{k}={}", super::query_value(v)));
+        }
+        let (server, cookie) = (&server, &cookie);
+        async move { post_form(server, "/owner/screenings", &body, Some(cookie), Some(&server.base)).await }
+    };
+
+    // Four fields wrong: all named at the top and beside each field; what was typed stays.
+    let refused = post(vec![
+        ("film", "Zzyzx Qwv"),
+        ("date", "2026-12-01"),
+        ("time", "20:30"),
+        ("version", "VF"),
+        ("price", "sept euros"),
+        ("booking_url", "javascript:alert(1)"),
+    ])
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    for expected in [
+        "La séance n'est pas enregistrée",
+        "aucun film de ce titre au catalogue",
+        "cette date et cette heure sont passées",
+        "un prix en euros, par exemple 7,50",
+        "une adresse web commençant par https://",
+        r#"value="Zzyzx Qwv""#,
+        r#"value="sept euros""#,
+    ] {
+        assert!(refused.body.contains(expected), "{expected} missing: {}", refused.body);
+    }
+    let ambiguous =
+        post(vec![("film", "Les Diaboliques"), ("date", "2026-12-09"), ("time", "20:30"), ("version", "VF")]).await;
+    assert!(ambiguous.body.contains("plusieurs films portent ce titre"), "{}", ambiguous.body);
+
+    // A good one, then another in the same room while the first still runs: refused, named.
+    let saved = post(vec![
+        ("film", "tt0133093"),
+        ("date", "2026-12-09"),
+        ("time", "20:30"),
+        ("room", "Salle 1"),
+        ("version", "VOST"),
+        ("price", "7,50"),
+        ("booking_url", "https://billetterie.example/s/9"),
+        ("note", "Ciné-débat"),
+    ])
+    .await;
+    assert_eq!((saved.status, saved.header("location")), (303, "/owner/screenings?lang=fr&saved=1"), "{}", saved.body);
+    let stored = db.store.screenings_between(chrono::Utc::now(), chrono::Utc::now() + chrono::Duration::days(60)).await;
+    let stored = stored.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        (stored[0].version.as_str(), stored[0].price_cents, stored[0].source.as_str()),
+        ("VOST", Some(750), "owner")
+    );
+    let taken = post(vec![
+        ("film", "tt0211915"),
+        ("date", "2026-12-09"),
+        ("time", "21:00"),
+        ("room", "Salle 1"),
+        ("version", "VF"),
+    ])
+    .await;
+    assert_eq!(taken.status, 422);
+    assert!(taken.body.contains("Salle 1 est occupée"), "{}", taken.body);
+    let programme = get(&server, "/programme").await;
+    assert!(programme.body.contains("20 h 30") && programme.body.contains("Ciné-débat"), "{}", programme.body);
+
+    // Changed: moved to 18 h; then removed.
+    let id = stored[0].id.to_string();
+    let edit =
+        answer(client().get(server.url(&format!("/owner/screenings?edit={id}"))).header("cookie", &cookie)).await;
+    assert!(edit.body.contains("Modifier la séance") && edit.body.contains(r#"value="20:30""#), "{}", edit.body);
+    let moved = post(vec![
+        ("id", &id),
+        ("film", "tt0133093"),
+        ("date", "2026-12-09"),
+        ("time", "18:00"),
+        ("room", "Salle 1"),
+        ("version", "VOST"),
+    ])
+    .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    let now = chrono::Utc::now();
+    let stored = db.store.screenings_between(now, now + chrono::Duration::days(60)).await.unwrap();
+    assert_eq!(stored.len(), 1, "changed, not added");
+    assert_eq!(stored[0].starts_at.with_timezone(&chrono_tz::Europe::Paris).format("%H:%M").to_string(), "18:00");
+    let body = format!("csrf={csrf}");
+    let removed =
+        post_form(&server, &format!("/owner/screenings/{id}/remove"), &body, Some(&cookie), Some(&server.base)).await;
+    assert_eq!(removed.status, 303);
+    assert!(db.store.screenings_between(now, now + chrono::Duration::days(60)).await.unwrap().is_empty());
+    // Without the CSRF token, or from another site: refused.
+    let forged = post_form(&server, "/owner/screenings", "film=tt0133093", Some(&cookie), Some(&server.base)).await;
+    assert_eq!(forged.status, 403);
+}
+
 on_both_backends!(
+    the_owner_adds_changes_and_removes_screenings_with_every_problem_named_at_once,
     screenings_are_imported_from_csv_and_ics_and_shown_on_the_programme_the_film_page_the_api_and_the_feed
 );

@@ -1,6 +1,7 @@
 // Progressive enhancement: without it the search form still works (it posts to /search).
 "use strict";
 (function () {
+  // The search box, and the owner's film field (same ids: one per page).
   var input = document.getElementById("q");
   var list = document.getElementById("suggestions");
   if (!input || !list || !window.fetch) return;

@@ -194,7 +194,9 @@ pub async fn owner_section(state: &AppState, language: Language) -> maud::Markup
                     } }
                 }
             }
-            p { (t(language, "Pour les changer : ", "To change them: ")) code { (t(language, "cinepicks screenings import FICHIER.csv|.ics", "cinepicks screenings import FILE.csv|.ics")) }
+            p { a href=(link("/owner/screenings", language)) { (t(language, "Ajouter, modifier ou supprimer des séances", "Add, change or remove screenings")) }
+                (t(language, ", ou importer tout un programme : ", ", or import a whole programme: "))
+                code { (t(language, "cinepicks screenings import FICHIER.csv|.ics", "cinepicks screenings import FILE.csv|.ics")) }
                 (t(language, " (le fichier remplace les séances des salles et des jours qu'il contient).",
                     " (the file replaces the screenings of the rooms and days it lists).")) }
         }

@@ -468,7 +468,7 @@ fn overlaps(ctx: &Context, rows: &[Row], stored: &[screening::Model], films: &Fi
 }
 
 /// `2026-12-09 20:30`, `2026-12-09T20:30` (the cinema's time) or RFC 3339 with an offset.
-fn parse_time(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+pub fn parse_time(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
     }
@@ -483,7 +483,7 @@ fn parse_time(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
 }
 
 /// `7,50`, `7.50`, `7,50 €`, `7 €` → cents.
-fn parse_price(text: &str) -> Result<i32, String> {
+pub fn parse_price(text: &str) -> Result<i32, String> {
     let number = text.trim_end_matches('€').trim().replace(',', ".");
     match number.parse::<f64>() {
         Ok(euros) if (0.0..=1000.0).contains(&euros) => Ok((euros * 100.0).round() as i32),
@@ -492,7 +492,7 @@ fn parse_price(text: &str) -> Result<i32, String> {
 }
 
 /// A booking link: an absolute http(s) URL without spaces.
-fn check_url(text: &str) -> Result<String, String> {
+pub fn check_url(text: &str) -> Result<String, String> {
     let url = text.trim();
     let scheme = url.starts_with("https://") || url.starts_with("http://");
     if !scheme || url.contains(char::is_whitespace) || url.len() < 12 {

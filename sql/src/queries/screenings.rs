@@ -108,6 +108,39 @@ impl Store {
             .during("reading screenings")
     }
 
+    /// Records one screening (the owner's form): a new one, or screening `id` changed. False when `id` no longer
+    /// exists.
+    pub async fn save_screening(&self, id: Option<i32>, row: &NewScreening, now: DateTime<Utc>) -> Result<bool> {
+        let mut model = match id {
+            Some(id) => match screening::Entity::find_by_id(id).one(self.db()).await.during("reading a screening")? {
+                Some(found) => screening::ActiveModel::from(found),
+                None => return Ok(false),
+            },
+            None => <screening::ActiveModel as sea_orm::ActiveModelBehavior>::new(),
+        };
+        model.film_id = Set(row.film_id.clone());
+        model.starts_at = Set(row.starts_at);
+        model.room = Set(row.room.clone());
+        model.version = Set(row.version.clone());
+        model.price_cents = Set(row.price_cents);
+        model.booking_url = Set(row.booking_url.clone());
+        model.note = Set(row.note.clone());
+        model.source = Set(row.source.clone());
+        model.updated_at = Set(now);
+        model.save(self.db()).await.during("recording a screening")?;
+        Ok(true)
+    }
+
+    /// Removes a screening; false when it was already gone.
+    pub async fn remove_screening(&self, id: i32) -> Result<bool> {
+        let gone = screening::Entity::delete_by_id(id).exec(self.db()).await.during("removing a screening")?;
+        Ok(gone.rows_affected > 0)
+    }
+
+    pub async fn screening(&self, id: i32) -> Result<Option<screening::Model>> {
+        screening::Entity::find_by_id(id).one(self.db()).await.during("reading a screening")
+    }
+
     /// A film's screenings from `from` on, earliest first.
     pub async fn screenings_of(&self, film_id: &str, from: DateTime<Utc>) -> Result<Vec<screening::Model>> {
         screening::Entity::find()

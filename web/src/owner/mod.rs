@@ -1,8 +1,10 @@
 //! The owner's pages, behind a sign-in: the KPI dashboard (the analysis marts as charts with their readings,
-//! live from the data), the popularity estimator, the audience tool and operations. `session` checks who is
-//! signed in; `tools` holds the two model forms; `operations` the jobs, model, deliveries and subscriptions.
+//! live from the data), the popularity estimator, the audience tool, operations and screenings. `session` checks
+//! who is signed in; `tools` holds the two model forms; `operations` the jobs, model, deliveries, subscriptions
+//! and subscribers' verdicts; `screenings` adds, changes and removes the cinema's screenings.
 
 pub mod operations;
+pub mod screenings;
 pub mod session;
 pub mod tools;
 
@@ -34,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/owner/popularity", get(tools::popularity))
         .route("/owner/audience", get(tools::audience))
         .route("/owner/operations", get(operations::page).post(operations::set_programme))
+        .route("/owner/screenings", get(screenings::page).post(screenings::save))
+        .route("/owner/screenings/{id}/remove", post(screenings::remove))
         // Pages with the cinema's figures: never kept by a browser or a proxy, never indexed.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::overriding(
@@ -55,6 +59,7 @@ fn layout(state: &AppState, language: Language, owner: Option<&Owner>, title: &s
                 title { (title) " · " (cinema) }
                 link rel="stylesheet" href="/assets/style.css";
                 link rel="stylesheet" href="/assets/report.css";
+                script src="/assets/suggest.js" defer {}
             }
             body {
                 a.skip href="#content" { (t(language, "Aller au contenu", "Skip to content")) }
@@ -66,6 +71,7 @@ fn layout(state: &AppState, language: Language, owner: Option<&Owner>, title: &s
                             a href=(link("/owner/popularity", language)) { (t(language, "Popularité", "Popularity")) }
                             a href=(link("/owner/audience", language)) { (t(language, "Public", "Audience")) }
                             a href=(link("/owner/operations", language)) { (t(language, "Exploitation", "Operations")) }
+                            a href=(link("/owner/screenings", language)) { (t(language, "Séances", "Screenings")) }
                             form.inline method="post" action=(link("/owner/logout", language)) {
                                 input type="hidden" name="csrf" value=(owner.csrf);
                                 button.link type="submit" { (t(language, "Se déconnecter", "Sign out")) }

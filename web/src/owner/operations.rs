@@ -95,11 +95,12 @@ fn jobs(snap: &Snapshot, language: Language) -> maud::Markup {
                     th { (t(language, "État", "Status")) } th { (t(language, "Prochaine", "Next")) }
                 } }
                 tbody { @for job in &snap.jobs { tr {
-                    td { strong { (job.name) } br; small { (job.stages.join(" → ")) } }
+                    td { strong { (job_name(job.name, language)) } br;
+                        small { (job.stages.iter().map(|s| stage_name(s, language)).collect::<Vec<_>>().join(" → ")) } }
                     @match &job.last {
                         Some(run) => {
                             td { (run.started_at.with_timezone(&job.timezone).format("%Y-%m-%d %H:%M")) " · " (run.logical_key) }
-                            td { span class=(format!("status {}", run.status)) { (run.status) }
+                            td { span class=(format!("status {}", run.status)) { (job_status(run.status, language)) }
                                 @if let Some(error) = &run.error { br; small { (error) } } }
                         }
                         None => { td { (t(language, "jamais", "never")) } td {} }
@@ -120,9 +121,14 @@ fn model(snap: &Snapshot, language: Language) -> maud::Markup {
                 Some(run) => {
                     p { (t(language, "Exécution ", "Run ")) code { (run.run_id) }
                         @if let Some(p) = run.published_at { (t(language, ", publiée le ", ", published on ")) (p.format("%Y-%m-%d %H:%M UTC")) } }
-                    table { tbody { @for (name, value) in numeric_metrics(&run.metrics) {
-                        tr { td { code { (name) } } td.num { (lang.num(value, if value.fract() == 0.0 { 0 } else { 4 })) } }
-                    } } }
+                    @let lines = plain_metrics(&run.metrics, language);
+                    @if !lines.is_empty() { ul { @for line in &lines { li { (line) } } } }
+                    details {
+                        summary { (t(language, "Toutes les mesures de l'exécution", "Every figure of the run")) }
+                        table { tbody { @for (name, value) in numeric_metrics(&run.metrics) {
+                            tr { td { code { (name) } } td.num { (lang.num(value, if value.fract() == 0.0 { 0 } else { 4 })) } }
+                        } } }
+                    }
                 }
                 None => {
                     p.notice { (t(language, "Aucun modèle publié : lancez `cinepicks train` puis `cinepicks publish`.",
@@ -152,10 +158,126 @@ fn deliveries(snap: &Snapshot, language: Language) -> maud::Markup {
                 thead { tr { th { (t(language, "Envois par état", "Deliveries by status")) } th.num { (t(language, "Nombre", "Count")) } } }
                 tbody {
                     @if snap.deliveries.is_empty() { tr { td colspan="2" { (t(language, "aucun envoi pour l'instant", "none yet")) } } }
-                    @for (status, count) in &snap.deliveries { tr { td { (status) } td.num { (count) } } }
+                    @for (status, count) in &snap.deliveries { tr { td { (delivery_status(*status, language)) } td.num { (count) } } }
                 }
             }
         }
+    }
+}
+
+/// The active run's figures that matter to the cinema, in sentences.
+fn plain_metrics(metrics: &serde_json::Value, language: Language) -> Vec<String> {
+    let get = |path: &str| path.split('.').try_fold(metrics, |v, key| v.get(key)).and_then(serde_json::Value::as_f64);
+    let n = |x: f64| language.num(x, 0);
+    let mut lines = Vec::new();
+    if let (Some(with), Some(all)) = (get("recommender.films_with_neighbours"), get("recommender.catalogue_films")) {
+        lines.push(match language {
+            Language::Fr => format!("Films semblables calculés pour {} des {} films du catalogue.", n(with), n(all)),
+            Language::En => format!("Similar films computed for {} of the catalogue's {} films.", n(with), n(all)),
+        });
+    }
+    if let (Some(ratings), Some(users)) = (get("recommender.ratings"), get("recommender.users")) {
+        let rated = get("recommender.films_with_ratings").unwrap_or(0.0);
+        lines.push(match language {
+            Language::Fr => format!(
+                "Appris de {} notes de {} spectateurs (MovieLens et abonnés), sur {} films du catalogue.",
+                n(ratings),
+                n(users),
+                n(rated)
+            ),
+            Language::En => format!(
+                "Learnt from {} ratings by {} viewers (MovieLens and subscribers), of {} of the catalogue's films.",
+                n(ratings),
+                n(users),
+                n(rated)
+            ),
+        });
+    }
+    if let Some(customers) = get("recommender.customers_folded_in").filter(|c| *c > 0.0) {
+        let likes = get("recommender.customer_likes").unwrap_or(0.0);
+        lines.push(match language {
+            Language::Fr => format!("Dont les goûts de {} abonnés du cinéma ({} films aimés).", n(customers), n(likes)),
+            Language::En => format!(
+                "Including the tastes of {} of the cinema's subscribers ({} films liked).",
+                n(customers),
+                n(likes)
+            ),
+        });
+    }
+    if let Some(weight) = get("recommender.collaborative_weight") {
+        lines.push(match language {
+            Language::Fr => format!("Part des goûts du public dans les films semblables : {} %.", n(100.0 * weight)),
+            Language::En => format!("Share of the audience's tastes in similar films: {} %.", n(100.0 * weight)),
+        });
+    }
+    if let (Some(films), Some(features)) = (get("popularity.films"), get("popularity.features")) {
+        lines.push(match language {
+            Language::Fr => {
+                format!("Popularité d'un film à venir : apprise sur {} films ({} traits).", n(films), n(features))
+            }
+            Language::En => {
+                format!("Popularity of a film to come: learnt from {} films ({} traits).", n(films), n(features))
+            }
+        });
+    }
+    if let Some(users) = get("audience.users") {
+        lines.push(match language {
+            Language::Fr => {
+                format!("Public d'un film : appris de {} spectateurs décrits (âge, sexe, profession).", n(users))
+            }
+            Language::En => {
+                format!("A film's audience: learnt from {} described viewers (age, gender, occupation).", n(users))
+            }
+        });
+    }
+    lines
+}
+
+/// A scheduled job as the owner knows it.
+fn job_name(name: &str, language: Language) -> &str {
+    match (name, language) {
+        (cinepicks_jobs::daemon::chain::NIGHTLY, Language::Fr) => "Mise à jour de la nuit",
+        (cinepicks_jobs::daemon::chain::NIGHTLY, Language::En) => "Nightly update",
+        (cinepicks_jobs::daemon::chain::WEEKLY_NOTIFY, Language::Fr) => "Envoi de la semaine",
+        (cinepicks_jobs::daemon::chain::WEEKLY_NOTIFY, Language::En) => "Weekly send",
+        (other, _) => other,
+    }
+}
+
+fn stage_name(stage: &str, language: Language) -> &str {
+    let fr = match stage {
+        "fetch" => "téléchargement",
+        "ingest" => "import",
+        "train" => "apprentissage",
+        "analyze" => "analyses",
+        "evaluate" => "évaluation",
+        "publish" => "publication",
+        "notify" => "envoi",
+        other => other,
+    };
+    if language == Language::Fr { fr } else { stage }
+}
+
+fn job_status(status: cinepicks_domain::JobStatus, language: Language) -> &'static str {
+    use cinepicks_domain::JobStatus::*;
+    match (status, language) {
+        (Running, Language::Fr) => "en cours",
+        (Succeeded, Language::Fr) => "réussie",
+        (Failed, Language::Fr) => "échouée",
+        (Cancelled, Language::Fr) => "interrompue",
+        (other, Language::En) => other.as_str(),
+    }
+}
+
+fn delivery_status(status: cinepicks_domain::DeliveryStatus, language: Language) -> &'static str {
+    use cinepicks_domain::DeliveryStatus::*;
+    match (status, language) {
+        (Pending, Language::Fr) => "à envoyer",
+        (Deferred, Language::Fr) => "reportés (heures de silence des SMS)",
+        (Sending, Language::Fr) => "en cours d'envoi",
+        (Sent, Language::Fr) => "envoyés",
+        (Failed, Language::Fr) => "en échec",
+        (other, Language::En) => other.as_str(),
     }
 }
 
