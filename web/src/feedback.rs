@@ -25,8 +25,8 @@ use cinepicks_store::queries::feedback::{FeedbackOutcome, Verdicts};
 
 use super::AppState;
 use super::api;
+use super::forms::{cookie, same_origin};
 use super::language::PageLanguage;
-use super::owner::session::{cookie, same_origin};
 use super::pages::{layout, link, t};
 use super::problem::{ApiJson, Problem};
 use super::rate_limit::Client;

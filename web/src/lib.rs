@@ -11,13 +11,15 @@
 //! - `owner`: the owner's pages behind a sign-in (dashboard, model tools, operations);
 //! - `subscriptions`: subscribing with double opt-in, confirming and one-click unsubscribe, shared by the API and
 //!   `subscription_pages`; `feedback`: "J'aime", "Pas pour moi", "Déjà vu" on films (the e-mail's links, the pages'
-//!   buttons, the API); `rate_limit`: requests per client.
+//!   buttons, the API); `forms`: the same-origin check and cookies every posted form shares; `rate_limit`: requests per
+//!   client.
 
 pub mod api;
 pub mod assets;
 pub mod catalogue;
 pub mod config;
 pub mod feedback;
+pub mod forms;
 pub mod language;
 pub mod openapi;
 pub mod owner;

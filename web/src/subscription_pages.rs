@@ -16,8 +16,8 @@ use cinepicks_domain::Language;
 use cinepicks_domain::names;
 
 use super::AppState;
+use super::forms::same_origin;
 use super::language::{PageLanguage, code};
-use super::owner::session::same_origin;
 use super::pages::{layout, link, t};
 use super::problem::Problem;
 use super::rate_limit::Client;

@@ -26,7 +26,8 @@ use super::AppState;
 use super::language::{PageLanguage, code};
 use super::pages::{link, t};
 use super::rate_limit::Client;
-use session::{NotChecked, Owner, same_origin};
+use crate::forms::same_origin;
+use session::{NotChecked, Owner};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -12,13 +12,14 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::AppState;
+use crate::forms::{cookie, same_origin};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -232,32 +233,6 @@ impl Sessions {
     }
 }
 
-/// The value of one cookie of the request.
-pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (key, value) = c.trim().split_once('=')?;
-        (key == name).then_some(value)
-    })
-}
-
-/// A form posted from another site (its `Origin` or, failing that, `Referer` is neither the host the request
-/// was sent to nor the site's public address, `notify.site_url`, which a reverse proxy may hide): refused, so that
-/// no page elsewhere can make a visitor's or the owner's browser act.
-pub fn same_origin(headers: &HeaderMap, site_url: &str) -> bool {
-    let host_of = |url: &str| -> Option<String> {
-        let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-        rest.split(['/', '?', '#']).next().map(str::to_ascii_lowercase)
-    };
-    let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
-    let Some(source) = source else {
-        // Browsers send Origin on every POST; a client that sends neither is not a browser led by another site.
-        return true;
-    };
-    let Some(from) = host_of(source) else { return false };
-    let request_host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
-    request_host.as_deref() == Some(from.as_str()) || host_of(site_url).as_deref() == Some(from.as_str())
-}
-
 impl Owner {
     /// A refusal (403) unless a form that changes something carries this session's CSRF token and comes from
     /// this site.
@@ -304,6 +279,7 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
 
     fn sessions(hash: Option<&str>) -> Sessions {
         let hash = hash.map(str::to_owned).ok_or_else(|| "closed".to_owned());
@@ -369,27 +345,5 @@ mod tests {
         assert_eq!(s.check_password(Some(owner), "right".into(), start).await, Ok(true));
         let later = start + LOCK_OUT;
         assert_eq!(s.check_password(Some(guesser), "right".into(), later).await, Ok(true), "the lock-out ends");
-    }
-
-    #[test]
-    fn forms_from_another_site_are_refused() {
-        let headers = |origin: Option<&str>| {
-            let mut h = HeaderMap::new();
-            h.insert(header::HOST, "cinema.example.org".parse().unwrap());
-            if let Some(o) = origin {
-                h.insert(header::ORIGIN, o.parse().unwrap());
-            }
-            h
-        };
-        let site = "https://cinema.example.org";
-        assert!(same_origin(&headers(Some("https://cinema.example.org")), site));
-        assert!(!same_origin(&headers(Some("https://evil.example")), site));
-        assert!(!same_origin(&headers(Some("https://cinema.example.org.evil.example")), site));
-        assert!(same_origin(&headers(None), site));
-        // Behind nginx the request's Host may be the upstream's (127.0.0.1:8080): the site's address counts.
-        let mut proxied = headers(Some("https://Cinema.example.org"));
-        proxied.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
-        assert!(same_origin(&proxied, site));
-        assert!(!same_origin(&proxied, "https://other.example"));
     }
 }
