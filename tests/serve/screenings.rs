@@ -222,6 +222,8 @@ async fn the_owner_adds_changes_and_removes_screenings_with_every_problem_named_
     let server = shop_with(&db, &[("CINEPICKS_NOW", NOW), ("CINEPICKS_OWNER_PASSWORD_HASH", &hash)]);
     let login = format!("password={}&next=%2Fowner%2Fscreenings", OWNER_PASSWORD.replace(' ', "+"));
     let cookie = session_cookie(&post_form(&server, "/owner/login", &login, None, Some(&server.base)).await);
+    // The server's clock: the stored screenings are read from then on.
+    let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&chrono::Utc);
     let page = answer(client().get(server.url("/owner/screenings")).header("cookie", &cookie)).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("Ajouter une séance") && page.body.contains("Aucune séance annoncée"), "{}", page.body);
@@ -274,7 +276,7 @@ async fn the_owner_adds_changes_and_removes_screenings_with_every_problem_named_
     ])
     .await;
     assert_eq!((saved.status, saved.header("location")), (303, "/owner/screenings?lang=fr&saved=1"), "{}", saved.body);
-    let stored = db.store.screenings_between(chrono::Utc::now(), chrono::Utc::now() + chrono::Duration::days(60)).await;
+    let stored = db.store.screenings_between(now, now + chrono::Duration::days(60)).await;
     let stored = stored.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(
@@ -290,7 +292,11 @@ async fn the_owner_adds_changes_and_removes_screenings_with_every_problem_named_
     ])
     .await;
     assert_eq!(taken.status, 422);
-    assert!(taken.body.contains("Salle 1 est occupée"), "{}", taken.body);
+    assert!(
+        taken.body.contains("salle déjà prise : « Matrix (1999) » y commence le mercredi 9 décembre à 20 h 30"),
+        "{}",
+        taken.body
+    );
     let programme = get(&server, "/programme").await;
     assert!(programme.body.contains("20 h 30") && programme.body.contains("Ciné-débat"), "{}", programme.body);
 
@@ -309,7 +315,6 @@ async fn the_owner_adds_changes_and_removes_screenings_with_every_problem_named_
     ])
     .await;
     assert_eq!(moved.status, 303, "{}", moved.body);
-    let now = chrono::Utc::now();
     let stored = db.store.screenings_between(now, now + chrono::Duration::days(60)).await.unwrap();
     assert_eq!(stored.len(), 1, "changed, not added");
     assert_eq!(stored[0].starts_at.with_timezone(&chrono_tz::Europe::Paris).format("%H:%M").to_string(), "18:00");
@@ -318,9 +323,17 @@ async fn the_owner_adds_changes_and_removes_screenings_with_every_problem_named_
         post_form(&server, &format!("/owner/screenings/{id}/remove"), &body, Some(&cookie), Some(&server.base)).await;
     assert_eq!(removed.status, 303);
     assert!(db.store.screenings_between(now, now + chrono::Duration::days(60)).await.unwrap().is_empty());
-    // Without the CSRF token, or from another site: refused.
+    // Without the CSRF token, or from another site: refused, for saving and for removing.
     let forged = post_form(&server, "/owner/screenings", "film=tt0133093", Some(&cookie), Some(&server.base)).await;
     assert_eq!(forged.status, 403);
+    let good = format!("csrf={csrf}&film=tt0133093&date=2026-12-10&time=20:30&version=VF");
+    let elsewhere = post_form(&server, "/owner/screenings", &good, Some(&cookie), Some("https://evil.example")).await;
+    assert_eq!(elsewhere.status, 403);
+    let path = format!("/owner/screenings/{id}/remove");
+    assert_eq!(post_form(&server, &path, "", Some(&cookie), Some(&server.base)).await.status, 403);
+    // Removing one already gone says so.
+    let again = post_form(&server, &path, &body, Some(&cookie), Some(&server.base)).await;
+    assert_eq!(again.header("location"), "/owner/screenings?lang=fr&gone=1");
 }
 
 on_both_backends!(

@@ -55,11 +55,14 @@ pub enum Viewer {
 }
 
 impl Viewer {
-    /// The viewer of a request: a subscriber when the cookie holds a genuine token of a customer still subscribed.
+    /// The viewer of a request: a subscriber when the cookie holds a genuine token of a customer still subscribed
+    /// (and, when the store does not answer, a visitor for this page: nothing is written from it).
     pub async fn of(state: &AppState, headers: &HeaderMap) -> Self {
         match subscriber_of_cookie(state, headers).await {
-            Some(customer_id) => Self::Subscriber { customer_id },
-            None => Self::Visitor(cookie(headers, VISITOR_COOKIE).map(parse_visitor).unwrap_or_default()),
+            CookieSays::Subscriber(customer_id) => Self::Subscriber { customer_id },
+            CookieSays::Nobody | CookieSays::Unknown => {
+                Self::Visitor(cookie(headers, VISITOR_COOKIE).map(parse_visitor).unwrap_or_default())
+            }
         }
     }
 
@@ -82,12 +85,29 @@ async fn subscriber_verdicts(state: &AppState, customer_id: i32) -> Verdicts {
     }
 }
 
-/// The customer of the subscriber cookie, when its token is genuine, unexpired and theirs is still subscribed.
-async fn subscriber_of_cookie(state: &AppState, headers: &HeaderMap) -> Option<i32> {
-    let token = cookie(headers, SUBSCRIBER_COOKIE)?;
-    let (customer_id, _) = state.signer.verify_feedback(token, state.ctx.clock.now()).ok()?;
-    let subscribed = state.store.active_subscriptions(Some(customer_id)).await.ok()?;
-    (!subscribed.is_empty()).then_some(customer_id)
+/// What the subscriber cookie tells.
+enum CookieSays {
+    /// A genuine, unexpired token of a customer still subscribed.
+    Subscriber(i32),
+    /// No cookie, or one no longer good (forged, expired, unsubscribed).
+    Nobody,
+    /// The store does not answer: whether they are still subscribed is not known.
+    Unknown,
+}
+
+async fn subscriber_of_cookie(state: &AppState, headers: &HeaderMap) -> CookieSays {
+    let Some(token) = cookie(headers, SUBSCRIBER_COOKIE) else { return CookieSays::Nobody };
+    let Ok((customer_id, _)) = state.signer.verify_feedback(token, state.ctx.clock.now()) else {
+        return CookieSays::Nobody;
+    };
+    match state.store.active_subscriptions(Some(customer_id)).await {
+        Ok(subscriptions) if subscriptions.is_empty() => CookieSays::Nobody,
+        Ok(_) => CookieSays::Subscriber(customer_id),
+        Err(err) => {
+            tracing::warn!(error = %err, "checking a subscriber's subscriptions failed");
+            CookieSays::Unknown
+        }
+    }
 }
 
 /// The three buttons for one film, as a form posting to `/feedback` that comes back to `back` (this page). The
@@ -247,8 +267,12 @@ async fn feedback_now(
             Err(why) => return refused(&state, language, &uri, Refusal::Link(why)),
         },
         None => match subscriber_of_cookie(&state, &headers).await {
-            Some(customer_id) => cookie(&headers, SUBSCRIBER_COOKIE).map(|t| (customer_id, t.to_owned())),
-            None => None,
+            CookieSays::Subscriber(customer_id) => {
+                cookie(&headers, SUBSCRIBER_COOKIE).map(|t| (customer_id, t.to_owned()))
+            }
+            CookieSays::Nobody => None,
+            // Not the moment to decide they left (and forget their cookie): nothing recorded, say so.
+            CookieSays::Unknown => return refused(&state, language, &uri, Refusal::Unavailable),
         },
     };
     let Some((customer_id, token)) = subscriber else {

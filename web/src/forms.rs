@@ -19,11 +19,12 @@ pub fn same_origin(headers: &HeaderMap, site_url: &str) -> bool {
         let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
         rest.split(['/', '?', '#']).next().map(str::to_ascii_lowercase)
     };
-    let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
-    let Some(source) = source else {
+    let Some(source) = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)) else {
         // Browsers send Origin on every POST; a client that sends neither is not a browser led by another site.
         return true;
     };
+    // Present but unreadable: not this site.
+    let Ok(source) = source.to_str() else { return false };
     let Some(from) = host_of(source) else { return false };
     let request_host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
     request_host.as_deref() == Some(from.as_str()) || host_of(site_url).as_deref() == Some(from.as_str())

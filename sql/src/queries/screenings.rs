@@ -1,7 +1,7 @@
 //! Screenings (séances): imported all at once (a file's rows replace the screenings of the same room and start
 //! time), read by time range for the programme pages, the feed and the weekly picks.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::connect::Store;
@@ -21,6 +21,16 @@ pub struct NewScreening {
     pub note: Option<String>,
     /// "import programme.ics line 12", "owner"…
     pub source: String,
+}
+
+/// What saving one screening did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScreeningSaved {
+    Saved,
+    /// The screening to change was removed meanwhile.
+    Gone,
+    /// Another screening of the room overlaps it.
+    Taken(screening::Model),
 }
 
 /// What an import did.
@@ -108,16 +118,46 @@ impl Store {
             .during("reading screenings")
     }
 
-    /// Records one screening (the owner's form): a new one, or screening `id` changed. False when `id` no longer
-    /// exists.
-    pub async fn save_screening(&self, id: Option<i32>, row: &NewScreening, now: DateTime<Utc>) -> Result<bool> {
+    /// Records one screening (the owner's form), a new one or screening `id` changed, in one transaction with the
+    /// check that its room is free: refused when another screening of the room runs at its start or starts
+    /// before it ends (`runtime` gives each film's length; `longest` bounds how far back to look).
+    pub async fn save_screening(
+        &self,
+        id: Option<i32>,
+        row: &NewScreening,
+        runtime: impl Fn(&str) -> Duration,
+        longest: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<ScreeningSaved> {
+        let txn = self.begin_write().await.during("starting to record a screening")?;
+        if self.backend() == crate::connect::Backend::Postgres {
+            // Two owners saving at once must not both find the room free: one waits for the other's commit.
+            let lock = "SELECT pg_advisory_xact_lock(7224002)";
+            sea_orm::ConnectionTrait::execute_unprepared(&txn, lock).await.during("locking the screenings")?;
+        }
         let mut model = match id {
-            Some(id) => match screening::Entity::find_by_id(id).one(self.db()).await.during("reading a screening")? {
+            Some(id) => match screening::Entity::find_by_id(id).one(&txn).await.during("reading a screening")? {
                 Some(found) => screening::ActiveModel::from(found),
-                None => return Ok(false),
+                None => return Ok(ScreeningSaved::Gone),
             },
             None => <screening::ActiveModel as sea_orm::ActiveModelBehavior>::new(),
         };
+        let end = row.starts_at + runtime(&row.film_id);
+        let around = screening::Entity::find()
+            .filter(screening::Column::Room.eq(row.room.as_str()))
+            .filter(screening::Column::StartsAt.gt(row.starts_at - longest))
+            .filter(screening::Column::StartsAt.lt(end))
+            .order_by_asc(screening::Column::StartsAt)
+            .all(&txn)
+            .await
+            .during("reading the room's screenings")?;
+        let taken = around
+            .into_iter()
+            .filter(|s| Some(s.id) != id)
+            .find(|s| s.starts_at < end && row.starts_at < s.starts_at + runtime(&s.film_id));
+        if let Some(other) = taken {
+            return Ok(ScreeningSaved::Taken(other));
+        }
         model.film_id = Set(row.film_id.clone());
         model.starts_at = Set(row.starts_at);
         model.room = Set(row.room.clone());
@@ -127,8 +167,9 @@ impl Store {
         model.note = Set(row.note.clone());
         model.source = Set(row.source.clone());
         model.updated_at = Set(now);
-        model.save(self.db()).await.during("recording a screening")?;
-        Ok(true)
+        model.save(&txn).await.during("recording a screening")?;
+        txn.commit().await.during("committing a screening")?;
+        Ok(ScreeningSaved::Saved)
     }
 
     /// Removes a screening; false when it was already gone.

@@ -67,7 +67,7 @@ async fn render(state: &AppState, language: Language, owner: &Owner, notice: Opt
         }
         (screenings)
         (jobs(&snap, language))
-        (model(&snap, language))
+        (model(state, &snap, language))
         (deliveries(&snap, language))
         (audience_feedback(&snap, &catalogue, language))
         section.operation #programme {
@@ -112,7 +112,7 @@ fn jobs(snap: &Snapshot, language: Language) -> maud::Markup {
     }
 }
 
-fn model(snap: &Snapshot, language: Language) -> maud::Markup {
+fn model(state: &AppState, snap: &Snapshot, language: Language) -> maud::Markup {
     let lang = language;
     html! {
         section.operation #model {
@@ -120,7 +120,7 @@ fn model(snap: &Snapshot, language: Language) -> maud::Markup {
             @match &snap.active_model {
                 Some(run) => {
                     p { (t(language, "Exécution ", "Run ")) code { (run.run_id) }
-                        @if let Some(p) = run.published_at { (t(language, ", publiée le ", ", published on ")) (p.format("%Y-%m-%d %H:%M UTC")) } }
+                        @if let Some(p) = run.published_at { (t(language, ", publiée le ", ", published on ")) (p.with_timezone(&state.ctx.config.timezone).format("%Y-%m-%d %H:%M")) } }
                     @let lines = plain_metrics(&run.metrics, language);
                     @if !lines.is_empty() { ul { @for line in &lines { li { (line) } } } }
                     details {
@@ -176,32 +176,40 @@ fn plain_metrics(metrics: &serde_json::Value, language: Language) -> Vec<String>
             Language::En => format!("Similar films computed for {} of the catalogue's {} films.", n(with), n(all)),
         });
     }
-    if let (Some(ratings), Some(users)) = (get("recommender.ratings"), get("recommender.users")) {
+    let customers = get("recommender.customers_folded_in").filter(|c| *c > 0.0);
+    if let (Some(ratings), Some(users)) =
+        (get("recommender.ratings").filter(|r| *r > 0.0), get("recommender.users").filter(|u| *u > 0.0))
+    {
         let rated = get("recommender.films_with_ratings").unwrap_or(0.0);
+        let who = match (language, customers.is_some()) {
+            (Language::Fr, true) => "spectateurs (MovieLens et abonnés du cinéma)",
+            (Language::Fr, false) => "spectateurs MovieLens",
+            (Language::En, true) => "viewers (MovieLens and the cinema's subscribers)",
+            (Language::En, false) => "MovieLens viewers",
+        };
         lines.push(match language {
-            Language::Fr => format!(
-                "Appris de {} notes de {} spectateurs (MovieLens et abonnés), sur {} films du catalogue.",
-                n(ratings),
-                n(users),
-                n(rated)
-            ),
-            Language::En => format!(
-                "Learnt from {} ratings by {} viewers (MovieLens and subscribers), of {} of the catalogue's films.",
-                n(ratings),
-                n(users),
-                n(rated)
-            ),
+            Language::Fr => {
+                format!("Appris de {} notes de {} {who}, sur {} films du catalogue.", n(ratings), n(users), n(rated))
+            }
+            Language::En => {
+                format!(
+                    "Learnt from {} ratings by {} {who}, of {} of the catalogue's films.",
+                    n(ratings),
+                    n(users),
+                    n(rated)
+                )
+            }
         });
     }
-    if let Some(customers) = get("recommender.customers_folded_in").filter(|c| *c > 0.0) {
+    if let Some(customers) = customers {
         let likes = get("recommender.customer_likes").unwrap_or(0.0);
         lines.push(match language {
-            Language::Fr => format!("Dont les goûts de {} abonnés du cinéma ({} films aimés).", n(customers), n(likes)),
-            Language::En => format!(
-                "Including the tastes of {} of the cinema's subscribers ({} films liked).",
-                n(customers),
-                n(likes)
-            ),
+            Language::Fr => {
+                format!("Dont les goûts de {} abonnés ({} « J'aime » et films déclarés).", n(customers), n(likes))
+            }
+            Language::En => {
+                format!("Including the tastes of {} subscribers ({} films liked or declared).", n(customers), n(likes))
+            }
         });
     }
     if let Some(weight) = get("recommender.collaborative_weight") {

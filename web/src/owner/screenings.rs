@@ -15,7 +15,7 @@ use cinepicks_domain::calendar::{day_name, time_of_day};
 use cinepicks_jobs::screenings::{Version, check_url, parse_price, parse_time};
 use cinepicks_store::entities::screening;
 use cinepicks_store::queries::film_lookup::LookupError;
-use cinepicks_store::queries::screenings::NewScreening;
+use cinepicks_store::queries::screenings::{NewScreening, ScreeningSaved};
 
 use super::layout;
 use super::session::Owner;
@@ -31,6 +31,8 @@ const LISTED_DAYS: i64 = 28;
 #[derive(Debug, Clone, Default)]
 struct Typed {
     id: Option<i32>,
+    /// The film of the screening being changed: kept while its title in `film` is left as shown.
+    film_id: String,
     film: String,
     date: String,
     time: String,
@@ -46,6 +48,7 @@ impl Typed {
         let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
         Self {
             id: form.get("id").and_then(|v| v.parse().ok()),
+            film_id: get("film_id"),
             film: get("film"),
             date: get("date"),
             time: get("time"),
@@ -62,6 +65,7 @@ impl Typed {
         let local = s.starts_at.with_timezone(&state.ctx.config.timezone);
         Self {
             id: Some(s.id),
+            film_id: s.film_id.clone(),
             film: title,
             date: local.format("%Y-%m-%d").to_string(),
             time: local.format("%H:%M").to_string(),
@@ -100,10 +104,14 @@ pub async fn page(
             ..Default::default()
         },
     };
-    let notice = match (params.contains_key("saved"), params.contains_key("removed")) {
-        (true, _) => Some(t(language, "Séance enregistrée.", "Screening saved.")),
-        (_, true) => Some(t(language, "Séance supprimée.", "Screening removed.")),
-        _ => None,
+    let notice = if params.contains_key("saved") {
+        Some(t(language, "Séance enregistrée.", "Screening saved."))
+    } else if params.contains_key("removed") {
+        Some(t(language, "Séance supprimée.", "Screening removed."))
+    } else if params.contains_key("gone") {
+        Some(t(language, "Cette séance avait déjà été supprimée.", "This screening had already been removed."))
+    } else {
+        None
     };
     render(&state, language, &owner, &typed, &[], notice).await
 }
@@ -119,33 +127,68 @@ pub async fn save(
     if let Some(refusal) = owner.refuse_forged(&headers, &state.ctx.config.notify.site_url, &form) {
         return refusal;
     }
+    if form.get("id").is_some_and(|id| !id.is_empty() && id.parse::<i32>().is_err()) {
+        return unavailable(&state, language, &owner, StatusCode::BAD_REQUEST);
+    }
     let typed = Typed::read(&form);
     let (screening, problems) = check(&state, &typed, language).await;
     let Some(screening) = screening.filter(|_| problems.is_empty()) else {
         return render(&state, language, &owner, &typed, &problems, None).await;
     };
-    match state.store.save_screening(typed.id, &screening, state.ctx.clock.now()).await {
-        Ok(true) => {
+    let catalogue = state.catalogue();
+    let default_runtime = i32::try_from(state.ctx.config.screenings.default_runtime_minutes).unwrap_or(120);
+    let runtime = |film: &str| {
+        let minutes = catalogue.film(film).and_then(|f| f.runtime_minutes).filter(|m| *m > 0);
+        Duration::minutes(i64::from(minutes.unwrap_or(default_runtime)))
+    };
+    // No screened film lasts a day: how far back a screening still running may have started.
+    let longest = Duration::hours(24);
+    match state.store.save_screening(typed.id, &screening, runtime, longest, state.ctx.clock.now()).await {
+        Ok(ScreeningSaved::Saved) => {
             tracing::info!(film = %screening.film_id, at = %screening.starts_at, room = %screening.room, "screening saved from the owner's page");
             Redirect::to(&format!("/owner/screenings?lang={}&saved=1", code(language))).into_response()
         }
-        Ok(false) => {
-            let gone = (
-                "film",
-                t(language, "cette séance a été supprimée entre-temps", "this screening was removed meanwhile")
-                    .to_owned(),
+        Ok(ScreeningSaved::Gone) => {
+            let why = t(
+                language,
+                "cette séance a été supprimée entre-temps : elle sera ajoutée si vous enregistrez à nouveau",
+                "this screening was removed meanwhile: it will be added if you save again",
             );
-            render(&state, language, &owner, &Typed { id: None, ..typed }, &[gone], None).await
+            render(&state, language, &owner, &Typed { id: None, ..typed }, &[("film", why.to_owned())], None).await
+        }
+        Ok(ScreeningSaved::Taken(other)) => {
+            let taken = ("date", taken_room(&state, &other, language));
+            render(&state, language, &owner, &typed, &[taken], None).await
         }
         Err(err) => {
             tracing::error!(error = %err, "saving a screening failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                t(language, "La séance n'a pas pu être enregistrée.", "The screening could not be saved."),
-            )
-                .into_response()
+            unavailable(&state, language, &owner, StatusCode::SERVICE_UNAVAILABLE)
         }
     }
+}
+
+/// "salle déjà prise : « Le Salaire de la peur » y commence le mercredi 9 décembre à 20 h 30".
+fn taken_room(state: &AppState, other: &screening::Model, language: Language) -> String {
+    let catalogue = state.catalogue();
+    let title = catalogue.film(&other.film_id).map_or_else(|| other.film_id.clone(), |f| api::label(f, language));
+    let local = other.starts_at.with_timezone(&state.ctx.config.timezone);
+    let (day, time) = (day_name(local.date_naive(), language), time_of_day(local.time(), language));
+    match language {
+        Language::Fr => format!("salle déjà prise : « {title} » y commence le {day} à {time}"),
+        Language::En => format!("room already taken: “{title}” starts there on {day} at {time}"),
+    }
+}
+
+/// The page when the store does not answer (or the form was tampered with), in the owner's frame.
+fn unavailable(state: &AppState, language: Language, owner: &Owner, status: StatusCode) -> Response {
+    let title = t(language, "Séances", "Screenings");
+    let why = t(
+        language,
+        "La séance n'a pas pu être enregistrée : réessayez dans un instant.",
+        "The screening could not be saved: try again in a moment.",
+    );
+    let body = html! { h1 { (title) } p.notice role="alert" { (why) } };
+    (status, layout(state, language, Some(owner), title, body)).into_response()
 }
 
 /// POST of a screening's remove button.
@@ -160,16 +203,16 @@ pub async fn remove(
     if let Some(refusal) = owner.refuse_forged(&headers, &state.ctx.config.notify.site_url, &form) {
         return refusal;
     }
-    if let Err(err) = state.store.remove_screening(id).await {
-        tracing::error!(error = %err, "removing a screening failed");
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            t(language, "La séance n'a pas pu être supprimée.", "The screening could not be removed."),
-        )
-            .into_response();
-    }
-    tracing::info!(screening = id, "screening removed from the owner's page");
-    Redirect::to(&format!("/owner/screenings?lang={}&removed=1", code(language))).into_response()
+    let outcome = match state.store.remove_screening(id).await {
+        Ok(true) => "removed",
+        Ok(false) => "gone",
+        Err(err) => {
+            tracing::error!(error = %err, "removing a screening failed");
+            return unavailable(&state, language, &owner, StatusCode::SERVICE_UNAVAILABLE);
+        }
+    };
+    tracing::info!(screening = id, outcome, "screening removed from the owner's page");
+    Redirect::to(&format!("/owner/screenings?lang={}&{outcome}=1", code(language))).into_response()
 }
 
 /// Every field checked at once: the screening when all are good, and every problem.
@@ -179,7 +222,11 @@ async fn check(state: &AppState, typed: &Typed, language: Language) -> (Option<N
     let config = &state.ctx.config;
     let now = state.ctx.clock.now();
     let mut problems: Vec<Problem> = Vec::new();
-    let film_id = if typed.film.is_empty() {
+    // The film of the screening being changed, its title left as shown: no need to look it up again.
+    let kept = catalogue.film(&typed.film_id).filter(|f| api::label(f, language) == typed.film);
+    let film_id = if let Some(film) = kept {
+        Some(film.film_id.clone())
+    } else if typed.film.is_empty() {
         problems
             .push(("film", say("indiquez le film (titre ou identifiant IMDb)", "give the film (title or IMDb id)")));
         None
@@ -197,20 +244,7 @@ async fn check(state: &AppState, typed: &Typed, language: Language) -> (Option<N
                 None
             }
             Ok(Err(LookupError::Ambiguous { candidates, .. })) => {
-                let names: Vec<String> = candidates
-                    .iter()
-                    .map(|id| catalogue.film(id).map_or_else(|| id.clone(), |f| api::label(f, language)))
-                    .collect();
-                let why = match language {
-                    Language::Fr => format!(
-                        "plusieurs films portent ce titre ({}) : ajoutez l'année entre parenthèses",
-                        names.join(", ")
-                    ),
-                    Language::En => {
-                        format!("several films have this title ({}): add the year in brackets", names.join(", "))
-                    }
-                };
-                problems.push(("film", why));
+                problems.push(("film", ambiguous(&catalogue, &candidates, language)));
                 None
             }
             Err(err) => {
@@ -229,10 +263,21 @@ async fn check(state: &AppState, typed: &Typed, language: Language) -> (Option<N
             None
         }
         Ok(at) => Some(at),
-        Err(_) => {
+        Err(_) if typed.date.is_empty() || typed.time.is_empty() => {
             problems.push((
                 "date",
                 say("indiquez le jour et l'heure de la séance", "give the day and time of the screening"),
+            ));
+            None
+        }
+        Err(_) => {
+            // Typed, but not a time of that day: the hour the clocks skip in spring.
+            problems.push((
+                "date",
+                say(
+                    "cette heure n'existe pas ce jour-là (changement d'heure) : choisissez-en une autre",
+                    "this time does not exist on that day (clock change): choose another",
+                ),
             ));
             None
         }
@@ -271,26 +316,7 @@ async fn check(state: &AppState, typed: &Typed, language: Language) -> (Option<N
     let (Some(film_id), Some(starts_at), Some(version)) = (film_id, starts_at, version) else {
         return (None, problems);
     };
-    // The room must be free: no other screening of it running at this start, nor starting before this one ends.
-    let runtime = |film: &str| {
-        let minutes = catalogue.film(film).and_then(|f| f.runtime_minutes).filter(|m| *m > 0);
-        Duration::minutes(i64::from(minutes.unwrap_or(config.screenings.default_runtime_minutes as i32)))
-    };
-    let around = state.store.screenings_between(starts_at - Duration::hours(12), starts_at + Duration::hours(12)).await;
-    for other in around.unwrap_or_default().iter().filter(|s| s.room == room && Some(s.id) != typed.id) {
-        let (a, b) =
-            ((starts_at, starts_at + runtime(&film_id)), (other.starts_at, other.starts_at + runtime(&other.film_id)));
-        if a.0 < b.1 && b.0 < a.1 {
-            let title =
-                catalogue.film(&other.film_id).map_or_else(|| other.film_id.clone(), |f| api::label(f, language));
-            let when = local(state, other.starts_at, language);
-            let why = match language {
-                Language::Fr => format!("{room} est occupée : « {title} » y commence {when}"),
-                Language::En => format!("{room} is taken: “{title}” starts there {when}"),
-            };
-            problems.push(("date", why));
-        }
-    }
+    // Whether the room is free is checked when saving, in the same transaction as the write.
     let screening = NewScreening {
         film_id,
         starts_at,
@@ -305,9 +331,33 @@ async fn check(state: &AppState, typed: &Typed, language: Language) -> (Option<N
 }
 
 /// "mardi 8 décembre, 20 h 30".
-fn local(state: &AppState, at: DateTime<Utc>, language: Language) -> String {
+fn when(state: &AppState, at: DateTime<Utc>, language: Language) -> String {
     let local = at.with_timezone(&state.ctx.config.timezone);
     format!("{}, {}", day_name(local.date_naive(), language), time_of_day(local.time(), language))
+}
+
+/// Several films answer the title typed (each candidate is "tt… (year)"): named by their titles, with their IMDb
+/// ids when title and year are the same.
+fn ambiguous(catalogue: &crate::catalogue::Catalogue, candidates: &[String], language: Language) -> String {
+    let labels: Vec<(String, &str)> = candidates
+        .iter()
+        .filter_map(|c| c.split_whitespace().next())
+        .map(|id| (catalogue.film(id).map_or_else(|| id.to_owned(), |f| api::label(f, language)), id))
+        .collect();
+    let twins = labels.iter().any(|(l, id)| labels.iter().any(|(m, other)| l == m && id != other));
+    let names: Vec<String> =
+        labels.iter().map(|(l, id)| if twins { format!("{l} : {id}") } else { l.clone() }).collect();
+    let names = names.join(", ");
+    match (language, twins) {
+        (Language::Fr, false) => {
+            format!("plusieurs films portent ce titre ({names}) : ajoutez l'année entre parenthèses")
+        }
+        (Language::Fr, true) => {
+            format!("plusieurs films portent ce titre et cette année ({names}) : indiquez l'identifiant IMDb")
+        }
+        (Language::En, false) => format!("several films have this title ({names}): add the year in brackets"),
+        (Language::En, true) => format!("several films have this title and year ({names}): give the IMDb id"),
+    }
 }
 
 async fn render(
@@ -323,9 +373,13 @@ async fn render(
     let catalogue = state.catalogue();
     let title = t(language, "Séances", "Screenings");
     let invalid = |field: &str| problems.iter().any(|(f, _)| *f == field);
+    // One message element per field, whatever the number of its problems.
     let error = |field: &str| -> Markup {
-        html! { @for (f, why) in problems.iter().filter(|(f, _)| *f == field) { span.error id=(format!("{f}-error")) { (why) } } }
+        let whys: Vec<&str> = problems.iter().filter(|(f, _)| *f == field).map(|(_, why)| why.as_str()).collect();
+        html! { @if !whys.is_empty() { span.error id=(format!("{field}-error")) { (whys.join(" ; ")) } } }
     };
+    // The film's input is `q`: the suggestions script looks for it.
+    let input_of = |field: &str| if field == "film" { "q".to_owned() } else { field.to_owned() };
     let described = |field: &str| invalid(field).then(|| format!("{field}-error"));
     let body = html! {
         h1 { (title) }
@@ -333,7 +387,7 @@ async fn render(
         @if !problems.is_empty() {
             div.notice.summary role="alert" tabindex="-1" {
                 p { strong { (t(language, "La séance n'est pas enregistrée :", "The screening is not saved:")) } }
-                ul { @for (field, why) in problems { li { a href=(format!("#{field}")) { (why) } } } }
+                ul { @for (field, why) in problems { li { a href=(format!("#{}", input_of(field))) { (why) } } } }
             }
         }
         section.operation #form {
@@ -341,6 +395,7 @@ async fn render(
             form.owner.subscribe method="post" action=(link("/owner/screenings", language)) novalidate {
                 input type="hidden" name="csrf" value=(owner.csrf);
                 @if let Some(id) = typed.id { input type="hidden" name="id" value=(id); }
+                @if !typed.film_id.is_empty() { input type="hidden" name="film_id" value=(typed.film_id); }
                 label for="q" { (t(language, "Film (titre, avec l'année s'il le faut, ou identifiant IMDb)", "Film (title, with the year if needed, or IMDb id)")) }
                 input #q type="text" name="film" value=(typed.film) list="suggestions" autocomplete="off" required
                     aria-invalid=[invalid("film").then_some("true")] aria-describedby=[described("film")];
@@ -350,7 +405,8 @@ async fn render(
                 input #date type="date" name="date" value=(typed.date) required
                     aria-invalid=[invalid("date").then_some("true")] aria-describedby=[described("date")];
                 label for="time" { (t(language, "Heure", "Time")) }
-                input #time type="time" name="time" value=(typed.time) required;
+                input #time type="time" name="time" value=(typed.time) required
+                    aria-invalid=[invalid("date").then_some("true")] aria-describedby=[described("date")];
                 (error("date"))
                 label for="room" { (t(language, "Salle", "Room")) }
                 input #room type="text" name="room" value=(typed.room) maxlength="60";
@@ -387,11 +443,11 @@ async fn render(
                         th { (t(language, "Version", "Version")) } th { (t(language, "Salle", "Room")) } th {}
                     } }
                     tbody { @for s in &coming { tr {
-                        td { (local(state, s.starts_at, language)) }
+                        td { (when(state, s.starts_at, language)) }
                         td { (catalogue.film(&s.film_id).map_or_else(|| s.film_id.clone(), |f| api::label(f, language))) }
                         td { (s.version) } td { (s.room) }
                         td {
-                            a href=(link(&format!("/owner/screenings?edit={}#form", s.id), language)) { (t(language, "Modifier", "Change")) }
+                            a href=(format!("{}#form", link(&format!("/owner/screenings?edit={}", s.id), language))) { (t(language, "Modifier", "Change")) }
                             form.inline method="post" action=(link(&format!("/owner/screenings/{}/remove", s.id), language)) {
                                 input type="hidden" name="csrf" value=(owner.csrf);
                                 button.remove type="submit" { (t(language, "Supprimer", "Remove")) }
