@@ -205,7 +205,15 @@ fn on_real_dumps_recommendations_read_in_french_with_earned_reasons() {
     assert!(!titles::contains_raw_id(&out) && !out.contains("Children of Paradise"), "{out}");
     // Published, the same run gives a customer who liked two French classics an e-mail and an SMS that read in
     // French, name films by their French titles, and show no id outside links.
-    cinepicks_ok(d, &["publish"]);
+    let published = cinepicks_ok(d, &["publish"]);
+    // TMDB reaches some of the sample's films (through links, else title and year): their language and overview.
+    let presented: u32 = published
+        .split(" with TMDB's original language and overview")
+        .next()
+        .and_then(|head| head.rsplit('(').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count of films with TMDB's presentation: {published}"));
+    assert!(presented >= 20, "only {presented} films with TMDB's presentation: {published}");
     let csv = d.join("customers.csv");
     std::fs::write(
         &csv,

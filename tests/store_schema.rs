@@ -35,7 +35,7 @@ async fn migrations_go_up_down_and_up_again(db: TestDb) {
     store.migrate().await.unwrap();
     assert_eq!(store.table_names().await.unwrap(), TABLES);
     let first = store.describe_schema().await.unwrap();
-    assert_eq!(store.applied_migrations().await.unwrap().len(), 11);
+    assert_eq!(store.applied_migrations().await.unwrap().len(), 12);
 
     store.migrate_down_all().await.unwrap();
     assert!(store.table_names().await.unwrap().is_empty(), "tables left after down: {:?}", store.table_names().await);
@@ -128,8 +128,9 @@ async fn a_second_delivery_for_the_same_customer_week_and_channel_is_refused(db:
 async fn subscriptions_older_than_double_opt_in_count_as_confirmed(db: TestDb) {
     let store = &db.store;
     store.migrate().await.unwrap();
-    // Back to before migration 7 (the confirmation queue, consent history, screenings and feedback came after it).
-    store.migrate_down(Some(5)).await.unwrap();
+    // Back to before migration 7 (the confirmation queue, consent history, screenings, feedback and films' presentation came after
+    // it).
+    store.migrate_down(Some(6)).await.unwrap();
     let conn = store.db();
     conn.execute_unprepared(
         "INSERT INTO customers (name, locale, created_at) VALUES ('A', 'fr', '2026-11-21T08:00:00Z')",

@@ -9,9 +9,11 @@ use anyhow::{Context as _, Result, bail};
 
 use cinepicks_domain::JobStatus;
 use cinepicks_pipeline::lake::{read_batches, table_path, tables};
+use cinepicks_pipeline::recommend::features::{self, FilmDescriptor};
+use cinepicks_pipeline::recommend::training;
 use cinepicks_store::Store;
 use cinepicks_store::arrow::record_batch::RecordBatch;
-use cinepicks_store::queries::publish::{PublishCounts, Publisher, RunInfo, artefacts};
+use cinepicks_store::queries::publish::{FilmPresentation, PublishCounts, Publisher, RunInfo, artefacts};
 
 use cinepicks_domain::{RunManifest, RunStatus};
 
@@ -72,17 +74,28 @@ pub fn run(ctx: &Context, args: &PublishParams) -> Result<PublishReport> {
     }
     // One publish at a time, so that a row left `running` can only be a killed publish's.
     let _lock = ctx.paths.lock(LOCK)?;
+    // Read before the store's runtime starts: polars blocks on its own threads, which a current-thread runtime
+    // cannot host.
+    let presentations = match table_path(&ctx.paths.lake, tables::CATALOGUE).exists() {
+        true => presentations(&ctx.paths.lake)?,
+        false => Vec::new(),
+    };
     let rt = crate::store::runtime()?;
     rt.block_on(async {
         let store = crate::store::open(ctx).await?;
         crate::store::fail_abandoned_runs(&store, LOCK, ctx.clock.now()).await?;
-        let result = publish(ctx, &store, chosen.as_ref()).await;
+        let result = publish(ctx, &store, chosen.as_ref(), &presentations).await;
         store.close().await?;
         Ok(PublishReport { run_id, outcome: result? })
     })
 }
 
-async fn publish(ctx: &Context, store: &Store, run: Option<&ModelRun>) -> Result<Published> {
+async fn publish(
+    ctx: &Context,
+    store: &Store,
+    run: Option<&ModelRun>,
+    presentations: &[FilmPresentation],
+) -> Result<Published> {
     let started = Instant::now();
     let keep = ctx.config.database.keep_model_runs;
     if let Some(r) = run
@@ -99,7 +112,7 @@ async fn publish(ctx: &Context, store: &Store, run: Option<&ModelRun>) -> Result
 
     let logical_key = run.map_or_else(|| "catalogue".to_owned(), |r| r.manifest.run_id.clone());
     let job = store.start_job(LOCK, &logical_key, ctx.clock.now()).await?;
-    let outcome = load(ctx, store, run, keep).await;
+    let outcome = load(ctx, store, run, presentations, keep).await;
     let now = ctx.clock.now();
     match outcome {
         Ok(counts) => {
@@ -121,13 +134,19 @@ async fn publish(ctx: &Context, store: &Store, run: Option<&ModelRun>) -> Result
 }
 
 /// Everything inside the one transaction: lake display data, the run and its outputs, the switch.
-async fn load(ctx: &Context, store: &Store, run: Option<&ModelRun>, keep: u32) -> Result<PublishCounts> {
+async fn load(
+    ctx: &Context,
+    store: &Store,
+    run: Option<&ModelRun>,
+    presentations: &[FilmPresentation],
+    keep: u32,
+) -> Result<PublishCounts> {
     let catalogue = table_path(&ctx.paths.lake, tables::CATALOGUE);
     if !catalogue.exists() {
         bail!("{} is missing: run `cinepicks ingest` first (films for display come from it)", catalogue.display());
     }
     let mut publisher = store.begin_publish(ctx.clock.now()).await?;
-    match fill(ctx, &mut publisher, run).await {
+    match fill(ctx, &mut publisher, run, presentations).await {
         Ok(()) => Ok(publisher.commit(keep).await?),
         Err(err) => {
             // Roll back now rather than on drop, so the write lock is free for recording the failure.
@@ -139,11 +158,17 @@ async fn load(ctx: &Context, store: &Store, run: Option<&ModelRun>, keep: u32) -
     }
 }
 
-async fn fill(ctx: &Context, publisher: &mut Publisher, run: Option<&ModelRun>) -> Result<()> {
+async fn fill(
+    ctx: &Context,
+    publisher: &mut Publisher,
+    run: Option<&ModelRun>,
+    presentations: &[FilmPresentation],
+) -> Result<()> {
     let lake = &ctx.paths.lake;
     for batch in batches(&table_path(lake, tables::CATALOGUE), None)? {
         publisher.load_films(&batch?).await?;
     }
+    publisher.load_presentations(presentations).await?;
     load_people(publisher, lake).await?;
     let Some(r) = run else { return Ok(()) };
     let info = RunInfo {
@@ -172,6 +197,29 @@ async fn fill(ctx: &Context, publisher: &mut Publisher, run: Option<&ModelRun>) 
         }
     }
     Ok(())
+}
+
+/// Each catalogue film's original language and overview, from TMDB when it reaches the film.
+fn presentations(lake: &Path) -> Result<Vec<FilmPresentation>> {
+    let films = training::load_catalogue(lake)?;
+    let descriptors: Vec<FilmDescriptor> = films
+        .iter()
+        .map(|f| FilmDescriptor {
+            film_id: Some(f.film_id.clone()),
+            titles: [Some(&f.primary_title), Some(&f.original_title), f.french_title.as_ref()]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect(),
+            year: f.year,
+            genres: Vec::new(),
+        })
+        .collect();
+    let found = features::tmdb_presentations(lake, &descriptors)?;
+    Ok(found
+        .into_iter()
+        .map(|p| FilmPresentation { film_id: p.film_id, original_language: p.original_language, overview: p.overview })
+        .collect())
 }
 
 /// People shown with films: the directors and writers (crew) and principals (credits) of catalogue films.
@@ -326,7 +374,11 @@ impl fmt::Display for PublishReport {
                 } else {
                     writeln!(f, "Loaded films and people into {url} in {seconds:.1} s (no model run yet).")?;
                 }
-                writeln!(f, "  films {}  people {}  credits {}", c.films, c.people, c.film_people)?;
+                writeln!(
+                    f,
+                    "  films {} ({} with TMDB's original language and overview)  people {}  credits {}",
+                    c.films, c.presentations, c.people, c.film_people
+                )?;
                 if *with_run {
                     writeln!(
                         f,

@@ -17,7 +17,9 @@ CREATE TABLE films (
   average_rating double precision,
   num_votes integer,
   poster_url text,
-  updated_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL,
+  original_language text,
+  overview text
 );
 
 CREATE TABLE people (

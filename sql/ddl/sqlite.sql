@@ -19,7 +19,9 @@ CREATE TABLE "films" (
   "average_rating" double NULL,
   "num_votes" integer NULL,
   "poster_url" text NULL,
-  "updated_at" timestamp_with_timezone_text NOT NULL
+  "updated_at" timestamp_with_timezone_text NOT NULL,
+  "original_language" text NULL,
+  "overview" text NULL
 );
 
 CREATE TABLE "people" (

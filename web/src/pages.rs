@@ -267,6 +267,9 @@ async fn film_page(
                         dd { (credits.cast.iter().take(MAIN_CAST).cloned().collect::<Vec<_>>().join(", ")) }
                     }
                     @if !genres.is_empty() { dt { (t(language, "Genres", "Genres")) } dd { (genres.join(", ")) } }
+                    @if let Some(code) = film.original_language.as_deref() {
+                        dt { (t(language, "Langue originale", "Original language")) } dd { (names::language(code, lang)) }
+                    }
                     @if let Some(m) = film.runtime_minutes.filter(|m| *m > 0) {
                         dt { (t(language, "Durée", "Runtime")) }
                         dd { @match language {
@@ -279,6 +282,10 @@ async fn film_page(
                         dd { (lang.num(r, 1)) " / 10"
                             @if let Some(v) = film.num_votes { " (" (lang.num(f64::from(v), 0)) " " (t(language, "votes", "votes")) ")" } }
                     }
+                }
+                // TMDB's overviews are in English: shown on the English page, never on the French one.
+                @if let (Language::En, Some(overview)) = (language, film.overview.as_deref()) {
+                    p.overview { (overview) }
                 }
                 (verdict)
             }

@@ -197,20 +197,87 @@ fn add_tmdb(
     films: &[FilmDescriptor],
     item_of: &HashMap<&str, usize>,
 ) -> Result<(), LoadError> {
-    let Some(movies) = scan_table(lake, tables::TMDB_MOVIES)? else { return Ok(()) };
-    let df = collect(
-        movies.select([
-            col(tmdb::TMDB_ID).cast(DataType::Int64),
-            col(tmdb::TITLE),
-            col(tmdb::ORIGINAL_TITLE),
-            col(tmdb::YEAR),
-            col(tmdb::ORIGINAL_LANGUAGE),
-            col(tmdb::KEYWORDS),
-            col(tmdb::PRODUCTION_COUNTRIES),
-        ]),
-        lake,
-        tables::TMDB_MOVIES,
-    )?;
+    let columns = [tmdb::ORIGINAL_LANGUAGE, tmdb::KEYWORDS, tmdb::PRODUCTION_COUNTRIES];
+    let Some((df, items)) = tmdb_rows(lake, films, item_of, &columns)? else { return Ok(()) };
+    let e = tmdb_error(lake);
+    let langs = df.column(tmdb::ORIGINAL_LANGUAGE).and_then(|c| c.str().cloned()).map_err(&e)?;
+    let keywords = df.column(tmdb::KEYWORDS).and_then(|c| c.list().cloned()).map_err(&e)?;
+    let countries = df.column(tmdb::PRODUCTION_COUNTRIES).and_then(|c| c.list().cloned()).map_err(&e)?;
+    for ((item, lang), (kw, co)) in
+        items.iter().zip(langs.iter()).zip(keywords.series_iter().zip(countries.series_iter()))
+    {
+        let Some(item) = *item else { continue };
+        if let Some(lang) = lang {
+            table.add(item, Field::Language, lang, 1.0);
+        }
+        for k in string_list(kw.as_ref()).into_iter().take(TOP_KEYWORDS) {
+            table.add(item, Field::Keyword, &k, 1.0);
+        }
+        for c in string_list(co.as_ref()) {
+            table.add(item, Field::Country, &c, 1.0);
+        }
+    }
+    Ok(())
+}
+
+/// What TMDB says of a catalogue film for its page: its original language (ISO 639-1) and its overview (in
+/// English, as TMDB 5000 gives it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TmdbPresentation {
+    pub film_id: String,
+    pub original_language: Option<String>,
+    pub overview: Option<String>,
+}
+
+/// The presentation of every film TMDB reaches, joined as the content features are.
+pub fn tmdb_presentations(lake: &Path, films: &[FilmDescriptor]) -> Result<Vec<TmdbPresentation>, LoadError> {
+    let item_of: HashMap<&str, usize> =
+        films.iter().enumerate().filter_map(|(i, f)| Some((f.film_id.as_deref()?, i))).collect();
+    let columns = [tmdb::ORIGINAL_LANGUAGE, tmdb::OVERVIEW];
+    let Some((df, items)) = tmdb_rows(lake, films, &item_of, &columns)? else { return Ok(Vec::new()) };
+    let e = tmdb_error(lake);
+    let langs = df.column(tmdb::ORIGINAL_LANGUAGE).and_then(|c| c.str().cloned()).map_err(&e)?;
+    let overviews = df.column(tmdb::OVERVIEW).and_then(|c| c.str().cloned()).map_err(&e)?;
+    let mut out: HashMap<usize, TmdbPresentation> = HashMap::new();
+    for ((item, lang), overview) in items.iter().zip(langs.iter()).zip(overviews.iter()) {
+        let (Some(item), Some(film_id)) = (*item, item.and_then(|i| films[i].film_id.clone())) else { continue };
+        let clean = |t: Option<&str>| t.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        // The first TMDB row of a film wins: two rows of one film say the same.
+        out.entry(item).or_insert(TmdbPresentation {
+            film_id,
+            original_language: clean(lang),
+            overview: clean(overview),
+        });
+    }
+    let mut out: Vec<TmdbPresentation> = out.into_values().collect();
+    out.sort_by(|a, b| a.film_id.cmp(&b.film_id));
+    Ok(out)
+}
+
+fn tmdb_error(lake: &Path) -> impl Fn(PolarsError) -> LoadError + '_ {
+    move |source| LoadError::Polars {
+        table: tables::TMDB_MOVIES,
+        path: crate::lake::table_path(lake, tables::TMDB_MOVIES),
+        source,
+    }
+}
+
+/// TMDB's movies (the columns asked for) and, row by row, the film each one is.
+type TmdbRows = (DataFrame, Vec<Option<usize>>);
+
+/// The TMDB movies table's `columns` and, for each of its rows, the film it is (by links' tmdb_id → imdb_id,
+/// else by title and year when exactly one film has them); `None` when the lake has no TMDB table.
+fn tmdb_rows(
+    lake: &Path,
+    films: &[FilmDescriptor],
+    item_of: &HashMap<&str, usize>,
+    columns: &[&str],
+) -> Result<Option<TmdbRows>, LoadError> {
+    let Some(movies) = scan_table(lake, tables::TMDB_MOVIES)? else { return Ok(None) };
+    let mut selected =
+        vec![col(tmdb::TMDB_ID).cast(DataType::Int64), col(tmdb::TITLE), col(tmdb::ORIGINAL_TITLE), col(tmdb::YEAR)];
+    selected.extend(columns.iter().map(|c| col(*c)));
+    let df = collect(movies.select(selected), lake, tables::TMDB_MOVIES)?;
     // tmdb_id → IMDb id, from links when present.
     let mut imdb_of: HashMap<i64, String> = HashMap::new();
     if let Some(links) = scan_table(lake, tables::LINKS)? {
@@ -249,39 +316,29 @@ fn add_tmdb(
                 .or_insert(Some(i));
         }
     }
-    let e = |source| LoadError::Polars {
-        table: tables::TMDB_MOVIES,
-        path: crate::lake::table_path(lake, tables::TMDB_MOVIES),
-        source,
-    };
-    let ids = df.column(tmdb::TMDB_ID).and_then(|c| c.i64().cloned()).map_err(e)?;
-    let titles = df.column(tmdb::TITLE).and_then(|c| c.str().cloned()).map_err(e)?;
-    let originals = df.column(tmdb::ORIGINAL_TITLE).and_then(|c| c.str().cloned()).map_err(e)?;
-    let years = df.column(tmdb::YEAR).and_then(|c| c.i32().cloned()).map_err(e)?;
-    let langs = df.column(tmdb::ORIGINAL_LANGUAGE).and_then(|c| c.str().cloned()).map_err(e)?;
-    let keywords = df.column(tmdb::KEYWORDS).and_then(|c| c.list().cloned()).map_err(e)?;
-    let countries = df.column(tmdb::PRODUCTION_COUNTRIES).and_then(|c| c.list().cloned()).map_err(e)?;
-    let rows = ids.iter().zip(titles.iter()).zip(originals.iter()).zip(years.iter()).zip(langs.iter());
-    for (((((id, title), original), year), lang), (kw, co)) in
-        rows.zip(keywords.series_iter().zip(countries.series_iter()))
-    {
-        let by_link = id.and_then(|id| imdb_of.get(&id)).and_then(|tt| item_of.get(tt.as_str()).copied());
-        let by_name = || {
-            let y = year?;
-            [title, original].into_iter().flatten().find_map(|t| by_title.get(&(normalize(t), y)).copied().flatten())
-        };
-        let Some(item) = by_link.or_else(by_name) else { continue };
-        if let Some(lang) = lang {
-            table.add(item, Field::Language, lang, 1.0);
-        }
-        for k in string_list(kw.as_ref()).into_iter().take(TOP_KEYWORDS) {
-            table.add(item, Field::Keyword, &k, 1.0);
-        }
-        for c in string_list(co.as_ref()) {
-            table.add(item, Field::Country, &c, 1.0);
-        }
-    }
-    Ok(())
+    let e = tmdb_error(lake);
+    let ids = df.column(tmdb::TMDB_ID).and_then(|c| c.i64().cloned()).map_err(&e)?;
+    let titles = df.column(tmdb::TITLE).and_then(|c| c.str().cloned()).map_err(&e)?;
+    let originals = df.column(tmdb::ORIGINAL_TITLE).and_then(|c| c.str().cloned()).map_err(&e)?;
+    let years = df.column(tmdb::YEAR).and_then(|c| c.i32().cloned()).map_err(&e)?;
+    let items = ids
+        .iter()
+        .zip(titles.iter())
+        .zip(originals.iter())
+        .zip(years.iter())
+        .map(|(((id, title), original), year)| {
+            let by_link = id.and_then(|id| imdb_of.get(&id)).and_then(|tt| item_of.get(tt.as_str()).copied());
+            let by_name = || {
+                let y = year?;
+                [title, original]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|t| by_title.get(&(normalize(t), y)).copied().flatten())
+            };
+            by_link.or_else(by_name)
+        })
+        .collect();
+    Ok(Some((df, items)))
 }
 
 #[cfg(test)]

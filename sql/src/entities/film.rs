@@ -29,6 +29,12 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub poster_url: Option<String>,
     pub updated_at: DateTimeUtc,
+    /// ISO 639-1 code of the language it was made in, from TMDB.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub original_language: Option<String>,
+    /// TMDB's overview (in English in TMDB 5000).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub overview: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m20261207_000008_confirmation_queue;
 mod m20261207_000009_consent_history;
 mod m20261207_000010_screenings;
 mod m20261207_000011_feedback;
+mod m20261207_000012_film_presentation;
 
 /// Applies the migrations in order (and rolls them back in reverse).
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000009_consent_history::Migration),
             Box::new(m20261207_000010_screenings::Migration),
             Box::new(m20261207_000011_feedback::Migration),
+            Box::new(m20261207_000012_film_presentation::Migration),
         ]
     }
 }

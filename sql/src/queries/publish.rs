@@ -11,6 +11,7 @@ use arrow::array::Array;
 use arrow::record_batch::RecordBatch;
 use chrono::{DateTime, Utc};
 use cinepicks_domain::{Language, titles};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, Value,
@@ -46,6 +47,8 @@ pub struct RunInfo {
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct PublishCounts {
     pub films: u64,
+    /// Films with a TMDB presentation (original language, overview).
+    pub presentations: u64,
     pub people: u64,
     pub film_people: u64,
     pub similar_films: u64,
@@ -152,6 +155,15 @@ fn opt_text(s: Option<&str>) -> Value {
 }
 
 /// One publish in progress: an open transaction. Dropping it without [`Publisher::commit`] rolls back.
+/// What TMDB says of a film for its page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilmPresentation {
+    pub film_id: String,
+    /// ISO 639-1.
+    pub original_language: Option<String>,
+    pub overview: Option<String>,
+}
+
 pub struct Publisher {
     txn: DatabaseTransaction,
     now: DateTime<Utc>,
@@ -284,6 +296,23 @@ impl Publisher {
             self.films.insert(film_id.to_owned());
         }
         self.counts.films += rows.flush(&self.txn, &FILMS).await?;
+        Ok(())
+    }
+
+    /// Sets what TMDB says of films for their pages (original language, overview); films not listed keep none.
+    pub async fn load_presentations(&mut self, rows: &[FilmPresentation]) -> Result<()> {
+        let clear = "UPDATE films SET original_language = NULL, overview = NULL";
+        self.txn.execute_unprepared(clear).await.during("clearing the films' presentations")?;
+        for row in rows.iter().filter(|r| self.films.contains(&r.film_id)) {
+            film::Entity::update_many()
+                .col_expr(film::Column::OriginalLanguage, Expr::value(row.original_language.clone()))
+                .col_expr(film::Column::Overview, Expr::value(row.overview.clone()))
+                .filter(film::Column::FilmId.eq(row.film_id.as_str()))
+                .exec(&self.txn)
+                .await
+                .during(format!("recording the presentation of {}", row.film_id))?;
+            self.counts.presentations += 1;
+        }
         Ok(())
     }
 
