@@ -583,7 +583,7 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
 const EXPLORATION_MEMORY_WEEKS: u32 = 52;
 
 /// The seed of a customer's exploration draw for a week: the same on a re-run, different every week.
-pub fn exploration_seed(customer_id: i32, week: IsoWeek) -> u64 {
+fn exploration_seed(customer_id: i32, week: IsoWeek) -> u64 {
     let week_number = u64::from(chrono::Datelike::num_days_from_ce(&week.monday()).unsigned_abs() / 7);
     u64::from(customer_id.unsigned_abs()).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ week_number.wrapping_mul(0xC2B2_AE3D)
 }
