@@ -516,6 +516,11 @@ async fn the_short_link_of_an_sms_shows_the_films_sent_that_week(db: TestDb) {
 
 /// Runs `notify` for a week on the test's store, at a time SMS may go out.
 fn send_week(db: &TestDb, week: &str) {
+    notify_at(db, week, "2026-11-25T10:00:00+01:00", &[]);
+}
+
+/// Runs `notify` for a week on the test's store at `now`, with more environment; it must succeed.
+fn notify_at(db: &TestDb, week: &str, now: &str, env: &[(&str, &str)]) {
     let out = Command::new(env!("CARGO_BIN_EXE_cinepicks"))
         .arg("--data-dir")
         .arg(db.data_dir())
@@ -523,8 +528,9 @@ fn send_week(db: &TestDb, week: &str) {
         .env_remove("CINEPICKS_CONFIG")
         .env("CINEPICKS__DATABASE__URL", &db.url)
         .env("CINEPICKS_UNSUBSCRIBE_SECRET", SECRET)
-        .env("CINEPICKS_NOW", "2026-11-25T10:00:00+01:00")
+        .env("CINEPICKS_NOW", now)
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -201,20 +201,8 @@ async fn fill(
 
 /// Each catalogue film's original language and overview, from TMDB when it reaches the film.
 fn presentations(lake: &Path) -> Result<Vec<FilmPresentation>> {
-    let films = training::load_catalogue(lake)?;
-    let descriptors: Vec<FilmDescriptor> = films
-        .iter()
-        .map(|f| FilmDescriptor {
-            film_id: Some(f.film_id.clone()),
-            titles: [Some(&f.primary_title), Some(&f.original_title), f.french_title.as_ref()]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect(),
-            year: f.year,
-            genres: Vec::new(),
-        })
-        .collect();
+    let descriptors: Vec<FilmDescriptor> =
+        training::load_catalogue(lake)?.iter().map(training::CatalogueFilm::descriptor).collect();
     let found = features::tmdb_presentations(lake, &descriptors)?;
     Ok(found
         .into_iter()

@@ -4,31 +4,17 @@
 //! browser only, the API, a refused stopped subscription; then the next weeks' picks never bring back a film
 //! marked "Pas pour moi" or "Déjà vu" although repeats are allowed.
 
-use std::process::Command;
-
 use serde_json::json;
 
 use super::common::store::TestDb;
-use super::{Answer, SECRET, Server, answer, client, get, post_form, post_json, shop_with};
+use super::{Answer, SECRET, Server, answer, client, get, notify_at, post_form, post_json, shop_with};
 use cinepicks_domain::{FeedbackKind, FeedbackSource, IsoWeek};
 use cinepicks_jobs::notify::links::LinkSigner;
 use cinepicks_test_support::on_both_backends;
 
 /// `notify` for a week at a time inside it, with repeats allowed: only feedback keeps a film out.
 fn send(db: &TestDb, week: &str, now: &str) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cinepicks"))
-        .arg("--data-dir")
-        .arg(db.data_dir())
-        .args(["notify", "--week", week])
-        .env_remove("CINEPICKS_CONFIG")
-        .env("CINEPICKS__DATABASE__URL", &db.url)
-        .env("CINEPICKS_UNSUBSCRIBE_SECRET", SECRET)
-        .env("CINEPICKS__NOTIFY__WEEKS_WITHOUT_REPEAT", "0")
-        .env("CINEPICKS_NOW", now)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    notify_at(db, week, now, &[("CINEPICKS__NOTIFY__WEEKS_WITHOUT_REPEAT", "0")]);
 }
 
 /// The feedback buttons of a weekly e-mail (query strings), in the order of the films, without repeats.

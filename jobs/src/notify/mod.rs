@@ -516,8 +516,7 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
     .with_exploration(config.exploration_picks);
     let likes = store.likes_by_customer().await?;
     let verdicts = store.verdicts_by_customer().await?;
-    let sent = store.films_sent_in(&week.previous(config.weeks_without_repeat)).await?;
-    let ever_sent = store.films_sent_in(&week.previous(EXPLORATION_MEMORY_WEEKS)).await?;
+    let (sent, ever_sent) = sending_history(store, week, config.weeks_without_repeat).await?;
     let customers = store.customers_by_id().await?;
 
     // One customer's subscriptions are adjacent, so their channels share one computation of the picks; rows
@@ -581,6 +580,30 @@ async fn plan(ctx: &Context, store: &Store, week: IsoWeek, customer: Option<i32>
 
 /// Weeks of sending history an exploration pick must be new to (a year: films sent before are news again).
 const EXPLORATION_MEMORY_WEEKS: u32 = 52;
+
+/// Films sent to each customer in the `without_repeat` weeks before `week` (not sent again), and in the year
+/// before it (never an exploration pick), from one read of the history.
+async fn sending_history(
+    store: &Store,
+    week: IsoWeek,
+    without_repeat: u32,
+) -> Result<(HashMap<i32, Vec<String>>, HashMap<i32, Vec<String>>)> {
+    let weeks =
+        |n: u32| -> std::collections::HashSet<String> { week.previous(n).iter().map(ToString::to_string).collect() };
+    let (recent, year) = (weeks(without_repeat), weeks(EXPLORATION_MEMORY_WEEKS));
+    let (mut sent, mut ever): (HashMap<i32, Vec<String>>, HashMap<i32, Vec<String>>) = Default::default();
+    for picks in store.sent_picks(&week.previous(without_repeat.max(EXPLORATION_MEMORY_WEEKS))).await? {
+        for (film, _) in picks.films {
+            if recent.contains(&picks.week) {
+                sent.entry(picks.customer_id).or_default().push(film.clone());
+            }
+            if year.contains(&picks.week) {
+                ever.entry(picks.customer_id).or_default().push(film);
+            }
+        }
+    }
+    Ok((sent, ever))
+}
 
 /// The seed of a customer's exploration draw for a week: the same on a re-run, different every week.
 fn exploration_seed(customer_id: i32, week: IsoWeek) -> u64 {

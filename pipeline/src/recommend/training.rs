@@ -133,6 +133,22 @@ pub struct TrainedRecommender {
     pub metrics: TrainMetrics,
 }
 
+impl CatalogueFilm {
+    /// What the content features and the TMDB join know it by: its id, titles, year and genres.
+    pub fn descriptor(&self) -> FilmDescriptor {
+        FilmDescriptor {
+            film_id: Some(self.film_id.clone()),
+            titles: [Some(&self.primary_title), Some(&self.original_title), self.french_title.as_ref()]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect(),
+            year: self.year,
+            genres: self.genres.clone(),
+        }
+    }
+}
+
 /// Reads the catalogue table.
 pub fn load_catalogue(lake: &Path) -> Result<Vec<CatalogueFilm>, LoadError> {
     let df = collect(
@@ -195,19 +211,7 @@ pub fn train(
     metrics.catalogue_films = n_catalogue;
 
     // Items: the catalogue, then MovieLens films that are not in it (they carry co-ratings).
-    let mut descriptors: Vec<FilmDescriptor> = films
-        .iter()
-        .map(|f| FilmDescriptor {
-            film_id: Some(f.film_id.clone()),
-            titles: [Some(&f.primary_title), Some(&f.original_title), f.french_title.as_ref()]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect(),
-            year: f.year,
-            genres: f.genres.clone(),
-        })
-        .collect();
+    let mut descriptors: Vec<FilmDescriptor> = films.iter().map(CatalogueFilm::descriptor).collect();
     let mut prior: Vec<f32> = films.iter().map(|f| (f.num_votes as f32).ln_1p()).collect();
     let ratings = if interactions::scan_table(lake, tables::ML_RATINGS)?.is_some() {
         progress.stage("MovieLens ratings");

@@ -189,28 +189,6 @@ impl Store {
         txn.commit().await.during("committing the programme")
     }
 
-    /// Films sent (delivered) to each customer in these weeks, from the stored picks.
-    pub async fn films_sent_in(&self, weeks: &[IsoWeek]) -> Result<HashMap<i32, Vec<String>>> {
-        let mut out: HashMap<i32, Vec<String>> = HashMap::new();
-        if weeks.is_empty() {
-            return Ok(out);
-        }
-        let rows: Vec<(i32, serde_json::Value)> = delivery::Entity::find()
-            .select_only()
-            .column(delivery::Column::CustomerId)
-            .column(delivery::Column::Picks)
-            .filter(delivery::Column::IsoWeek.is_in(weeks.iter().map(ToString::to_string)))
-            .filter(delivery::Column::Status.eq(DeliveryStatus::Sent))
-            .into_tuple()
-            .all(self.db())
-            .await
-            .during("reading the films sent in previous weeks")?;
-        for (customer, picks) in rows {
-            out.entry(customer).or_default().extend(picked_films(&picks).into_iter().map(|(film, _)| film));
-        }
-        Ok(out)
-    }
-
     /// The films sent (delivered) to each customer in `weeks`, one entry per customer and week (a customer reached
     /// on both channels got the same five films once).
     pub async fn sent_picks(&self, weeks: &[IsoWeek]) -> Result<Vec<SentPicks>> {

@@ -86,20 +86,10 @@ impl Store {
                 }
                 None => {
                     out.created += 1;
-                    screening::ActiveModel {
-                        room: Set(row.room.clone()),
-                        starts_at: Set(row.starts_at),
-                        ..Default::default()
-                    }
+                    <screening::ActiveModel as sea_orm::ActiveModelBehavior>::new()
                 }
             };
-            model.film_id = Set(row.film_id.clone());
-            model.version = Set(row.version.clone());
-            model.price_cents = Set(row.price_cents);
-            model.booking_url = Set(row.booking_url.clone());
-            model.note = Set(row.note.clone());
-            model.source = Set(row.source.clone());
-            model.updated_at = Set(now);
+            fill(&mut model, row, now);
             model.save(&txn).await.during(format!("{}: recording the screening", row.source))?;
         }
         txn.commit().await.during("committing the screenings import")?;
@@ -158,15 +148,7 @@ impl Store {
         if let Some(other) = taken {
             return Ok(ScreeningSaved::Taken(other));
         }
-        model.film_id = Set(row.film_id.clone());
-        model.starts_at = Set(row.starts_at);
-        model.room = Set(row.room.clone());
-        model.version = Set(row.version.clone());
-        model.price_cents = Set(row.price_cents);
-        model.booking_url = Set(row.booking_url.clone());
-        model.note = Set(row.note.clone());
-        model.source = Set(row.source.clone());
-        model.updated_at = Set(now);
+        fill(&mut model, row, now);
         model.save(&txn).await.during("recording a screening")?;
         txn.commit().await.during("committing a screening")?;
         Ok(ScreeningSaved::Saved)
@@ -192,4 +174,17 @@ impl Store {
             .await
             .during(format!("reading the screenings of {film_id}"))
     }
+}
+
+/// A screening row's columns from what is recorded.
+fn fill(model: &mut screening::ActiveModel, row: &NewScreening, now: DateTime<Utc>) {
+    model.film_id = Set(row.film_id.clone());
+    model.starts_at = Set(row.starts_at);
+    model.room = Set(row.room.clone());
+    model.version = Set(row.version.clone());
+    model.price_cents = Set(row.price_cents);
+    model.booking_url = Set(row.booking_url.clone());
+    model.note = Set(row.note.clone());
+    model.source = Set(row.source.clone());
+    model.updated_at = Set(now);
 }
