@@ -1,7 +1,7 @@
 # cinepicks — the two commands of the README, plus the benchmarks.
 #   make demo   set up what is missing, build, run the whole pipeline on generated demo data
 #   make test   set up what is missing, then format check, clippy and every test
-.PHONY: deps demo test lint chromium bench-ingest notebooks bench-analyze postgres bench-publish bench-recommend bench-notify bench-popularity bench-serve
+.PHONY: deps demo test lint chromium bench-ingest notebooks bench-analyze postgres bench-publish bench-recommend bench-notify bench-notify-workers bench-popularity bench-serve
 
 deps:
 	@scripts/install-deps.sh
@@ -59,6 +59,9 @@ bench-recommend: deps
 # Notifier speed: 100k subscribers to the file outboxes, and e-mails per second to a local SMTP server (see docs/benchmarks.md).
 bench-notify: deps
 	scripts/bench-notify.sh $(SUBSCRIBERS) $(SMTP_MESSAGES)
+
+bench-notify-workers: deps
+	scripts/bench-notify-workers.sh $(SUBSCRIBERS)
 
 # Web server latency with wrk on loopback against the demo store (see docs/benchmarks.md).
 bench-serve: deps

@@ -83,7 +83,8 @@ async fn an_overlapping_tick_is_skipped_and_leaves_no_row() {
     let ctx = context(dir.path(), 5);
     let (gate, started) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let nightly = job("nightly", YEARLY, vec![gated_writer("slow", &gate, &started, "out.txt")]);
-    let runner = Runner::new(ctx.clone(), cinepicks_jobs::store::open(&ctx).await.unwrap());
+    let store = cinepicks_jobs::store::open(&ctx).await.unwrap();
+    let runner = Runner::new(ctx.clone(), store.clone(), store.worker().await.unwrap());
 
     let first_slot = Utc::now() - chrono::Duration::days(1);
     let first = tokio::spawn({
@@ -124,7 +125,8 @@ async fn a_failed_stage_stops_the_chain_and_a_retry_of_the_same_slot_reuses_its_
         })
     };
     let nightly = job("nightly", YEARLY, vec![counting("ingest", &before), failing, counting("publish", &after)]);
-    let runner = Runner::new(ctx.clone(), cinepicks_jobs::store::open(&ctx).await.unwrap());
+    let store = cinepicks_jobs::store::open(&ctx).await.unwrap();
+    let runner = Runner::new(ctx.clone(), store.clone(), store.worker().await.unwrap());
     let slot = nightly.schedule.latest_at_or_before(Utc::now()).unwrap();
 
     let outcome = runner.run(&nightly, slot).await.unwrap();
@@ -475,4 +477,79 @@ fn walk_count(dir: &Path, keep: impl Fn(&Path) -> bool + Copy) -> usize {
         .map(|e| e.path())
         .map(|p| if p.is_dir() { walk_count(&p, keep) } else { usize::from(keep(&p)) })
         .sum()
+}
+
+/// A `cinepicks daemon` on the PostgreSQL store `url` with its own data folder (as on its own machine), sending
+/// the week's (empty) picks every two seconds.
+fn daemon_on(url: &str, data: &Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cinepicks"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["daemon", "--no-catch-up"])
+        .env_remove("CINEPICKS_CONFIG")
+        .env("CINEPICKS__DATABASE__URL", url)
+        .env("CINEPICKS__SCHEDULE__WEEKLY_NOTIFY", "*/2 * * * * *")
+        .env("CINEPICKS__SCHEDULE__NIGHTLY", YEARLY)
+        .env("CINEPICKS_UNSUBSCRIBE_SECRET", "a test secret long enough")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starting the daemon")
+}
+
+/// The weekly send's runs, with the process that ran each (host names end in ":pid").
+async fn weekly_runs(store: &cinepicks_store::Store) -> Vec<job_run::Model> {
+    use cinepicks_store::sea_orm::{ColumnTrait, QueryFilter};
+    job_run::Entity::find()
+        .filter(job_run::Column::Job.eq("weekly_notify"))
+        .order_by_asc(job_run::Column::LogicalKey)
+        .all(store.db())
+        .await
+        .unwrap()
+}
+
+fn ran_by(run: &job_run::Model, daemon: &std::process::Child) -> bool {
+    run.host.as_deref().is_some_and(|h| h.ends_with(&format!(":{}", daemon.id())))
+}
+
+/// Two daemons on one PostgreSQL store: the first leads and runs every tick, the second waits; the leader killed,
+/// the second runs the next ticks. No tick is ever run by both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_daemons_on_postgres_elect_one_leader_and_the_other_takes_over_when_it_dies() {
+    let db = common::store::TestDb::migrated(common::store::Kind::Postgres).await;
+    let (first_dir, second_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut first = daemon_on(&db.url, first_dir.path());
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !weekly_runs(&db.store).await.iter().any(|r| ran_by(r, &first) && r.status == JobStatus::Succeeded) {
+        assert!(std::time::Instant::now() < deadline, "the first daemon ran no tick");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut second = daemon_on(&db.url, second_dir.path());
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let runs = weekly_runs(&db.store).await;
+    assert!(runs.iter().filter(|r| ran_by(r, &first)).count() >= 3, "{runs:#?}");
+    assert!(!runs.iter().any(|r| ran_by(r, &second)), "the follower ran a tick while the leader lived: {runs:#?}");
+
+    first.kill().unwrap(); // SIGKILL: its connection, and the leader's lock with it, end now
+    first.wait().unwrap();
+    let killed_at = Utc::now();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !weekly_runs(&db.store).await.iter().any(|r| ran_by(r, &second) && r.status == JobStatus::Succeeded) {
+        assert!(std::time::Instant::now() < deadline, "the second daemon never took over");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let took_over = Utc::now() - killed_at;
+    assert!(took_over < chrono::Duration::seconds(6), "took {took_over} for ticks every 2 s");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(std::process::Command::new("kill").args(["-TERM", &second.id().to_string()]).status().unwrap().success());
+    assert_eq!(second.wait().unwrap().code(), Some(0));
+
+    let runs = weekly_runs(&db.store).await;
+    assert!(runs.iter().all(|r| r.attempts == 1), "a tick was run twice: {runs:#?}");
+    assert!(runs.iter().all(|r| r.status != JobStatus::Running), "a run left running: {runs:#?}");
+    // Each daemon's runs form one stretch: the first's, then the second's.
+    let hosts: Vec<bool> = runs.iter().map(|r| ran_by(r, &second)).collect();
+    assert!(hosts.windows(2).all(|w| w[0] <= w[1]), "{runs:#?}");
+    assert!(runs.iter().filter(|r| ran_by(r, &second)).count() >= 2, "{runs:#?}");
 }

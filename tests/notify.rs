@@ -6,7 +6,8 @@
 use crate::common;
 use cinepicks_test_support::on_both_backends;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,9 +23,14 @@ const SECRET: &str = "a test secret long enough";
 
 /// The `cinepicks` command on the test's store, with the clock pinned and fast retries.
 fn command(db: &TestDb, now: &str, env: &[(&str, String)], args: &[&str]) -> Command {
+    command_in(&db.data_dir(), db, now, env, args)
+}
+
+/// [`command`] with a data folder of its own (a worker on another machine shares only the store).
+fn command_in(data: &Path, db: &TestDb, now: &str, env: &[(&str, String)], args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cinepicks"));
     cmd.arg("--data-dir")
-        .arg(db.data_dir())
+        .arg(data)
         .args(args)
         .env_remove("CINEPICKS_CONFIG")
         .env("CINEPICKS__DATABASE__URL", &db.url)
@@ -283,6 +289,68 @@ async fn a_second_run_started_while_one_sends_refuses_instead_of_sending_twice(d
     assert_eq!(server.count(), CUSTOMERS);
 }
 
+/// Three notifiers started at once on one PostgreSQL store, each with its own data folder as on three machines;
+/// one is killed mid-wave. The survivors share the week, take over the killed one's wave, and every subscriber
+/// gets the message, at most the killed wave twice.
+async fn three_workers_share_a_week_on_postgres_and_survive_one_killed(db: TestDb) {
+    const CUSTOMERS: usize = 120;
+    const CONCURRENCY: usize = 4;
+    shop(&db, &email_customers(CUSTOMERS));
+    let server = SmtpServer::start(Behaviour { delay_per_message: Duration::from_millis(40), ..Default::default() });
+    let mut env = smtp_env(&server);
+    env.push(("CINEPICKS__NOTIFY__EMAIL__CONCURRENCY", CONCURRENCY.to_string()));
+    let folders: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut workers: Vec<std::process::Child> = folders
+        .iter()
+        .map(|f| {
+            command_in(f.path(), &db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.count() < 30 {
+        assert!(Instant::now() < deadline, "the workers sent nothing");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    workers[0].kill().unwrap(); // SIGKILL: its connections drop, its presence lock with them
+    workers[0].wait().unwrap();
+    let mut stderr = String::new();
+    for worker in workers.drain(1..) {
+        let out = worker.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "a surviving worker failed: {text}");
+        stderr.push_str(&text);
+    }
+    let received = server.received();
+    let mut per_rcpt: HashMap<String, usize> = HashMap::new();
+    for m in &received {
+        *per_rcpt.entry(m.rcpt_to[0].clone()).or_default() += 1;
+    }
+    assert_eq!(per_rcpt.len(), CUSTOMERS, "a subscriber got nothing");
+    let duplicates = received.len() - CUSTOMERS;
+    assert!(duplicates <= CONCURRENCY, "{duplicates} duplicates for {CONCURRENCY} messages in flight");
+    if duplicates > 0 {
+        assert!(stderr.contains("in flight"), "duplicates were not logged: {stderr}");
+    }
+    // The deliveries reconcile with what the server received, and were sent by more than one worker.
+    let rows = deliveries(&db, WEEK).await;
+    assert_eq!(rows.len(), CUSTOMERS);
+    assert!(rows.iter().all(|r| r.status == DeliveryStatus::Sent), "{rows:#?}");
+    let message_ids: HashSet<String> = received.iter().filter_map(|m| m.header("Message-ID")).collect();
+    assert_eq!(message_ids.len(), CUSTOMERS, "one Message-ID per delivery, the same for a duplicate");
+    let workers: HashSet<Option<i32>> = rows.iter().map(|r| r.claimed_by).collect();
+    assert!(workers.len() >= 2 && !workers.contains(&None), "{workers:?}");
+    // The run is recorded once, by a worker whose host is named.
+    let run = db.store.job_run("notify", WEEK).await.unwrap().expect("the week's run");
+    assert!(run.host.as_deref().is_some_and(|h| h.contains(':')), "{run:?}");
+    // A fourth worker later finds nothing to send.
+    ok(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK]);
+    assert_eq!(server.received().len(), received.len());
+}
+
 /// Sends the week through a relay secured by `security` (its certificate from a private authority) that wants
 /// a password; checks that every message arrived encrypted and authenticated.
 async fn through_a_secured_relay(db: TestDb, security: &str) {
@@ -461,8 +529,14 @@ async fn a_restricting_programme_keeps_the_picks_to_the_films_shown(db: TestDb) 
     assert!(eml.decoded_body().contains("À l'affiche cette semaine"));
 }
 
-// The full SMTP path runs on both backends; the rest on SQLite (the queries are the same).
+// The full SMTP path runs on both backends; the rest on SQLite (the queries are the same), but workers sharing
+// a week, which only PostgreSQL coordinates.
 on_both_backends!(weekly_emails_reach_a_real_smtp_server_once_with_their_headers);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_workers_share_a_week_on_postgres_and_survive_one_killed_postgres() {
+    three_workers_share_a_week_on_postgres_and_survive_one_killed(TestDb::new(Kind::Postgres).await).await;
+}
 
 mod sqlite_only {
     use super::*;

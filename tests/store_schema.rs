@@ -10,7 +10,7 @@ use cinepicks_store::sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use common::store::{Kind, TestDb};
 
 /// Every table of the model (MODEL.md describes them).
-const TABLES: [&str; 17] = [
+const TABLES: [&str; 18] = [
     "audience_segments",
     "confirmations",
     "consent_events",
@@ -22,6 +22,7 @@ const TABLES: [&str; 17] = [
     "job_runs",
     "likes",
     "model_runs",
+    "owner_sign_outs",
     "people",
     "popularity_predictions",
     "programme",
@@ -35,7 +36,7 @@ async fn migrations_go_up_down_and_up_again(db: TestDb) {
     store.migrate().await.unwrap();
     assert_eq!(store.table_names().await.unwrap(), TABLES);
     let first = store.describe_schema().await.unwrap();
-    assert_eq!(store.applied_migrations().await.unwrap().len(), 12);
+    assert_eq!(store.applied_migrations().await.unwrap().len(), 13);
 
     store.migrate_down_all().await.unwrap();
     assert!(store.table_names().await.unwrap().is_empty(), "tables left after down: {:?}", store.table_names().await);
@@ -91,6 +92,7 @@ async fn every_entity_reads_from_the_migrated_schema(db: TestDb) {
     assert!(ConsentEvents::find().all(conn).await.unwrap().is_empty());
     assert!(Screenings::find().all(conn).await.unwrap().is_empty());
     assert!(Feedback::find().all(conn).await.unwrap().is_empty());
+    assert!(OwnerSignOuts::find().all(conn).await.unwrap().is_empty());
 }
 
 async fn two_active_runs_are_impossible(db: TestDb) {
@@ -128,9 +130,9 @@ async fn a_second_delivery_for_the_same_customer_week_and_channel_is_refused(db:
 async fn subscriptions_older_than_double_opt_in_count_as_confirmed(db: TestDb) {
     let store = &db.store;
     store.migrate().await.unwrap();
-    // Back to before migration 7 (the confirmation queue, consent history, screenings, feedback and films' presentation came after
-    // it).
-    store.migrate_down(Some(6)).await.unwrap();
+    // Back to before migration 7 (the confirmation queue, consent history, screenings, feedback, films'
+    // presentation and workers came after it).
+    store.migrate_down(Some(7)).await.unwrap();
     let conn = store.db();
     conn.execute_unprepared(
         "INSERT INTO customers (name, locale, created_at) VALUES ('A', 'fr', '2026-11-21T08:00:00Z')",

@@ -111,13 +111,15 @@ async fn publish(
     }
 
     let logical_key = run.map_or_else(|| "catalogue".to_owned(), |r| r.manifest.run_id.clone());
-    let job = store.start_job(LOCK, &logical_key, ctx.clock.now()).await?;
+    let worker = store.worker().await?;
+    let job = store.start_job(LOCK, &logical_key, &worker, ctx.clock.now()).await?;
     let outcome = load(ctx, store, run, presentations, keep).await;
     let now = ctx.clock.now();
     match outcome {
         Ok(counts) => {
             let figures = serde_json::to_value(&counts)?;
             store.finish_job(job, JobStatus::Succeeded, None, Some(figures), now).await?;
+            worker.close().await;
             Ok(Published::Loaded {
                 counts,
                 with_run: run.is_some(),
@@ -128,6 +130,7 @@ async fn publish(
         Err(err) => {
             let message = format!("{err:#}");
             store.finish_job(job, JobStatus::Failed, Some(message), None, now).await?;
+            worker.close().await;
             Err(err.context("publish failed and nothing changed in the store: the previously active model run, if any, is still active"))
         }
     }

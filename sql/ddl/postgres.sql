@@ -105,7 +105,9 @@ CREATE TABLE job_runs (
   finished_at timestamp with time zone,
   attempts integer NOT NULL DEFAULT 1,
   error text,
-  metrics json
+  metrics json,
+  host text,
+  worker integer
 );
 CREATE UNIQUE INDEX ux_job_runs_job_logical_key ON job_runs (job, logical_key);
 
@@ -159,6 +161,7 @@ CREATE TABLE deliveries (
   provider_message_id text,
   subscription_id integer,
   claimed_at timestamp with time zone,
+  claimed_by integer,
   CONSTRAINT fk_deliveries_customer_id FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE
 );
 -- One delivery per customer, ISO week and channel, whatever re-runs.
@@ -233,3 +236,9 @@ CREATE TABLE feedback (
 );
 CREATE UNIQUE INDEX ux_feedback_customer_film_kind ON feedback (customer_id, film_id, kind);
 CREATE INDEX ix_feedback_given_at ON feedback (given_at);
+
+-- The owner's sessions signed out before their expiry, shared by every serve replica.
+CREATE TABLE owner_sign_outs (
+  session_id text NOT NULL PRIMARY KEY,
+  expires_at timestamp with time zone NOT NULL
+);

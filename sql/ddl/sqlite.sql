@@ -107,7 +107,9 @@ CREATE TABLE "job_runs" (
   "finished_at" timestamp_with_timezone_text NULL,
   "attempts" integer NOT NULL DEFAULT 1,
   "error" text NULL,
-  "metrics" json_text NULL
+  "metrics" json_text NULL,
+  "host" text NULL,
+  "worker" integer NULL
 );
 CREATE UNIQUE INDEX "ux_job_runs_job_logical_key" ON "job_runs" ("job", "logical_key");
 
@@ -161,6 +163,7 @@ CREATE TABLE "deliveries" (
   "provider_message_id" text NULL,
   "subscription_id" integer NULL,
   "claimed_at" timestamp_with_timezone_text NULL,
+  "claimed_by" integer NULL,
   FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON DELETE CASCADE
 );
 -- One delivery per customer, ISO week and channel, whatever re-runs.
@@ -235,3 +238,9 @@ CREATE TABLE "feedback" (
 );
 CREATE UNIQUE INDEX "ux_feedback_customer_film_kind" ON "feedback" ("customer_id", "film_id", "kind");
 CREATE INDEX "ix_feedback_given_at" ON "feedback" ("given_at");
+
+-- The owner's sessions signed out before their expiry, shared by every serve replica.
+CREATE TABLE "owner_sign_outs" (
+  "session_id" text NOT NULL PRIMARY KEY,
+  "expires_at" timestamp_with_timezone_text NOT NULL
+);

@@ -78,7 +78,8 @@ impl Store {
         Ok(Self { db, backend: Backend::Sqlite, url, sqlite_path: Some(path.to_path_buf()) })
     }
 
-    /// Applies every pending migration.
+    /// Applies every pending migration; on PostgreSQL one process at a time (workers starting together after an
+    /// upgrade would otherwise create the same tables at once).
     pub async fn migrate(&self) -> Result<()> {
         match self.migration_connection().await? {
             Some(one) => {
@@ -86,7 +87,10 @@ impl Store {
                 one.db.close().await.ok();
                 result.map_err(StoreError::Migrate)
             }
-            None => Migrator::up(&self.db, None).await.map_err(StoreError::Migrate),
+            None => {
+                let up = async { Migrator::up(&self.db, None).await.map_err(StoreError::Migrate) };
+                self.with_lock(crate::coordination::Lock::Migrations, up).await
+            }
         }
     }
 

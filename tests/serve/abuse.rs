@@ -138,3 +138,47 @@ async fn a_signed_out_cookie_is_dead_and_guessing_the_password_locks_the_client_
     assert_eq!(locked.status, 429, "the right password after five failures: {}", locked.body);
     assert!(locked.body.contains("Trop d'échecs") && locked.header("set-cookie").is_empty(), "{}", locked.body);
 }
+
+/// Two `serve` replicas on one PostgreSQL store with the same session key, each with its own data folder (as on
+/// two machines behind a load balancer): a sign-in on one opens the other, a sign-out on one closes both. A
+/// replica with another key does not accept the cookie.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_sharing_the_session_key_share_sign_in_and_sign_out() {
+    let db = TestDb::new(Kind::Postgres).await;
+    let hash = cinepicks_web::owner::session::hash_password(OWNER_PASSWORD).unwrap();
+    let key = "5f0c2a9e7d4b1c8e3a6f9d2b7e4c1a8f";
+    let env = [("CINEPICKS_OWNER_PASSWORD_HASH", hash.as_str()), ("CINEPICKS_SESSION_KEY", key)];
+    let first = shop_with(&db, &env);
+    let replica = |key: &str| {
+        let data = tempfile::tempdir().unwrap();
+        let env = [
+            ("CINEPICKS_OWNER_PASSWORD_HASH", hash.as_str()),
+            ("CINEPICKS_SESSION_KEY", key),
+            ("CINEPICKS__DATABASE__URL", db.url.as_str()),
+        ];
+        let server = super::Server::start(data.path(), &env, &["serve"], Duration::from_secs(60));
+        (server, data)
+    };
+    let (second, _second_data) = replica(key);
+    let (stranger, _stranger_data) = replica("0b9e8d7c6f5a4e3d2c1b0a9f8e7d6c5b");
+    let operations = |server: &super::Server, cookie: &str| {
+        let request = super::client().get(server.url("/owner/operations")).header("cookie", cookie.to_owned());
+        super::answer(request)
+    };
+
+    let form = format!("password={}", super::query_value(OWNER_PASSWORD));
+    let cookie = session_cookie(&post_form(&first, "/owner/login", &form, None, None).await);
+    let page = operations(&second, &cookie).await;
+    assert_eq!(page.status, 200, "the other replica refused the session: {}", page.body);
+    assert_eq!(operations(&stranger, &cookie).await.status, 303, "a replica with another key took the cookie");
+
+    // Signed out on the second replica: refused on both, a copy of the cookie too.
+    let csrf = super::csrf_token(&page.body);
+    let out = post_form(&second, "/owner/logout", &format!("csrf={csrf}"), Some(&cookie), None).await;
+    assert_eq!(out.status, 303);
+    assert_eq!(operations(&second, &cookie).await.status, 303, "the replica that signed out");
+    assert_eq!(operations(&first, &cookie).await.status, 303, "the replica that signed in");
+    // Another sign-in still works everywhere: only that session ended.
+    let again = session_cookie(&post_form(&second, "/owner/login", &form, None, None).await);
+    assert_eq!(operations(&first, &again).await.status, 200);
+}

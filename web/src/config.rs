@@ -34,6 +34,9 @@ pub struct ServeConfig {
     pub header_read_timeout_secs: u64,
     /// Environment variable holding the Argon2id hash of the owner's password (unset: owner pages closed).
     pub owner_password_hash_env: String,
+    /// Environment variable holding the key that signs the owner's sessions, the same on every replica (unset:
+    /// a key drawn at start, valid on this process only).
+    pub session_key_env: String,
     pub owner_session_hours: u32,
     /// The owner's session cookie is sent over HTTPS only (browsers also allow http://localhost).
     pub secure_cookies: bool,

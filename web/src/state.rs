@@ -167,6 +167,7 @@ pub async fn state(ctx: &Context, config: &ServeConfig) -> Result<AppState> {
         feedback_limiter: RateLimiter::new(FEEDBACK_PER_MINUTE),
         sessions: Arc::new(owner::session::Sessions::new(
             &config.owner_password_hash_env,
+            &config.session_key_env,
             config.owner_session_hours,
             config.secure_cookies,
         )),

@@ -3,7 +3,9 @@
 //! tokio-cron-scheduler is the timer: each job is armed as a one-shot at its next fire time, computed by
 //! [`schedule::Schedule`] in the real timezone (its own cron jobs keep a fixed UTC offset, see there), and
 //! re-armed after each tick. Every tick goes through [`runner::Runner`], which keeps runs from overlapping and
-//! records each logical run once in job_runs.
+//! records each logical run once in job_runs. Daemons on several machines sharing a PostgreSQL store elect one
+//! leader (an advisory lock): the others skip their ticks until the leader's connection ends, then the first to
+//! tick takes over.
 
 pub mod chain;
 pub mod runner;
@@ -18,6 +20,8 @@ use cinepicks_domain::JobStatus;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_cron_scheduler::{Job, JobScheduler};
+
+use cinepicks_store::Lock;
 
 use crate::context::{Context, Metrics, Report};
 use chain::ScheduledJob;
@@ -85,7 +89,8 @@ pub fn run_now(ctx: &Context, args: &RunParams) -> Result<RunReport> {
     let rt = crate::store::runtime()?;
     rt.block_on(async {
         let store = crate::store::open(ctx).await?;
-        let runner = Runner::new(ctx.clone(), store);
+        let worker = store.worker().await?;
+        let runner = Runner::new(ctx.clone(), store, worker);
         runner.fail_abandoned_runs(&job).await?;
         let now = ctx.clock.now();
         let slot = job.schedule.latest_at_or_before(now).unwrap_or(now);
@@ -148,9 +153,16 @@ pub async fn serve(
     shutdown: impl Future<Output = &'static str>,
 ) -> Result<Metrics> {
     let store = crate::store::open(&ctx).await?;
-    let runner = Runner::new(ctx.clone(), store);
+    let worker = store.worker().await?;
+    let runner = Runner::new(ctx.clone(), store, worker);
     for job in &jobs {
         runner.fail_abandoned_runs(job).await?;
+    }
+    // Several daemons may share a PostgreSQL store (one per machine): one leads and runs the ticks, the others
+    // keep their timers and try to take over at each tick, which they do as soon as the leader's connection ends.
+    let mut leading = runner.worker().try_lock(Lock::DaemonLeader).await?;
+    if !leading {
+        tracing::info!(host = runner.worker().host(), "another daemon leads: this one takes over if it stops");
     }
 
     let (ticks, mut tick_rx) = mpsc::unbounded_channel::<Tick>();
@@ -159,6 +171,7 @@ pub async fn serve(
     let now = ctx.clock.now();
     for (i, job) in jobs.iter().enumerate() {
         if catch_up
+            && leading
             && let Some(slot) = job.schedule.latest_at_or_before(now)
             && !runner.attempted(job, slot).await?
         {
@@ -177,6 +190,17 @@ pub async fn serve(
             Some(tick) = tick_rx.recv() => {
                 if !tick.catch_up {
                     arm(&scheduler, &jobs, tick.job, tick.slot, &ticks).await?;
+                }
+                if !leading {
+                    leading = runner.worker().try_lock(Lock::DaemonLeader).await?;
+                    if !leading {
+                        tracing::debug!(job = jobs[tick.job].name, "tick left to the leading daemon");
+                        continue;
+                    }
+                    tracing::warn!(host = runner.worker().host(), "the leading daemon stopped: this one leads now");
+                    for job in &jobs {
+                        runner.fail_abandoned_runs(job).await?;
+                    }
                 }
                 let (runner, job) = (runner.clone(), jobs[tick.job].clone());
                 running.spawn(async move { (tick.job, runner.run(&job, tick.slot).await) });
@@ -211,10 +235,12 @@ pub async fn serve(
     if drained.is_err() {
         let abandoned = runner.in_flight();
         let mut names = Vec::new();
-        for (job, run) in abandoned {
-            let reason = format!("abandoned during stage {} when the shutdown grace period ended", run.stage);
-            runner.store().finish_job(run.run_id, JobStatus::Failed, Some(reason), None, ctx.clock.now()).await?;
-            names.push(format!("{job} (stage {})", run.stage));
+        for (job, in_flight) in abandoned {
+            let reason = format!("abandoned during stage {} when the shutdown grace period ended", in_flight.stage);
+            if let Some(run) = in_flight.run {
+                runner.store().finish_job(run, JobStatus::Failed, Some(reason), None, ctx.clock.now()).await?;
+            }
+            names.push(format!("{job} (stage {})", in_flight.stage));
         }
         return Err(ShutdownError::Abandoned(names.join(", ")).into());
     }

@@ -9,7 +9,8 @@ use std::time::Instant;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 use cinepicks_domain::JobStatus;
-use cinepicks_store::Store;
+use cinepicks_store::queries::job_runs::StartedRun;
+use cinepicks_store::{Backend, Lock, Store, Worker};
 use tracing::Instrument;
 
 use super::chain::ScheduledJob;
@@ -32,10 +33,10 @@ pub enum Outcome {
     Skipped,
 }
 
-/// What is running now: the job_runs row id and the stage, per job (read at shutdown).
+/// What is running now: the job_runs row and the stage, per job (read at shutdown).
 #[derive(Debug, Clone)]
 pub struct InFlight {
-    pub run_id: i32,
+    pub run: Option<StartedRun>,
     pub logical_key: String,
     pub stage: &'static str,
 }
@@ -45,17 +46,22 @@ pub struct InFlight {
 pub struct Runner {
     ctx: Context,
     store: Store,
+    worker: Arc<Worker>,
     in_flight: Arc<Mutex<HashMap<&'static str, InFlight>>>,
     stopping: Arc<AtomicBool>,
 }
 
 impl Runner {
-    pub fn new(ctx: Context, store: Store) -> Self {
-        Self { ctx, store, in_flight: Arc::default(), stopping: Arc::default() }
+    pub fn new(ctx: Context, store: Store, worker: Worker) -> Self {
+        Self { ctx, store, worker: Arc::new(worker), in_flight: Arc::default(), stopping: Arc::default() }
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub fn worker(&self) -> &Worker {
+        &self.worker
     }
 
     /// From now on, chains stop at their next stage boundary.
@@ -80,17 +86,27 @@ impl Runner {
         Ok(self.store.job_run(job.name, &job.schedule.logical_key(slot)).await?.is_some())
     }
 
-    /// Marks runs of `job` left `running` by a stopped process as failed, unless a process is running it now.
+    /// Marks runs of `job` left `running` by a stopped process as failed, unless a process is running it now
+    /// (on SQLite, the holder of its lock file; on PostgreSQL, the store knows which workers are alive).
     pub async fn fail_abandoned_runs(&self, job: &ScheduledJob) -> Result<u64> {
-        let Some(_lock) = self.lock_file(job)? else {
-            return Ok(0);
+        let _lock = match self.store.backend() {
+            Backend::Postgres => None,
+            Backend::Sqlite => match self.ctx.paths.try_lock(job.name)? {
+                Some(file) => Some(file),
+                None => return Ok(0),
+            },
         };
         crate::store::fail_abandoned_runs(&self.store, job.name, self.ctx.clock.now()).await
     }
 
-    /// Takes `<data>/runs/<job>.lock` (see [`crate::context::DataPaths::try_lock`]).
-    fn lock_file(&self, job: &ScheduledJob) -> Result<Option<File>> {
-        self.ctx.paths.try_lock(job.name)
+    /// Keeps other processes from running `job` meanwhile: `<data>/runs/<job>.lock` on SQLite (see
+    /// [`crate::context::DataPaths::try_lock`]), an advisory lock on PostgreSQL (processes on any machine).
+    /// `None` when another process holds it.
+    async fn exclusive(&self, job: &ScheduledJob) -> Result<Option<Exclusive>> {
+        Ok(match self.store.backend() {
+            Backend::Postgres => self.worker.try_lock(Lock::Job(job.name)).await?.then_some(Exclusive::Store),
+            Backend::Sqlite => self.ctx.paths.try_lock(job.name)?.map(Exclusive::File),
+        })
     }
 
     /// Runs `job` for the slot fired at `slot`, unless its previous run is still going, here or in another
@@ -110,37 +126,45 @@ impl Runner {
                 return Ok(Outcome::Skipped);
             }
             let first = job.stages.first().map_or("-", |s| s.name);
-            in_flight.insert(job.name, InFlight { run_id: 0, logical_key: key.clone(), stage: first });
+            in_flight.insert(job.name, InFlight { run: None, logical_key: key.clone(), stage: first });
         }
         let _release = Release { in_flight: self.in_flight.clone(), job: job.name };
-        let Some(_lock) = self.lock_file(job)? else {
+        let Some(exclusive) = self.exclusive(job).await? else {
             tracing::warn!(job = job.name, key = %key, "tick skipped: another process is running this job");
             return Ok(Outcome::Skipped);
         };
+        let outcome = self.record(job, &key, slot).await;
+        match exclusive {
+            Exclusive::File(file) => drop(file),
+            Exclusive::Store => self.worker.unlock(Lock::Job(job.name)).await?,
+        }
+        outcome
+    }
 
-        let run_id = self.store.start_job(job.name, &key, self.ctx.clock.now()).await?;
-        let span = tracing::info_span!("job_run", job = job.name, run_id, key = %key);
-        let outcome = self.stages(job, run_id, &key, slot).instrument(span.clone()).await;
+    /// The run itself, recorded in job_runs from start to end.
+    async fn record(&self, job: &ScheduledJob, key: &str, slot: DateTime<Utc>) -> Result<Outcome> {
+        let run = self.store.start_job(job.name, key, &self.worker, self.ctx.clock.now()).await?;
+        let span =
+            tracing::info_span!("job_run", job = job.name, run_id = run.id, key = %key, host = self.worker.host());
+        let outcome = self.stages(job, run, key, slot).instrument(span.clone()).await;
         let now = self.ctx.clock.now();
         let _entered = span.enter();
         match outcome {
             Ok(metrics) => {
-                self.store.finish_job(run_id, JobStatus::Succeeded, None, Some(metrics_json(&metrics)), now).await?;
+                self.store.finish_job(run, JobStatus::Succeeded, None, Some(metrics_json(&metrics)), now).await?;
                 tracing::info!("run succeeded");
                 Ok(Outcome::Succeeded)
             }
             Err(Ended::Failed { stage, error, metrics }) => {
                 let message = format!("stage {stage} failed: {error}");
-                self.store
-                    .finish_job(run_id, JobStatus::Failed, Some(message), Some(metrics_json(&metrics)), now)
-                    .await?;
+                self.store.finish_job(run, JobStatus::Failed, Some(message), Some(metrics_json(&metrics)), now).await?;
                 tracing::error!(stage, error = %error, "run failed; the later stages did not run");
                 Ok(Outcome::Failed { stage, error })
             }
             Err(Ended::Stopped { next_stage, metrics }) => {
                 let message = format!("stopped by a shutdown before stage {next_stage}");
                 let json = Some(metrics_json(&metrics));
-                self.store.finish_job(run_id, JobStatus::Cancelled, Some(message), json, now).await?;
+                self.store.finish_job(run, JobStatus::Cancelled, Some(message), json, now).await?;
                 tracing::warn!(next_stage, "run stopped by the shutdown at a stage boundary");
                 Ok(Outcome::Stopped { next_stage })
             }
@@ -148,7 +172,13 @@ impl Runner {
     }
 
     /// The stages in order; each one's figures and duration go under its name in the run's metrics.
-    async fn stages(&self, job: &ScheduledJob, run_id: i32, key: &str, slot: DateTime<Utc>) -> Result<Metrics, Ended> {
+    async fn stages(
+        &self,
+        job: &ScheduledJob,
+        run: StartedRun,
+        key: &str,
+        slot: DateTime<Utc>,
+    ) -> Result<Metrics, Ended> {
         let mut metrics = Metrics::default();
         for stage in &job.stages {
             if self.stopping.load(Ordering::SeqCst) {
@@ -157,7 +187,7 @@ impl Runner {
             self.in_flight
                 .lock()
                 .expect("in-flight lock")
-                .insert(job.name, InFlight { run_id, logical_key: key.to_owned(), stage: stage.name });
+                .insert(job.name, InFlight { run: Some(run), logical_key: key.to_owned(), stage: stage.name });
             tracing::info!(stage = stage.name, "stage starting");
             let started = Instant::now();
             let (ctx, run, span) = (self.ctx.clone(), stage.run.clone(), tracing::Span::current());
@@ -185,6 +215,14 @@ impl Runner {
         }
         Ok(metrics)
     }
+}
+
+/// What keeps other processes from running the same job (released when the run ends).
+enum Exclusive {
+    /// The job's lock file, released when closed.
+    File(File),
+    /// An advisory lock of this worker, released explicitly.
+    Store,
 }
 
 enum Ended {

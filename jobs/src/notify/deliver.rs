@@ -1,6 +1,7 @@
 //! The sending loop of one channel: waves of at most `concurrency` due deliveries are claimed (marked in
-//! flight), sent at the transport's rate, and their outcomes recorded before the next wave, so a kill can only
-//! leave the last wave in flight; transient failures come back after a jittered exponential backoff.
+//! flight by this worker), sent at the transport's rate, and their outcomes recorded before the next wave, so a
+//! kill can only leave the last wave in flight; transient failures come back after a jittered exponential backoff.
+//! Several workers on one PostgreSQL store claim disjoint waves (see `Store::claim_due`).
 
 use std::time::{Duration, Instant};
 
@@ -9,9 +10,9 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Mutex;
 
 use cinepicks_domain::{Channel, DeliveryStatus, IsoWeek};
-use cinepicks_store::Store;
 use cinepicks_store::entities::delivery;
 use cinepicks_store::queries::deliveries::Outcome;
+use cinepicks_store::{Store, Worker};
 
 use super::Failure;
 use super::quiet_hours::QuietHours;
@@ -79,10 +80,12 @@ pub struct Tally {
     pub flagged_subscriptions: u64,
 }
 
-/// Sends every due delivery of one channel and week until none is left (or only deferred ones).
+/// Sends every due delivery of one channel and week until none is left (or only deferred ones), and none is in
+/// flight with another live worker (it may die: its wave is then taken over here).
 #[allow(clippy::too_many_arguments)]
 pub async fn run_channel<F, Fut>(
     store: &Store,
+    worker: &Worker,
     week: IsoWeek,
     channel: Channel,
     customer: Option<i32>,
@@ -100,60 +103,47 @@ where
 {
     let mut tally = Tally::default();
     let mut last_log = Instant::now();
-    let mut cursor = 0;
     loop {
         let now = clock.now();
-        let page = store.due_deliveries(week, channel, customer, cursor, now, PAGE).await?;
-        let Some(last) = page.last() else {
-            if cursor > 0 {
-                cursor = 0; // a second pass for retries that fell due behind the cursor
-                continue;
-            }
+        if let Some(window) = quiet.filter(|w| !w.allows(now)) {
+            let until = window.next_allowed(now);
+            let local = until.with_timezone(&window.tz).format("%Y-%m-%d %H:%M");
+            let reason = format!("quiet hours: deferred to {local}");
+            tally.deferred += store.defer_due(week, channel, customer, &reason, until, now).await?;
+            break;
+        }
+        if !worker.alive().await {
+            bail!("{channel}: the connection holding this worker's presence was lost; stopping before claiming more");
+        }
+        let wave = store.claim_due(week, channel, customer, worker, now, concurrency.max(1) as u64).await?;
+        if wave.is_empty() {
             match store.next_retry_at(week, channel, customer).await? {
                 Some(at) => {
                     let wait = (at - clock.now()).to_std().unwrap_or_default().max(Duration::from_millis(5));
                     tracing::debug!(%channel, wait_ms = wait.as_millis() as u64, "waiting for the next retry");
                     tokio::time::sleep(wait).await;
-                    continue;
+                }
+                None if store.in_flight_elsewhere(week, channel, customer).await? > 0 => {
+                    tokio::time::sleep(IN_FLIGHT_POLL).await;
                 }
                 None => break,
             }
-        };
-        cursor = last.id;
-        if let Some(window) = quiet.filter(|w| !w.allows(now)) {
-            let until = window.next_allowed(now);
-            let local = until.with_timezone(&window.tz).format("%Y-%m-%d %H:%M");
-            let outcomes: Vec<Outcome> = page
-                .iter()
-                .map(|d| Outcome::Deferred { id: d.id, reason: format!("quiet hours: deferred to {local}"), until })
-                .collect();
-            store.record_outcomes(&outcomes, retries.bounce_limit, now).await?;
-            tally.deferred += outcomes.len() as u64;
             continue;
         }
-        for wave in page.chunks(concurrency.max(1)) {
-            send_wave(store, week, channel, wave, rate, retries, clock, &send, &mut tally).await?;
-            progress.inc(wave.len() as u64);
-            if last_log.elapsed() > Duration::from_secs(5) {
-                tracing::info!(
-                    %channel,
-                    %week,
-                    sent = tally.sent,
-                    retried = tally.retried,
-                    failed = tally.failed,
-                    "sending"
-                );
-                last_log = Instant::now();
-            }
+        send_wave(store, week, channel, &wave, rate, retries, clock, &send, &mut tally).await?;
+        progress.inc(wave.len() as u64);
+        if last_log.elapsed() > Duration::from_secs(5) {
+            tracing::info!(%channel, %week, sent = tally.sent, retried = tally.retried, failed = tally.failed, "sending");
+            last_log = Instant::now();
         }
     }
     Ok(tally)
 }
 
-/// Rows read per query; they are then claimed and sent `concurrency` at a time.
-const PAGE: u64 = 1000;
+/// How often a notifier with nothing left to claim looks again at the waves other workers have in flight.
+const IN_FLIGHT_POLL: Duration = Duration::from_millis(200);
 
-/// Claims one wave, sends it, and records every outcome before returning: the only rows ever in flight.
+/// Sends one claimed wave and records every outcome before returning: the only rows this worker has in flight.
 #[allow(clippy::too_many_arguments)]
 async fn send_wave<F, Fut>(
     store: &Store,
@@ -181,8 +171,6 @@ where
         );
         tally.resent_in_flight += 1;
     }
-    let ids: Vec<i32> = wave.iter().map(|d| d.id).collect();
-    store.claim_deliveries(&ids, clock.now()).await?;
     let attempts: Vec<_> = wave
         .iter()
         .map(|d| {

@@ -27,9 +27,9 @@ use serde::{Deserialize, Serialize};
 use cinepicks_domain::{Channel, DeliveryStatus, FeedbackKind, InvalidConfig, IsoWeek, JobStatus, Language};
 use cinepicks_pipeline::recommend::picks::{Catalogue, CatalogueFilm, Customer, ProgrammeMode, WeekPlan, WeeklyPicks};
 use cinepicks_pipeline::recommend::reasons::{Reason, ReasonKind};
-use cinepicks_store::Store;
 use cinepicks_store::entities::{customer, delivery, film, subscription};
 use cinepicks_store::queries::deliveries::{NewDelivery, PicksSource};
+use cinepicks_store::{Backend, Lock, Store, Worker};
 
 use crate::context::{Context, Metrics, Report};
 use deliver::{RateLimit, Retries, RunClock, Tally};
@@ -223,7 +223,7 @@ pub fn ensure_demo_key(ctx: &Context) -> Result<()> {
 
 /// A secret good enough to sign links: 16 bytes or more, and not one character or a short pattern repeated
 /// (`aaaaaaaaaaaaaaaa`, `abcabcabcabcabca`), which a guess would find.
-fn check_secret(secret: &[u8]) -> Result<()> {
+pub fn check_secret(secret: &[u8]) -> Result<()> {
     let secret = secret.trim_ascii();
     if secret.len() < 16 {
         bail!("must hold at least 16 random characters (it has {})", secret.len());
@@ -240,15 +240,19 @@ fn check_secret(secret: &[u8]) -> Result<()> {
 const LOCK: &str = "notify";
 
 pub fn run(ctx: &Context, args: &NotifyParams) -> Result<NotifyReport> {
-    // Two senders would page through the same due rows and send them twice; a dry run sends nothing.
-    let _lock = match args.dry_run || ctx.dry_run {
-        true => None,
-        false => Some(ctx.paths.lock(LOCK)?),
-    };
     let rt = crate::store::runtime()?;
     rt.block_on(async {
         let store = crate::store::open(ctx).await?;
-        let result = notify(ctx, &store, args).await;
+        // On SQLite two senders would claim from one file without seeing each other's live claims: one at a time
+        // per data folder. On PostgreSQL the store coordinates any number of them (claims, presence, planning
+        // lock). A dry run sends nothing.
+        let _lock = match args.dry_run || ctx.dry_run || store.backend() == Backend::Postgres {
+            true => None,
+            false => Some(ctx.paths.lock(LOCK)?),
+        };
+        let worker = store.worker().await?;
+        let result = notify(ctx, &store, &worker, args).await;
+        worker.close().await;
         store.close().await?;
         result
     })
@@ -341,7 +345,7 @@ impl fmt::Display for ProgrammeReport {
     }
 }
 
-async fn notify(ctx: &Context, store: &Store, args: &NotifyParams) -> Result<NotifyReport> {
+async fn notify(ctx: &Context, store: &Store, worker: &Worker, args: &NotifyParams) -> Result<NotifyReport> {
     let started = Instant::now();
     let week = args.week.unwrap_or_else(|| this_week(ctx));
     let week_key = week.to_string();
@@ -353,13 +357,16 @@ async fn notify(ctx: &Context, store: &Store, args: &NotifyParams) -> Result<Not
     let job = if dry_run {
         None
     } else {
-        // The lock is held (see `run`): a row still `running` is a killed run's.
+        // The lock file is held on SQLite (see `run`); on PostgreSQL only runs whose worker is gone are marked.
         crate::store::fail_abandoned_runs(store, LOCK, clock.now()).await?;
-        Some(store.start_job(LOCK, &week_key, clock.now()).await?)
+        Some(store.start_job(LOCK, &week_key, worker, clock.now()).await?)
     };
     let mut preview = None;
     let result = async {
         if !dry_run {
+            // One worker cleans up and plans at a time; the others wait, then find the week planned. Released
+            // after planning, or with the worker's connection if this fails.
+            worker.lock(Lock::NotifyPlanning).await?;
             // Addresses whose owner never followed the confirmation link are not kept beyond its validity.
             let purged = store.purge_unconfirmed(clock.now() - confirmation::VALID_FOR).await?;
             if !purged.is_empty() {
@@ -380,6 +387,7 @@ async fn notify(ctx: &Context, store: &Store, args: &NotifyParams) -> Result<Not
             metrics.insert("left_erased", leavers.len());
         }
         let planned = plan(ctx, store, week, args.customer, dry_run).await?;
+        worker.unlock(Lock::NotifyPlanning).await?;
         metrics.insert("planned", planned.considered);
         metrics.insert("created", planned.created);
         metrics.insert("without_picks", planned.without_picks);
@@ -387,7 +395,7 @@ async fn notify(ctx: &Context, store: &Store, args: &NotifyParams) -> Result<Not
             preview = planned.preview;
             return Ok(());
         }
-        for (channel, tally) in send(ctx, store, week, args.customer, clock).await? {
+        for (channel, tally) in send(ctx, store, worker, week, args.customer, clock).await? {
             metrics.insert(channel, tally);
         }
         for (channel, status, n) in store.delivery_counts(week).await? {
@@ -776,17 +784,18 @@ impl Directory {
 async fn send(
     ctx: &Context,
     store: &Store,
+    worker: &Worker,
     week: IsoWeek,
     customer: Option<i32>,
     clock: RunClock,
 ) -> Result<Vec<(&'static str, Tally)>> {
     let config = &ctx.config.notify;
     let week_key = week.to_string();
-    let in_flight = store.in_flight_deliveries(week).await?;
-    if !in_flight.is_empty() {
+    let in_flight = store.abandoned_deliveries(week).await?;
+    if in_flight > 0 {
         tracing::warn!(
             week = %week_key,
-            count = in_flight.len(),
+            count = in_flight,
             "deliveries were in flight when the previous run stopped; they are sent again and may arrive twice"
         );
     }
@@ -837,6 +846,7 @@ async fn send(
     let date = SystemTime::from(clock.now());
     let tally = deliver::run_channel(
         store,
+        worker,
         week,
         Channel::Email,
         customer,
@@ -869,6 +879,7 @@ async fn send(
     let bar = crate::progress::progress_bar(open(Channel::Sms), "notify SMS", crate::progress::ProgressUnit::Items);
     let tally = deliver::run_channel(
         store,
+        worker,
         week,
         Channel::Sms,
         customer,

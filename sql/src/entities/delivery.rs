@@ -28,6 +28,9 @@ pub struct Model {
     pub subscription_id: Option<i32>,
     /// When the current attempt was handed to the transport.
     pub claimed_at: Option<DateTimeUtc>,
+    /// The worker whose attempt is in flight (see `coordination`): on PostgreSQL a row 'sending' whose worker is
+    /// gone is taken over by another.
+    pub claimed_by: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,12 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub error: Option<String>,
     pub metrics: Option<Json>,
+    /// Host name and process id of the latest start ("cinema-1:4242").
+    #[sea_orm(column_type = "Text", nullable)]
+    pub host: Option<String>,
+    /// The worker of the latest start (see `coordination`): on PostgreSQL a row 'running' whose worker is gone
+    /// was abandoned.
+    pub worker: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ pub mod film_person;
 pub mod job_run;
 pub mod like;
 pub mod model_run;
+pub mod owner_sign_out;
 pub mod person;
 pub mod popularity_prediction;
 pub mod programme;
@@ -31,6 +32,7 @@ pub mod prelude {
     pub use super::job_run::Entity as JobRuns;
     pub use super::like::Entity as Likes;
     pub use super::model_run::Entity as ModelRuns;
+    pub use super::owner_sign_out::Entity as OwnerSignOuts;
     pub use super::person::Entity as People;
     pub use super::popularity_prediction::Entity as PopularityPredictions;
     pub use super::programme::Entity as Programme;

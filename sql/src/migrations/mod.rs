@@ -18,6 +18,7 @@ mod m20261207_000009_consent_history;
 mod m20261207_000010_screenings;
 mod m20261207_000011_feedback;
 mod m20261207_000012_film_presentation;
+mod m20261207_000013_workers;
 
 /// Applies the migrations in order (and rolls them back in reverse).
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_screenings::Migration),
             Box::new(m20261207_000011_feedback::Migration),
             Box::new(m20261207_000012_film_presentation::Migration),
+            Box::new(m20261207_000013_workers::Migration),
         ]
     }
 }

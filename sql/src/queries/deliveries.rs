@@ -5,10 +5,14 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use cinepicks_domain::{Channel, ConsentChange, DeliveryStatus, IsoWeek};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    Set,
+};
 
-use crate::connect::Store;
+use crate::connect::{Backend, Store};
+use crate::coordination::{Worker, worker_gone};
 use crate::entities::{customer, delivery, film, film_person, like, model_run, programme, similar_film, subscription};
 use crate::error::{During, Result};
 
@@ -263,47 +267,115 @@ impl Store {
         Ok(created)
     }
 
-    /// Up to `limit` deliveries of the week and channel with an id above `after_id` that are due at `now`
-    /// (pending, deferred until before now, or left in flight by a stopped run), in id order; one customer's when
-    /// given. Paging by id keeps each read a range scan however many rows are already sent.
-    pub async fn due_deliveries(
+    /// Claims up to `limit` due deliveries of the week and channel for `worker` (one customer's when given), in
+    /// id order, and returns them as they were before the claim (a row still 'sending' was in flight when the
+    /// worker that claimed it stopped). Due: pending or deferred with no attempt time or one passed, or 'sending'
+    /// with its worker gone. On PostgreSQL the rows are read `FOR UPDATE SKIP LOCKED` and marked in the same
+    /// transaction, so any number of workers claim disjoint waves; on SQLite the write transaction is exclusive.
+    pub async fn claim_due(
         &self,
         week: IsoWeek,
         channel: Channel,
         customer_id: Option<i32>,
-        after_id: i32,
+        worker: &Worker,
         now: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<delivery::Model>> {
         let iso_week = week.to_string();
+        let doing = format!("claiming due {channel} deliveries of {iso_week}");
+        let txn = self.begin_write().await.during(&doing)?;
         let mut query = delivery::Entity::find()
-            .filter(delivery::Column::Id.gt(after_id))
-            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
-            .filter(delivery::Column::Channel.eq(channel))
-            .filter(delivery::Column::Status.is_in([
-                DeliveryStatus::Pending,
-                DeliveryStatus::Deferred,
-                DeliveryStatus::Sending,
-            ]))
-            .filter(delivery::Column::NextAttemptAt.is_null().or(delivery::Column::NextAttemptAt.lte(now)))
+            .filter(self.of_week(&iso_week, channel, customer_id))
+            .filter(self.due(now))
             .order_by_asc(delivery::Column::Id)
             .limit(limit);
-        if let Some(id) = customer_id {
-            query = query.filter(delivery::Column::CustomerId.eq(id));
+        if self.backend() == Backend::Postgres {
+            query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
-        query.all(self.db()).await.during(format!("reading the due {channel} deliveries of {iso_week}"))
+        let claimed = query.all(&txn).await.during(&doing)?;
+        if !claimed.is_empty() {
+            delivery::Entity::update_many()
+                .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Sending))
+                .col_expr(delivery::Column::ClaimedAt, Expr::value(now))
+                .col_expr(delivery::Column::ClaimedBy, Expr::value(worker.id()))
+                .col_expr(delivery::Column::Attempts, Expr::col(delivery::Column::Attempts).add(1))
+                .filter(delivery::Column::Id.is_in(claimed.iter().map(|d| d.id)))
+                .exec(&txn)
+                .await
+                .during(&doing)?;
+        }
+        txn.commit().await.during(&doing)?;
+        Ok(claimed)
     }
 
-    /// Deliveries left 'sending' by a run that stopped (in flight at the stop).
-    pub async fn in_flight_deliveries(&self, week: IsoWeek) -> Result<Vec<delivery::Model>> {
+    /// Defers every due delivery of the week and channel to `until` without attempting it (quiet hours).
+    pub async fn defer_due(
+        &self,
+        week: IsoWeek,
+        channel: Channel,
+        customer_id: Option<i32>,
+        reason: &str,
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
         let iso_week = week.to_string();
-        delivery::Entity::find()
-            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
-            .filter(delivery::Column::Status.eq(DeliveryStatus::Sending))
-            .order_by_asc(delivery::Column::Id)
-            .all(self.db())
+        let done = delivery::Entity::update_many()
+            .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Deferred))
+            .col_expr(delivery::Column::NextAttemptAt, Expr::value(until))
+            .col_expr(delivery::Column::LastError, Expr::value(reason))
+            .filter(self.of_week(&iso_week, channel, customer_id))
+            .filter(self.due(now))
+            .exec(self.db())
             .await
-            .during(format!("reading the in-flight deliveries of {iso_week}"))
+            .during(format!("deferring the {channel} deliveries of {iso_week}"))?;
+        Ok(done.rows_affected)
+    }
+
+    /// Deliveries of the week in flight with a live worker (on PostgreSQL, another machine may be sending them):
+    /// a notifier waits for them before it calls the week done, and takes them over if that worker dies.
+    pub async fn in_flight_elsewhere(&self, week: IsoWeek, channel: Channel, customer_id: Option<i32>) -> Result<u64> {
+        let iso_week = week.to_string();
+        let mut query = delivery::Entity::find()
+            .filter(self.of_week(&iso_week, channel, customer_id))
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Sending));
+        if self.backend() == Backend::Postgres {
+            query = query.filter(Expr::cust(worker_gone("deliveries.claimed_by")).not());
+        }
+        query.count(self.db()).await.during(format!("counting the {channel} deliveries of {iso_week} in flight"))
+    }
+
+    /// Deliveries of the week left 'sending' by a worker that stopped (in flight at the stop).
+    pub async fn abandoned_deliveries(&self, week: IsoWeek) -> Result<u64> {
+        let iso_week = week.to_string();
+        let mut query = delivery::Entity::find()
+            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Sending));
+        if self.backend() == Backend::Postgres {
+            query = query.filter(Expr::cust(worker_gone("deliveries.claimed_by")));
+        }
+        query.count(self.db()).await.during(format!("reading the in-flight deliveries of {iso_week}"))
+    }
+
+    fn of_week(&self, iso_week: &str, channel: Channel, customer_id: Option<i32>) -> Condition {
+        let mut condition =
+            Condition::all().add(delivery::Column::IsoWeek.eq(iso_week)).add(delivery::Column::Channel.eq(channel));
+        if let Some(id) = customer_id {
+            condition = condition.add(delivery::Column::CustomerId.eq(id));
+        }
+        condition
+    }
+
+    /// Due at `now`: waiting with its time come, or in flight with its worker gone (on SQLite the caller holds
+    /// the notifier's lock file and has recorded its own waves, so every row 'sending' is a stopped run's).
+    fn due(&self, now: DateTime<Utc>) -> Condition {
+        let waiting = Condition::all()
+            .add(delivery::Column::Status.is_in([DeliveryStatus::Pending, DeliveryStatus::Deferred]))
+            .add(delivery::Column::NextAttemptAt.is_null().or(delivery::Column::NextAttemptAt.lte(now)));
+        let mut abandoned = Condition::all().add(delivery::Column::Status.eq(DeliveryStatus::Sending));
+        if self.backend() == Backend::Postgres {
+            abandoned = abandoned.add(Expr::cust(worker_gone("deliveries.claimed_by")));
+        }
+        Condition::any().add(waiting).add(abandoned)
     }
 
     /// The earliest retry still waiting (pending with a future attempt time), if any.
@@ -329,22 +401,6 @@ impl Store {
         let next: Option<Option<DateTime<Utc>>> =
             query.into_tuple().one(self.db()).await.during("reading the next retry time")?;
         Ok(next.flatten())
-    }
-
-    /// Marks deliveries as handed to the transport (one attempt more), in one statement.
-    pub async fn claim_deliveries(&self, ids: &[i32], now: DateTime<Utc>) -> Result<()> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        delivery::Entity::update_many()
-            .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Sending))
-            .col_expr(delivery::Column::ClaimedAt, Expr::value(now))
-            .col_expr(delivery::Column::Attempts, Expr::col(delivery::Column::Attempts).add(1))
-            .filter(delivery::Column::Id.is_in(ids.iter().copied()))
-            .exec(self.db())
-            .await
-            .during("claiming deliveries")?;
-        Ok(())
     }
 
     /// Records how attempts ended, in one transaction. A bounce adds to the subscription's count and flags it

@@ -2,31 +2,27 @@
 
 use chrono::{DateTime, Utc};
 use cinepicks_domain::JobStatus;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use crate::connect::Store;
+use crate::connect::{Backend, Store};
+use crate::coordination::{Worker, worker_gone};
 use crate::entities::job_run;
-use crate::error::{During, Result};
+use crate::error::{During, Result, StoreError};
 
 impl Store {
-    /// Records that `job` starts for `logical_key`; a re-run of the same key reuses its row, one attempt more.
-    pub async fn start_job(&self, job: &str, logical_key: &str, now: DateTime<Utc>) -> Result<i32> {
+    /// Records that `job` starts for `logical_key` by `worker`; a re-run of the same key reuses its row, one
+    /// attempt more, and names the new worker and host. Safe when several workers start the same key at once
+    /// (notifiers on several machines): the row is inserted once, the others update it.
+    pub async fn start_job(
+        &self,
+        job: &str,
+        logical_key: &str,
+        worker: &Worker,
+        now: DateTime<Utc>,
+    ) -> Result<StartedRun> {
         let db = self.db();
         let doing = format!("recording the start of {job} {logical_key}");
-        if let Some(existing) = self.job_run(job, logical_key).await? {
-            job_run::Entity::update_many()
-                .col_expr(job_run::Column::Status, Expr::value(JobStatus::Running))
-                .col_expr(job_run::Column::StartedAt, Expr::value(now))
-                .col_expr(job_run::Column::FinishedAt, Expr::value(Option::<DateTime<Utc>>::None))
-                .col_expr(job_run::Column::Error, Expr::value(Option::<String>::None))
-                .col_expr(job_run::Column::Attempts, Expr::col(job_run::Column::Attempts).add(1))
-                .filter(job_run::Column::Id.eq(existing.id))
-                .exec(db)
-                .await
-                .during(doing)?;
-            return Ok(existing.id);
-        }
         let row = job_run::ActiveModel {
             job: Set(job.to_owned()),
             logical_key: Set(logical_key.to_owned()),
@@ -36,34 +32,59 @@ impl Store {
             attempts: Set(1),
             error: Set(None),
             metrics: Set(None),
+            host: Set(Some(worker.host().to_owned())),
+            worker: Set(Some(worker.id())),
             ..Default::default()
+        };
+        let inserted = job_run::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([job_run::Column::Job, job_run::Column::LogicalKey]).do_nothing().to_owned(),
+            )
+            .exec_without_returning(db)
+            .await
+            .during(&doing)?;
+        if inserted == 0 {
+            job_run::Entity::update_many()
+                .col_expr(job_run::Column::Status, Expr::value(JobStatus::Running))
+                .col_expr(job_run::Column::StartedAt, Expr::value(now))
+                .col_expr(job_run::Column::FinishedAt, Expr::value(Option::<DateTime<Utc>>::None))
+                .col_expr(job_run::Column::Error, Expr::value(Option::<String>::None))
+                .col_expr(job_run::Column::Attempts, Expr::col(job_run::Column::Attempts).add(1))
+                .col_expr(job_run::Column::Host, Expr::value(worker.host()))
+                .col_expr(job_run::Column::Worker, Expr::value(worker.id()))
+                .filter(job_run::Column::Job.eq(job))
+                .filter(job_run::Column::LogicalKey.eq(logical_key))
+                .exec(db)
+                .await
+                .during(&doing)?;
         }
-        .insert(db)
-        .await
-        .during(doing)?;
-        Ok(row.id)
+        let id = self.job_run(job, logical_key).await?.map(|r| r.id).ok_or_else(|| StoreError::Db {
+            doing: doing.clone(),
+            source: sea_orm::DbErr::RecordNotFound(format!("job run {job} {logical_key}")),
+        })?;
+        Ok(StartedRun { id, worker: worker.id() })
     }
 
-    /// Records how the run `id` ended, with its error or figures.
+    /// Records how `run` ended, with its error or figures; nothing when another worker started the same run
+    /// since (several notifiers share a week: the row tells the latest one's story).
     pub async fn finish_job(
         &self,
-        id: i32,
+        run: StartedRun,
         status: JobStatus,
         error: Option<String>,
         metrics: Option<serde_json::Value>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        job_run::ActiveModel {
-            id: Set(id),
-            status: Set(status),
-            finished_at: Set(Some(now)),
-            error: Set(error),
-            metrics: Set(metrics),
-            ..Default::default()
-        }
-        .update(self.db())
-        .await
-        .during(format!("recording the end of job run {id}"))?;
+        job_run::Entity::update_many()
+            .col_expr(job_run::Column::Status, Expr::value(status))
+            .col_expr(job_run::Column::FinishedAt, Expr::value(Some(now)))
+            .col_expr(job_run::Column::Error, Expr::value(error))
+            .col_expr(job_run::Column::Metrics, Expr::value(metrics))
+            .filter(job_run::Column::Id.eq(run.id))
+            .filter(job_run::Column::Worker.eq(run.worker))
+            .exec(self.db())
+            .await
+            .during(format!("recording the end of job run {}", run.id))?;
         Ok(())
     }
 
@@ -88,17 +109,26 @@ impl Store {
     }
 
     /// Marks the runs of `job` still recorded as running as failed with `reason`: after a crash or a kill, no
-    /// process is doing them any more. Returns how many were marked.
+    /// process is doing them any more. On SQLite the caller holds the job's lock file; on PostgreSQL only the runs
+    /// whose worker is gone are marked (others may be running on other machines). Returns how many were marked.
     pub async fn fail_abandoned_runs(&self, job: &str, reason: &str, now: DateTime<Utc>) -> Result<u64> {
-        let done = job_run::Entity::update_many()
+        let mut update = job_run::Entity::update_many()
             .col_expr(job_run::Column::Status, Expr::value(JobStatus::Failed))
             .col_expr(job_run::Column::FinishedAt, Expr::value(Some(now)))
             .col_expr(job_run::Column::Error, Expr::value(Some(reason.to_owned())))
             .filter(job_run::Column::Job.eq(job))
-            .filter(job_run::Column::Status.eq(JobStatus::Running))
-            .exec(self.db())
-            .await
-            .during(format!("marking abandoned runs of {job}"))?;
+            .filter(job_run::Column::Status.eq(JobStatus::Running));
+        if self.backend() == Backend::Postgres {
+            update = update.filter(Expr::cust(worker_gone("job_runs.worker")));
+        }
+        let done = update.exec(self.db()).await.during(format!("marking abandoned runs of {job}"))?;
         Ok(done.rows_affected)
     }
+}
+
+/// A run this worker started: finishing it touches the row only while it is still this worker's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StartedRun {
+    pub id: i32,
+    worker: i32,
 }

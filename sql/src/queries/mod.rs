@@ -10,6 +10,7 @@ pub mod films;
 pub mod job_runs;
 pub mod operations;
 pub mod opt_in;
+pub mod owner_sessions;
 pub mod privacy;
 pub mod publish;
 pub mod schema;

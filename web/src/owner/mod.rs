@@ -228,8 +228,13 @@ async fn logout(
     if let Some(refusal) = owner.refuse_forged(&headers, &state.ctx.config.notify.site_url, &form) {
         return refusal;
     }
-    let clear = state.sessions.end(&headers, state.ctx.clock.now());
-    tracing::info!("owner signed out");
+    let now = state.ctx.clock.now();
+    let clear = state.sessions.end(&owner, now);
+    // The other replicas learn it from the store; if it does not answer, they accept the cookie until it expires.
+    match state.store.record_sign_out(owner.session(), owner.expires_at(), now).await {
+        Ok(()) => tracing::info!("owner signed out"),
+        Err(error) => tracing::error!(error = %error, "owner signed out here, but the store did not record it"),
+    }
     let mut response = Redirect::to(&link("/", language)).into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&clear).expect("ASCII cookie"));
     response

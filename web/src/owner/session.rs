@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::forms::{cookie, same_origin};
@@ -28,7 +28,9 @@ const SECURE_COOKIE: &str = "__Host-cinepicks_owner";
 /// Without `serve.secure_cookies` the prefix is not allowed.
 const PLAIN_COOKIE: &str = "cinepicks_owner";
 
-/// Signs sessions with a key drawn at start: restarting the server signs every owner out, and no key is stored.
+/// Signs sessions with the key in `serve.session_key_env` (shared by every replica), else with a key drawn at start
+/// (one replica; restarting it signs every owner out). Sign-outs are recorded in the store, so every replica
+/// refuses a signed-out cookie.
 pub struct Sessions {
     key: [u8; 32],
     lifetime: Duration,
@@ -80,11 +82,15 @@ impl std::fmt::Debug for Sessions {
 #[derive(Debug, Clone)]
 pub struct Owner {
     pub csrf: String,
+    /// The session's id and expiry (Unix seconds), to record its sign-out.
+    session: String,
+    expires: i64,
 }
 
 impl Sessions {
-    /// Reads the password hash from the variable `hash_env`; a missing or malformed hash closes the pages.
-    pub fn new(hash_env: &str, lifetime_hours: u32, secure: bool) -> Self {
+    /// Reads the password hash from the variable `hash_env` and the signing key from `key_env`; a missing or
+    /// malformed hash, or a weak key, closes the pages.
+    pub fn new(hash_env: &str, key_env: &str, lifetime_hours: u32, secure: bool) -> Self {
         let password_hash = match std::env::var(hash_env) {
             Ok(hash) if PasswordHash::new(hash.trim()).is_ok() => Ok(hash.trim().to_owned()),
             Ok(_) => Err(format!(
@@ -95,7 +101,20 @@ impl Sessions {
                  to the hash `cinepicks hash-password` prints"
             )),
         };
-        Self::with_key(rand::random(), Duration::from_secs(u64::from(lifetime_hours) * 3600), secure, password_hash)
+        let (key, password_hash) = match std::env::var(key_env) {
+            Ok(value) => match cinepicks_jobs::notify::check_secret(value.as_bytes()) {
+                Ok(()) => (Sha256::digest(value.trim().as_bytes()).into(), password_hash),
+                Err(why) => (rand::random(), Err(format!("the environment variable {key_env} {why:#}"))),
+            },
+            Err(_) => {
+                tracing::info!(
+                    "{key_env} is not set: owner sessions are signed with a key of this process (valid on this \
+                     replica only, until it restarts)"
+                );
+                (rand::random(), password_hash)
+            }
+        };
+        Self::with_key(key, Duration::from_secs(u64::from(lifetime_hours) * 3600), secure, password_hash)
     }
 
     fn with_key(key: [u8; 32], lifetime: Duration, secure: bool, password_hash: Result<String, String>) -> Self {
@@ -195,15 +214,14 @@ impl Sessions {
         self.set_cookie(&format!("{payload}.{tag}"), self.lifetime.as_secs())
     }
 
-    /// Signs out the session of `headers` on the server (its cookie no longer opens anything, wherever it was
-    /// copied) and returns the `Set-Cookie` value that clears it in the browser.
-    pub fn end(&self, headers: &HeaderMap, now: DateTime<Utc>) -> String {
-        if let Some((expires, id)) = self.genuine(headers) {
-            let mut revoked = self.revoked.lock().unwrap_or_else(|p| p.into_inner());
-            // Revocations of expired sessions are no longer needed: the expiry refuses them.
-            revoked.retain(|_, &mut until| until >= now.timestamp());
-            revoked.insert(id, expires);
-        }
+    /// Signs out `owner`'s session in this process (its cookie no longer opens anything, wherever it was copied;
+    /// the caller records it in the store for the other replicas) and returns the `Set-Cookie` value that clears
+    /// it in the browser.
+    pub fn end(&self, owner: &Owner, now: DateTime<Utc>) -> String {
+        let mut revoked = self.revoked.lock().unwrap_or_else(|p| p.into_inner());
+        // Revocations of expired sessions are no longer needed: the expiry refuses them.
+        revoked.retain(|_, &mut until| until >= now.timestamp());
+        revoked.insert(owner.session.clone(), owner.expires);
         self.set_cookie("", 0)
     }
 
@@ -229,11 +247,22 @@ impl Sessions {
         if now.timestamp() > expires || self.revoked.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&id) {
             return None;
         }
-        Some(Owner { csrf: hex::encode(&self.mac("csrf", &id).finalize().into_bytes()[..16]) })
+        let csrf = hex::encode(&self.mac("csrf", &id).finalize().into_bytes()[..16]);
+        Some(Owner { csrf, session: id, expires })
     }
 }
 
 impl Owner {
+    /// The session's id, as its sign-out is recorded in the store.
+    pub fn session(&self) -> &str {
+        &self.session
+    }
+
+    /// When the session expires (its sign-out need not be kept longer).
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.expires, 0).unwrap_or_default()
+    }
+
     /// A refusal (403) unless a form that changes something carries this session's CSRF token and comes from
     /// this site.
     pub fn refuse_forged(
@@ -263,7 +292,18 @@ impl FromRequestParts<AppState> for Owner {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let path = parts.uri.path_and_query().map_or("/owner", |p| p.as_str()).to_owned();
-        state.sessions.owner(&parts.headers, state.ctx.clock.now()).ok_or(SignIn(path))
+        let Some(owner) = state.sessions.owner(&parts.headers, state.ctx.clock.now()) else {
+            return Err(SignIn(path));
+        };
+        // Signed out on another replica? Every replica records sign-outs in the store; unanswered, refuse.
+        match state.store.signed_out(owner.session()).await {
+            Ok(false) => Ok(owner),
+            Ok(true) => Err(SignIn(path)),
+            Err(error) => {
+                tracing::error!(error = %error, "the store does not answer: owner session refused");
+                Err(SignIn(path))
+            }
+        }
     }
 }
 
@@ -324,7 +364,7 @@ mod tests {
         let second_cookie = s.start(now);
         let second = s.owner(&with_cookie(&second_cookie), now).unwrap();
         assert_ne!(owner.csrf, second.csrf);
-        assert!(s.end(&with_cookie(&set), now).contains("Max-Age=0"));
+        assert!(s.end(&owner, now).contains("Max-Age=0"));
         assert!(s.owner(&with_cookie(&set), now).is_none(), "a signed-out cookie replayed");
         assert!(s.owner(&with_cookie(&second_cookie), now).is_some());
     }
