@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use cinepicks_domain::{DeliveryStatus, IsoWeek};
+use cinepicks_domain::{DeliveryStatus, IsoWeek, JobStatus};
 use common::sms_gateway::SmsGateway;
 use common::smtp::{Behaviour, Security, SmtpServer, private_ca_certificate};
 use common::store::{Kind, TestDb, fixture_films, neighbours, write_lake, write_run};
@@ -346,6 +346,7 @@ async fn three_workers_share_a_week_on_postgres_and_survive_one_killed(db: TestD
     // The run is recorded once, by a worker whose host is named.
     let run = db.store.job_run("notify", WEEK).await.unwrap().expect("the week's run");
     assert!(run.host.as_deref().is_some_and(|h| h.contains(':')), "{run:?}");
+    assert_eq!(run.status, JobStatus::Succeeded, "{run:?}");
     // A fourth worker later finds nothing to send.
     ok(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK]);
     assert_eq!(server.received().len(), received.len());

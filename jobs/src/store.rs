@@ -38,8 +38,9 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")
 }
 
-/// Marks the runs of `job` a killed process left `running` as failed, and says so. Call it only while holding
-/// the job's lock (`DataPaths::try_lock`), so that no live process is running them.
+/// Marks the runs of `job` a killed process left `running` as failed, and says so. On SQLite call it only while
+/// holding the job's lock (`DataPaths::try_lock`), so that no live process is running them; on PostgreSQL the
+/// store marks only the runs whose worker is gone.
 pub async fn fail_abandoned_runs(store: &Store, job: &str, now: DateTime<Utc>) -> Result<u64> {
     let reason = "interrupted: the process running it stopped before it finished";
     let marked = store.fail_abandoned_runs(job, reason, now).await?;

@@ -14,7 +14,7 @@ pub mod schedule;
 use std::future::Future;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
 use cinepicks_domain::JobStatus;
 use tokio::sync::mpsc;
@@ -191,6 +191,12 @@ pub async fn serve(
                 if !tick.catch_up {
                     arm(&scheduler, &jobs, tick.job, tick.slot, &ticks).await?;
                 }
+                // Leadership lives on one connection: once it is lost another daemon may lead, so this one must
+                // not run anything more. It stops with an error; the service manager restarts it, and it then
+                // leads or follows anew.
+                if !runner.worker().alive().await {
+                    bail!("the connection holding this daemon's place among the daemons of the store was lost");
+                }
                 if !leading {
                     leading = runner.worker().try_lock(Lock::DaemonLeader).await?;
                     if !leading {
@@ -198,8 +204,18 @@ pub async fn serve(
                         continue;
                     }
                     tracing::warn!(host = runner.worker().host(), "the leading daemon stopped: this one leads now");
-                    for job in &jobs {
+                    // What the old leader left running is marked failed, and the latest slot of the other jobs
+                    // that did not succeed (it may have died in it, or before it) runs now.
+                    for (i, job) in jobs.iter().enumerate() {
                         runner.fail_abandoned_runs(job).await?;
+                        if i != tick.job
+                            && catch_up
+                            && let Some(slot) = job.schedule.latest_at_or_before(tick.slot)
+                            && !runner.succeeded(job, slot).await?
+                        {
+                            tracing::info!(job = job.name, key = %job.schedule.logical_key(slot), "taking over a run");
+                            let _ = ticks.send(Tick { job: i, slot, catch_up: true });
+                        }
                     }
                 }
                 let (runner, job) = (runner.clone(), jobs[tick.job].clone());

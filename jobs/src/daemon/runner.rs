@@ -136,7 +136,12 @@ impl Runner {
         let outcome = self.record(job, &key, slot).await;
         match exclusive {
             Exclusive::File(file) => drop(file),
-            Exclusive::Store => self.worker.unlock(Lock::Job(job.name)).await?,
+            Exclusive::Store => {
+                // Not released means the lock's connection is gone, which released it anyway: the outcome stands.
+                if let Err(error) = self.worker.unlock(Lock::Job(job.name)).await {
+                    tracing::warn!(job = job.name, error = %error, "could not release the job's lock");
+                }
+            }
         }
         outcome
     }

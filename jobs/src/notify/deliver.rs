@@ -109,7 +109,7 @@ where
             let until = window.next_allowed(now);
             let local = until.with_timezone(&window.tz).format("%Y-%m-%d %H:%M");
             let reason = format!("quiet hours: deferred to {local}");
-            tally.deferred += store.defer_due(week, channel, customer, &reason, until, now).await?;
+            tally.deferred += store.defer_due(week, channel, customer, &reason, until).await?;
             break;
         }
         if !worker.alive().await {
@@ -123,7 +123,7 @@ where
                     tracing::debug!(%channel, wait_ms = wait.as_millis() as u64, "waiting for the next retry");
                     tokio::time::sleep(wait).await;
                 }
-                None if store.in_flight_elsewhere(week, channel, customer).await? > 0 => {
+                None if store.unfinished(week, channel, customer, clock.now()).await? > 0 => {
                     tokio::time::sleep(IN_FLIGHT_POLL).await;
                 }
                 None => break,

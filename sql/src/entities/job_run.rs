@@ -17,6 +17,7 @@ pub struct Model {
     pub status: JobStatus,
     pub started_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+    /// Starts of this key: re-runs, and on PostgreSQL every notifier that joined the week.
     pub attempts: i32,
     #[sea_orm(column_type = "Text", nullable)]
     pub error: Option<String>,

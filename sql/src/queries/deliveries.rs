@@ -308,7 +308,8 @@ impl Store {
         Ok(claimed)
     }
 
-    /// Defers every due delivery of the week and channel to `until` without attempting it (quiet hours).
+    /// Defers every delivery of the week and channel waiting to be sent before `until` (due now, retrying in
+    /// the meantime, or left in flight by a worker that stopped) to `until`, without attempting it (quiet hours).
     pub async fn defer_due(
         &self,
         week: IsoWeek,
@@ -316,7 +317,6 @@ impl Store {
         customer_id: Option<i32>,
         reason: &str,
         until: DateTime<Utc>,
-        now: DateTime<Utc>,
     ) -> Result<u64> {
         let iso_week = week.to_string();
         let done = delivery::Entity::update_many()
@@ -324,24 +324,31 @@ impl Store {
             .col_expr(delivery::Column::NextAttemptAt, Expr::value(until))
             .col_expr(delivery::Column::LastError, Expr::value(reason))
             .filter(self.of_week(&iso_week, channel, customer_id))
-            .filter(self.due(now))
+            .filter(self.due(until - chrono::Duration::seconds(1)))
             .exec(self.db())
             .await
             .during(format!("deferring the {channel} deliveries of {iso_week}"))?;
         Ok(done.rows_affected)
     }
 
-    /// Deliveries of the week in flight with a live worker (on PostgreSQL, another machine may be sending them):
-    /// a notifier waits for them before it calls the week done, and takes them over if that worker dies.
-    pub async fn in_flight_elsewhere(&self, week: IsoWeek, channel: Channel, customer_id: Option<i32>) -> Result<u64> {
+    /// Deliveries of the week not done yet although nothing waits for a later time: due now, or in flight (with a
+    /// live worker, or being claimed by one). A notifier with nothing left to claim waits while there are any:
+    /// on PostgreSQL another worker has them, and if it dies they come back due and are taken over here.
+    pub async fn unfinished(
+        &self,
+        week: IsoWeek,
+        channel: Channel,
+        customer_id: Option<i32>,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
         let iso_week = week.to_string();
-        let mut query = delivery::Entity::find()
+        // A plain read, not SKIP LOCKED: rows another worker is claiming right now still count (as pending).
+        delivery::Entity::find()
             .filter(self.of_week(&iso_week, channel, customer_id))
-            .filter(delivery::Column::Status.eq(DeliveryStatus::Sending));
-        if self.backend() == Backend::Postgres {
-            query = query.filter(Expr::cust(worker_gone("deliveries.claimed_by")).not());
-        }
-        query.count(self.db()).await.during(format!("counting the {channel} deliveries of {iso_week} in flight"))
+            .filter(Condition::any().add(delivery::Column::Status.eq(DeliveryStatus::Sending)).add(self.due(now)))
+            .count(self.db())
+            .await
+            .during(format!("counting the {channel} deliveries of {iso_week} not done"))
     }
 
     /// Deliveries of the week left 'sending' by a worker that stopped (in flight at the stop).

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use cinepicks_domain::JobStatus;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::connect::{Backend, Store};
 use crate::coordination::{Worker, worker_gone};
@@ -65,8 +65,9 @@ impl Store {
         Ok(StartedRun { id, worker: worker.id() })
     }
 
-    /// Records how `run` ended, with its error or figures; nothing when another worker started the same run
-    /// since (several notifiers share a week: the row tells the latest one's story).
+    /// Records how `run` ended, with its error or figures. When several workers run the same key (notifiers
+    /// sharing a week on PostgreSQL), the row tells the story of the latest to start while it lives; once it is
+    /// gone (killed), of whichever survivor ends next, so a week the survivors finished does not stay `running`.
     pub async fn finish_job(
         &self,
         run: StartedRun,
@@ -81,7 +82,7 @@ impl Store {
             .col_expr(job_run::Column::Error, Expr::value(error))
             .col_expr(job_run::Column::Metrics, Expr::value(metrics))
             .filter(job_run::Column::Id.eq(run.id))
-            .filter(job_run::Column::Worker.eq(run.worker))
+            .filter(self.still_ours(run.worker))
             .exec(self.db())
             .await
             .during(format!("recording the end of job run {}", run.id))?;
@@ -123,6 +124,17 @@ impl Store {
         }
         let done = update.exec(self.db()).await.during(format!("marking abandoned runs of {job}"))?;
         Ok(done.rows_affected)
+    }
+}
+
+impl Store {
+    /// The row is `worker`'s, or (on PostgreSQL) its worker is gone.
+    fn still_ours(&self, worker: i32) -> Condition {
+        let mut condition = Condition::any().add(job_run::Column::Worker.eq(worker));
+        if self.backend() == Backend::Postgres {
+            condition = condition.add(Expr::cust(worker_gone("job_runs.worker")));
+        }
+        condition
     }
 }
 
