@@ -7,7 +7,7 @@ use cinepicks_test_support::on_both_backends;
 use std::path::Path;
 use std::process::Output;
 
-use cinepicks_domain::{Channel, Email, PhoneNumber};
+use cinepicks_domain::{Channel, Email, Language, PhoneNumber};
 use cinepicks_store::entities::prelude::*;
 use cinepicks_store::queries::customers::NewCustomer;
 use cinepicks_store::queries::opt_in::{Attempt, ConfirmationCaps};
@@ -77,9 +77,9 @@ async fn a_valid_file_imports_every_customer_with_normalised_contacts(db: TestDb
     assert_eq!(camille.likes.len(), 2);
     assert!(camille.likes.contains(&"tt0211915".to_owned()) && camille.likes.contains(&"tt0133093".to_owned()));
     assert_eq!(customers[1].likes, ["tt0117998"]);
-    assert_eq!(customers[1].customer.locale, "en");
+    assert_eq!(customers[1].customer.locale, Language::En);
     assert_eq!(customers[2].customer.name, "Chloé, dite Clo");
-    assert_eq!(customers[2].customer.locale, "fr", "an empty locale takes the configured one");
+    assert_eq!(customers[2].customer.locale, Language::Fr, "an empty locale takes the configured one");
     assert!(camille.subscriptions[0].consent_source.contains("customers.csv line 2"));
 
     // Importing the same file again updates, never duplicates.
@@ -177,7 +177,7 @@ async fn unconfirmed_web_subscriptions_are_forgotten_once_their_link_expired(db:
     let day = |d: u32| chrono::DateTime::parse_from_rfc3339(&format!("2026-11-{d:02}T10:00:00Z")).unwrap().to_utc();
     let web = |name: &str, email: &str, phone: Option<&str>| NewCustomer {
         name: name.into(),
-        locale: "fr".into(),
+        locale: Language::Fr,
         email: Some(Email::parse(email).unwrap()),
         phone: phone.map(|p| PhoneNumber::parse(p).unwrap()),
         consent: if phone.is_some() { vec![Channel::Email, Channel::Sms] } else { vec![Channel::Email] },
@@ -234,7 +234,7 @@ async fn confirmation_messages_stay_within_the_daily_caps(db: TestDb) {
     };
     let request = |email: &str, phone: Option<&str>| NewCustomer {
         name: "Visiteur".into(),
-        locale: "fr".into(),
+        locale: Language::Fr,
         email: Some(Email::parse(email).unwrap()),
         phone: phone.map(|p| PhoneNumber::parse(p).unwrap()),
         consent: if phone.is_some() { vec![Channel::Email, Channel::Sms] } else { vec![Channel::Email] },
@@ -412,7 +412,7 @@ async fn customers_who_left_are_erased_after_the_retention(db: TestDb) {
     // Chloé asks again on the site a few days before the weekly run (she has not confirmed yet).
     let again = NewCustomer {
         name: "Chloé".into(),
-        locale: "fr".into(),
+        locale: Language::Fr,
         email: None,
         phone: Some(PhoneNumber::parse("06 00 00 00 03").unwrap()),
         consent: vec![Channel::Sms],

@@ -6,12 +6,17 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A language of the product's output (`fr` or `en` in configuration, URLs and command options).
+/// A language of the product's output (`fr` or `en` in configuration, URLs, command options and the store's
+/// `customers.locale`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     #[default]
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "fr"))]
     Fr,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "en"))]
     En,
 }
 
@@ -94,7 +99,7 @@ impl FromStr for Language {
 
 impl fmt::Display for Language {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+        f.pad(self.code())
     }
 }
 

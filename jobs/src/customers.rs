@@ -75,7 +75,7 @@ async fn run_command(
     Ok(match command {
         CustomersCommand::Import { file, dry_run } => {
             let lookup = store.film_lookup().await?;
-            let customers = read_import_file(file, &lookup, default_locale(ctx))?;
+            let customers = read_import_file(file, &lookup, ctx.config.locale)?;
             if *dry_run || ctx.dry_run {
                 return Ok(CustomersReport::Checked { file: file.clone(), valid: customers.len() });
             }
@@ -96,7 +96,7 @@ async fn run_command(
                 genres: &genres,
             };
             let customer = fields
-                .validate(&lookup, default_locale(ctx), "cli".to_owned())
+                .validate(&lookup, ctx.config.locale, "cli".to_owned())
                 .map_err(|problems| anyhow::anyhow!("{}", problems.join("; ")))?;
             let summary = store.import_customers(std::slice::from_ref(&customer), now).await?;
             CustomersReport::Added { name: customer.name, summary }
@@ -270,7 +270,7 @@ pub enum CustomersReport {
 pub struct CustomerLine {
     pub id: i32,
     pub name: String,
-    pub locale: String,
+    pub locale: Language,
     /// "channel address", with "(unsubscribed)" when stopped.
     pub subscriptions: Vec<String>,
     pub likes: Vec<String>,
@@ -371,13 +371,6 @@ pub fn import(ctx: &Context, file: &Path) -> Result<CustomersReport> {
     run(ctx, &CustomersCommand::Import { file: file.to_path_buf(), dry_run: false })
 }
 
-fn default_locale(ctx: &Context) -> &'static str {
-    match ctx.config.locale {
-        Language::Fr => "fr",
-        Language::En => "en",
-    }
-}
-
 /// Every problem of an import file, one line each ("line 4: invalid e-mail address …").
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {} bad row(s), nothing imported; fix them and import again:\n  {}", .problems.len(), .problems.join("\n  "))]
@@ -387,7 +380,7 @@ pub struct ImportErrors {
 }
 
 /// Reads and validates a whole import file; any problem anywhere refuses the whole file.
-pub fn read_import_file(path: &Path, films: &FilmLookup, default_locale: &str) -> Result<Vec<NewCustomer>> {
+pub fn read_import_file(path: &Path, films: &FilmLookup, default_locale: Language) -> Result<Vec<NewCustomer>> {
     let mut text = String::new();
     std::fs::File::open(path)
         .with_context(|| format!("opening {}", path.display()))?
@@ -403,7 +396,7 @@ pub fn parse_import(
     text: &str,
     file_name: &str,
     films: &FilmLookup,
-    default_locale: &str,
+    default_locale: Language,
 ) -> Result<Vec<NewCustomer>, Vec<String>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
@@ -490,7 +483,12 @@ struct RawCustomer<'a> {
 
 impl RawCustomer<'_> {
     /// Parses every field, collecting all problems of the row rather than stopping at the first.
-    fn validate(&self, films: &FilmLookup, default_locale: &str, source: String) -> Result<NewCustomer, Vec<String>> {
+    fn validate(
+        &self,
+        films: &FilmLookup,
+        default_locale: Language,
+        source: String,
+    ) -> Result<NewCustomer, Vec<String>> {
         let mut problems = Vec::new();
         let name = self.name.trim();
         if name.is_empty() {
@@ -505,13 +503,12 @@ impl RawCustomer<'_> {
         if self.email.trim().is_empty() && self.phone.trim().is_empty() {
             problems.push("neither an e-mail address nor a phone number".to_owned());
         }
-        let locale = match self.locale.trim().to_ascii_lowercase().as_str() {
-            "" => default_locale.to_owned(),
-            l @ ("fr" | "en") => l.to_owned(),
-            other => {
-                problems.push(format!("unknown locale {other:?} (fr or en)"));
-                String::new()
-            }
+        let locale = match self.locale.trim() {
+            "" => default_locale,
+            given => given.parse().unwrap_or_else(|_| {
+                problems.push(format!("unknown locale {given:?} (fr or en)"));
+                default_locale
+            }),
         };
         let consent = parse_consent(self.consent, !self.email.trim().is_empty(), !self.phone.trim().is_empty())
             .unwrap_or_else(|p| {
@@ -586,7 +583,7 @@ mod tests {
     #[test]
     fn a_valid_file_gives_normalised_customers() {
         let text = format!("{HEADER}Camille Martin,Camille@Example.org,06 00 00 00 01,fr,amelie|tt0133093,email+sms\n");
-        let customers = parse_import(&text, "c.csv", &films(), "fr").unwrap();
+        let customers = parse_import(&text, "c.csv", &films(), Language::Fr).unwrap();
         let c = &customers[0];
         assert_eq!(c.email.as_ref().unwrap().as_str(), "camille@example.org");
         assert_eq!(c.phone.as_ref().unwrap().as_str(), "+33600000001");
@@ -601,7 +598,7 @@ mod tests {
             "{HEADER}Ok Person,ok@example.org,,fr,,email\nBad Mail,not-an-email,,fr,,email\n\
              Bad Phone,,12,fr,,sms\nUnknown Film,x@example.org,,fr,Nope Movie,email\nShort,a@example.org,,fr\n"
         );
-        let problems = parse_import(&text, "c.csv", &films(), "fr").unwrap_err();
+        let problems = parse_import(&text, "c.csv", &films(), Language::Fr).unwrap_err();
         assert_eq!(problems.len(), 4, "{problems:#?}");
         assert!(problems[0].starts_with("line 3:") && problems[0].contains("e-mail"), "{problems:#?}");
         assert!(problems[1].starts_with("line 4:") && problems[1].contains("phone"), "{problems:#?}");
@@ -619,7 +616,7 @@ mod tests {
     #[test]
     fn an_address_twice_in_a_file_is_reported_on_the_second_line() {
         let text = format!("{HEADER}A,a@example.org,,fr,,email\nB,A@example.org,,fr,,email\n");
-        let problems = parse_import(&text, "c.csv", &films(), "fr").unwrap_err();
+        let problems = parse_import(&text, "c.csv", &films(), Language::Fr).unwrap_err();
         assert_eq!(problems, vec!["line 3: a@example.org is already on line 2"]);
     }
 }

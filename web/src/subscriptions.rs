@@ -14,7 +14,7 @@ use cinepicks_store::queries::customers::NewCustomer;
 
 use super::AppState;
 use super::api;
-use super::language::{ApiLanguage, code};
+use super::language::ApiLanguage;
 use super::problem::{ApiJson, Problem};
 use super::rate_limit::Client;
 use cinepicks_jobs::notify::links::ConfirmError;
@@ -218,7 +218,7 @@ fn validate(state: &AppState, request: &SubscribeRequest, language: Language) ->
     }
     Ok(NewCustomer {
         name: name.to_owned(),
-        locale: code(language).to_owned(),
+        locale: language,
         email,
         phone,
         consent,

@@ -13,7 +13,7 @@ use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentTransferEnc
 
 use serde::{Deserialize, Serialize};
 
-use cinepicks_domain::{Channel, InvalidConfig, PhoneNumber};
+use cinepicks_domain::{Channel, InvalidConfig, Language, PhoneNumber};
 use cinepicks_store::Store;
 use cinepicks_store::queries::opt_in::{Attempt, ConfirmationCaps, ConfirmationDue};
 
@@ -218,7 +218,7 @@ impl ConfirmationSender {
 
     fn words(&self, due: &ConfirmationDue) -> Words {
         let cinema = &self.cinema_name;
-        if due.locale.eq_ignore_ascii_case("en") {
+        if due.locale == Language::En {
             Words {
                 subject: format!("Confirm your subscription to {cinema}'s weekly picks"),
                 greeting: "Hello,".into(),
@@ -277,7 +277,7 @@ impl ConfirmationSender {
                 p style="margin:0;font-size:13px;color:#666;font-family:Arial,sans-serif" { (w.expiry) br; (w.ignore) }
             } }
         };
-        let lang = if due.locale.eq_ignore_ascii_case("en") { "en" } else { "fr" };
+        let lang = due.locale.code();
         let html = page(lang, &w.subject, header, content);
         let part = |content_type, body: String| {
             SinglePart::builder().header(content_type).header(ContentTransferEncoding::QuotedPrintable).body(body)
@@ -299,7 +299,7 @@ impl ConfirmationSender {
 
     /// "<cinema> : confirmez votre inscription aux films de la semaine : <link>" in GSM-7.
     fn sms_text(&self, due: &ConfirmationDue, url: &str) -> String {
-        let text = if due.locale.eq_ignore_ascii_case("en") {
+        let text = if due.locale == Language::En {
             format!("{}: confirm your subscription to the weekly picks: {url}", self.cinema_name)
         } else {
             format!("{} : confirmez votre inscription aux films de la semaine : {url}", self.cinema_name)
@@ -329,14 +329,14 @@ mod tests {
         }
     }
 
-    fn due(channel: Channel, locale: &str) -> ConfirmationDue {
+    fn due(channel: Channel, locale: Language) -> ConfirmationDue {
         ConfirmationDue {
             confirmation_id: 3,
             subscription_id: 12,
             channel,
             address: if channel == Channel::Email { "lea@example.org".into() } else { "+33600000001".into() },
             name: "Léa www.evil.example".into(),
-            locale: locale.into(),
+            locale,
         }
     }
 
@@ -345,15 +345,15 @@ mod tests {
         let s = sender();
         let now = DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z").unwrap().with_timezone(&Utc);
         let url = s.signer.confirm_url(12, now + VALID_FOR);
-        let message = s.email_message(&due(Channel::Email, "fr"), &url, "confirm/12/1", now).unwrap();
+        let message = s.email_message(&due(Channel::Email, Language::Fr), &url, "confirm/12/1", now).unwrap();
         let raw = String::from_utf8(message.formatted()).unwrap().replace("=\r\n", "");
         assert!(raw.contains("Subject: Confirmez votre inscription"), "French by default: {raw}");
         assert!(raw.contains("Bonjour,"), "{raw}");
         assert!(!raw.contains("evil") && !raw.contains("L=C3=A9a"), "the unverified name is not copied: {raw}");
         assert!(raw.contains("subscribe/confirm?token=3D12."), "the link is in the message: {raw}");
         assert!(!raw.contains("List-Unsubscribe"), "a confirmation is not a mailing");
-        assert!(s.refusal(&due(Channel::Email, "fr")).is_none());
-        let english = s.email_message(&due(Channel::Email, "en"), &url, "confirm/12/1", now).unwrap();
+        assert!(s.refusal(&due(Channel::Email, Language::Fr)).is_none());
+        let english = s.email_message(&due(Channel::Email, Language::En), &url, "confirm/12/1", now).unwrap();
         let english = String::from_utf8(english.formatted()).unwrap();
         assert!(english.contains("Subject: Confirm your subscription"), "{english}");
     }
@@ -361,7 +361,7 @@ mod tests {
     #[test]
     fn only_mobile_numbers_of_the_allowed_countries_are_texted() {
         let s = sender();
-        let to = |address: &str| ConfirmationDue { address: address.into(), ..due(Channel::Sms, "fr") };
+        let to = |address: &str| ConfirmationDue { address: address.into(), ..due(Channel::Sms, Language::Fr) };
         assert_eq!(s.refusal(&to("+33611223344")), None);
         assert!(s.refusal(&to("+32474091150")).is_some(), "a Belgian mobile, not allowed by default");
         assert!(s.refusal(&to("+33899234567")).is_some(), "a premium-rate number");
@@ -373,7 +373,7 @@ mod tests {
         let s = sender();
         let now = Utc::now();
         let url = s.signer.confirm_url(1_234_567, now + VALID_FOR);
-        let text = s.sms_text(&due(Channel::Sms, "fr"), &url);
+        let text = s.sms_text(&due(Channel::Sms, Language::Fr), &url);
         assert!(text.ends_with(&url), "{text}");
         assert!(
             gsm7::septets(&text).is_some_and(|n| n <= 160),

@@ -679,7 +679,7 @@ async fn preview(
         for r in sample {
             let name = customers.get(&r.customer_id).map_or("?", |c| c.name.as_str());
             let picks: WeeklyPicks = serde_json::from_value(r.picks.clone())?;
-            let language = customers.get(&r.customer_id).map_or(Language::Fr, |c| language_of(&c.locale));
+            let language = customers.get(&r.customer_id).map_or(Language::Fr, |c| c.locale);
             let lines = letter::cards(&picks, language, |id| films.get(id))
                 .iter()
                 .map(|card| format!("{} — {}", card.title_with_year(), card.reason))
@@ -688,10 +688,6 @@ async fn preview(
         }
     }
     Ok(Preview { per_channel, messages })
-}
-
-fn language_of(locale: &str) -> Language {
-    if locale.eq_ignore_ascii_case("en") { Language::En } else { Language::Fr }
 }
 
 /// Everything a message needs besides its delivery row, read once per run.
@@ -757,7 +753,7 @@ impl Directory {
             .ok_or_else(|| Failure::Skipped(format!("customer {} no longer exists", d.customer_id)))?;
         let picks: WeeklyPicks = serde_json::from_value(d.picks.clone())
             .map_err(|e| Failure::Skipped(format!("delivery {}: unreadable picks: {e}", d.id)))?;
-        let language = language_of(&customer.locale);
+        let language = customer.locale;
         let mut cards = self.with_screenings(letter::cards(&picks, language, |id| self.films.get(id)), language);
         let token = self.signer.feedback_token(d.customer_id, links::feedback_expiry(self.week, &self.timezone));
         for card in &mut cards {

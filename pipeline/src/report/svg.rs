@@ -1,7 +1,7 @@
 //! Hand-written SVG charts (horizontal bars, stacked bars, lines, heatmap): self-contained, no fonts or
 //! scripts to fetch, styled to match the report, and readable as standalone files.
 
-use std::fmt::Write as _;
+use maud::{Markup, html};
 
 /// The report's palette: cinema red, night blue, gold, then supporting colours.
 pub const PALETTE: [&str; 8] = ["#b3261e", "#1f3b5b", "#c9a227", "#2a7f62", "#6d4c8d", "#d9822b", "#3a7bd5", "#6b7280"];
@@ -9,40 +9,29 @@ pub const PALETTE: [&str; 8] = ["#b3261e", "#1f3b5b", "#c9a227", "#2a7f62", "#6d
 const WIDTH: f64 = 760.0;
 const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
-/// Escapes text for SVG and HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Height of the title band above every chart.
 const TITLE_BAND: f64 = 30.0;
 
-/// Opens an SVG document with its title, shown and accessible; the chart body is drawn in a group
-/// below the title band, in coordinates starting at 0. Close it with [`close`].
-fn open(height: f64, title: &str) -> String {
-    let mut s = String::new();
+/// A whole SVG document with its title, shown and accessible; `body` is drawn in a group below the title band,
+/// in coordinates starting at 0. maud escapes every text and attribute; elements are closed explicitly, so the
+/// document is well-formed XML as a standalone `.svg` file.
+fn document(height: f64, title: &str, body: Markup) -> String {
     let total = height + TITLE_BAND;
-    let _ = write!(
-        s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total}" width="{WIDTH}" height="{total}" role="img" aria-label="{t}" font-family="{FONT}" font-size="12"><title>{t}</title><rect width="100%" height="100%" fill="#ffffff"/><text x="8" y="19" font-size="14" font-weight="600" fill="#1f3b5b">{t}</text><g transform="translate(0,{TITLE_BAND})">"##,
-        t = escape(title)
-    );
-    s
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} {total}")) width=(WIDTH) height=(total)
+            role="img" aria-label=(title) font-family=(FONT) font-size="12" {
+            title { (title) }
+            rect width="100%" height="100%" fill="#ffffff" {}
+            text x="8" y="19" font-size="14" font-weight="600" fill="#1f3b5b" { (title) }
+            g transform=(format!("translate(0,{TITLE_BAND})")) { (body) }
+        }
+    }
+    .into_string()
 }
 
-fn close(s: &mut String) {
-    s.push_str("</g></svg>");
+/// A coordinate or length with one decimal, as every chart writes them.
+fn d1(value: f64) -> String {
+    format!("{value:.1}")
 }
 
 /// Shortens a label to `max` characters with an ellipsis.
@@ -74,28 +63,18 @@ pub fn hbar(title: &str, bars: &[Bar]) -> String {
     let height = top * 2.0 + row * bars.len().max(1) as f64;
     let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
     let span = WIDTH - left - right;
-    let mut s = open(height, title);
-    for (i, b) in bars.iter().enumerate() {
-        let y = top + i as f64 * row;
-        let w = (b.value.max(0.0) / max * span).max(1.0);
-        let _ = write!(
-            s,
-            r##"<text x="{lx}" y="{ty}" text-anchor="end" fill="#222">{label}</text><rect x="{left}" y="{ry}" width="{w:.1}" height="{h}" rx="3" fill="{color}"/><text x="{vx:.1}" y="{ty}" fill="#444">{shown}</text>"##,
-            lx = left - 8.0,
-            ty = y + row / 2.0 + 4.0,
-            label = escape(&clip(&b.label, 32)),
-            ry = y + 3.0,
-            h = row - 6.0,
-            color = b.color,
-            vx = left + w + 6.0,
-            shown = escape(&b.shown),
-        );
-    }
-    if bars.is_empty() {
-        empty_note(&mut s, height);
-    }
-    close(&mut s);
-    s
+    let body = html! {
+        @for (i, b) in bars.iter().enumerate() {
+            @let y = top + i as f64 * row;
+            @let w = (b.value.max(0.0) / max * span).max(1.0);
+            @let ty = y + row / 2.0 + 4.0;
+            text x=(left - 8.0) y=(ty) text-anchor="end" fill="#222" { (clip(&b.label, 32)) }
+            rect x=(left) y=(y + 3.0) width=(d1(w)) height=(row - 6.0) rx="3" fill=(b.color) {}
+            text x=(d1(left + w + 6.0)) y=(ty) fill="#444" { (b.shown) }
+        }
+        @if bars.is_empty() { (empty_note(height)) }
+    };
+    document(height, title, body)
 }
 
 /// One bar made of coloured segments (values ≥ 0), with a total shown at its end.
@@ -111,37 +90,25 @@ pub fn stacked_hbar(title: &str, bars: &[Stacked], legend: &[&str], max: f64) ->
     let (left, right, top) = (210.0, 80.0, 38.0);
     let height = top + 12.0 + row * bars.len().max(1) as f64;
     let span = WIDTH - left - right;
-    let mut s = open(height, title);
-    legend_row(&mut s, left, 16.0, legend.iter().enumerate().map(|(i, l)| (*l, PALETTE[i % PALETTE.len()], false)));
-    for (i, b) in bars.iter().enumerate() {
-        let y = top + i as f64 * row;
-        let mut x = left;
-        for (k, v) in b.segments.iter().enumerate() {
-            let w = v.max(0.0) / max.max(f64::MIN_POSITIVE) * span;
-            let _ = write!(
-                s,
-                r#"<rect x="{x:.1}" y="{ry}" width="{w:.1}" height="{h}" fill="{c}"/>"#,
-                ry = y + 4.0,
-                h = row - 8.0,
-                c = PALETTE[k % PALETTE.len()]
-            );
-            x += w;
+    let legend = legend.iter().enumerate().map(|(i, l)| (*l, PALETTE[i % PALETTE.len()], false));
+    let body = html! {
+        (legend_row(left, 16.0, legend))
+        @for (i, b) in bars.iter().enumerate() {
+            @let y = top + i as f64 * row;
+            // Each segment starts where the previous one ended.
+            @let widths: Vec<f64> = b.segments.iter().map(|v| v.max(0.0) / max.max(f64::MIN_POSITIVE) * span).collect();
+            @let starts: Vec<f64> = widths.iter().scan(left, |x, w| { let at = *x; *x += w; Some(at) }).collect();
+            @for (k, (x, w)) in starts.iter().zip(&widths).enumerate() {
+                rect x=(d1(*x)) y=(y + 4.0) width=(d1(*w)) height=(row - 8.0) fill=(PALETTE[k % PALETTE.len()]) {}
+            }
+            @let end = widths.iter().fold(left, |x, w| x + w);
+            @let ty = y + row / 2.0 + 4.0;
+            text x=(left - 8.0) y=(ty) text-anchor="end" fill="#222" { (clip(&b.label, 32)) }
+            text x=(d1(end + 6.0)) y=(ty) fill="#222" font-weight="600" { (b.shown) }
         }
-        let _ = write!(
-            s,
-            r##"<text x="{lx}" y="{ty}" text-anchor="end" fill="#222">{label}</text><text x="{vx:.1}" y="{ty}" fill="#222" font-weight="600">{shown}</text>"##,
-            lx = left - 8.0,
-            ty = y + row / 2.0 + 4.0,
-            label = escape(&clip(&b.label, 32)),
-            vx = x + 6.0,
-            shown = escape(&b.shown),
-        );
-    }
-    if bars.is_empty() {
-        empty_note(&mut s, height);
-    }
-    close(&mut s);
-    s
+        @if bars.is_empty() { (empty_note(height)) }
+    };
+    document(height, title, body)
 }
 
 /// A line of a line chart.
@@ -178,13 +145,10 @@ pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
 pub fn lines(title: &str, series: &[Line], x_label: &str, y_label: &str, y_fmt: &dyn Fn(f64) -> String) -> String {
     let height = 340.0;
     let (left, right, top, bottom) = (64.0, 24.0, 40.0, 44.0);
-    let mut s = open(height, title);
     let points: Vec<(f64, f64)> =
         series.iter().flat_map(|l| l.points.iter().copied()).filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
     if points.is_empty() {
-        empty_note(&mut s, height);
-        close(&mut s);
-        return s;
+        return document(height, title, empty_note(height));
     }
     let (x0, x1) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), (x, _)| (a.min(*x), b.max(*x)));
     // x is a year or a decade: a single one gets a decade of room on each side, ticks stay whole.
@@ -197,80 +161,53 @@ pub fn lines(title: &str, series: &[Line], x_label: &str, y_label: &str, y_fmt: 
     let (pw, ph) = (WIDTH - left - right, height - top - bottom);
     let sx = |x: f64| left + if xhi > xlo { (x - xlo) / (xhi - xlo) * pw } else { pw / 2.0 };
     let sy = |y: f64| top + ph - if yhi > ylo { (y - ylo) / (yhi - ylo) * ph } else { ph / 2.0 };
-    for t in &y_ticks {
-        let _ = write!(
-            s,
-            r##"<line x1="{left}" x2="{r}" y1="{y:.1}" y2="{y:.1}" stroke="#e5e7eb"/><text x="{tx}" y="{ty:.1}" text-anchor="end" fill="#555">{label}</text>"##,
-            r = WIDTH - right,
-            y = sy(*t),
-            tx = left - 6.0,
-            ty = sy(*t) + 4.0,
-            label = escape(&y_fmt(*t)),
-        );
-    }
-    for t in x_ticks.iter().filter(|t| **t >= xlo && **t <= xhi) {
-        let _ = write!(
-            s,
-            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{b}" y2="{b2}" stroke="#9ca3af"/><text x="{x:.1}" y="{ty}" text-anchor="middle" fill="#555">{t}</text>"##,
-            x = sx(*t),
-            b = top + ph,
-            b2 = top + ph + 5.0,
-            ty = top + ph + 18.0,
-        );
-    }
-    let _ = write!(
-        s,
-        r##"<line x1="{left}" x2="{r}" y1="{b}" y2="{b}" stroke="#9ca3af"/><text x="{cx}" y="{xl}" text-anchor="middle" fill="#555">{x_label}</text><text x="14" y="{cy}" text-anchor="middle" fill="#555" transform="rotate(-90 14 {cy})">{y_label}</text>"##,
-        r = WIDTH - right,
-        b = top + ph,
-        cx = left + pw / 2.0,
-        xl = height - 6.0,
-        cy = top + ph / 2.0,
-        x_label = escape(x_label),
-        y_label = escape(y_label),
-    );
-    for l in series {
-        let pts: Vec<String> = l
-            .points
-            .iter()
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-            .map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y)))
-            .collect();
-        if pts.is_empty() {
-            continue;
+    let (axis, cy) = (top + ph, top + ph / 2.0);
+    let body = html! {
+        @for t in &y_ticks {
+            line x1=(left) x2=(WIDTH - right) y1=(d1(sy(*t))) y2=(d1(sy(*t))) stroke="#e5e7eb" {}
+            text x=(left - 6.0) y=(d1(sy(*t) + 4.0)) text-anchor="end" fill="#555" { (y_fmt(*t)) }
         }
-        let dash = if l.dashed { r#" stroke-dasharray="6 4""# } else { "" };
-        let _ = write!(
-            s,
-            r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="2.2" stroke-linejoin="round"{dash}/>"#,
-            pts.join(" "),
-            l.color
-        );
-        if pts.len() <= 40 && !l.dashed {
-            for p in &pts {
-                let (x, y) = p.split_once(',').unwrap_or(("0", "0"));
-                let _ = write!(s, r#"<circle cx="{x}" cy="{y}" r="2.6" fill="{}"/>"#, l.color);
+        @for t in x_ticks.iter().filter(|t| **t >= xlo && **t <= xhi) {
+            line x1=(d1(sx(*t))) x2=(d1(sx(*t))) y1=(axis) y2=(axis + 5.0) stroke="#9ca3af" {}
+            text x=(d1(sx(*t))) y=(axis + 18.0) text-anchor="middle" fill="#555" { (t) }
+        }
+        line x1=(left) x2=(WIDTH - right) y1=(axis) y2=(axis) stroke="#9ca3af" {}
+        text x=(left + pw / 2.0) y=(height - 6.0) text-anchor="middle" fill="#555" { (x_label) }
+        text x="14" y=(cy) text-anchor="middle" fill="#555" transform=(format!("rotate(-90 14 {cy})")) { (y_label) }
+        @for l in series {
+            @let pts: Vec<(String, String)> = l.points.iter()
+                .filter(|(x, y)| x.is_finite() && y.is_finite())
+                .map(|(x, y)| (d1(sx(*x)), d1(sy(*y))))
+                .collect();
+            @if !pts.is_empty() {
+                @let joined = pts.iter().map(|(x, y)| format!("{x},{y}")).collect::<Vec<_>>().join(" ");
+                polyline points=(joined) fill="none" stroke=(l.color) stroke-width="2.2" stroke-linejoin="round"
+                    stroke-dasharray=[l.dashed.then_some("6 4")] {}
+                @if pts.len() <= 40 && !l.dashed {
+                    @for (x, y) in &pts {
+                        circle cx=(x) cy=(y) r="2.6" fill=(l.color) {}
+                    }
+                }
             }
         }
-    }
-    legend_row(&mut s, left, 18.0, series.iter().map(|l| (l.name.as_str(), l.color, l.dashed)));
-    close(&mut s);
-    s
+        (legend_row(left, 18.0, series.iter().map(|l| (l.name.as_str(), l.color, l.dashed))))
+    };
+    document(height, title, body)
 }
 
-fn legend_row<'a>(s: &mut String, x0: f64, y: f64, items: impl Iterator<Item = (&'a str, &'a str, bool)>) {
+fn legend_row<'a>(x0: f64, y: f64, items: impl Iterator<Item = (&'a str, &'a str, bool)>) -> Markup {
     let mut x = x0;
+    let mut entries = Vec::new();
     for (name, color, dashed) in items {
-        let dash = if dashed { r#" stroke-dasharray="5 3""# } else { "" };
-        let _ = write!(
-            s,
-            r##"<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="{color}" stroke-width="4"{dash}/><text x="{tx}" y="{ty}" fill="#333">{name}</text>"##,
-            x2 = x + 18.0,
-            tx = x + 24.0,
-            ty = y + 4.0,
-            name = escape(name),
-        );
+        entries.push((x, name, color, dashed));
         x += 24.0 + 7.0 * name.chars().count() as f64 + 18.0;
+    }
+    html! {
+        @for (x, name, color, dashed) in entries {
+            line x1=(x) x2=(x + 18.0) y1=(y) y2=(y) stroke=(color) stroke-width="4"
+                stroke-dasharray=[dashed.then_some("5 3")] {}
+            text x=(x + 24.0) y=(y + 4.0) fill="#333" { (name) }
+        }
     }
 }
 
@@ -289,50 +226,28 @@ pub fn heatmap(
     let height = top + cell_h * rows.len().max(1) as f64 + 10.0;
     let spread =
         values.iter().flatten().flatten().map(|v| (v - center).abs()).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
-    let mut s = open(height, title);
-    for (j, c) in columns.iter().enumerate() {
-        let x = left + cell_w * (j as f64 + 0.5);
-        let _ = write!(
-            s,
-            r##"<text x="{x:.1}" y="{y}" fill="#333" transform="rotate(-40 {x:.1} {y})">{c}</text>"##,
-            y = top - 8.0,
-            c = escape(&clip(c, 16)),
-        );
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let y = top + cell_h * i as f64;
-        let _ = write!(
-            s,
-            r##"<text x="{lx}" y="{ty}" text-anchor="end" fill="#222">{r}</text>"##,
-            lx = left - 8.0,
-            ty = y + cell_h / 2.0 + 4.0,
-            r = escape(&clip(r, 22)),
-        );
-        for (j, v) in values.get(i).into_iter().flatten().enumerate() {
-            let x = left + cell_w * j as f64;
-            let (fill, text) = match v {
-                Some(v) => {
-                    let t = ((v - center) / spread).clamp(-1.0, 1.0);
-                    (blend(t), fmt(*v))
-                }
-                None => ("#f3f4f6".to_owned(), String::new()),
-            };
-            let _ = write!(
-                s,
-                r##"<rect x="{x:.1}" y="{y}" width="{w:.1}" height="{h}" fill="{fill}" stroke="#fff"/><text x="{tx:.1}" y="{ty}" text-anchor="middle" font-size="10.5" fill="#111">{text}</text>"##,
-                w = cell_w,
-                h = cell_h,
-                tx = x + cell_w / 2.0,
-                ty = y + cell_h / 2.0 + 4.0,
-                text = escape(&text),
-            );
+    let body = html! {
+        @for (j, c) in columns.iter().enumerate() {
+            @let x = d1(left + cell_w * (j as f64 + 0.5));
+            text x=(x) y=(top - 8.0) fill="#333" transform=(format!("rotate(-40 {x} {})", top - 8.0)) { (clip(c, 16)) }
         }
-    }
-    if rows.is_empty() {
-        empty_note(&mut s, height);
-    }
-    close(&mut s);
-    s
+        @for (i, r) in rows.iter().enumerate() {
+            @let y = top + cell_h * i as f64;
+            @let ty = y + cell_h / 2.0 + 4.0;
+            text x=(left - 8.0) y=(ty) text-anchor="end" fill="#222" { (clip(r, 22)) }
+            @for (j, v) in values.get(i).into_iter().flatten().enumerate() {
+                @let x = left + cell_w * j as f64;
+                @let (fill, shown) = match v {
+                    Some(v) => (blend(((v - center) / spread).clamp(-1.0, 1.0)), fmt(*v)),
+                    None => ("#f3f4f6".to_owned(), String::new()),
+                };
+                rect x=(d1(x)) y=(y) width=(d1(cell_w)) height=(cell_h) fill=(fill) stroke="#fff" {}
+                text x=(d1(x + cell_w / 2.0)) y=(ty) text-anchor="middle" font-size="10.5" fill="#111" { (shown) }
+            }
+        }
+        @if rows.is_empty() { (empty_note(height)) }
+    };
+    document(height, title, body)
 }
 
 /// White → cinema red for t in (0, 1], white → night blue for t in [−1, 0).
@@ -343,13 +258,9 @@ fn blend(t: f64) -> String {
     format!("#{:02x}{:02x}{:02x}", mix(r), mix(g), mix(b))
 }
 
-fn empty_note(s: &mut String, height: f64) {
-    let _ = write!(
-        s,
-        r##"<text x="{x}" y="{y}" text-anchor="middle" fill="#888">—</text>"##,
-        x = WIDTH / 2.0,
-        y = height / 2.0
-    );
+/// A dash in the middle of a chart that has nothing to show.
+fn empty_note(height: f64) -> Markup {
+    html! { text x=(WIDTH / 2.0) y=(height / 2.0) text-anchor="middle" fill="#888" { "—" } }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! A customer of the cinema: a name and the language to write to them in.
 
+use cinepicks_domain::Language;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,9 +10,8 @@ pub struct Model {
     pub id: i32,
     #[sea_orm(column_type = "Text")]
     pub name: String,
-    /// fr or en.
-    #[sea_orm(column_type = "Text")]
-    pub locale: String,
+    /// The language written to them in (stored as fr or en).
+    pub locale: Language,
     pub created_at: DateTimeUtc,
     /// Comma-separated IMDb genres the customer declared liking (picks for customers without likes).
     #[sea_orm(column_type = "Text", nullable)]

@@ -11,14 +11,14 @@ use sea_orm::{
 use crate::connect::Store;
 use crate::entities::{consent_event, customer, like, subscription};
 use crate::error::{During, Result, StoreError};
-use cinepicks_domain::{Channel, ConsentChange, Email, PhoneNumber};
+use cinepicks_domain::{Channel, ConsentChange, Email, Language, PhoneNumber};
 
 /// A customer as the CLI or an import file gives it, already validated.
 #[derive(Debug, Clone)]
 pub struct NewCustomer {
     pub name: String,
     /// fr or en.
-    pub locale: String,
+    pub locale: Language,
     pub email: Option<Email>,
     pub phone: Option<PhoneNumber>,
     /// Channels the customer agreed to be contacted on; each needs its address.
@@ -218,7 +218,7 @@ async fn upsert_customer(
             let mut row = customer::ActiveModel {
                 id: Set(id),
                 name: Set(c.name.clone()),
-                locale: Set(c.locale.clone()),
+                locale: Set(c.locale),
                 ..Default::default()
             };
             if !c.genres.is_empty() {
@@ -284,7 +284,7 @@ pub(crate) async fn insert_likes(
 pub(crate) fn new_customer_row(c: &NewCustomer, now: DateTime<Utc>) -> customer::ActiveModel {
     customer::ActiveModel {
         name: Set(c.name.clone()),
-        locale: Set(c.locale.clone()),
+        locale: Set(c.locale),
         created_at: Set(now),
         genres: Set((!c.genres.is_empty()).then(|| c.genres.join(","))),
         ..Default::default()

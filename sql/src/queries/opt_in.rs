@@ -9,7 +9,7 @@ use super::customers::{NewCustomer, insert_likes, new_customer_row, new_subscrip
 use crate::connect::Store;
 use crate::entities::{confirmation, customer, subscription};
 use crate::error::{During, Result};
-use cinepicks_domain::{Channel, ConsentChange};
+use cinepicks_domain::{Channel, ConsentChange, Language};
 
 /// A confirmation message to send: which subscription, to whom, in which language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub struct ConfirmationDue {
     pub address: String,
     pub name: String,
     /// fr or en.
-    pub locale: String,
+    pub locale: Language,
 }
 
 /// What a web subscription did, per address. The visitor is told the same thing in every case ("check your
