@@ -163,12 +163,7 @@ pub fn run(ctx: &Context, serve: &ServeConfig, args: &DemoArgs) -> Result<Metric
 /// of the most voted films, in VF or VOST, with a ciné-débat; written as an import file in
 /// `<data>/demo/screenings.csv` so the demo shows the format. Days already programmed are replaced, not doubled.
 fn write_demo_screenings(ctx: &Context) -> Result<std::path::PathBuf> {
-    let films = store::runtime()?.block_on(async {
-        let store = store::open(ctx).await?;
-        let films = store.top_films(6).await?;
-        store.close().await?;
-        anyhow::Ok(films)
-    })?;
+    let films = store::with_store(ctx, async |store| Ok(store.top_films(6).await?))?;
     let tomorrow = ctx.clock.now().with_timezone(&ctx.config.timezone).date_naive() + chrono::Duration::days(1);
     let dir = ctx.paths.root.join("demo");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -194,13 +189,8 @@ fn write_demo_screenings(ctx: &Context) -> Result<std::path::PathBuf> {
 /// phone numbers are placeholder-looking 06 00 00 00 0x (the range ARCEP reserves for fiction, 06 39 98, is
 /// rejected by libphonenumber as unallocated), and the demo only ever writes to the outbox.
 fn write_demo_customers(ctx: &Context) -> Result<std::path::PathBuf> {
-    let (films, lookup) = store::runtime()?.block_on(async {
-        let store = store::open(ctx).await?;
-        let films = store.top_films(12).await?;
-        let lookup = store.film_lookup().await?;
-        store.close().await?;
-        anyhow::Ok((films, lookup))
-    })?;
+    let (films, lookup) =
+        store::with_store(ctx, async |store| Ok((store.top_films(12).await?, store.film_lookup().await?)))?;
     let pick = |i: usize| films.get(i % films.len().max(1)).map(|f| f.film_id.clone()).unwrap_or_default();
     let like = |from: usize| {
         if films.is_empty() { String::new() } else { format!("{}|{}|{}", pick(from), pick(from + 1), pick(from + 2)) }

@@ -57,13 +57,7 @@ pub enum CustomersCommand {
 pub const IMPORT_COLUMNS: [&str; 7] = ["name", "email", "phone", "locale", "likes", "consent", "genres"];
 
 pub fn run(ctx: &Context, command: &CustomersCommand) -> Result<CustomersReport> {
-    let rt = crate::store::runtime()?;
-    rt.block_on(async {
-        let store = crate::store::open(ctx).await?;
-        let result = run_command(ctx, &store, command).await;
-        store.close().await?;
-        result
-    })
+    crate::store::with_store(ctx, async |store| run_command(ctx, store, command).await)
 }
 
 async fn run_command(

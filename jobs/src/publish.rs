@@ -80,13 +80,10 @@ pub fn run(ctx: &Context, args: &PublishParams) -> Result<PublishReport> {
         true => presentations(&ctx.paths.lake)?,
         false => Vec::new(),
     };
-    let rt = crate::store::runtime()?;
-    rt.block_on(async {
-        let store = crate::store::open(ctx).await?;
-        crate::store::fail_abandoned_runs(&store, LOCK, ctx.clock.now()).await?;
-        let result = publish(ctx, &store, chosen.as_ref(), &presentations).await;
-        store.close().await?;
-        Ok(PublishReport { run_id, outcome: result? })
+    crate::store::with_store(ctx, async |store| {
+        crate::store::fail_abandoned_runs(store, LOCK, ctx.clock.now()).await?;
+        let outcome = publish(ctx, store, chosen.as_ref(), &presentations).await?;
+        Ok(PublishReport { run_id, outcome })
     })
 }
 

@@ -189,10 +189,7 @@ pub async fn snapshot(ctx: &Context, store: &cinepicks_store::Store) -> Result<S
 }
 
 pub fn run(ctx: &Context, args: &StatusParams) -> Result<StatusReport> {
-    let snapshot = crate::store::runtime()?.block_on(async {
-        let store = crate::store::open(ctx).await?;
-        snapshot(ctx, &store).await
-    })?;
+    let snapshot = crate::store::with_store(ctx, async |store| snapshot(ctx, store).await)?;
     Ok(StatusReport { snapshot, format: args.format })
 }
 

@@ -38,6 +38,17 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")
 }
 
+/// Runs `work` on the opened store, on a runtime of its own, then closes the store whatever `work` returned: the
+/// way a command uses the store.
+pub fn with_store<T>(ctx: &Context, work: impl AsyncFnOnce(&Store) -> Result<T>) -> Result<T> {
+    runtime()?.block_on(async {
+        let store = open(ctx).await?;
+        let result = work(&store).await;
+        store.close().await?;
+        result
+    })
+}
+
 /// Marks the runs of `job` a killed process left `running` as failed, and says so. On SQLite call it only while
 /// holding the job's lock (`DataPaths::try_lock`), so that no live process is running them; on PostgreSQL the
 /// store marks only the runs whose worker is gone.

@@ -240,9 +240,7 @@ pub fn check_secret(secret: &[u8]) -> Result<()> {
 const LOCK: &str = "notify";
 
 pub fn run(ctx: &Context, args: &NotifyParams) -> Result<NotifyReport> {
-    let rt = crate::store::runtime()?;
-    rt.block_on(async {
-        let store = crate::store::open(ctx).await?;
+    crate::store::with_store(ctx, async |store| {
         // On SQLite two senders would claim from one file without seeing each other's live claims: one at a time
         // per data folder. On PostgreSQL the store coordinates any number of them (claims, presence, planning
         // lock). A dry run sends nothing.
@@ -251,9 +249,8 @@ pub fn run(ctx: &Context, args: &NotifyParams) -> Result<NotifyReport> {
             false => Some(ctx.paths.lock(LOCK)?),
         };
         let worker = store.worker().await?;
-        let result = notify(ctx, &store, &worker, args).await;
+        let result = notify(ctx, store, &worker, args).await;
         worker.close().await;
-        store.close().await?;
         result
     })
 }
@@ -264,20 +261,12 @@ pub fn unsubscribe(ctx: &Context, args: &UnsubscribeParams) -> Result<Unsubscrib
     let Some(subscription_id) = signer.verify_unsubscribe(&args.token) else {
         bail!("this unsubscribe token is not valid (mistyped, truncated, or signed with another secret)");
     };
-    let rt = crate::store::runtime()?;
-    let changed = rt.block_on(async {
-        let store = crate::store::open(ctx).await?;
-        let found = store.subscription(subscription_id).await?;
-        let result = match found {
-            None => Err(anyhow::anyhow!("subscription {subscription_id} no longer exists")),
-            Some(sub) => {
-                store.unsubscribe_subscription(sub.id, ctx.clock.now()).await.map(|c| (c, sub)).map_err(Into::into)
-            }
+    let (changed, sub) = crate::store::with_store(ctx, async |store| {
+        let Some(sub) = store.subscription(subscription_id).await? else {
+            bail!("subscription {subscription_id} no longer exists");
         };
-        store.close().await?;
-        result
+        Ok((store.unsubscribe_subscription(sub.id, ctx.clock.now()).await?, sub))
     })?;
-    let (changed, sub) = changed;
     Ok(UnsubscribeReport { channel: sub.channel, address: sub.address, changed })
 }
 
@@ -312,14 +301,11 @@ impl fmt::Display for UnsubscribeReport {
 /// are restricted to or boosted by (`notify.programme`).
 pub fn programme(ctx: &Context, args: &ProgrammeParams) -> Result<ProgrammeReport> {
     let week = args.week.unwrap_or_else(|| this_week(ctx));
-    let rt = crate::store::runtime()?;
-    let films = rt.block_on(async {
-        let store = crate::store::open(ctx).await?;
+    let films = crate::store::with_store(ctx, async |store| {
         let lookup = store.film_lookup().await?;
         let films: Vec<String> = args.films.iter().map(|f| lookup.resolve(f)).collect::<Result<_, _>>()?;
         store.set_programme(week, &films, ctx.clock.now()).await?;
-        store.close().await?;
-        anyhow::Ok(films)
+        Ok(films)
     })?;
     Ok(ProgrammeReport { week, films })
 }

@@ -110,13 +110,7 @@ pub enum ScreeningsCommand {
 pub const CSV_COLUMNS: [&str; 7] = ["film", "starts_at", "room", "version", "price", "booking_url", "note"];
 
 pub fn run(ctx: &Context, command: &ScreeningsCommand) -> Result<ScreeningsReport> {
-    let rt = crate::store::runtime()?;
-    rt.block_on(async {
-        let store = crate::store::open(ctx).await?;
-        let result = run_command(ctx, &store, command).await;
-        store.close().await?;
-        result
-    })
+    crate::store::with_store(ctx, async |store| run_command(ctx, store, command).await)
 }
 
 async fn run_command(
