@@ -80,6 +80,16 @@ pub fn country(code: &str, lang: Language) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
+/// The code of a country typed as its ISO code or its French or English name, in any case, with or without
+/// accents ("FR", "belgique", "Royaume-Uni", "etats unis"); `None` when unknown.
+pub fn country_code(text: &str) -> Option<&'static str> {
+    let typed = fold(text);
+    COUNTRIES
+        .iter()
+        .find(|(code, fr, en)| fold(code) == typed || fold(fr) == typed || fold(en) == typed)
+        .map(|(code, _, _)| *code)
+}
+
 /// Original languages (ISO 639-1, as in TMDB) with their French and English names. Others show their code.
 const LANGUAGES: [(&str, &str, &str); 30] = [
     ("en", "anglais", "English"),
@@ -121,6 +131,31 @@ pub fn language(code: &str, lang: Language) -> String {
         .find(|(c, _, _)| c.eq_ignore_ascii_case(code.trim()))
         .map(|(_, fr, en)| lang.pick(fr, en).to_owned())
         .unwrap_or_else(|| code.to_owned())
+}
+
+/// The ISO 639-1 code of a language typed as its code or its French or English name ("fr", "Français",
+/// "japonais", "English"); `None` when unknown.
+pub fn language_code(text: &str) -> Option<&'static str> {
+    let typed = fold(text);
+    LANGUAGES
+        .iter()
+        .find(|(code, fr, en)| fold(code) == typed || fold(fr) == typed || fold(en) == typed)
+        .map(|(code, _, _)| *code)
+}
+
+/// A name as matched against what people type: lower case, French accents and hyphens dropped.
+fn fold(text: &str) -> String {
+    let folded = text.trim().chars().flat_map(char::to_lowercase).map(|c| match c {
+        'à' | 'â' | 'ä' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'î' | 'ï' => 'i',
+        'ô' | 'ö' => 'o',
+        'ù' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        '-' | '\'' => ' ',
+        c => c,
+    });
+    folded.collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// An IMDb title type as people read it (`movie` → "film", `tvMovie` → "téléfilm"); unknown ones keep their code.
@@ -222,6 +257,18 @@ pub fn occupation(name: &str, gender: &str, lang: Language) -> String {
             |(_, m, f)| if gender.trim() == "F" { (*f).to_owned() } else { (*m).to_owned() },
         ),
     }
+}
+
+/// The MovieLens occupations (their codes), in the source's order.
+pub fn occupations() -> impl Iterator<Item = &'static str> {
+    OCCUPATIONS_FR.iter().map(|(code, _, _)| *code)
+}
+
+/// A MovieLens occupation as a choice in a form: its French words for both genders when they differ
+/// ("étudiant / étudiante"), its English word.
+pub fn occupation_choice(code: &str, lang: Language) -> String {
+    let (male, female) = (occupation(code, "M", lang), occupation(code, "F", lang));
+    if male == female { male } else { format!("{male} / {female}") }
 }
 
 /// A MovieLens gender code (`F`, `M`) for one person: "femme" / "homme", "woman" / "man".
@@ -520,6 +567,24 @@ pub fn keyword(keyword: &str, lang: Language) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn countries_and_languages_are_recognised_as_people_type_them() {
+        assert_eq!(country_code("FR"), Some("FR"));
+        assert_eq!(country_code(" belgique "), Some("BE"));
+        assert_eq!(country_code("Royaume-Uni"), Some("GB"));
+        assert_eq!(country_code("etats unis"), Some("US"));
+        assert_eq!(country_code("Germany"), Some("DE"));
+        assert_eq!(country_code("Atlantide"), None);
+        assert_eq!(language_code("Français"), Some("fr"));
+        assert_eq!(language_code("japonais"), Some("ja"));
+        assert_eq!(language_code("EN"), Some("en"));
+        assert_eq!(language_code("klingon"), None);
+        assert_eq!(occupation_choice("student", Language::Fr), "étudiant / étudiante");
+        assert_eq!(occupation_choice("artist", Language::Fr), "artiste");
+        assert_eq!(occupation_choice("student", Language::En), "student");
+        assert_eq!(occupations().count(), 21);
+    }
 
     #[test]
     fn known_codes_get_names_and_unknown_ones_keep_their_code() {

@@ -364,9 +364,14 @@ def owner_estimate(walk):
     form.locator("fieldset.genres input[type=checkbox]").first.check()
     form.locator("#runtime").fill("110")
     form.locator("#year").fill("2026")
+    # Country and language as the page names them, in French.
+    form.locator("#countries").fill("France, Belgique")
+    form.locator("#language").fill("français")
     walk.submit(form.locator("button[type=submit]"))
     rating = page.locator("#predicted-rating")
     check(rating.is_visible(), "no predicted rating after estimating")
+    notes = " ".join(page.locator("p.note").all_inner_texts())
+    check("France" not in notes and "français" not in notes, f"French names were not understood: {notes}")
     reasons = page.locator("table.reasons tbody tr").count()
     check(reasons > 0, "the estimate gives no reason")
     return f"predicted {rating.inner_text()!r} with {reasons} reasons", [walk.shot("09-owner-popularity")]
@@ -376,8 +381,10 @@ def owner_audience(walk):
     page = walk.page
     page.goto(walk.url("/owner/audience"))
     page.locator("#age").fill("34")
-    page.locator("#gender").fill("F")
-    page.locator("#occupation").fill("student")
+    page.locator("#gender").select_option("F")
+    page.locator("#occupation").select_option("student")
+    chosen = page.locator("#occupation option:checked").inner_text()
+    check(chosen == "étudiant / étudiante", f"the occupation is offered as {chosen!r}, not in French")
     walk.submit(page.locator("form.owner:has(#age) button[type=submit]"))
     suggestions = page.locator("#suggestions li")
     suggested = suggestions.count()

@@ -59,8 +59,16 @@ pub async fn popularity(
                 writers: list(&params, "writers"),
                 actors: list(&params, "actors"),
                 budget: number(&params, "budget")?,
-                countries: list(&params, "countries"),
-                language: params.get("language").map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()),
+                // Names as displayed ("Belgique", "français") or codes: the model knows codes.
+                countries: list(&params, "countries")
+                    .into_iter()
+                    .map(|c| names::country_code(&c).map_or(c, str::to_owned))
+                    .collect(),
+                language: params
+                    .get("language")
+                    .map(|l| l.trim().to_owned())
+                    .filter(|l| !l.is_empty())
+                    .map(|l| names::language_code(&l).map_or(l, str::to_owned)),
                 keywords: list(&params, "keywords"),
                 ..Default::default()
             })
@@ -105,8 +113,8 @@ pub async fn popularity(
             (field("actors", t(language, "Acteur·rices principaux", "Lead actors"), "text", ""))
             (field("writers", t(language, "Scénaristes", "Writers"), "text", ""))
             (field("budget", t(language, "Budget (dollars US)", "Budget (US dollars)"), "number", ""))
-            (field("countries", t(language, "Pays (codes ISO : FR, BE…)", "Countries (ISO codes: FR, BE…)"), "text", "FR"))
-            (field("language", t(language, "Langue originale (code : fr, en…)", "Original language (code: fr, en…)"), "text", "fr"))
+            (field("countries", t(language, "Pays (France, Belgique… ou codes : FR, BE…)", "Countries (France, Belgium… or codes: FR, BE…)"), "text", t(language, "France", "France")))
+            (field("language", t(language, "Langue originale (français, anglais… ou code)", "Original language (French, English… or code)"), "text", t(language, "français", "French")))
             button type="submit" { (t(language, "Estimer", "Estimate")) }
         }
         @match &outcome {
@@ -250,10 +258,18 @@ pub async fn audience(
                 input type="hidden" name="title" value=(value("title"));
                 label for="age" { (t(language, "Âge", "Age")) }
                 input #age type="number" name="age" min="1" max="120" value=(value("age")) placeholder="34";
-                label for="gender" { (t(language, "Sexe (F ou M)", "Gender (F or M)")) }
-                input #gender type="text" name="gender" value=(value("gender")) placeholder="F";
-                label for="occupation" { (t(language, "Profession (MovieLens)", "Occupation (MovieLens)")) }
-                input #occupation type="text" name="occupation" value=(value("occupation")) placeholder="artist";
+                label for="gender" { (t(language, "Sexe", "Gender")) }
+                select #gender name="gender" {
+                    @for (code, word) in [("F", names::gender("F", lang)), ("M", names::gender("M", lang))] {
+                        option value=(code) selected[value("gender") == code] { (word) }
+                    }
+                }
+                label for="occupation" { (t(language, "Profession", "Occupation")) }
+                select #occupation name="occupation" {
+                    @for code in names::occupations() {
+                        option value=(code) selected[value("occupation") == code] { (names::occupation_choice(code, lang)) }
+                    }
+                }
                 button type="submit" { (t(language, "Suggérer", "Suggest")) }
             }
             @match &suggestions {
