@@ -824,6 +824,26 @@ async fn the_owner_signs_in_and_sets_the_programme_with_a_csrf_token(db: TestDb)
     assert!(dashboard.body.contains("cinepicks analyze"), "{}", dashboard.body);
     let estimate = answer(client().get(server.url("/owner/popularity?runtime=110")).header("cookie", &cookie)).await;
     assert_eq!(estimate.status, 503, "{}", estimate.body);
+    assert!(estimate.body.contains("Aucun modèle de popularité"), "{}", estimate.body);
+    // Every problem of the form at once, in French, each linked to its field and said under it; what was typed
+    // stays; nothing is estimated.
+    let path =
+        "/owner/popularity?runtime=cent&year=1700&budget=25+000+000&countries=Belgique%2C+Atlantide&language=klingon";
+    let refused = answer(client().get(server.url(path)).header("cookie", &cookie)).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    for expected in [
+        "Rien n'est estimé, corrigez d'abord",
+        "href=\"#runtime\"",
+        "Durée : des minutes, de 1 à 1 000 («\u{a0}cent\u{a0}»)",
+        "href=\"#year\"",
+        "Pays inconnu : «\u{a0}Atlantide\u{a0}»",
+        "Langue inconnue : «\u{a0}klingon\u{a0}»",
+        "id=\"runtime-error\"",
+        "value=\"25 000 000\"",
+    ] {
+        assert!(refused.body.contains(expected), "{expected:?} missing: {}", refused.body);
+    }
+    assert!(!refused.body.contains("href=\"#budget\""), "a grouped budget is a number: {}", refused.body);
 
     // Signing out needs the token too, and ends the session in the browser.
     let out = post_form(&server, "/owner/logout", &format!("csrf={csrf}"), Some(&cookie), None).await;

@@ -362,6 +362,16 @@ def owner_estimate(walk):
     page.goto(walk.url("/owner/popularity"))
     form = page.locator("form.owner")
     form.locator("fieldset.genres input[type=checkbox]").first.check()
+    # Two mistakes: both are said at once, at the top and under their fields, and what was typed stays.
+    form.locator("#runtime").fill("cent")
+    form.locator("#countries").fill("Atlantide")
+    walk.submit(form.locator("button[type=submit]"))
+    summary = page.locator(".notice.summary li")
+    check(summary.count() == 2, f"the summary lists {summary.count()} problems, not 2")
+    check(page.locator("#runtime").get_attribute("aria-invalid") == "true", "the runtime is not marked invalid")
+    check(page.locator("#countries").input_value() == "Atlantide", "what was typed was lost")
+    shots = [walk.shot("09a-owner-popularity-refused")]
+    form = page.locator("form.owner")
     form.locator("#runtime").fill("110")
     form.locator("#year").fill("2026")
     # Country and language as the page names them, in French.
@@ -374,7 +384,7 @@ def owner_estimate(walk):
     check("France" not in notes and "français" not in notes, f"French names were not understood: {notes}")
     reasons = page.locator("table.reasons tbody tr").count()
     check(reasons > 0, "the estimate gives no reason")
-    return f"predicted {rating.inner_text()!r} with {reasons} reasons", [walk.shot("09-owner-popularity")]
+    return f"predicted {rating.inner_text()!r} with {reasons} reasons", shots + [walk.shot("09-owner-popularity")]
 
 
 def owner_audience(walk):

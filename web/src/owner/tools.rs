@@ -29,11 +29,72 @@ fn list(params: &HashMap<String, String>, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A number box: empty is none; anything else must parse, or the problem names the field.
-fn number<T: std::str::FromStr>(params: &HashMap<String, String>, key: &str) -> Result<Option<T>, Problem> {
-    match params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|_| Problem::invalid(key, format!("{v:?} is not a number"))),
+/// What was typed, between the language's quotation marks.
+fn quoted(language: Language, typed: &str) -> String {
+    let (open, close) = language.pick_pair(("«\u{a0}", "\u{a0}»"), ("\u{201c}", "\u{201d}"));
+    format!("{open}{typed}{close}")
+}
+
+/// The problems of the estimator's form, each with its field, in the page's language; all of them at once.
+struct FormProblems {
+    language: Language,
+    found: Vec<(&'static str, String)>,
+}
+
+impl FormProblems {
+    /// A number box within `range`: empty is none; digits may be grouped by spaces ("25 000 000").
+    fn number<T>(
+        &mut self,
+        params: &HashMap<String, String>,
+        key: &'static str,
+        range: (T, T),
+        what: (&'static str, &'static str),
+    ) -> Option<T>
+    where
+        T: std::str::FromStr + PartialOrd + Copy,
+    {
+        let typed = params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())?;
+        let digits: String = typed.chars().filter(|c| !c.is_whitespace()).collect::<String>().replace(',', ".");
+        match digits.parse::<T>() {
+            Ok(n) if n >= range.0 && n <= range.1 => return Some(n),
+            _ => self
+                .found
+                .push((key, format!("{} ({})", t(self.language, what.0, what.1), quoted(self.language, typed)))),
+        }
+        None
+    }
+
+    /// Countries by name or code; a name nobody knows is a problem (a code passes: the model ignores the ones it
+    /// has no column for, and says so).
+    fn countries(&mut self, params: &HashMap<String, String>) -> Vec<String> {
+        let mut codes = Vec::new();
+        for typed in list(params, "countries") {
+            match names::country_code(&typed) {
+                Some(code) => codes.push(code.to_owned()),
+                None if typed.len() <= 3 && typed.chars().all(|c| c.is_ascii_alphabetic()) => {
+                    codes.push(typed.to_uppercase())
+                }
+                None => {
+                    let why = t(self.language, "Pays inconnu : ", "Unknown country: ");
+                    self.found.push(("countries", format!("{why}{}", quoted(self.language, &typed))));
+                }
+            }
+        }
+        codes
+    }
+
+    /// The original language by name or code.
+    fn language(&mut self, params: &HashMap<String, String>) -> Option<String> {
+        let typed = params.get("language").map(|l| l.trim()).filter(|l| !l.is_empty())?;
+        match names::language_code(typed) {
+            Some(code) => Some(code.to_owned()),
+            None if typed.len() == 2 && typed.chars().all(|c| c.is_ascii_alphabetic()) => Some(typed.to_lowercase()),
+            None => {
+                let why = t(self.language, "Langue inconnue : ", "Unknown language: ");
+                self.found.push(("language", format!("{why}{}", quoted(self.language, typed))));
+                None
+            }
+        }
     }
 }
 
@@ -49,51 +110,63 @@ pub async fn popularity(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let asked = params.iter().any(|(k, v)| k != "lang" && !v.trim().is_empty());
-    let outcome = if asked {
-        let request = (|| {
-            Ok::<_, Problem>(PredictionRequest {
-                genres: params.iter().filter(|(k, _)| k.starts_with("genre:")).map(|(_, v)| v.clone()).collect(),
-                runtime: number(&params, "runtime")?,
-                year: number(&params, "year")?,
-                directors: list(&params, "directors"),
-                writers: list(&params, "writers"),
-                actors: list(&params, "actors"),
-                budget: number(&params, "budget")?,
-                // Names as displayed ("Belgique", "français") or codes: the model knows codes.
-                countries: list(&params, "countries")
-                    .into_iter()
-                    .map(|c| names::country_code(&c).map_or(c, str::to_owned))
-                    .collect(),
-                language: params
-                    .get("language")
-                    .map(|l| l.trim().to_owned())
-                    .filter(|l| !l.is_empty())
-                    .map(|l| names::language_code(&l).map_or(l, str::to_owned)),
-                keywords: list(&params, "keywords"),
-                ..Default::default()
-            })
-        })();
-        Some(match request {
-            Ok(request) => {
-                api::predict(State(state.clone()), ApiLanguage(language), ApiJson(request)).await.map(|Json(p)| p)
-            }
-            Err(problem) => Err(problem),
-        })
-    } else {
-        None
+    let mut problems = FormProblems { language, found: Vec::new() };
+    let request = PredictionRequest {
+        genres: params.iter().filter(|(k, _)| k.starts_with("genre:")).map(|(_, v)| v.clone()).collect(),
+        runtime: problems.number(
+            &params,
+            "runtime",
+            (1.0, 1000.0),
+            ("Durée : des minutes, de 1 à 1 000", "Runtime: minutes, from 1 to 1,000"),
+        ),
+        year: problems.number(&params, "year", (1870, 2100), ("Année : de 1870 à 2100", "Year: from 1870 to 2100")),
+        directors: list(&params, "directors"),
+        writers: list(&params, "writers"),
+        actors: list(&params, "actors"),
+        budget: problems.number(
+            &params,
+            "budget",
+            (0.0, 1e12),
+            ("Budget : des dollars, 0 ou plus", "Budget: dollars, 0 or more"),
+        ),
+        // Names as displayed ("Belgique", "français") or codes: the model knows codes.
+        countries: problems.countries(&params),
+        language: problems.language(&params),
+        keywords: list(&params, "keywords"),
+        ..Default::default()
+    };
+    let problems = problems.found;
+    let outcome = match asked && problems.is_empty() {
+        true => {
+            Some(api::predict(State(state.clone()), ApiLanguage(language), ApiJson(request)).await.map(|Json(p)| p))
+        }
+        false => None,
     };
     let lang = language;
     let value = |key: &str| params.get(key).cloned().unwrap_or_default();
     let genres = state.catalogue().genres.clone();
     let title = t(language, "Estimer la popularité d'un film", "Estimate a film's popularity");
+    // A field with its problems said under it and tied to it (read out with the field by screen readers).
     let field = |key: &str, label: &str, kind: &str, hint: &str| {
+        let whys: Vec<&str> = problems.iter().filter(|(f, _)| *f == key).map(|(_, why)| why.as_str()).collect();
+        let error = format!("{key}-error");
         html! {
             label for=(key) { (label) }
-            input id=(key) name=(key) type=(kind) value=(value(key)) placeholder=(hint);
+            // Numbers are typed as text so that "25 000 000" is accepted; phones still show digits.
+            input id=(key) name=(key) type=(if kind == "numeric" { "text" } else { kind }) inputmode=[(kind == "numeric").then_some("numeric")]
+                value=(value(key)) placeholder=(hint)
+                aria-invalid=[(!whys.is_empty()).then_some("true")] aria-describedby=[(!whys.is_empty()).then_some(&error)];
+            @if !whys.is_empty() { span.error id=(error) { (whys.join(" ; ")) } }
         }
     };
     let body = html! {
         h1 { (title) }
+        @if !problems.is_empty() {
+            div.notice.summary role="alert" tabindex="-1" {
+                p { strong { (t(language, "Rien n'est estimé, corrigez d'abord :", "Nothing is estimated; first correct:")) } }
+                ul { @for (field, why) in &problems { li { a href=(format!("#{field}")) { (why) } } } }
+            }
+        }
         p { (t(language, "Décrivez un film à venir : le modèle de popularité prédit sa note et son public, avec un intervalle à 80 % et les traits qui pèsent le plus.",
             "Describe a film to come: the popularity model predicts its rating and audience, with an 80% interval and the traits that weigh most.")) }
         form.owner.subscribe method="get" action="/owner/popularity" {
@@ -107,23 +180,28 @@ pub async fn popularity(
                     }
                 }
             }
-            (field("runtime", t(language, "Durée (minutes)", "Runtime (minutes)"), "number", "110"))
-            (field("year", t(language, "Année de sortie", "Release year"), "number", "2026"))
+            (field("runtime", t(language, "Durée (minutes)", "Runtime (minutes)"), "numeric", "110"))
+            (field("year", t(language, "Année de sortie", "Release year"), "numeric", "2026"))
             (field("directors", t(language, "Réalisateur·rices (séparés par des virgules)", "Directors (comma-separated)"), "text", "Céline Sciamma"))
             (field("actors", t(language, "Acteur·rices principaux", "Lead actors"), "text", ""))
             (field("writers", t(language, "Scénaristes", "Writers"), "text", ""))
-            (field("budget", t(language, "Budget (dollars US)", "Budget (US dollars)"), "number", ""))
+            (field("budget", t(language, "Budget (dollars US)", "Budget (US dollars)"), "numeric", "25 000 000"))
             (field("countries", t(language, "Pays (France, Belgique… ou codes : FR, BE…)", "Countries (France, Belgium… or codes: FR, BE…)"), "text", t(language, "France", "France")))
             (field("language", t(language, "Langue originale (français, anglais… ou code)", "Original language (French, English… or code)"), "text", t(language, "français", "French")))
             button type="submit" { (t(language, "Estimer", "Estimate")) }
         }
         @match &outcome {
             Some(Ok(prediction)) => { (prediction_view(prediction, language)) }
+            Some(Err(problem)) if problem.status() == axum::http::StatusCode::SERVICE_UNAVAILABLE => {
+                p.notice role="alert" { (t(language, "Aucun modèle de popularité n'est encore entraîné : lancez « cinepicks train » après avoir importé les données IMDb ou TMDB.",
+                    "No popularity model is trained yet: run `cinepicks train` after ingesting IMDb or TMDB data.")) }
+            }
             Some(Err(problem)) => { (problem_notice(problem)) }
             None => {}
         }
     };
     let status = match &outcome {
+        _ if !problems.is_empty() => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
         Some(Err(problem)) => problem.status(),
         _ => axum::http::StatusCode::OK,
     };
