@@ -1078,6 +1078,13 @@ async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_mode
     assert!(tool.body.contains(r#"id="suggestions""#) && tool.body.contains(&html_escaped(title)), "{}", tool.body);
     let film_audience = owner_page(format!("/owner/audience?title={}", query_value(title))).await;
     assert!(film_audience.body.contains(r#"id="groups""#), "{}", film_audience.body);
+    // A title the model does not know: said in French, with the closest titles, and no English.
+    let misspelt: String = title.chars().take(title.chars().count().saturating_sub(3)).collect();
+    let unknown = owner_page(format!("/owner/audience?title={}", query_value(&format!("{misspelt}zz")))).await;
+    assert!(unknown.body.contains("parmi les films notés de MovieLens ; vouliez-vous dire"), "{}", unknown.body);
+    assert!(!unknown.body.contains("did you mean"), "{}", unknown.body);
+    let too_old = owner_page(format!("/owner/audience?age=300&gender=F&occupation={occupation}")).await;
+    assert!(too_old.body.contains("Âge : un nombre entier d'années, de 1 à 120."), "{}", too_old.body);
 
     // Property-based fuzzing of every operation from the OpenAPI document (schemathesis, in the project venv
     // that `make test` names in CINEPICKS_PYTHON): no input may get a 5xx (both models are loaded here, so

@@ -55,7 +55,7 @@ pub fn run(ctx: &Context, args: &AudienceParams) -> Result<AudienceReport> {
 }
 
 /// The audience model's error for a title it does not know, in the reader's language and with readable titles.
-fn in_language(error: AudienceError, language: Language) -> anyhow::Error {
+pub fn in_language(error: AudienceError, language: Language) -> anyhow::Error {
     match error {
         AudienceError::UnknownFilm { title, suggestions } => {
             let list: Vec<String> = suggestions.iter().map(|t| titles::readable_movielens_label(t, language)).collect();

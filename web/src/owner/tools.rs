@@ -273,6 +273,35 @@ fn prediction_view(p: &PopularityPrediction, language: Language) -> Markup {
     }
 }
 
+/// A problem of the audience tools in the page's language (the API speaks English): the closest titles for an
+/// unknown film, the model missing, an age out of range.
+async fn audience_problem(state: &AppState, problem: &Problem, title: &str, language: Language) -> String {
+    use axum::http::StatusCode;
+    match (problem.status(), problem.field.as_deref()) {
+        (StatusCode::SERVICE_UNAVAILABLE, _) => t(
+            language,
+            "Aucun modèle de public n'est encore entraîné : lancez « cinepicks train » après avoir importé MovieLens 100K ou 1M.",
+            "No audience model is trained yet: run `cinepicks train` after ingesting MovieLens 100K or 1M.",
+        )
+        .to_owned(),
+        (StatusCode::NOT_FOUND, _) => {
+            // The same search again, for its closest titles, said as the command line says them.
+            let (title, model) = (title.to_owned(), state.audience());
+            let explained = match model {
+                Some(model) => model.call(move |stored| Ok(stored.find(&title).err())).await.ok().flatten(),
+                None => None,
+            };
+            match explained {
+                Some(error) => cinepicks_jobs::audience::in_language(error, language).to_string(),
+                None => problem.detail.clone(),
+            }
+        }
+        (_, Some("age")) => t(language, "Âge : un nombre entier d'années, de 1 à 120.", "Age: a whole number of years, from 1 to 120.").to_owned(),
+        (_, Some("title")) => t(language, "Titre : de 1 à 200 caractères.", "Title: 1 to 200 characters.").to_owned(),
+        _ => problem.detail.clone(),
+    }
+}
+
 /// `/owner/audience`: a film gives its target groups; a profile gives films to suggest.
 pub async fn audience(
     State(state): State<AppState>,
@@ -286,14 +315,22 @@ pub async fn audience(
     let profile_asked = params.get("age").is_some_and(|a| !a.trim().is_empty());
     let groups = if film_asked {
         let query = HashMap::from([("title".to_owned(), value("title"))]);
-        Some(api::audience(State(state.clone()), Query(query)).await)
+        let found = api::audience(State(state.clone()), Query(query)).await;
+        Some(match found {
+            Ok(found) => Ok(found),
+            Err(problem) => Err(audience_problem(&state, &problem, &value("title"), language).await),
+        })
     } else {
         None
     };
     let suggestions = if profile_asked {
         let query: HashMap<String, String> =
             ["age", "gender", "occupation"].iter().map(|k| ((*k).to_owned(), value(k))).collect();
-        Some(api::suggest(State(state.clone()), Query(query)).await)
+        let found = api::suggest(State(state.clone()), Query(query)).await;
+        Some(match found {
+            Ok(found) => Ok(found),
+            Err(problem) => Err(audience_problem(&state, &problem, "", language).await),
+        })
     } else {
         None
     };
@@ -325,7 +362,7 @@ pub async fn audience(
                         } } }
                     }
                 }
-                Some(Err(problem)) => { (problem_notice(problem)) }
+                Some(Err(why)) => { p.notice role="alert" { (why) } }
                 None => {}
             }
         }
@@ -356,7 +393,7 @@ pub async fn audience(
                         li { strong { (f.title) } " — " (f.loved_by) (t(language, " personnes l'adorent, dont ", " people love it, ")) (f.loved_by_age_band) (t(language, " de cet âge", " of this age")) }
                     } }
                 }
-                Some(Err(problem)) => { (problem_notice(problem)) }
+                Some(Err(why)) => { p.notice role="alert" { (why) } }
                 None => {}
             }
         }
