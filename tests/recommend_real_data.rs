@@ -254,11 +254,79 @@ fn on_real_dumps_recommendations_read_in_french_with_earned_reasons() {
     // The SMS may wait for the end of quiet hours, the e-mail does not.
     assert!(read >= 1, "the e-mail is in the outbox");
 
+    site_reads_in_french_without_ids(d);
+
     // Search finds the one film a beginning names, and says nothing about a year it was given.
     let out = cinepicks(d, &["recommend", "Nosferatu"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = cinepicks(d, &["recommend", "Nosferatu (1922)"]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("précisez"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The site on the real samples' store, as a visitor reads it: the home page, La Grande Illusion's page, a search
+/// and the programme. Over HTTP, the text of every page (tags and attributes, where ids belong, left out) shows
+/// no raw id; under `make test` the same pages are opened in Chromium on a desktop and a phone, what is displayed
+/// is checked the same way, and the screenshots stay in `<target>/tmp/real-data-screenshots/`.
+fn site_reads_in_french_without_ids(data: &std::path::Path) {
+    let server = crate::serve::Server::start(data, &[], &["serve"], std::time::Duration::from_secs(60));
+    let pages = [
+        ("home", "/"),
+        ("film", "/films/tt0028950"),
+        ("search", "/search?q=enfants+du+paradis"),
+        ("programme", "/programme"),
+    ];
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    for (_, path) in pages {
+        let page = runtime.block_on(crate::serve::get(&server, path));
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        let text = visible_text(&page.body);
+        assert!(!titles::contains_raw_id(&text), "{path} shows a raw id: {text}");
+    }
+    let film = runtime.block_on(crate::serve::get(&server, "/films/tt0028950"));
+    assert!(film.body.contains("La grande illusion") && !film.body.contains("The Grand Illusion"), "{}", film.body);
+
+    let Ok(python) = std::env::var("CINEPICKS_PYTHON") else {
+        eprintln!("CINEPICKS_PYTHON is not set: the real-data pages are opened in Chromium under `make test`");
+        return;
+    };
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-data-screenshots");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/pages.py");
+    let out = std::process::Command::new(&python)
+        .arg(&script)
+        .args(["--base-url", &server.base, "--screenshots"])
+        .arg(&shots)
+        .args(pages.iter().map(|(name, path)| format!("{name}={path}")))
+        .output()
+        .unwrap_or_else(|e| panic!("running {}: {e}", script.display()));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(shown.len(), pages.len() * 2, "a page per screen: {shown:?}");
+    for page in &shown {
+        let text = page["text"].as_str().unwrap();
+        assert_eq!(page["status"], 200, "{page}");
+        assert!(!titles::contains_raw_id(text), "{} on {} shows a raw id: {text}", page["page"], page["screen"]);
+    }
+}
+
+/// A page's text without its tags, scripts and styles (where ids belong: links, data attributes).
+fn visible_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        text.push(' ');
+        let tag = &rest[open..];
+        let end = ["script", "style"]
+            .iter()
+            .find(|name| tag[1..].starts_with(*name))
+            .and_then(|name| tag.find(&format!("</{name}>")).map(|at| at + name.len() + 3))
+            .or_else(|| tag.find('>').map(|at| at + 1))
+            .unwrap_or(tag.len());
+        rest = &tag[end..];
+    }
+    text.push_str(rest);
+    text
 }
 
 /// Every file under `dir`.

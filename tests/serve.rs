@@ -27,14 +27,14 @@ const HOSTILE_TITLE: &str = "<script>alert(1)</script> & Co";
 const HOSTILE_ID: &str = "tt9999999";
 
 /// A running `cinepicks` whose first lines printed the URL it serves; killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Server {
     /// Starts `cinepicks <args>` on a free port and waits (up to `wait`) for the URL on stdout.
-    fn start(data: &Path, env: &[(&str, &str)], args: &[&str], wait: Duration) -> Self {
+    pub(crate) fn start(data: &Path, env: &[(&str, &str)], args: &[&str], wait: Duration) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_cinepicks"));
         command
             .arg("--data-dir")
@@ -84,10 +84,10 @@ impl Drop for Server {
 }
 
 /// A response read whole.
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     headers: reqwest::header::HeaderMap,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Answer {
@@ -130,7 +130,7 @@ async fn answer(request: reqwest::RequestBuilder) -> Answer {
     Answer { status, headers, body: response.text().await.unwrap() }
 }
 
-async fn get(server: &Server, path: &str) -> Answer {
+pub(crate) async fn get(server: &Server, path: &str) -> Answer {
     answer(client().get(server.url(path))).await
 }
 

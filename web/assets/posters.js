@@ -1,11 +1,14 @@
-// A poster that fails to load (a host down, offline) is replaced by the placeholder, rather than the browser's
-// broken-image icon over it; without the script the placeholder still shows behind, with the alt text.
+// A poster that fails to load (a host down, offline) is replaced by the one the site draws for the film (its
+// `data-drawn`), else by the placeholder, rather than the browser's broken-image icon; without the script the
+// placeholder still shows behind, with the alt text.
 "use strict";
 (function () {
   var placeholder = "/assets/poster-placeholder.svg";
   function fallBack(img) {
-    if (img.getAttribute("src") === placeholder) return;
-    img.src = placeholder;
+    var src = img.getAttribute("src");
+    var drawn = img.getAttribute("data-drawn");
+    if (drawn && src !== drawn && src !== placeholder) img.src = drawn;
+    else if (src !== placeholder) img.src = placeholder;
   }
   // Errors after this script ran, caught as they happen (error events do not bubble: listen in capture).
   document.addEventListener("error", function (event) {

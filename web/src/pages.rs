@@ -129,11 +129,16 @@ fn year_suffix(film: &film::Model) -> String {
 
 /// The poster, or a poster drawn from the film's title, year and genres when none is known. The title always
 /// follows it on the page, so the image is decorative (`alt=""`: screen readers do not read the title twice).
-/// The placeholder is the frame's background, so a poster that fails to load leaves it, without any script.
+/// A poster from elsewhere that fails to load (its host down, the site offline) is replaced by the drawn one
+/// (`data-drawn`, see posters.js); without the script the placeholder, the frame's background, shows.
 fn poster(film: &film::Model) -> Markup {
-    let src = film.poster_url.clone().unwrap_or_else(|| super::posters::url(&film.film_id));
+    let drawn = super::posters::url(&film.film_id);
+    let (src, fallback) = match &film.poster_url {
+        Some(url) => (url.clone(), Some(drawn)),
+        None => (drawn, None),
+    };
     html! {
-        span.poster { img src=(src) alt="" loading="lazy" width="200" height="300"; }
+        span.poster { img src=(src) alt="" loading="lazy" width="200" height="300" data-drawn=[fallback]; }
     }
 }
 
