@@ -832,12 +832,12 @@ async fn the_owner_signs_in_and_sets_the_programme_with_a_csrf_token(db: TestDb)
     let refused = answer(client().get(server.url(path)).header("cookie", &cookie)).await;
     assert_eq!(refused.status, 422, "{}", refused.body);
     for expected in [
-        "Rien n'est estimé, corrigez d'abord",
+        "Rien n'est estimé, corrigez d'abord\u{a0}:",
         "href=\"#runtime\"",
-        "Durée : des minutes, de 1 à 1 000 («\u{a0}cent\u{a0}»)",
+        "Durée\u{a0}: des minutes, de 1 à 1\u{202f}000 («\u{a0}cent\u{a0}»)",
         "href=\"#year\"",
-        "Pays inconnu : «\u{a0}Atlantide\u{a0}»",
-        "Langue inconnue : «\u{a0}klingon\u{a0}»",
+        "Pays inconnu\u{a0}: «\u{a0}Atlantide\u{a0}»",
+        "Langue inconnue\u{a0}: «\u{a0}klingon\u{a0}»",
         "id=\"runtime-error\"",
         "value=\"25 000 000\"",
     ] {
@@ -1081,10 +1081,10 @@ async fn the_demo_serves_its_store_and_predicts_popularity_with_the_trained_mode
     // A title the model does not know: said in French, with the closest titles, and no English.
     let misspelt: String = title.chars().take(title.chars().count().saturating_sub(3)).collect();
     let unknown = owner_page(format!("/owner/audience?title={}", query_value(&format!("{misspelt}zz")))).await;
-    assert!(unknown.body.contains("parmi les films notés de MovieLens ; vouliez-vous dire"), "{}", unknown.body);
+    assert!(unknown.body.contains("parmi les films notés de MovieLens\u{a0}; vouliez-vous dire"), "{}", unknown.body);
     assert!(!unknown.body.contains("did you mean"), "{}", unknown.body);
     let too_old = owner_page(format!("/owner/audience?age=300&gender=F&occupation={occupation}")).await;
-    assert!(too_old.body.contains("Âge : un nombre entier d'années, de 1 à 120."), "{}", too_old.body);
+    assert!(too_old.body.contains("Âge\u{a0}: un nombre entier d'années, de 1 à 120."), "{}", too_old.body);
 
     // Property-based fuzzing of every operation from the OpenAPI document (schemathesis, in the project venv
     // that `make test` names in CINEPICKS_PYTHON): no input may get a 5xx (both models are loaded here, so

@@ -61,8 +61,8 @@ pub fn in_language(error: AudienceError, language: Language) -> anyhow::Error {
             let list: Vec<String> = suggestions.iter().map(|t| titles::readable_movielens_label(t, language)).collect();
             match language {
                 Language::Fr => anyhow::anyhow!(
-                    "aucun film « {title} » parmi les films notés de MovieLens ; vouliez-vous dire : {} ?",
-                    list.join(" ; ")
+                    "aucun film «\u{a0}{title}\u{a0}» parmi les films notés de MovieLens\u{a0}; vouliez-vous dire\u{a0}: {}\u{a0}?",
+                    list.join("\u{a0}; ")
                 ),
                 Language::En => anyhow::anyhow!(
                     "no film titled \"{title}\" among the rated MovieLens films; did you mean: {}?",

@@ -686,6 +686,11 @@ impl StoredAudience {
         Ok((baseline, lifts))
     }
 
+    /// The occupations the model was trained with (MovieLens 100K's or 1M's), sorted.
+    pub fn occupations(&self) -> &[String] {
+        &self.spec.space.occupations
+    }
+
     /// Checks a profile typed by a person.
     pub fn profile(&self, age: i32, gender: &str, occupation: &str) -> Result<Profile, AudienceError> {
         let gender = match gender.trim().to_uppercase().as_str() {

@@ -54,7 +54,12 @@ impl FormProblems {
         T: std::str::FromStr + PartialOrd + Copy,
     {
         let typed = params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())?;
-        let digits: String = typed.chars().filter(|c| !c.is_whitespace()).collect::<String>().replace(',', ".");
+        // Grouped as the page's language groups: "1 000,5" in French, "1,000.5" in English.
+        let digits: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+        let digits = match self.language {
+            Language::Fr => digits.replace(',', "."),
+            Language::En => digits.replace(',', ""),
+        };
         match digits.parse::<T>() {
             Ok(n) if n >= range.0 && n <= range.1 => return Some(n),
             _ => self
@@ -75,7 +80,7 @@ impl FormProblems {
                     codes.push(typed.to_uppercase())
                 }
                 None => {
-                    let why = t(self.language, "Pays inconnu : ", "Unknown country: ");
+                    let why = t(self.language, "Pays inconnu\u{a0}: ", "Unknown country: ");
                     self.found.push(("countries", format!("{why}{}", quoted(self.language, &typed))));
                 }
             }
@@ -90,7 +95,7 @@ impl FormProblems {
             Some(code) => Some(code.to_owned()),
             None if typed.len() == 2 && typed.chars().all(|c| c.is_ascii_alphabetic()) => Some(typed.to_lowercase()),
             None => {
-                let why = t(self.language, "Langue inconnue : ", "Unknown language: ");
+                let why = t(self.language, "Langue inconnue\u{a0}: ", "Unknown language: ");
                 self.found.push(("language", format!("{why}{}", quoted(self.language, typed))));
                 None
             }
@@ -117,9 +122,14 @@ pub async fn popularity(
             &params,
             "runtime",
             (1.0, 1000.0),
-            ("Durée : des minutes, de 1 à 1 000", "Runtime: minutes, from 1 to 1,000"),
+            ("Durée\u{a0}: des minutes, de 1 à 1\u{202f}000", "Runtime: minutes, from 1 to 1,000"),
         ),
-        year: problems.number(&params, "year", (1870, 2100), ("Année : de 1870 à 2100", "Year: from 1870 to 2100")),
+        year: problems.number(
+            &params,
+            "year",
+            (1870, 2100),
+            ("Année\u{a0}: de 1870 à 2100", "Year: from 1870 to 2100"),
+        ),
         directors: list(&params, "directors"),
         writers: list(&params, "writers"),
         actors: list(&params, "actors"),
@@ -127,7 +137,7 @@ pub async fn popularity(
             &params,
             "budget",
             (0.0, 1e12),
-            ("Budget : des dollars, 0 ou plus", "Budget: dollars, 0 or more"),
+            ("Budget\u{a0}: des dollars, 0 ou plus", "Budget: dollars, 0 or more"),
         ),
         // Names as displayed ("Belgique", "français") or codes: the model knows codes.
         countries: problems.countries(&params),
@@ -163,7 +173,7 @@ pub async fn popularity(
         h1 { (title) }
         @if !problems.is_empty() {
             div.notice.summary role="alert" tabindex="-1" {
-                p { strong { (t(language, "Rien n'est estimé, corrigez d'abord :", "Nothing is estimated; first correct:")) } }
+                p { strong { (t(language, "Rien n'est estimé, corrigez d'abord\u{a0}:", "Nothing is estimated; first correct:")) } }
                 ul { @for (field, why) in &problems { li { a href=(format!("#{field}")) { (why) } } } }
             }
         }
@@ -193,7 +203,7 @@ pub async fn popularity(
         @match &outcome {
             Some(Ok(prediction)) => { (prediction_view(prediction, language)) }
             Some(Err(problem)) if problem.status() == axum::http::StatusCode::SERVICE_UNAVAILABLE => {
-                p.notice role="alert" { (t(language, "Aucun modèle de popularité n'est encore entraîné : lancez « cinepicks train » après avoir importé les données IMDb ou TMDB.",
+                p.notice role="alert" { (t(language, "Aucun modèle de popularité n'est encore entraîné\u{a0}: lancez «\u{a0}cinepicks train\u{a0}» après avoir importé les données IMDb ou TMDB.",
                     "No popularity model is trained yet: run `cinepicks train` after ingesting IMDb or TMDB data.")) }
             }
             Some(Err(problem)) => { (problem_notice(problem)) }
@@ -280,7 +290,7 @@ async fn audience_problem(state: &AppState, problem: &Problem, title: &str, lang
     match (problem.status(), problem.field.as_deref()) {
         (StatusCode::SERVICE_UNAVAILABLE, _) => t(
             language,
-            "Aucun modèle de public n'est encore entraîné : lancez « cinepicks train » après avoir importé MovieLens 100K ou 1M.",
+            "Aucun modèle de public n'est encore entraîné\u{a0}: lancez «\u{a0}cinepicks train\u{a0}» après avoir importé MovieLens 100K ou 1M.",
             "No audience model is trained yet: run `cinepicks train` after ingesting MovieLens 100K or 1M.",
         )
         .to_owned(),
@@ -296,8 +306,10 @@ async fn audience_problem(state: &AppState, problem: &Problem, title: &str, lang
                 None => problem.detail.clone(),
             }
         }
-        (_, Some("age")) => t(language, "Âge : un nombre entier d'années, de 1 à 120.", "Age: a whole number of years, from 1 to 120.").to_owned(),
-        (_, Some("title")) => t(language, "Titre : de 1 à 200 caractères.", "Title: 1 to 200 characters.").to_owned(),
+        (_, Some("age")) => t(language, "Âge\u{a0}: un nombre entier d'années, de 1 à 120.", "Age: a whole number of years, from 1 to 120.").to_owned(),
+        (_, Some("gender")) => t(language, "Sexe\u{a0}: femme ou homme.", "Gender: woman or man.").to_owned(),
+        (_, Some("occupation")) => t(language, "Profession\u{a0}: une de la liste.", "Occupation: one of the list.").to_owned(),
+        (_, Some("title")) => t(language, "Titre\u{a0}: de 1 à 200 caractères.", "Title: 1 to 200 characters.").to_owned(),
         _ => problem.detail.clone(),
     }
 }
@@ -333,6 +345,11 @@ pub async fn audience(
         })
     } else {
         None
+    };
+    // The model's own occupations (MovieLens 100K and 1M name them differently); 100K's before any model.
+    let occupations: Vec<String> = match state.audience() {
+        Some(model) => model.call(|stored| Ok(stored.occupations().to_vec())).await.unwrap_or_default(),
+        None => names::occupations().map(str::to_owned).collect(),
     };
     let title = t(language, "Public d'un film, films pour un profil", "A film's audience, films for a profile");
     let body = html! {
@@ -381,8 +398,8 @@ pub async fn audience(
                 }
                 label for="occupation" { (t(language, "Profession", "Occupation")) }
                 select #occupation name="occupation" {
-                    @for code in names::occupations() {
-                        option value=(code) selected[value("occupation") == code] { (names::occupation_choice(code, lang)) }
+                    @for code in &occupations {
+                        option value=(code) selected[value("occupation") == *code] { (names::occupation_choice(code, lang)) }
                     }
                 }
                 button type="submit" { (t(language, "Suggérer", "Suggest")) }
