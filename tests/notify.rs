@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use cinepicks_domain::{DeliveryStatus, IsoWeek, JobStatus};
 use common::sms_gateway::SmsGateway;
-use common::smtp::{Behaviour, Security, SmtpServer, private_ca_certificate};
+use common::smtp::{Behaviour, Received, Security, SmtpServer, private_ca_certificate};
 use common::store::{Kind, TestDb, fixture_films, neighbours, write_lake, write_run};
 
 const WEEK: &str = "2026-W48";
@@ -219,6 +219,21 @@ async fn a_server_answering_451_or_nothing_ends_in_failed_after_the_last_attempt
     assert!(silent.connections() >= 1);
 }
 
+/// Every one of `customers` subscribers received the week's message, at most `in_flight` of them twice (the wave a
+/// kill cut short), and duplicates were said in the log.
+fn every_subscriber_once_but_the_wave_in_flight(received: &[Received], customers: usize, in_flight: usize, log: &str) {
+    let mut per_rcpt: HashMap<String, usize> = HashMap::new();
+    for m in received {
+        *per_rcpt.entry(m.rcpt_to[0].clone()).or_default() += 1;
+    }
+    assert_eq!(per_rcpt.len(), customers, "a subscriber got nothing");
+    let duplicates = received.len() - customers;
+    assert!(duplicates <= in_flight, "{duplicates} duplicates for {in_flight} messages in flight");
+    if duplicates > 0 {
+        assert!(log.contains("in flight"), "duplicates were not logged: {log}");
+    }
+}
+
 /// Starts the week's send in another process and returns once `server` has received `messages`.
 fn send_in_background(
     db: &TestDb,
@@ -255,17 +270,12 @@ async fn killing_a_run_mid_way_loses_nothing_and_duplicates_at_most_the_in_fligh
     let out = run(&db, WEDNESDAY_MORNING, &env, &["notify", "--week", WEEK]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let received = server.received();
-    let mut per_rcpt: HashMap<String, usize> = HashMap::new();
-    for m in &received {
-        *per_rcpt.entry(m.rcpt_to[0].clone()).or_default() += 1;
-    }
-    assert_eq!(per_rcpt.len(), CUSTOMERS, "a subscriber got nothing");
-    let duplicates = received.len() - CUSTOMERS;
-    assert!(duplicates <= CONCURRENCY, "{duplicates} duplicates for {CONCURRENCY} messages in flight");
-    if duplicates > 0 {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("in flight"), "duplicates were not logged: {stderr}");
-    }
+    every_subscriber_once_but_the_wave_in_flight(
+        &received,
+        CUSTOMERS,
+        CONCURRENCY,
+        &String::from_utf8_lossy(&out.stderr),
+    );
     let rows = deliveries(&db, WEEK).await;
     assert_eq!(rows.len(), CUSTOMERS);
     assert!(rows.iter().all(|r| r.status == DeliveryStatus::Sent), "{rows:#?}");
@@ -325,16 +335,7 @@ async fn three_workers_share_a_week_on_postgres_and_survive_one_killed(db: TestD
         stderr.push_str(&text);
     }
     let received = server.received();
-    let mut per_rcpt: HashMap<String, usize> = HashMap::new();
-    for m in &received {
-        *per_rcpt.entry(m.rcpt_to[0].clone()).or_default() += 1;
-    }
-    assert_eq!(per_rcpt.len(), CUSTOMERS, "a subscriber got nothing");
-    let duplicates = received.len() - CUSTOMERS;
-    assert!(duplicates <= CONCURRENCY, "{duplicates} duplicates for {CONCURRENCY} messages in flight");
-    if duplicates > 0 {
-        assert!(stderr.contains("in flight"), "duplicates were not logged: {stderr}");
-    }
+    every_subscriber_once_but_the_wave_in_flight(&received, CUSTOMERS, CONCURRENCY, &stderr);
     // The deliveries reconcile with what the server received, and were sent by more than one worker.
     let rows = deliveries(&db, WEEK).await;
     assert_eq!(rows.len(), CUSTOMERS);

@@ -83,11 +83,7 @@ pub fn country(code: &str, lang: Language) -> String {
 /// The code of a country typed as its ISO code or its French or English name, in any case, with or without
 /// accents ("FR", "belgique", "Royaume-Uni", "etats unis"); `None` when unknown.
 pub fn country_code(text: &str) -> Option<&'static str> {
-    let typed = fold(text);
-    COUNTRIES
-        .iter()
-        .find(|(code, fr, en)| fold(code) == typed || fold(fr) == typed || fold(en) == typed)
-        .map(|(code, _, _)| *code)
+    code_of(&COUNTRIES, text)
 }
 
 /// Original languages (ISO 639-1, as in TMDB) with their French and English names. Others show their code.
@@ -136,11 +132,13 @@ pub fn language(code: &str, lang: Language) -> String {
 /// The ISO 639-1 code of a language typed as its code or its French or English name ("fr", "Français",
 /// "japonais", "English"); `None` when unknown.
 pub fn language_code(text: &str) -> Option<&'static str> {
+    code_of(&LANGUAGES, text)
+}
+
+/// The code of the row of `table` (code, French name, English name) that `text` names, however typed.
+fn code_of(table: &[(&'static str, &'static str, &'static str)], text: &str) -> Option<&'static str> {
     let typed = fold(text);
-    LANGUAGES
-        .iter()
-        .find(|(code, fr, en)| fold(code) == typed || fold(fr) == typed || fold(en) == typed)
-        .map(|(code, _, _)| *code)
+    table.iter().find(|(code, fr, en)| [code, fr, en].iter().any(|name| fold(name) == typed)).map(|(code, _, _)| *code)
 }
 
 /// A name as matched against what people type: lower case, French accents and hyphens dropped.

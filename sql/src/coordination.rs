@@ -120,13 +120,7 @@ impl Worker {
         if self.holds(&mut connection, lock).await? {
             return Ok(true);
         }
-        sea_orm::sqlx::query_scalar("SELECT pg_try_advisory_lock($1, $2)")
-            .bind(NAMED)
-            .bind(lock.key())
-            .fetch_one(&mut *connection)
-            .await
-            .map_err(db_err)
-            .during(format!("taking the lock {lock:?}"))
+        advisory(&mut connection, "SELECT pg_try_advisory_lock($1, $2)", lock, "taking").await
     }
 
     /// Waits until `lock` is free, then takes it.
@@ -136,14 +130,8 @@ impl Worker {
         if self.holds(&mut connection, lock).await? {
             return Ok(());
         }
-        sea_orm::sqlx::query("SELECT pg_advisory_lock($1, $2)")
-            .bind(NAMED)
-            .bind(lock.key())
-            .execute(&mut *connection)
-            .await
-            .map_err(db_err)
-            .during(format!("waiting for the lock {lock:?}"))?;
-        Ok(())
+        // The function returns nothing (void): the statement answers true once it has the lock.
+        advisory(&mut connection, "SELECT pg_advisory_lock($1, $2) IS NOT NULL", lock, "waiting for").await.map(drop)
     }
 
     /// Releases `lock` (nothing when it is not held).
@@ -151,13 +139,7 @@ impl Worker {
         let Some(connection) = &self.connection else { return Ok(()) };
         let mut connection = connection.lock().await;
         if self.holds(&mut connection, lock).await? {
-            sea_orm::sqlx::query("SELECT pg_advisory_unlock($1, $2)")
-                .bind(NAMED)
-                .bind(lock.key())
-                .execute(&mut *connection)
-                .await
-                .map_err(db_err)
-                .during(format!("releasing the lock {lock:?}"))?;
+            advisory(&mut connection, "SELECT pg_advisory_unlock($1, $2)", lock, "releasing").await?;
         }
         Ok(())
     }
@@ -188,6 +170,17 @@ impl Worker {
         .map_err(db_err)
         .during(format!("checking the lock {lock:?}"))
     }
+}
+
+/// Runs `sql`, a call of an advisory-lock function on `($1, $2)` answering a boolean, on `lock`.
+async fn advisory(connection: &mut PgConnection, sql: &'static str, lock: Lock, doing: &str) -> Result<bool> {
+    sea_orm::sqlx::query_scalar(sql)
+        .bind(NAMED)
+        .bind(lock.key())
+        .fetch_one(connection)
+        .await
+        .map_err(db_err)
+        .during(format!("{doing} the lock {lock:?}"))
 }
 
 /// SQL (PostgreSQL) true when the worker whose id is in `column` holds no presence lock in this database any
