@@ -298,6 +298,9 @@ fn run_retries_the_latest_slot_and_reports_the_failed_stage() {
     assert_eq!(out.status.code(), Some(1));
     let status = common::cinepicks_ok(dir.path(), &["status"]);
     assert!(status.contains("last  failed") && status.contains("attempt 2"), "{status}");
+    // The machine and process of the latest attempt are named.
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    assert!(status.contains(&format!(" on {}:", host.trim())), "{status}");
     let unknown = common::cinepicks(dir.path(), &["run", "weekly"]);
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("the jobs are: nightly, weekly_notify"));
 }

@@ -225,9 +225,11 @@ fn text(s: &Snapshot) -> String {
         match &job.last {
             Some(run) => {
                 let took = run.finished_at.map(|f| format!(" in {} s", (f - run.started_at).num_seconds()));
+                // Which machine and process ran it: with several daemons on one store, the leader of the time.
+                let host = run.host.as_deref().map(|h| format!(" on {h}")).unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "    last  {} for {}{}, attempt {}{}",
+                    "    last  {} for {}{}{host}, attempt {}{}",
                     run.status,
                     run.logical_key,
                     took.unwrap_or_default(),

@@ -99,7 +99,9 @@ fn jobs(snap: &Snapshot, language: Language) -> maud::Markup {
                         small { (job.stages.iter().map(|s| stage_name(s, language)).collect::<Vec<_>>().join(" → ")) } }
                     @match &job.last {
                         Some(run) => {
-                            td { (run.started_at.with_timezone(&job.timezone).format("%Y-%m-%d %H:%M")) " · " (run.logical_key) }
+                            td { (run.started_at.with_timezone(&job.timezone).format("%Y-%m-%d %H:%M")) " · " (run.logical_key)
+                                // Which machine ran it: with several daemons on one store, the leader of the time.
+                                @if let Some(host) = &run.host { br; small { (t(language, "sur ", "on ")) (host) } } }
                             td { span class=(format!("status {}", run.status)) { (job_status(run.status, language)) }
                                 @if let Some(error) = &run.error { br; small { (error) } } }
                         }
