@@ -130,7 +130,7 @@ where
             }
             continue;
         }
-        send_wave(store, week, channel, &wave, rate, retries, clock, &send, &mut tally).await?;
+        send_wave(store, worker, week, channel, &wave, rate, retries, clock, &send, &mut tally).await?;
         progress.inc(wave.len() as u64);
         if last_log.elapsed() > Duration::from_secs(5) {
             tracing::info!(%channel, %week, sent = tally.sent, retried = tally.retried, failed = tally.failed, "sending");
@@ -147,6 +147,7 @@ const IN_FLIGHT_POLL: Duration = Duration::from_millis(200);
 #[allow(clippy::too_many_arguments)]
 async fn send_wave<F, Fut>(
     store: &Store,
+    worker: &Worker,
     week: IsoWeek,
     channel: Channel,
     wave: &[delivery::Model],
@@ -222,7 +223,16 @@ where
             }
         });
     }
-    let flagged = store.record_outcomes(&outcomes, retries.bounce_limit, now).await?;
+    let recorded = store.record_outcomes(&outcomes, worker, retries.bounce_limit, now).await?;
+    for delivery in &recorded.taken_over {
+        tracing::warn!(
+            delivery,
+            %channel,
+            "another worker took this delivery over while it was being sent (this worker's presence was lost): it may \
+             arrive twice; its outcome is left to that worker"
+        );
+    }
+    let flagged = recorded.flagged;
     for sub in &flagged {
         tracing::warn!(subscription = sub, "subscription flagged after repeated permanent failures: no more sending");
     }

@@ -38,12 +38,6 @@ pub enum Outcome {
         error: String,
         at: DateTime<Utc>,
     },
-    /// Not attempted now (quiet hours): try again at `until`.
-    Deferred {
-        id: i32,
-        reason: String,
-        until: DateTime<Utc>,
-    },
     /// Given up. A permanent failure (`bounce`) counts against the subscription.
     Failed {
         id: i32,
@@ -51,6 +45,15 @@ pub enum Outcome {
         bounce: bool,
         subscription_id: Option<i32>,
     },
+}
+
+/// What recording a wave's outcomes did besides the deliveries' states.
+#[derive(Debug, Default)]
+pub struct RecordedOutcomes {
+    /// Subscriptions flagged by this wave's bounces.
+    pub flagged: Vec<i32>,
+    /// Deliveries another worker had taken over meanwhile: their outcomes were not recorded here.
+    pub taken_over: Vec<i32>,
 }
 
 /// What the weekly picks read from the store in one go: films, directors, neighbours of the active run.
@@ -410,19 +413,21 @@ impl Store {
         Ok(next.flatten())
     }
 
-    /// Records how attempts ended, in one transaction. A bounce adds to the subscription's count and flags it
-    /// when the count reaches `bounce_limit`. Returns the subscriptions flagged.
+    /// Records how `worker`'s attempts ended, in one transaction. An outcome counts only while the row is still
+    /// claimed by `worker`: if another took it over meanwhile (this worker's presence was lost), the row is left
+    /// to it. A bounce adds to the subscription's count and flags it when the count reaches `bounce_limit`.
     pub async fn record_outcomes(
         &self,
         outcomes: &[Outcome],
+        worker: &Worker,
         bounce_limit: i32,
         now: DateTime<Utc>,
-    ) -> Result<Vec<i32>> {
+    ) -> Result<RecordedOutcomes> {
+        let mut recorded = RecordedOutcomes::default();
         if outcomes.is_empty() {
-            return Ok(Vec::new());
+            return Ok(recorded);
         }
         let txn = self.begin_write().await.during("starting to record deliveries")?;
-        let mut flagged = Vec::new();
         let none_time = Option::<DateTime<Utc>>::None;
         for outcome in outcomes {
             let (id, update) = match outcome {
@@ -441,50 +446,46 @@ impl Store {
                         .col_expr(delivery::Column::NextAttemptAt, Expr::value(*at))
                         .col_expr(delivery::Column::LastError, Expr::value(error.clone())),
                 ),
-                Outcome::Deferred { id, reason, until } => (
+                Outcome::Failed { id, error, .. } => (
                     *id,
                     delivery::Entity::update_many()
-                        .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Deferred))
-                        .col_expr(delivery::Column::NextAttemptAt, Expr::value(*until))
-                        .col_expr(delivery::Column::LastError, Expr::value(reason.clone())),
+                        .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Failed))
+                        .col_expr(delivery::Column::NextAttemptAt, Expr::value(none_time))
+                        .col_expr(delivery::Column::LastError, Expr::value(error.clone())),
                 ),
-                Outcome::Failed { id, error, bounce, subscription_id } => {
-                    if let (true, Some(sub)) = (bounce, subscription_id) {
-                        subscription::Entity::update_many()
-                            .col_expr(subscription::Column::Bounces, Expr::col(subscription::Column::Bounces).add(1))
-                            .filter(subscription::Column::Id.eq(*sub))
-                            .exec(&txn)
-                            .await
-                            .during(format!("counting a bounce of subscription {sub}"))?;
-                        let flag = subscription::Entity::update_many()
-                            .col_expr(subscription::Column::FlaggedAt, Expr::value(now))
-                            .filter(subscription::Column::Id.eq(*sub))
-                            .filter(subscription::Column::FlaggedAt.is_null())
-                            .filter(subscription::Column::Bounces.gte(bounce_limit))
-                            .exec(&txn)
-                            .await
-                            .during(format!("flagging subscription {sub}"))?;
-                        if flag.rows_affected > 0 {
-                            flagged.push(*sub);
-                        }
-                    }
-                    (
-                        *id,
-                        delivery::Entity::update_many()
-                            .col_expr(delivery::Column::Status, Expr::value(DeliveryStatus::Failed))
-                            .col_expr(delivery::Column::NextAttemptAt, Expr::value(none_time))
-                            .col_expr(delivery::Column::LastError, Expr::value(error.clone())),
-                    )
-                }
             };
-            update
+            let done = update
                 .filter(delivery::Column::Id.eq(id))
+                .filter(delivery::Column::ClaimedBy.eq(worker.id()))
                 .exec(&txn)
                 .await
                 .during(format!("recording the outcome of delivery {id}"))?;
+            if done.rows_affected == 0 {
+                recorded.taken_over.push(id);
+                continue;
+            }
+            if let Outcome::Failed { bounce: true, subscription_id: Some(sub), .. } = outcome {
+                subscription::Entity::update_many()
+                    .col_expr(subscription::Column::Bounces, Expr::col(subscription::Column::Bounces).add(1))
+                    .filter(subscription::Column::Id.eq(*sub))
+                    .exec(&txn)
+                    .await
+                    .during(format!("counting a bounce of subscription {sub}"))?;
+                let flag = subscription::Entity::update_many()
+                    .col_expr(subscription::Column::FlaggedAt, Expr::value(now))
+                    .filter(subscription::Column::Id.eq(*sub))
+                    .filter(subscription::Column::FlaggedAt.is_null())
+                    .filter(subscription::Column::Bounces.gte(bounce_limit))
+                    .exec(&txn)
+                    .await
+                    .during(format!("flagging subscription {sub}"))?;
+                if flag.rows_affected > 0 {
+                    recorded.flagged.push(*sub);
+                }
+            }
         }
         txn.commit().await.during("committing delivery outcomes")?;
-        Ok(flagged)
+        Ok(recorded)
     }
 
     /// Deliveries of a week: (channel, status) → count.
