@@ -28,9 +28,13 @@ pub async fn page(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let notice = params.get("saved").and_then(|n| n.parse::<usize>().ok()).map(|n| {
-        let text = match language {
-            Language::Fr => format!("Programme enregistré : {n} film(s) à l'affiche cette semaine."),
-            Language::En => format!("Programme saved: {n} film(s) showing this week."),
+        let text = match (language, n) {
+            (Language::Fr, 0) => "Programme effacé\u{a0}: aucun film à l'affiche cette semaine.".to_owned(),
+            (Language::Fr, 1) => "Programme enregistré\u{a0}: 1 film à l'affiche cette semaine.".to_owned(),
+            (Language::Fr, n) => format!("Programme enregistré\u{a0}: {n} films à l'affiche cette semaine."),
+            (Language::En, 0) => "Programme cleared: no film showing this week.".to_owned(),
+            (Language::En, 1) => "Programme saved: 1 film showing this week.".to_owned(),
+            (Language::En, n) => format!("Programme saved: {n} films showing this week."),
         };
         (StatusCode::OK, text)
     });
@@ -329,7 +333,7 @@ fn audience_feedback(snap: &Snapshot, catalogue: &crate::catalogue::Catalogue, l
                 ol { @for f in &snap.favourites {
                     li { a href=(link(&format!("/films/{}", f.film_id), language)) {
                             (catalogue.film(&f.film_id).map_or(f.title.as_str(), |film| api::title(film, language))) } " — "
-                        (f.customers) " " (t(language, "abonné(s)", "subscriber(s)")) }
+                        (f.customers) " " @if f.customers > 1 { (t(language, "abonnés", "subscribers")) } @else { (t(language, "abonné", "subscriber")) } }
                 } }
             }
         }
