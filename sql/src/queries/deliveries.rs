@@ -74,6 +74,13 @@ pub struct SentPicks {
     pub films: Vec<(String, bool)>,
 }
 
+/// Pending or deferred, with no attempt time or one passed at `now`.
+fn waiting(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(delivery::Column::Status.is_in([DeliveryStatus::Pending, DeliveryStatus::Deferred]))
+        .add(delivery::Column::NextAttemptAt.is_null().or(delivery::Column::NextAttemptAt.lte(now)))
+}
+
 /// The films of a delivery's stored picks (`[{film_id, exploration?, …}]`, or bare ids in rows written before
 /// picks had reasons), with their exploration flag.
 fn picked_films(picks: &serde_json::Value) -> Vec<(String, bool)> {
@@ -348,7 +355,7 @@ impl Store {
         // A plain read, not SKIP LOCKED: rows another worker is claiming right now still count (as pending).
         delivery::Entity::find()
             .filter(self.of_week(&iso_week, channel, customer_id))
-            .filter(Condition::any().add(delivery::Column::Status.eq(DeliveryStatus::Sending)).add(self.due(now)))
+            .filter(Condition::any().add(delivery::Column::Status.eq(DeliveryStatus::Sending)).add(waiting(now)))
             .count(self.db())
             .await
             .during(format!("counting the {channel} deliveries of {iso_week} not done"))
@@ -357,13 +364,12 @@ impl Store {
     /// Deliveries of the week left 'sending' by a worker that stopped (in flight at the stop).
     pub async fn abandoned_deliveries(&self, week: IsoWeek) -> Result<u64> {
         let iso_week = week.to_string();
-        let mut query = delivery::Entity::find()
+        delivery::Entity::find()
             .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
-            .filter(delivery::Column::Status.eq(DeliveryStatus::Sending));
-        if self.backend() == Backend::Postgres {
-            query = query.filter(Expr::cust(worker_gone("deliveries.claimed_by")));
-        }
-        query.count(self.db()).await.during(format!("reading the in-flight deliveries of {iso_week}"))
+            .filter(self.abandoned())
+            .count(self.db())
+            .await
+            .during(format!("reading the in-flight deliveries of {iso_week}"))
     }
 
     fn of_week(&self, iso_week: &str, channel: Channel, customer_id: Option<i32>) -> Condition {
@@ -375,17 +381,19 @@ impl Store {
         condition
     }
 
-    /// Due at `now`: waiting with its time come, or in flight with its worker gone (on SQLite the caller holds
-    /// the notifier's lock file and has recorded its own waves, so every row 'sending' is a stopped run's).
+    /// Due at `now`: waiting with its time come, or abandoned.
     fn due(&self, now: DateTime<Utc>) -> Condition {
-        let waiting = Condition::all()
-            .add(delivery::Column::Status.is_in([DeliveryStatus::Pending, DeliveryStatus::Deferred]))
-            .add(delivery::Column::NextAttemptAt.is_null().or(delivery::Column::NextAttemptAt.lte(now)));
+        Condition::any().add(waiting(now)).add(self.abandoned())
+    }
+
+    /// In flight with its worker gone (on SQLite the caller holds the notifier's lock file and has recorded its
+    /// own waves, so every row 'sending' is a stopped run's).
+    fn abandoned(&self) -> Condition {
         let mut abandoned = Condition::all().add(delivery::Column::Status.eq(DeliveryStatus::Sending));
         if self.backend() == Backend::Postgres {
             abandoned = abandoned.add(Expr::cust(worker_gone("deliveries.claimed_by")));
         }
-        Condition::any().add(waiting).add(abandoned)
+        abandoned
     }
 
     /// The earliest retry still waiting (pending with a future attempt time), if any.
@@ -395,21 +403,18 @@ impl Store {
         channel: Channel,
         customer_id: Option<i32>,
     ) -> Result<Option<DateTime<Utc>>> {
-        let iso_week = week.to_string();
-        let mut query = delivery::Entity::find()
+        let next: Option<Option<DateTime<Utc>>> = delivery::Entity::find()
             .select_only()
             .column(delivery::Column::NextAttemptAt)
-            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
-            .filter(delivery::Column::Channel.eq(channel))
+            .filter(self.of_week(&week.to_string(), channel, customer_id))
             .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
             .filter(delivery::Column::NextAttemptAt.is_not_null())
             .order_by_asc(delivery::Column::NextAttemptAt)
-            .limit(1);
-        if let Some(id) = customer_id {
-            query = query.filter(delivery::Column::CustomerId.eq(id));
-        }
-        let next: Option<Option<DateTime<Utc>>> =
-            query.into_tuple().one(self.db()).await.during("reading the next retry time")?;
+            .limit(1)
+            .into_tuple()
+            .one(self.db())
+            .await
+            .during("reading the next retry time")?;
         Ok(next.flatten())
     }
 

@@ -42,7 +42,7 @@ struct FormProblems {
 }
 
 impl FormProblems {
-    /// A number box within `range`: empty is none; digits may be grouped by spaces ("25 000 000").
+    /// A number box within `range`: empty is none; digits may be grouped as the page's language groups them.
     fn number<T>(
         &mut self,
         params: &HashMap<String, String>,
@@ -61,12 +61,13 @@ impl FormProblems {
             Language::En => digits.replace(',', ""),
         };
         match digits.parse::<T>() {
-            Ok(n) if n >= range.0 && n <= range.1 => return Some(n),
-            _ => self
-                .found
-                .push((key, format!("{} ({})", t(self.language, what.0, what.1), quoted(self.language, typed)))),
+            Ok(n) if n >= range.0 && n <= range.1 => Some(n),
+            _ => {
+                let why = t(self.language, what.0, what.1);
+                self.found.push((key, format!("{why} ({})", quoted(self.language, typed))));
+                None
+            }
         }
-        None
     }
 
     /// Countries by name or code; a name nobody knows is a problem (a code passes: the model ignores the ones it
