@@ -18,7 +18,8 @@ chromium:
 	@scripts/install-chromium.sh
 
 # CINEPICKS_PYTHON: the project venv's Python (with the xgboost package), which the popularity tests use to
-# check that Python XGBoost loads the saved models and predicts exactly as cinepicks does.
+# check that Python XGBoost loads the saved models and predicts exactly as cinepicks does, and the object storage
+# test to serve S3 (moto) and read the shared lake with Spark and DuckDB; CINEPICKS_SPARK_JARS: Spark's s3a jars.
 #
 # Clippy runs as the compiler of the workspace's own crates during the test build, with the lints and
 # `-D warnings` of `cargo clippy --workspace --all-targets -- -D warnings` (how cargo-clippy itself drives
@@ -29,7 +30,8 @@ CLIPPY_AS_COMPILER = RUSTC_WORKSPACE_WRAPPER="$$(rustup which clippy-driver 2>/d
 test: deps postgres chromium
 	cargo fmt --all --check
 	$(CLIPPY_AS_COMPILER) cargo test --workspace --all-targets --no-run
-	$(CLIPPY_AS_COMPILER) CINEPICKS_PYTHON="$$(scripts/python-env.sh)/bin/python" cargo test --workspace
+	$(CLIPPY_AS_COMPILER) CINEPICKS_PYTHON="$$(scripts/python-env.sh)/bin/python" \
+		CINEPICKS_SPARK_JARS="$$(scripts/spark.sh)" cargo test --workspace
 	$(CLIPPY_AS_COMPILER) scripts/run-notebooks.sh
 
 lint:

@@ -5,9 +5,10 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 
 use cinepicks_domain::Language;
+use cinepicks_jobs::storage::Area;
 use cinepicks_jobs::{
     Context, Metrics, analyze, audience, customers, daemon, evaluate, generate, ingest, model_runs, notify, predict,
-    publish, recommend, screenings, store, suggest, train,
+    publish, recommend, screenings, storage, store, suggest, train,
 };
 use cinepicks_pipeline::recommend::artefacts::{self, StoredRecommender};
 use cinepicks_web::ServeConfig;
@@ -64,6 +65,9 @@ pub fn run(ctx: &Context, serve: &ServeConfig, args: &DemoArgs) -> Result<Metric
     )?);
 
     println!("\n== 8/10 recommend: five films like a well-known film of the demo data");
+    // With the lake, marts and models on object storage (data.*_url), what follows reads this machine's mirror.
+    let mirrored = storage::pull(ctx, &[Area::Lake, Area::Marts, Area::Models])?;
+    let ctx = &mirrored;
     let run_dir = artefacts::latest_run(&ctx.paths.models).context("the run just trained is missing")?;
     let model = StoredRecommender::load(&run_dir)?;
     let mut by_votes: Vec<u32> = (0..model.films.len() as u32).collect();

@@ -12,6 +12,7 @@ mod ingest_generated;
 mod ingest_real_data;
 mod layering;
 mod notify;
+mod object_storage;
 mod popularity_real_data;
 mod publish;
 mod recommend_generated;

@@ -14,6 +14,7 @@ use cinepicks_pipeline::lake::{self, ParquetSink};
 use cinepicks_pipeline::report::{self, ReportInput};
 
 use crate::context::{Context, Metrics, Report};
+use crate::storage::{self, Area};
 use cinepicks_domain::Language;
 
 /// File name of the report inside `marts/`.
@@ -65,6 +66,10 @@ pub struct AnalyzeOptions {
 }
 
 pub fn run(ctx: &Context, args: &AnalyzeOptions) -> Result<AnalyzeReport> {
+    storage::with_areas(ctx, &[Area::Lake, Area::Models], &[Area::Marts], |ctx| analyze(ctx, args))
+}
+
+fn analyze(ctx: &Context, args: &AnalyzeOptions) -> Result<AnalyzeReport> {
     let started = Instant::now();
     let lake_dir = &ctx.paths.lake;
     let lake = LakeFrames::scan(lake_dir).with_context(|| format!("reading the lake in {}", lake_dir.display()))?;
@@ -210,6 +215,10 @@ impl fmt::Display for AnalyzeReport {
 /// The owner's dashboard: the report's content rendered live from the marts on disk (and the latest popularity
 /// model); `None` before the first `analyze`.
 pub fn dashboard(ctx: &Context, lang: Language) -> Result<Option<String>> {
+    storage::with_areas(ctx, &[Area::Lake, Area::Marts, Area::Models], &[], |ctx| render_dashboard(ctx, lang))
+}
+
+fn render_dashboard(ctx: &Context, lang: Language) -> Result<Option<String>> {
     let marts = cinepicks_pipeline::analyze::read_marts(&ctx.paths.marts).context("reading the marts")?;
     if marts.is_empty() {
         return Ok(None);

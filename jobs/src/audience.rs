@@ -10,6 +10,7 @@ use cinepicks_domain::{Language, names, titles};
 use cinepicks_pipeline::audience::model::{AudienceError, GroupLift, StoredAudience};
 
 use crate::context::{Context, Metrics, Report};
+use crate::storage::{self, Area};
 
 #[derive(Debug, Clone, Default)]
 pub struct AudienceParams {
@@ -42,6 +43,10 @@ pub fn load(ctx: &Context, run: Option<&Path>) -> Result<StoredAudience> {
 }
 
 pub fn run(ctx: &Context, args: &AudienceParams) -> Result<AudienceReport> {
+    storage::with_areas(ctx, &[Area::Models], &[], |ctx| describe_audience(ctx, args))
+}
+
+fn describe_audience(ctx: &Context, args: &AudienceParams) -> Result<AudienceReport> {
     let language = lang(ctx, args.locale);
     let stored = load(ctx, args.run.as_deref())?;
     let film = stored.find(&args.title).map_err(|e| in_language(e, language))?;

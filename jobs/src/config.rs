@@ -16,6 +16,9 @@ use crate::fetch::FetchConfig;
 #[serde(deny_unknown_fields)]
 pub struct JobsConfig {
     pub data_dir: PathBuf,
+    /// Where the lake, marts and model runs live when they are shared (object storage).
+    #[serde(default)]
+    pub data: crate::storage::StorageConfig,
     pub locale: Language,
     pub timezone: chrono_tz::Tz,
     pub ingest: IngestConfig,
@@ -178,6 +181,7 @@ impl JobsConfig {
     /// Checks that serde cannot express: ranges, paths, cross-field rules.
     pub fn validate(&self) -> Result<(), InvalidConfig> {
         check_data_dir(&self.data_dir)?;
+        self.data.validate()?;
         let ingest = &self.ingest;
         if !(0.0..=1.0).contains(&ingest.max_rejected_share) {
             return Err(InvalidConfig::new("ingest.max_rejected_share", "must be between 0 and 1"));

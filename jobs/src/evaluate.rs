@@ -17,6 +17,7 @@ use cinepicks_pipeline::recommend::interactions;
 use cinepicks_pipeline::recommend::title_search::split_year;
 
 use crate::context::{Context, Metrics, Report};
+use crate::storage::{self, Area};
 use cinepicks_domain::Language;
 use cinepicks_pipeline::lake::write_json_atomically;
 
@@ -48,6 +49,10 @@ pub struct ReplayParams {
 
 /// `cinepicks evaluate --feedback-replay`: the weekly picks played with and without the subscribers' feedback.
 pub fn feedback_replay(ctx: &Context, args: &ReplayParams) -> Result<ReplayOutcome> {
+    storage::with_areas(ctx, &[Area::Lake], &[], |ctx| replay_feedback(ctx, args))
+}
+
+fn replay_feedback(ctx: &Context, args: &ReplayParams) -> Result<ReplayOutcome> {
     let started = Instant::now();
     let config = &ctx.config.recommend;
     let defaults = ReplayOptions::default();
@@ -215,6 +220,10 @@ impl fmt::Display for ReplayOutcome {
 }
 
 pub fn run(ctx: &Context, args: &EvaluateParams) -> Result<EvaluateReport> {
+    storage::with_areas(ctx, &[Area::Lake], &[], |ctx| evaluate(ctx, args))
+}
+
+fn evaluate(ctx: &Context, args: &EvaluateParams) -> Result<EvaluateReport> {
     let started = Instant::now();
     let config = &ctx.config.recommend;
     let options = ProtocolOptions {

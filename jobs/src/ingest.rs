@@ -19,6 +19,7 @@ use cinepicks_pipeline::ingest::{
 
 use crate::context::{Context, Metrics, Report};
 use crate::progress::{self, ProgressUnit};
+use crate::storage::{self, Area};
 
 /// File name of the manifest of the last successful ingest, inside the lake.
 pub const MANIFEST: &str = "_manifest.json";
@@ -58,6 +59,10 @@ pub struct InputFingerprint {
 }
 
 pub fn run(ctx: &Context, args: &IngestParams) -> Result<IngestJobReport> {
+    storage::with_areas(ctx, &[], &[Area::Lake], |ctx| ingest(ctx, args))
+}
+
+fn ingest(ctx: &Context, args: &IngestParams) -> Result<IngestJobReport> {
     let raw = &ctx.paths.raw;
     let dirs = SourceDirs {
         imdb: Some(args.imdb.clone().unwrap_or_else(|| raw.join("imdb"))),

@@ -34,6 +34,7 @@ pub mod recommend;
 pub mod screenings;
 pub mod shutdown;
 pub mod status;
+pub mod storage;
 pub mod store;
 pub mod suggest;
 pub mod train;

@@ -12,6 +12,7 @@ use cinepicks_pipeline::popularity::dataset::Source;
 use cinepicks_pipeline::popularity::predict::{self, Outside, Prediction, Query};
 
 use crate::context::{Context, Metrics, Report};
+use crate::storage::{self, Area};
 
 #[derive(Debug, Clone, Default)]
 pub struct PredictParams {
@@ -50,6 +51,10 @@ pub struct PredictParams {
 }
 
 pub fn run(ctx: &Context, args: &PredictParams) -> Result<PredictReport> {
+    storage::with_areas(ctx, &[Area::Models], &[], |ctx| predict(ctx, args))
+}
+
+fn predict(ctx: &Context, args: &PredictParams) -> Result<PredictReport> {
     let lang = args.locale.unwrap_or(ctx.config.locale);
     let run_dir = match &args.run {
         Some(dir) => dir.clone(),

@@ -18,6 +18,7 @@ use cinepicks_store::queries::publish::{FilmPresentation, PublishCounts, Publish
 use cinepicks_domain::{RunManifest, RunStatus};
 
 use crate::context::{Context, Metrics, Report};
+use crate::storage::{self, Area};
 
 #[derive(Debug, Clone, Default)]
 pub struct PublishParams {
@@ -48,6 +49,10 @@ impl ModelRun {
 const LOCK: &str = "publish";
 
 pub fn run(ctx: &Context, args: &PublishParams) -> Result<PublishReport> {
+    storage::with_areas(ctx, &[Area::Lake, Area::Models], &[], |ctx| publish_to_store(ctx, args))
+}
+
+fn publish_to_store(ctx: &Context, args: &PublishParams) -> Result<PublishReport> {
     let chosen = match &args.run {
         Some(id) => Some(read_run(&ctx.paths.models.join(id))?),
         None => latest_successful_run(&ctx.paths.models)?,

@@ -13,6 +13,7 @@ use cinepicks_pipeline::recommend::reasons;
 use cinepicks_pipeline::recommend::title_search::{SearchOutcome, split_year};
 
 use crate::context::{Context, Metrics, Report};
+use crate::storage::{self, Area};
 use cinepicks_domain::Language;
 
 #[derive(Debug, Clone, Default)]
@@ -76,6 +77,10 @@ fn split_titles(list: &str) -> Vec<&str> {
 }
 
 pub fn run(ctx: &Context, args: &RecommendParams) -> Result<RecommendReport> {
+    storage::with_areas(ctx, &[Area::Models], &[], |ctx| recommend(ctx, args))
+}
+
+fn recommend(ctx: &Context, args: &RecommendParams) -> Result<RecommendReport> {
     let language = args.locale.unwrap_or(ctx.config.locale);
     let n = args.n.unwrap_or(ctx.config.recommend.picks);
     anyhow::ensure!(n > 0, "--n must be at least 1");

@@ -190,12 +190,14 @@ pub async fn snapshot(ctx: &Context, store: &cinepicks_store::Store) -> Result<S
 
 pub fn run(ctx: &Context, args: &StatusParams) -> Result<StatusReport> {
     let snapshot = crate::store::with_store(ctx, async |store| snapshot(ctx, store).await)?;
-    Ok(StatusReport { snapshot, format: args.format })
+    Ok(StatusReport { snapshot, shared: crate::storage::status(ctx), format: args.format })
 }
 
 /// The snapshot, for people or for Prometheus.
 pub struct StatusReport {
     pub snapshot: Snapshot,
+    /// The areas on object storage and their current versions (none on one machine).
+    pub shared: Vec<crate::storage::AreaStatus>,
     pub format: StatusFormat,
 }
 
@@ -211,10 +213,39 @@ impl Report for StatusReport {
 impl fmt::Display for StatusReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.format {
-            StatusFormat::Text => f.write_str(&text(&self.snapshot)),
+            StatusFormat::Text => {
+                f.write_str(&text(&self.snapshot))?;
+                f.write_str(&shared_text(&self.shared))
+            }
             StatusFormat::Prometheus => f.write_str(&prometheus(&self.snapshot)),
         }
     }
+}
+
+fn shared_text(areas: &[crate::storage::AreaStatus]) -> String {
+    let mut out = String::new();
+    if areas.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "Shared storage");
+    for area in areas {
+        let state = match &area.current {
+            Ok(Some(m)) => {
+                let bytes: u64 = m.files.values().map(|f| f.bytes).sum();
+                let committed = m.committed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                format!(
+                    "version {} committed {committed}, {} files, {:.1} MB",
+                    m.version,
+                    m.files.len(),
+                    bytes as f64 / 1e6
+                )
+            }
+            Ok(None) => "no version yet".to_owned(),
+            Err(why) => format!("unreachable: {why}"),
+        };
+        let _ = writeln!(out, "  {:<7} {}  {state}", area.area.name(), area.location);
+    }
+    out
 }
 
 fn text(s: &Snapshot) -> String {

@@ -12,6 +12,7 @@ use cinepicks_pipeline::audience::data::Profile;
 use cinepicks_pipeline::audience::model::Suggestion;
 
 use crate::context::{Context, Metrics, Report};
+use crate::storage::{self, Area};
 
 #[derive(Debug, Clone, Default)]
 pub struct SuggestParams {
@@ -29,6 +30,10 @@ pub struct SuggestParams {
 }
 
 pub fn run(ctx: &Context, args: &SuggestParams) -> Result<SuggestReport> {
+    storage::with_areas(ctx, &[Area::Models], &[], |ctx| suggest(ctx, args))
+}
+
+fn suggest(ctx: &Context, args: &SuggestParams) -> Result<SuggestReport> {
     let language = lang(ctx, args.locale);
     let stored = load(ctx, args.run.as_deref())?;
     let profile = stored.profile(args.age, &args.gender, &args.occupation)?;

@@ -28,6 +28,7 @@ use cinepicks_domain::{RunManifest, RunStatus};
 
 use crate::context::{Context, Metrics, Report};
 use crate::progress::{self, ProgressUnit};
+use crate::storage::{self, Area};
 
 #[derive(Debug, Clone, Default)]
 pub struct TrainParams {
@@ -69,6 +70,10 @@ pub fn trainers() -> Vec<Box<dyn Trainer>> {
 }
 
 pub fn run(ctx: &Context, args: &TrainParams) -> Result<TrainReport> {
+    storage::with_areas(ctx, &[Area::Lake], &[Area::Models], |ctx| train_models(ctx, args))
+}
+
+fn train_models(ctx: &Context, args: &TrainParams) -> Result<TrainReport> {
     let created_at = ctx.clock.now();
     let run_id = created_at.format("%Y%m%dT%H%M%SZ").to_string();
     let run_dir = ctx.paths.models.join(&run_id);

@@ -436,3 +436,34 @@ mod tests {
         assert!(!temp_path(&dest).exists());
     }
 }
+
+/// What a Parquet file holds, from its footer alone: the row count and each column's Arrow type. Manifests
+/// record it so that other engines (Spark, DuckDB, Trino) can check what they read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TableShape {
+    pub rows: u64,
+    pub columns: Vec<ColumnShape>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ColumnShape {
+    pub name: String,
+    /// The Arrow type as arrow-rs writes it (`Utf8View`, `Int64`, `List(Utf8View)`…).
+    #[serde(rename = "type")]
+    pub data_type: String,
+}
+
+/// Reads the [`TableShape`] of a Parquet file.
+pub fn table_shape(path: &Path) -> Result<TableShape, LakeError> {
+    let file = File::open(path).map_err(|source| LakeError::Io { path: path.to_path_buf(), source })?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|source| LakeError::Read { path: path.to_path_buf(), source })?;
+    let rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
+    let columns = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| ColumnShape { name: f.name().clone(), data_type: f.data_type().to_string() })
+        .collect();
+    Ok(TableShape { rows, columns })
+}

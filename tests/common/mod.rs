@@ -16,6 +16,11 @@ pub fn shared_data(dataset: &str) -> PathBuf {
 
 /// Runs `cinepicks --data-dir <data> <args>` and returns its output.
 pub fn cinepicks(data: &Path, args: &[&str]) -> Output {
+    cinepicks_with_env(data, args, &[])
+}
+
+/// [`cinepicks`] with more environment variables (configuration overrides, credentials).
+pub fn cinepicks_with_env(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cinepicks"))
         .arg("--data-dir")
         .arg(data)
@@ -24,13 +29,19 @@ pub fn cinepicks(data: &Path, args: &[&str]) -> Output {
         // As in production: the links of messages are signed with a secret from the environment.
         .env("CINEPICKS_UNSUBSCRIBE_SECRET", "end-to-end test secret, not a real one")
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .output()
         .expect("running the cinepicks binary")
 }
 
 /// Like [`cinepicks`] but fails the test, with both streams, when the command fails.
 pub fn cinepicks_ok(data: &Path, args: &[&str]) -> String {
-    let out = cinepicks(data, args);
+    cinepicks_ok_with_env(data, args, &[])
+}
+
+/// [`cinepicks_ok`] with more environment variables.
+pub fn cinepicks_ok_with_env(data: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = cinepicks_with_env(data, args, env);
     assert!(
         out.status.success(),
         "cinepicks {args:?} failed with {}\nstdout:\n{}\nstderr:\n{}",

@@ -10,6 +10,7 @@ use cinepicks_jobs::context::Context;
 use cinepicks_jobs::model_runs;
 use cinepicks_jobs::notify::confirmation::ConfirmationSender;
 use cinepicks_jobs::notify::links::LinkSigner;
+use cinepicks_jobs::storage::{self, Area};
 use cinepicks_pipeline::audience::model::StoredAudience;
 use cinepicks_pipeline::popularity::artefacts::StoredPopularity;
 use cinepicks_store::Store;
@@ -101,6 +102,20 @@ impl Shared {
 
 /// The popularity and audience models of the latest runs that have them.
 async fn load_models(ctx: &Context) -> (Option<Arc<Popularity>>, Option<Arc<Audience>>) {
+    // On shared storage, the models are the data folder's mirror of the current version, copied first.
+    let shared = ctx.clone();
+    let ctx = match tokio::task::spawn_blocking(move || storage::pull(&shared, &[Area::Models])).await {
+        Ok(Ok(mirrored)) => mirrored,
+        Ok(Err(error)) => {
+            tracing::warn!(error = format!("{error:#}"), "the shared model runs cannot be read: models are off");
+            return (None, None);
+        }
+        Err(error) => {
+            tracing::warn!(error = %error, "reading the shared model runs panicked");
+            return (None, None);
+        }
+    };
+    let ctx = &ctx;
     let popularity =
         load("popularity", "/popularity/predict", model_runs::latest_popularity(&ctx.paths.models), |dir| {
             StoredPopularity::load(dir).map_err(|e| e.to_string())

@@ -1,0 +1,118 @@
+//! The data folder's copies of shared versions: `<data_dir>/mirror/<area>/<version>/`, downloaded once and never
+//! changed (a version is immutable), and the drafts a writing stage fills before its commit.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use super::Area;
+use super::remote::{Committed, Remote};
+use crate::context::DataPaths;
+
+/// Mirrored versions kept per area besides the current one (a reader started just before a pull may still be
+/// on the previous one).
+const KEEP_LOCAL: usize = 2;
+
+/// The folder of an area's mirrors.
+fn area_dir(paths: &DataPaths, area: Area) -> PathBuf {
+    paths.root.join("mirror").join(area.name())
+}
+
+/// The local folder of the current version, downloaded when not mirrored yet; an empty folder before the first
+/// commit.
+pub fn pull(paths: &DataPaths, remote: &Remote, current: Option<&Committed>) -> Result<PathBuf> {
+    let dir = area_dir(paths, remote.area());
+    let Some(current) = current else {
+        let empty = dir.join("empty");
+        std::fs::create_dir_all(&empty).with_context(|| format!("creating {}", empty.display()))?;
+        return Ok(empty);
+    };
+    let version = dir.join(&current.manifest.version);
+    if version.is_dir() {
+        return Ok(version);
+    }
+    let partial = dir.join(format!(".partial-{}-{}", current.manifest.version, std::process::id()));
+    let _ = std::fs::remove_dir_all(&partial);
+    std::fs::create_dir_all(&partial).with_context(|| format!("creating {}", partial.display()))?;
+    let bytes: u64 = current.manifest.files.values().map(|f| f.bytes).sum();
+    tracing::info!(area = remote.area().name(), version = %current.manifest.version, files = current.manifest.files.len(), bytes, "copying the current version");
+    if let Err(e) = remote.download(&current.manifest, &partial) {
+        let _ = std::fs::remove_dir_all(&partial);
+        return Err(e);
+    }
+    // Another process may have mirrored the same version meanwhile: theirs is as good.
+    if std::fs::rename(&partial, &version).is_err() && version.is_dir() {
+        std::fs::remove_dir_all(&partial)?;
+    }
+    anyhow::ensure!(version.is_dir(), "could not move the copy of {} into place", version.display());
+    prune(&dir, &current.manifest.version);
+    Ok(version)
+}
+
+/// Removes mirrored versions older than the newest [`KEEP_LOCAL`] (versions sort by time); failures only
+/// leave a folder behind.
+fn prune(dir: &Path, current: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut versions: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| super::manifest::version_time(name).is_some())
+        .collect();
+    versions.sort();
+    let cut = versions.len().saturating_sub(KEEP_LOCAL);
+    for old in versions[..cut].iter().filter(|v| *v != current) {
+        if let Err(e) = std::fs::remove_dir_all(dir.join(old)) {
+            tracing::warn!(folder = %dir.join(old).display(), error = %e, "could not remove an old mirrored version");
+        }
+    }
+}
+
+/// A writing stage's folder, already named after the version it will become (so that what the stage reports is
+/// where its output stays): the current version's files, hard-linked (stages replace files through a rename and
+/// never write into one, so the mirror stays intact), then whatever the stage writes. Nobody reads it before the
+/// commit makes that version current; dropped unkept, it is removed.
+pub struct Draft {
+    pub version: String,
+    dir: PathBuf,
+    kept: bool,
+}
+
+impl Draft {
+    pub fn start(paths: &DataPaths, area: Area, from: &Path, version: String) -> Result<Self> {
+        let dir = area_dir(paths, area).join(&version);
+        link_tree(from, &dir).with_context(|| format!("preparing {} from {}", dir.display(), from.display()))?;
+        Ok(Self { version, dir, kept: false })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Keeps the draft as the mirror of its version, now committed.
+    pub fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for Draft {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Recreates the tree of `from` at `to` with hard links (copies where the file system refuses links).
+fn link_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            link_tree(&entry.path(), &target)?;
+        } else if std::fs::hard_link(entry.path(), &target).is_err() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,450 @@
+//! One area on an object store through the `object_store` crate: read the current manifest, download a version,
+//! commit a new one with a conditional write, and delete the versions nobody reads any more.
+//!
+//! Layout under the area's location: `_current.json` (the manifest of the current version: the commit point),
+//! `manifests/<version>.json` (every committed version's manifest) and `v/<version>/<file>` (its files).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result, bail};
+use chrono::{DateTime, Duration, Utc};
+use futures::{StreamExt as _, TryStreamExt as _};
+use indicatif::ProgressBar;
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as Key;
+use object_store::{ObjectStore, ObjectStoreExt as _, PutMode, PutOptions, PutPayload, UpdateVersion};
+use sha2::{Digest as _, Sha256};
+use tokio::io::AsyncWriteExt as _;
+
+use super::Area;
+use super::manifest::{self, FileEntry, Manifest};
+use crate::progress::{ProgressUnit, progress_bar};
+
+/// Files copied or uploaded at once.
+const PARALLEL_TRANSFERS: usize = 4;
+
+/// How long a version that stopped being current stays readable, beyond `keep_versions`: a reader that
+/// followed `_current.json` just before a commit has that long to copy it.
+const READERS_GRACE: Duration = Duration::hours(1);
+
+/// Where an area lives, parsed from `data.<area>_url`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// `s3://bucket/prefix`: credentials, region and endpoint from the standard AWS_* variables.
+    S3 { bucket: String, prefix: String },
+    /// `file:///folder` (absolute): a folder several machines mount.
+    Folder(PathBuf),
+}
+
+impl Location {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(rest) = url.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            if bucket.is_empty() {
+                return Err(format!("{url} names no bucket (s3://bucket/prefix)"));
+            }
+            return Ok(Location::S3 { bucket: bucket.to_owned(), prefix: prefix.trim_matches('/').to_owned() });
+        }
+        if let Some(path) = url.strip_prefix("file://") {
+            if !path.starts_with('/') {
+                return Err(format!("{url} is not an absolute file:// URL (file:///srv/cinepicks/lake)"));
+            }
+            return Ok(Location::Folder(PathBuf::from(path)));
+        }
+        Err(format!("{url} is neither s3://bucket/prefix nor file:///folder (leave it empty for the data folder)"))
+    }
+}
+
+/// The current version as read, with the tag a commit must find unchanged.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    pub manifest: Manifest,
+    e_tag: Option<String>,
+}
+
+/// One area's store.
+pub struct Remote {
+    area: Area,
+    url: String,
+    store: Arc<dyn ObjectStore>,
+    root: Key,
+    /// For a `file://` location: its folder, whose emptied directories a deletion leaves behind.
+    folder: Option<PathBuf>,
+}
+
+impl Remote {
+    pub fn open(area: Area, url: &str) -> Result<Self> {
+        Self::open_with(area, url, &[])
+    }
+
+    /// [`Self::open`] with S3 settings (`aws_endpoint`, `aws_access_key_id`…) over the environment's.
+    pub fn open_with(area: Area, url: &str, settings: &[(&str, &str)]) -> Result<Self> {
+        let location = Location::parse(url).map_err(anyhow::Error::msg)?;
+        let folder = match &location {
+            Location::Folder(dir) => Some(dir.clone()),
+            Location::S3 { .. } => None,
+        };
+        let (store, root): (Arc<dyn ObjectStore>, Key) = match location {
+            Location::S3 { bucket, prefix } => {
+                let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+                for (key, value) in settings {
+                    builder = builder.with_config(key.parse()?, *value);
+                }
+                let store = builder.build()?;
+                (Arc::new(store), Key::from(prefix))
+            }
+            Location::Folder(dir) => {
+                std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+                (Arc::new(LocalFileSystem::new_with_prefix(&dir)?), Key::default())
+            }
+        };
+        Ok(Self { area, url: url.to_owned(), store, root, folder })
+    }
+
+    pub fn area(&self) -> Area {
+        self.area
+    }
+
+    pub fn location(&self) -> &str {
+        &self.url
+    }
+
+    fn key(&self, relative: &str) -> Key {
+        relative.split('/').fold(self.root.clone(), |key, part| key.join(part))
+    }
+
+    /// The current version, `None` before the first commit.
+    pub fn current(&self) -> Result<Option<Committed>> {
+        block_on(async {
+            let got = match self.store.get(&self.key(CURRENT)).await {
+                Ok(got) => got,
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(e).with_context(|| format!("reading {}/{CURRENT}", self.url)),
+            };
+            let e_tag = got.meta.e_tag.clone();
+            let bytes = got.bytes().await?;
+            let manifest: Manifest = serde_json::from_slice(&bytes)
+                .with_context(|| format!("{}/{CURRENT} is not a cinepicks manifest", self.url))?;
+            Ok(Some(Committed { manifest, e_tag }))
+        })
+    }
+
+    /// Copies every file of a version into `dest`, checking each one's size and hash.
+    pub fn download(&self, manifest: &Manifest, dest: &Path) -> Result<()> {
+        let total = manifest.files.values().map(|f| f.bytes).sum();
+        let bar = progress_bar(total, format!("copying the {}", self.area.name()), ProgressUnit::Bytes);
+        let copied = block_on(async {
+            futures::stream::iter(&manifest.files)
+                .map(|(file, entry)| self.download_file(manifest, file, entry, dest, &bar))
+                .buffer_unordered(PARALLEL_TRANSFERS)
+                .try_collect::<Vec<()>>()
+                .await
+                .map(drop)
+        });
+        bar.finish_and_clear();
+        copied
+    }
+
+    async fn download_file(
+        &self,
+        manifest: &Manifest,
+        file: &str,
+        entry: &FileEntry,
+        dest: &Path,
+        bar: &ProgressBar,
+    ) -> Result<()> {
+        let key = self.key(&manifest.key(file));
+        let path = dest.join(file);
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        let mut out = tokio::fs::File::create(&path).await.with_context(|| format!("creating {}", path.display()))?;
+        let mut stream =
+            self.store.get(&key).await.with_context(|| format!("reading {}/{key}", self.url))?.into_stream();
+        let (mut hasher, mut bytes) = (Sha256::new(), 0u64);
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.with_context(|| format!("reading {}/{key}", self.url))?;
+            hasher.update(&chunk);
+            bytes += chunk.len() as u64;
+            bar.inc(chunk.len() as u64);
+            out.write_all(&chunk).await?;
+        }
+        out.flush().await?;
+        if bytes != entry.bytes || hex::encode(hasher.finalize()) != entry.sha256 {
+            bail!("{}/{key} does not match its manifest (size or SHA-256): the store's copy is damaged", self.url);
+        }
+        Ok(())
+    }
+
+    /// Writes the files of `dir` as `version` (from [`manifest::new_version`]) and makes it current, unless they are `base`'s already. Files
+    /// `base` holds unchanged are copied on the store; the others are uploaded. The commit is a conditional write
+    /// of `_current.json`: if another writer committed since `base` was read, this version is dropped with an error
+    /// rather than silently undo theirs.
+    pub fn commit(
+        &self,
+        dir: &Path,
+        base: Option<&Committed>,
+        version: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Manifest>> {
+        let files = manifest::list_files(dir)?;
+        if base.is_some_and(|b| b.manifest.holds_same(&files)) {
+            return Ok(None);
+        }
+        let manifest = Manifest {
+            area: self.area.name().to_owned(),
+            prefix: format!("{VERSIONS}/{version}"),
+            version: version.to_owned(),
+            committed_at: now,
+            previous: base.map(|b| b.manifest.version.clone()),
+            files,
+        };
+        let bar =
+            progress_bar(manifest.files.len() as u64, format!("saving the {}", self.area.name()), ProgressUnit::Items);
+        let saved = block_on(async {
+            let unchanged = |file: &str, entry: &FileEntry| {
+                base.and_then(|b| {
+                    b.manifest.files.get(file).filter(|old| old.sha256 == entry.sha256).map(|_| &b.manifest)
+                })
+            };
+            let (new, progress) = (&manifest, &bar);
+            futures::stream::iter(&new.files)
+                .map(|(file, entry)| async move {
+                    let to = self.key(&new.key(file));
+                    let written = match unchanged(file, entry) {
+                        Some(old) => self.store.copy(&self.key(&old.key(file)), &to).await.map_err(anyhow::Error::from),
+                        None => self.upload(&dir.join(file), &to).await,
+                    };
+                    progress.inc(1);
+                    written.with_context(|| format!("writing {}/{to}", self.url))
+                })
+                .buffer_unordered(PARALLEL_TRANSFERS)
+                .try_collect::<Vec<()>>()
+                .await?;
+            let json = serde_json::to_vec_pretty(&manifest)?;
+            self.commit_current(json.clone(), base).await?;
+            // The history, after the commit: a writer that lost the race leaves no manifest, only files that the
+            // garbage collection removes.
+            let history = self.key(&format!("{MANIFESTS}/{}.json", manifest.version));
+            self.store.put(&history, PutPayload::from(json)).await?;
+            Ok(())
+        });
+        bar.finish_and_clear();
+        saved?;
+        Ok(Some(manifest))
+    }
+
+    async fn upload(&self, path: &Path, to: &Key) -> Result<()> {
+        let mut file = tokio::fs::File::open(path).await.with_context(|| format!("reading {}", path.display()))?;
+        let mut writer = object_store::buffered::BufWriter::new(self.store.clone(), to.clone());
+        tokio::io::copy(&mut file, &mut writer).await?;
+        writer.shutdown().await?;
+        Ok(())
+    }
+
+    /// Replaces `_current.json` only if it is still `base`'s (created only if there was none).
+    async fn commit_current(&self, json: Vec<u8>, base: Option<&Committed>) -> Result<()> {
+        let mode = match base {
+            None => PutMode::Create,
+            Some(b) => PutMode::Update(UpdateVersion { e_tag: b.e_tag.clone(), version: None }),
+        };
+        let key = self.key(CURRENT);
+        let conditional = self.store.put_opts(&key, PutPayload::from(json.clone()), PutOptions::from(mode)).await;
+        match conditional {
+            Ok(_) => Ok(()),
+            Err(object_store::Error::Precondition { .. } | object_store::Error::AlreadyExists { .. }) => bail!(
+                "another writer committed a new version of the {} at {} meanwhile: this run's version is \
+                 dropped (run it again to build on theirs)",
+                self.area.name(),
+                self.url
+            ),
+            // A local folder cannot compare versions: the jobs' locks keep writers of one area apart.
+            Err(object_store::Error::NotImplemented { .. }) => {
+                self.store.put(&key, PutPayload::from(json)).await?;
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes what readers no longer need: versions beyond the newest `keep`, once their successor has been
+    /// current for [`READERS_GRACE`], and files of versions that were never committed (a writer that died).
+    pub fn collect_garbage(&self, keep: u32, now: DateTime<Utc>) -> Result<()> {
+        let (mut committed, stored) = self.stored_versions()?;
+        // The current version is never collected, even if its writer died before recording its history.
+        if let Some(current) = self.current()?
+            && !committed.contains(&current.manifest.version)
+        {
+            committed.push(current.manifest.version);
+            committed.sort();
+        }
+        block_on(async {
+            let old_enough = |version: &str| manifest::version_time(version).is_some_and(|t| now - t > READERS_GRACE);
+            let cut = committed.len().saturating_sub(keep as usize);
+            // A version may go once the one after it has been current long enough.
+            let expired: Vec<&String> =
+                committed.windows(2).take(cut).filter(|pair| old_enough(&pair[1])).map(|pair| &pair[0]).collect();
+            let orphans: Vec<&String> = stored.iter().filter(|v| !committed.contains(v) && old_enough(v)).collect();
+            for version in expired.into_iter().chain(orphans) {
+                let prefix = self.key(&format!("{VERSIONS}/{version}"));
+                let objects = self.store.list(Some(&prefix)).map_ok(|o| o.location).boxed();
+                self.store.delete_stream(objects).try_collect::<Vec<Key>>().await?;
+                if let Some(folder) = &self.folder {
+                    let _ = std::fs::remove_dir_all(folder.join(VERSIONS).join(version));
+                }
+                match self.store.delete(&self.key(&format!("{MANIFESTS}/{version}.json"))).await {
+                    Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+                tracing::info!(area = self.area.name(), version = %version, "old version deleted");
+            }
+            Ok(())
+        })
+    }
+
+    /// What the store holds: the versions with a manifest, and the version folders (the same, unless a writer
+    /// died before its commit or garbage is still to be collected), each sorted.
+    pub fn stored_versions(&self) -> Result<(Vec<String>, Vec<String>)> {
+        block_on(async {
+            let manifests = self.store.list_with_delimiter(Some(&self.key(MANIFESTS))).await?;
+            let mut committed: Vec<String> = manifests
+                .objects
+                .iter()
+                .filter_map(|o| o.location.filename()?.strip_suffix(".json").map(str::to_owned))
+                .collect();
+            let folders = self.store.list_with_delimiter(Some(&self.key(VERSIONS))).await?;
+            let mut stored: Vec<String> =
+                folders.common_prefixes.iter().filter_map(|p| p.filename().map(str::to_owned)).collect();
+            committed.sort();
+            stored.sort();
+            Ok((committed, stored))
+        })
+    }
+}
+
+/// The commit point: the current version's manifest.
+pub const CURRENT: &str = "_current.json";
+const MANIFESTS: &str = "manifests";
+const VERSIONS: &str = "v";
+
+/// Runs an object-store call from the synchronous stages, on a runtime of its own.
+fn block_on<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
+    crate::store::runtime()?.block_on(work)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder_remote(dir: &Path) -> Remote {
+        Remote::open(Area::Lake, &format!("file://{}", dir.display())).unwrap()
+    }
+
+    fn write(dir: &Path, file: &str, text: &str) {
+        std::fs::create_dir_all(dir.join(file).parent().unwrap()).unwrap();
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+
+    #[test]
+    fn locations_are_s3_or_absolute_folders() {
+        assert_eq!(
+            Location::parse("s3://bucket/a/b/").unwrap(),
+            Location::S3 { bucket: "bucket".into(), prefix: "a/b".into() }
+        );
+        assert_eq!(
+            Location::parse("s3://bucket").unwrap(),
+            Location::S3 { bucket: "bucket".into(), prefix: "".into() }
+        );
+        assert_eq!(Location::parse("file:///srv/lake").unwrap(), Location::Folder("/srv/lake".into()));
+        for bad in ["s3:///prefix", "file://relative/lake", "gs://bucket", "/srv/lake"] {
+            assert!(Location::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_version_is_committed_read_back_and_not_repeated_when_unchanged() {
+        let (store, work, copy) =
+            (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let remote = folder_remote(store.path());
+        assert!(remote.current().unwrap().is_none());
+        write(work.path(), "a.txt", "one");
+        write(work.path(), "run/b.json", "{}");
+        write(work.path(), ".a.txt.tmp", "half-written");
+        let now = Utc::now();
+        let first = remote.commit(work.path(), None, &manifest::new_version(now, None), now).unwrap().unwrap();
+        assert_eq!(first.files.keys().collect::<Vec<_>>(), ["a.txt", "run/b.json"], "hidden files are left out");
+        let current = remote.current().unwrap().unwrap();
+        assert_eq!(current.manifest, first);
+        remote.download(&current.manifest, copy.path()).unwrap();
+        assert_eq!(std::fs::read_to_string(copy.path().join("run/b.json")).unwrap(), "{}");
+        // The same files again: no version.
+        assert!(
+            remote
+                .commit(work.path(), Some(&current), &manifest::new_version(now, Some(&current.manifest.version)), now)
+                .unwrap()
+                .is_none()
+        );
+        // One file changed: a version that names the first as the previous one.
+        write(work.path(), "a.txt", "two");
+        let second = remote
+            .commit(work.path(), Some(&current), &manifest::new_version(now, Some(&current.manifest.version)), now)
+            .unwrap()
+            .unwrap();
+        assert_eq!(second.previous.as_deref(), Some(first.version.as_str()));
+        assert_eq!(remote.stored_versions().unwrap().0, [first.version.clone(), second.version.clone()]);
+    }
+
+    #[test]
+    fn a_damaged_object_is_refused_on_download() {
+        let (store, work, copy) =
+            (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let remote = folder_remote(store.path());
+        write(work.path(), "a.txt", "one");
+        let now = Utc::now();
+        let version = remote.commit(work.path(), None, &manifest::new_version(now, None), now).unwrap().unwrap();
+        std::fs::write(store.path().join(version.key("a.txt")), "One").unwrap();
+        let err = remote.download(&version, copy.path()).unwrap_err();
+        assert!(format!("{err:#}").contains("does not match its manifest"), "{err:#}");
+    }
+
+    #[test]
+    fn old_versions_go_once_their_successor_has_been_current_an_hour() {
+        let (store, work) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let remote = folder_remote(store.path());
+        let start = Utc::now() - Duration::hours(5);
+        let mut base = None;
+        let mut versions = Vec::new();
+        for minutes in [0, 10, 200, 210] {
+            write(work.path(), "a.txt", &minutes.to_string());
+            let at = start + Duration::minutes(minutes);
+            let v = remote
+                .commit(
+                    work.path(),
+                    base.as_ref(),
+                    &manifest::new_version(at, base.as_ref().map(|b: &Committed| b.manifest.version.as_str())),
+                    at,
+                )
+                .unwrap()
+                .unwrap();
+            versions.push(v.version.clone());
+            base = remote.current().unwrap();
+        }
+        // A writer that died before its commit, long ago, and one still writing.
+        write(&store.path().join("v/20200101T000000.000Z-dead00"), "a.txt", "x");
+        let writing = manifest::new_version(Utc::now(), None);
+        write(&store.path().join("v").join(&writing), "a.txt", "y");
+
+        // Two kept at 3 h 50: the first goes (the second replaced it 3 h 40 ago), the second stays (the third
+        // replaced it only 30 minutes ago: a reader may still be copying it).
+        remote.collect_garbage(2, start + Duration::minutes(230)).unwrap();
+        let (committed, stored) = remote.stored_versions().unwrap();
+        assert_eq!(committed, versions[1..]);
+        assert!(!stored.contains(&"20200101T000000.000Z-dead00".to_owned()), "a dead writer's files go");
+        assert!(stored.contains(&writing), "a writer still at work keeps its files");
+
+        remote.collect_garbage(2, start + Duration::minutes(300)).unwrap();
+        assert_eq!(remote.stored_versions().unwrap().0, versions[2..]);
+    }
+}
