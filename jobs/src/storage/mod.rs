@@ -175,7 +175,8 @@ pub fn status(ctx: &Context) -> Vec<AreaStatus> {
             let current = open(ctx, area)
                 .and_then(|remote| remote.current())
                 .map(|c| c.map(|c| c.manifest))
-                .map_err(|e| format!("{e:#}"));
+                // The context and the root cause: the layers between repeat themselves.
+                .map_err(|e| format!("{e}: {}", e.root_cause()));
             Some(AreaStatus { area, location, current })
         })
         .collect()

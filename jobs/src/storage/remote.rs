@@ -72,6 +72,8 @@ pub struct Remote {
     root: Key,
     /// For a `file://` location: its folder, whose emptied directories a deletion leaves behind.
     folder: Option<PathBuf>,
+    /// What keys are relative to, for messages: `s3://bucket` or `file:///folder`.
+    store_url: String,
 }
 
 impl Remote {
@@ -82,9 +84,9 @@ impl Remote {
     /// [`Self::open`] with S3 settings (`aws_endpoint`, `aws_access_key_id`…) over the environment's.
     pub fn open_with(area: Area, url: &str, settings: &[(&str, &str)]) -> Result<Self> {
         let location = Location::parse(url).map_err(anyhow::Error::msg)?;
-        let folder = match &location {
-            Location::Folder(dir) => Some(dir.clone()),
-            Location::S3 { .. } => None,
+        let (folder, store_url) = match &location {
+            Location::Folder(dir) => (Some(dir.clone()), format!("file://{}", dir.display())),
+            Location::S3 { bucket, .. } => (None, format!("s3://{bucket}")),
         };
         let (store, root): (Arc<dyn ObjectStore>, Key) = match location {
             Location::S3 { bucket, prefix } => {
@@ -100,7 +102,7 @@ impl Remote {
                 (Arc::new(LocalFileSystem::new_with_prefix(&dir)?), Key::default())
             }
         };
-        Ok(Self { area, url: url.to_owned(), store, root, folder })
+        Ok(Self { area, url: url.to_owned(), store, root, folder, store_url })
     }
 
     pub fn area(&self) -> Area {
@@ -111,6 +113,11 @@ impl Remote {
         &self.url
     }
 
+    /// An object's full URL, for messages.
+    fn url_of(&self, key: &Key) -> String {
+        format!("{}/{key}", self.store_url)
+    }
+
     fn key(&self, relative: &str) -> Key {
         relative.split('/').fold(self.root.clone(), |key, part| key.join(part))
     }
@@ -118,15 +125,21 @@ impl Remote {
     /// The current version, `None` before the first commit.
     pub fn current(&self) -> Result<Option<Committed>> {
         block_on(async {
-            let got = match self.store.get(&self.key(CURRENT)).await {
+            let current = self.key(CURRENT);
+            let got = match self.store.get(&current).await {
                 Ok(got) => got,
-                Err(object_store::Error::NotFound { .. }) => return Ok(None),
-                Err(e) => return Err(e).with_context(|| format!("reading {}/{CURRENT}", self.url)),
+                Err(object_store::Error::NotFound { .. }) => {
+                    // Nothing committed yet, or no such bucket: a listing tells them apart before any work.
+                    let listed = self.store.list_with_delimiter(Some(&self.root)).await;
+                    listed.with_context(|| format!("listing {}", self.url))?;
+                    return Ok(None);
+                }
+                Err(e) => return Err(e).with_context(|| format!("reading {}", self.url_of(&current))),
             };
             let e_tag = got.meta.e_tag.clone();
             let bytes = got.bytes().await?;
             let manifest: Manifest = serde_json::from_slice(&bytes)
-                .with_context(|| format!("{}/{CURRENT} is not a cinepicks manifest", self.url))?;
+                .with_context(|| format!("{} is not a cinepicks manifest", self.url_of(&current)))?;
             Ok(Some(Committed { manifest, e_tag }))
         })
     }
@@ -162,10 +175,10 @@ impl Remote {
         }
         let mut out = tokio::fs::File::create(&path).await.with_context(|| format!("creating {}", path.display()))?;
         let mut stream =
-            self.store.get(&key).await.with_context(|| format!("reading {}/{key}", self.url))?.into_stream();
+            self.store.get(&key).await.with_context(|| format!("reading {}", self.url_of(&key)))?.into_stream();
         let (mut hasher, mut bytes) = (Sha256::new(), 0u64);
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.with_context(|| format!("reading {}/{key}", self.url))?;
+            let chunk = chunk.with_context(|| format!("reading {}", self.url_of(&key)))?;
             hasher.update(&chunk);
             bytes += chunk.len() as u64;
             bar.inc(chunk.len() as u64);
@@ -173,7 +186,7 @@ impl Remote {
         }
         out.flush().await?;
         if bytes != entry.bytes || hex::encode(hasher.finalize()) != entry.sha256 {
-            bail!("{}/{key} does not match its manifest (size or SHA-256): the store's copy is damaged", self.url);
+            bail!("{} does not match its manifest (size or SHA-256): the store's copy is damaged", self.url_of(&key));
         }
         Ok(())
     }
@@ -218,7 +231,7 @@ impl Remote {
                         None => self.upload(&dir.join(file), &to).await,
                     };
                     progress.inc(1);
-                    written.with_context(|| format!("writing {}/{to}", self.url))
+                    written.with_context(|| format!("writing {}", self.url_of(&to)))
                 })
                 .buffer_unordered(PARALLEL_TRANSFERS)
                 .try_collect::<Vec<()>>()
