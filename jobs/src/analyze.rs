@@ -215,18 +215,23 @@ impl fmt::Display for AnalyzeReport {
 /// The owner's dashboard: the report's content rendered live from the marts on disk (and the latest popularity
 /// model); `None` before the first `analyze`.
 pub fn dashboard(ctx: &Context, lang: Language) -> Result<Option<String>> {
-    storage::with_areas(ctx, &[Area::Lake, Area::Marts, Area::Models], &[], |ctx| render_dashboard(ctx, lang))
+    // Of the lake the dashboard needs only which tables exist: on shared storage, its manifest says so without
+    // copying the lake to the web server.
+    let lake_tables = match storage::current_files(ctx, Area::Lake)? {
+        Some(files) => lake::tables::ALL.into_iter().filter(|t| files.contains(&format!("{t}.parquet"))).collect(),
+        None => LakeFrames::scan(&ctx.paths.lake).context("listing the lake tables")?.present(),
+    };
+    storage::with_areas(ctx, &[Area::Marts, Area::Models], &[], |ctx| render_dashboard(ctx, lang, lake_tables))
 }
 
-fn render_dashboard(ctx: &Context, lang: Language) -> Result<Option<String>> {
+fn render_dashboard(ctx: &Context, lang: Language, lake_tables: Vec<&'static str>) -> Result<Option<String>> {
     let marts = cinepicks_pipeline::analyze::read_marts(&ctx.paths.marts).context("reading the marts")?;
     if marts.is_empty() {
         return Ok(None);
     }
-    let lake = LakeFrames::scan(&ctx.paths.lake).context("listing the lake tables")?;
     let input = ReportInput {
         marts: marts.iter().map(|(m, f)| (*m, f)).collect(),
-        lake_tables: lake.present(),
+        lake_tables,
         generated_at: String::new(),
         params: ctx.config.analyze.params(),
         popularity: latest_popularity(ctx),

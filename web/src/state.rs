@@ -93,26 +93,29 @@ impl Shared {
         let fresh = Catalogue::load(&self.store).await?;
         tracing::info!(run = ?fresh.run_id, films = fresh.films.len(), "published catalogue reloaded");
         *self.catalogue.write().expect("catalogue lock") = Arc::new(fresh);
-        let (popularity, audience) = load_models(&self.ctx).await;
-        *self.popularity.write().expect("popularity lock") = popularity;
-        *self.audience.write().expect("audience lock") = audience;
+        // Shared model runs that cannot be read just now: the models already loaded keep answering.
+        if let Some((popularity, audience)) = load_models(&self.ctx).await {
+            *self.popularity.write().expect("popularity lock") = popularity;
+            *self.audience.write().expect("audience lock") = audience;
+        }
         Ok(true)
     }
 }
 
-/// The popularity and audience models of the latest runs that have them.
-async fn load_models(ctx: &Context) -> (Option<Arc<Popularity>>, Option<Arc<Audience>>) {
+/// The popularity and audience models of the latest runs that have them; `None` when the model runs are on
+/// shared storage that cannot be read.
+async fn load_models(ctx: &Context) -> Option<(Option<Arc<Popularity>>, Option<Arc<Audience>>)> {
     // On shared storage, the models are the data folder's mirror of the current version, copied first.
     let shared = ctx.clone();
     let ctx = match tokio::task::spawn_blocking(move || storage::pull(&shared, &[Area::Models])).await {
         Ok(Ok(mirrored)) => mirrored,
         Ok(Err(error)) => {
-            tracing::warn!(error = format!("{error:#}"), "the shared model runs cannot be read: models are off");
-            return (None, None);
+            tracing::warn!(error = format!("{error:#}"), "the shared model runs cannot be read");
+            return None;
         }
         Err(error) => {
             tracing::warn!(error = %error, "reading the shared model runs panicked");
-            return (None, None);
+            return None;
         }
     };
     let ctx = &ctx;
@@ -123,7 +126,7 @@ async fn load_models(ctx: &Context) -> (Option<Arc<Popularity>>, Option<Arc<Audi
     let audience = load("audience", "/audience and /suggest", model_runs::latest_audience(&ctx.paths.models), |dir| {
         StoredAudience::load(dir).map_err(|e| e.to_string())
     });
-    (popularity.await, audience.await)
+    Some((popularity.await, audience.await))
 }
 
 /// Loads one model on the blocking pool; a model that fails to load turns its endpoints off, with a warning.
@@ -162,7 +165,7 @@ pub async fn state(ctx: &Context, config: &ServeConfig) -> Result<AppState> {
     if catalogue.films.is_empty() {
         tracing::warn!("the store has no films yet: run `cinepicks publish` (or the demo); the site will be empty");
     }
-    let (popularity, audience) = load_models(ctx).await;
+    let (popularity, audience) = load_models(ctx).await.unwrap_or_default();
     let signer = cinepicks_jobs::notify::link_signer(ctx)?;
     let confirmations = ConfirmationSender::from_context(ctx, signer.clone()).map_err(|e| format!("{e:#}"));
     if let Err(why) = &confirmations {

@@ -120,10 +120,12 @@ pub fn with_areas<T>(
     }
     let mut local = ctx.clone();
     let mut drafts = Vec::new();
+    let mut in_use = Vec::new();
     for area in reads.iter().chain(&writes) {
         let remote = open(ctx, *area)?;
         let current = remote.current()?;
-        let version = mirror::pull(&ctx.paths, &remote, current.as_ref())?;
+        let (version, guard) = mirror::pull(&ctx.paths, &remote, current.as_ref())?;
+        in_use.extend(guard);
         if writes.contains(area) && !ctx.dry_run {
             let after = current.as_ref().map(|c| c.manifest.version.as_str());
             let draft =
@@ -144,7 +146,11 @@ pub fn with_areas<T>(
             Some(manifest) => {
                 tracing::info!(area = remote.area().name(), version = %manifest.version, files = manifest.files.len(), location = %remote.location(), "new version committed");
                 draft.keep();
-                remote.collect_garbage(ctx.config.data.keep_versions, ctx.clock.now())?;
+                // The version is committed: old ones left behind (no right to delete, the store unreachable) are
+                // collected by the next commit.
+                if let Err(e) = remote.collect_garbage(ctx.config.data.keep_versions, ctx.clock.now()) {
+                    tracing::warn!(area = remote.area().name(), error = format!("{e:#}"), "old versions not collected");
+                }
             }
             None => tracing::info!(area = remote.area().name(), "unchanged: no new version"),
         }
@@ -156,6 +162,15 @@ pub fn with_areas<T>(
 /// web server loading its models).
 pub fn pull(ctx: &Context, areas: &[Area]) -> Result<Context> {
     with_areas(ctx, areas, &[], |local| Ok(local.clone()))
+}
+
+/// The files of an area's current version, without copying them; `None` for an area in the data folder.
+pub fn current_files(ctx: &Context, area: Area) -> Result<Option<Vec<String>>> {
+    if ctx.config.data.location(area).is_none() {
+        return Ok(None);
+    }
+    let current = open(ctx, area)?.current()?;
+    Ok(Some(current.map(|c| c.manifest.files.into_keys().collect()).unwrap_or_default()))
 }
 
 /// An area on object storage as `cinepicks status` shows it.

@@ -98,7 +98,12 @@ impl Remote {
                 (Arc::new(store), Key::from(prefix))
             }
             Location::Folder(dir) => {
-                std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+                // Never created here: a share that is not mounted would otherwise become one machine's folder.
+                anyhow::ensure!(
+                    dir.is_dir(),
+                    "{} does not exist: create it, or mount the shared folder",
+                    dir.display()
+                );
                 (Arc::new(LocalFileSystem::new_with_prefix(&dir)?), Key::default())
             }
         };
@@ -169,6 +174,8 @@ impl Remote {
         bar: &ProgressBar,
     ) -> Result<()> {
         let key = self.key(&manifest.key(file));
+        let plain = Path::new(file).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        anyhow::ensure!(plain, "{} names a file outside its version: {file:?}", self.url);
         let path = dest.join(file);
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await?;
@@ -237,11 +244,13 @@ impl Remote {
                 .try_collect::<Vec<()>>()
                 .await?;
             let json = serde_json::to_vec_pretty(&manifest)?;
-            self.commit_current(json.clone(), base).await?;
+            self.commit_current(json.clone(), base, version).await?;
             // The history, after the commit: a writer that lost the race leaves no manifest, only files that the
-            // garbage collection removes.
+            // garbage collection removes. The version is current whatever happens here.
             let history = self.key(&format!("{MANIFESTS}/{}.json", manifest.version));
-            self.store.put(&history, PutPayload::from(json)).await?;
+            if let Err(e) = self.store.put(&history, PutPayload::from(json)).await {
+                tracing::warn!(area = self.area.name(), version, error = %e, "the version's manifest is not in the history");
+            }
             Ok(())
         });
         bar.finish_and_clear();
@@ -252,64 +261,109 @@ impl Remote {
     async fn upload(&self, path: &Path, to: &Key) -> Result<()> {
         let mut file = tokio::fs::File::open(path).await.with_context(|| format!("reading {}", path.display()))?;
         let mut writer = object_store::buffered::BufWriter::new(self.store.clone(), to.clone());
-        tokio::io::copy(&mut file, &mut writer).await?;
+        let copied = tokio::io::copy(&mut file, &mut writer).await;
+        if let Err(e) = copied {
+            // An unfinished multipart upload would stay on the store (and be billed) until aborted.
+            let _ = writer.abort().await;
+            return Err(e.into());
+        }
         writer.shutdown().await?;
         Ok(())
     }
 
-    /// Replaces `_current.json` only if it is still `base`'s (created only if there was none).
-    async fn commit_current(&self, json: Vec<u8>, base: Option<&Committed>) -> Result<()> {
+    /// Replaces `_current.json` only if it is still `base`'s (creates it only if there was none).
+    async fn commit_current(&self, json: Vec<u8>, base: Option<&Committed>, version: &str) -> Result<()> {
         let mode = match base {
             None => PutMode::Create,
             Some(b) => PutMode::Update(UpdateVersion { e_tag: b.e_tag.clone(), version: None }),
         };
         let key = self.key(CURRENT);
-        let conditional = self.store.put_opts(&key, PutPayload::from(json.clone()), PutOptions::from(mode)).await;
-        match conditional {
+        match self.store.put_opts(&key, PutPayload::from(json.clone()), PutOptions::from(mode)).await {
             Ok(_) => Ok(()),
-            Err(object_store::Error::Precondition { .. } | object_store::Error::AlreadyExists { .. }) => bail!(
-                "another writer committed a new version of the {} at {} meanwhile: this run's version is \
-                 dropped (run it again to build on theirs)",
-                self.area.name(),
-                self.url
-            ),
-            // A local folder cannot compare versions: the jobs' locks keep writers of one area apart.
-            Err(object_store::Error::NotImplemented { .. }) => {
+            Err(object_store::Error::Precondition { .. } | object_store::Error::AlreadyExists { .. }) => {
+                self.lost_race(version).await
+            }
+            // A local folder cannot compare versions, only create a file that does not exist (atomically): the
+            // first writer to claim the base's successor wins, then replaces `_current.json`.
+            Err(object_store::Error::NotImplemented { .. }) if base.is_some() => {
+                let base = base.expect("checked").manifest.version.as_str();
+                let claim = self.key(&format!("{SUCCESSORS}/{base}.json"));
+                let claimed = PutPayload::from(version.as_bytes().to_vec());
+                match self.store.put_opts(&claim, claimed, PutOptions::from(PutMode::Create)).await {
+                    Ok(_) => {}
+                    Err(object_store::Error::AlreadyExists { .. } | object_store::Error::Precondition { .. }) => {
+                        return self.lost_race(version).await;
+                    }
+                    Err(e) => return Err(e).context(self.needs_conditional_writes()),
+                }
                 self.store.put(&key, PutPayload::from(json)).await?;
                 Ok(())
             }
+            Err(e @ object_store::Error::NotImplemented { .. }) => Err(e).context(self.needs_conditional_writes()),
             Err(e) => Err(e.into()),
         }
     }
 
-    /// Deletes what readers no longer need: versions beyond the newest `keep`, once their successor has been
-    /// current for [`READERS_GRACE`], and files of versions that were never committed (a writer that died).
+    /// The error of a commit refused because `_current.json` changed since the stage started; unless the change
+    /// was this very version (a retried request whose first attempt went through).
+    async fn lost_race(&self, version: &str) -> Result<()> {
+        let now_current = self.store.get(&self.key(CURRENT)).await?.bytes().await?;
+        let now_current: Manifest = serde_json::from_slice(&now_current)?;
+        anyhow::ensure!(
+            now_current.version == version,
+            "another writer committed a new version of the {} at {} meanwhile ({}): this run's version is dropped \
+             (run it again to build on theirs)",
+            self.area.name(),
+            self.url,
+            now_current.version
+        );
+        Ok(())
+    }
+
+    fn needs_conditional_writes(&self) -> String {
+        format!(
+            "{} cannot write an object only if it is unchanged or absent, which commits need (on S3, leave \
+             aws_conditional_put at its default, etag)",
+            self.url
+        )
+    }
+
+    /// Deletes what readers no longer need: versions beyond the newest `keep` once the version after them has been
+    /// committed for [`READERS_GRACE`] (the store's time of its manifest), and the files of versions never
+    /// committed (a writer that died, or lost a race) untouched for as long. Never the current version.
     pub fn collect_garbage(&self, keep: u32, now: DateTime<Utc>) -> Result<()> {
-        let (mut committed, stored) = self.stored_versions()?;
-        // The current version is never collected, even if its writer died before recording its history.
-        if let Some(current) = self.current()?
-            && !committed.contains(&current.manifest.version)
-        {
-            committed.push(current.manifest.version);
-            committed.sort();
-        }
+        let current = self.current()?.map(|c| c.manifest.version);
         block_on(async {
-            let old_enough = |version: &str| manifest::version_time(version).is_some_and(|t| now - t > READERS_GRACE);
-            let cut = committed.len().saturating_sub(keep as usize);
-            // A version may go once the one after it has been current long enough.
-            let expired: Vec<&String> =
-                committed.windows(2).take(cut).filter(|pair| old_enough(&pair[1])).map(|pair| &pair[0]).collect();
-            let orphans: Vec<&String> = stored.iter().filter(|v| !committed.contains(v) && old_enough(v)).collect();
-            for version in expired.into_iter().chain(orphans) {
+            let listing = self.listing().await?;
+            let old_enough = |t: DateTime<Utc>| now - t > READERS_GRACE;
+            let names: Vec<&String> = listing.committed.iter().map(|(v, _)| v).collect();
+            let cut = listing.committed.len().saturating_sub(keep as usize);
+            let mut expired: Vec<String> = listing
+                .committed
+                .windows(2)
+                .take(cut)
+                .filter(|pair| old_enough(pair[1].1))
+                .map(|pair| pair[0].0.clone())
+                .collect();
+            for folder in listing.folders.iter().filter(|v| !names.contains(v)) {
+                let prefix = self.key(&format!("{VERSIONS}/{folder}"));
+                let objects: Vec<_> = self.store.list(Some(&prefix)).try_collect().await?;
+                if objects.iter().map(|o| o.last_modified).max().is_none_or(old_enough) {
+                    expired.push(folder.clone());
+                }
+            }
+            for version in expired.iter().filter(|v| Some(*v) != current.as_ref()) {
                 let prefix = self.key(&format!("{VERSIONS}/{version}"));
                 let objects = self.store.list(Some(&prefix)).map_ok(|o| o.location).boxed();
                 self.store.delete_stream(objects).try_collect::<Vec<Key>>().await?;
                 if let Some(folder) = &self.folder {
                     let _ = std::fs::remove_dir_all(folder.join(VERSIONS).join(version));
                 }
-                match self.store.delete(&self.key(&format!("{MANIFESTS}/{version}.json"))).await {
-                    Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
-                    Err(e) => return Err(e.into()),
+                for record in [format!("{MANIFESTS}/{version}.json"), format!("{SUCCESSORS}/{version}.json")] {
+                    match self.store.delete(&self.key(&record)).await {
+                        Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                        Err(e) => return Err(e.into()),
+                    }
                 }
                 tracing::info!(area = self.area.name(), version = %version, "old version deleted");
             }
@@ -317,30 +371,42 @@ impl Remote {
         })
     }
 
+    /// The committed versions (with the store's time of their manifest) and the version folders, sorted by name.
+    async fn listing(&self) -> Result<Listing> {
+        let manifests = self.store.list_with_delimiter(Some(&self.key(MANIFESTS))).await?;
+        let mut committed: Vec<(String, DateTime<Utc>)> = manifests
+            .objects
+            .iter()
+            .filter_map(|o| Some((o.location.filename()?.strip_suffix(".json")?.to_owned(), o.last_modified)))
+            .collect();
+        let folders = self.store.list_with_delimiter(Some(&self.key(VERSIONS))).await?;
+        let mut folders: Vec<String> =
+            folders.common_prefixes.iter().filter_map(|p| p.filename().map(str::to_owned)).collect();
+        committed.sort();
+        folders.sort();
+        Ok(Listing { committed, folders })
+    }
+
     /// What the store holds: the versions with a manifest, and the version folders (the same, unless a writer
     /// died before its commit or garbage is still to be collected), each sorted.
     pub fn stored_versions(&self) -> Result<(Vec<String>, Vec<String>)> {
-        block_on(async {
-            let manifests = self.store.list_with_delimiter(Some(&self.key(MANIFESTS))).await?;
-            let mut committed: Vec<String> = manifests
-                .objects
-                .iter()
-                .filter_map(|o| o.location.filename()?.strip_suffix(".json").map(str::to_owned))
-                .collect();
-            let folders = self.store.list_with_delimiter(Some(&self.key(VERSIONS))).await?;
-            let mut stored: Vec<String> =
-                folders.common_prefixes.iter().filter_map(|p| p.filename().map(str::to_owned)).collect();
-            committed.sort();
-            stored.sort();
-            Ok((committed, stored))
-        })
+        let listing = block_on(self.listing())?;
+        Ok((listing.committed.into_iter().map(|(v, _)| v).collect(), listing.folders))
     }
+}
+
+struct Listing {
+    committed: Vec<(String, DateTime<Utc>)>,
+    folders: Vec<String>,
 }
 
 /// The commit point: the current version's manifest.
 pub const CURRENT: &str = "_current.json";
 const MANIFESTS: &str = "manifests";
 const VERSIONS: &str = "v";
+/// `successors/<version>.json`: the claim of the version that replaced `<version>` (stores without conditional
+/// replacement: a local folder).
+const SUCCESSORS: &str = "successors";
 
 /// Runs an object-store call from the synchronous stages, on a runtime of its own.
 fn block_on<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
@@ -423,41 +489,60 @@ mod tests {
     }
 
     #[test]
-    fn old_versions_go_once_their_successor_has_been_current_an_hour() {
+    fn old_versions_go_once_the_version_after_them_has_been_current_an_hour() {
         let (store, work) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let remote = folder_remote(store.path());
-        let start = Utc::now() - Duration::hours(5);
-        let mut base = None;
+        let mut base: Option<Committed> = None;
         let mut versions = Vec::new();
-        for minutes in [0, 10, 200, 210] {
-            write(work.path(), "a.txt", &minutes.to_string());
-            let at = start + Duration::minutes(minutes);
-            let v = remote
-                .commit(
-                    work.path(),
-                    base.as_ref(),
-                    &manifest::new_version(at, base.as_ref().map(|b: &Committed| b.manifest.version.as_str())),
-                    at,
-                )
-                .unwrap()
-                .unwrap();
-            versions.push(v.version.clone());
+        for n in 0..4 {
+            write(work.path(), "a.txt", &n.to_string());
+            let (now, after) = (Utc::now(), base.as_ref().map(|b| b.manifest.version.as_str()));
+            let v =
+                remote.commit(work.path(), base.as_ref(), &manifest::new_version(now, after), now).unwrap().unwrap();
+            versions.push(v.version);
             base = remote.current().unwrap();
         }
-        // A writer that died before its commit, long ago, and one still writing.
-        write(&store.path().join("v/20200101T000000.000Z-dead00"), "a.txt", "x");
-        let writing = manifest::new_version(Utc::now(), None);
-        write(&store.path().join("v").join(&writing), "a.txt", "y");
+        // A writer that died before its commit: files, no manifest.
+        let dead = manifest::new_version(Utc::now(), None);
+        write(&store.path().join("v").join(&dead), "a.txt", "x");
 
-        // Two kept at 3 h 50: the first goes (the second replaced it 3 h 40 ago), the second stays (the third
-        // replaced it only 30 minutes ago: a reader may still be copying it).
-        remote.collect_garbage(2, start + Duration::minutes(230)).unwrap();
+        // Half an hour later nothing goes: a reader may still be copying a version replaced just now, and the
+        // writer of the files without a manifest may still be uploading.
+        remote.collect_garbage(2, Utc::now() + Duration::minutes(30)).unwrap();
         let (committed, stored) = remote.stored_versions().unwrap();
-        assert_eq!(committed, versions[1..]);
-        assert!(!stored.contains(&"20200101T000000.000Z-dead00".to_owned()), "a dead writer's files go");
-        assert!(stored.contains(&writing), "a writer still at work keeps its files");
+        assert_eq!(committed, versions);
+        assert!(stored.contains(&dead));
 
-        remote.collect_garbage(2, start + Duration::minutes(300)).unwrap();
-        assert_eq!(remote.stored_versions().unwrap().0, versions[2..]);
+        // Two hours later the two oldest go, and the dead writer's files.
+        remote.collect_garbage(2, Utc::now() + Duration::hours(2)).unwrap();
+        let (committed, stored) = remote.stored_versions().unwrap();
+        assert_eq!(committed, versions[2..]);
+        assert_eq!(stored, committed);
+        assert_eq!(remote.current().unwrap().unwrap().manifest.version, versions[3]);
+    }
+
+    #[test]
+    fn in_a_folder_two_writers_from_one_version_cannot_both_commit() {
+        let (store, first, second) =
+            (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let remote = folder_remote(store.path());
+        write(first.path(), "a.txt", "base");
+        let now = Utc::now();
+        remote.commit(first.path(), None, &manifest::new_version(now, None), now).unwrap();
+        let base = remote.current().unwrap().unwrap();
+        write(first.path(), "a.txt", "first");
+        write(second.path(), "a.txt", "second");
+        let after = Some(base.manifest.version.as_str());
+        let won = remote.commit(first.path(), Some(&base), &manifest::new_version(now, after), now).unwrap().unwrap();
+        let lost = remote.commit(second.path(), Some(&base), &manifest::new_version(now, after), now).unwrap_err();
+        assert!(format!("{lost:#}").contains("another writer committed"), "{lost:#}");
+        assert_eq!(remote.current().unwrap().unwrap().manifest.version, won.version);
+    }
+
+    #[test]
+    fn a_folder_location_must_exist() {
+        let missing = tempfile::tempdir().unwrap().path().join("not-mounted");
+        let err = Remote::open(Area::Lake, &format!("file://{}", missing.display())).err().unwrap();
+        assert!(err.to_string().contains("mount"), "{err}");
     }
 }
