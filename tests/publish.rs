@@ -301,3 +301,57 @@ async fn the_demo_publishes_the_generated_catalogue_and_imports_demo_customers()
     let list = common::cinepicks_ok(dir.path(), &["customers", "list"]);
     assert!(list.contains("Camille Martin") && list.contains("+33600000001"), "{list}");
 }
+
+/// The Movies Dataset's movies_metadata.csv beside TMDB 5000: its posters reach the catalogue films they name by
+/// IMDb id, at the cards' width; a row without an IMDb id and a shifted row go to quarantine with their reason.
+#[test]
+fn posters_of_the_movies_dataset_reach_the_films_they_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    common::cinepicks_ok(data, &["generate", "--scale", "0.002"]);
+    common::cinepicks_ok(data, &["ingest"]);
+    let catalogue = common::read_parquet(&data.join("lake/catalogue.parquet"));
+    let ids: Vec<String> =
+        catalogue.column("title_id").unwrap().str().unwrap().iter().flatten().take(2).map(str::to_owned).collect();
+    let (with_poster, without) = (&ids[0], &ids[1]);
+    let header = "adult,belongs_to_collection,budget,genres,homepage,id,imdb_id,original_language,original_title,\
+                  overview,popularity,poster_path,production_companies,production_countries,release_date,revenue,\
+                  runtime,spoken_languages,status,tagline,title,video,vote_average,vote_count";
+    let row = |id: u32, imdb: &str, poster: &str| {
+        format!(
+            "False,,0,[],,{id},{imdb},fr,Titre,\"Un film.\",1.5,{poster},[],[],1999-01-01,0,90.0,[],Released,,Titre,False,6.5,10"
+        )
+    };
+    let rows = [
+        row(1, with_poster, "/kqjL17yufvn9OVLyXYpvtyrFfak.jpg"),
+        row(2, without, ""),
+        row(3, "tt9999999", "/elsewhere.jpg"),
+        row(4, "", "/no-imdb-id.jpg"),
+        // A row shifted by a stray line break, as the real export has a few.
+        "False,,0,[],,1997-08-20,tt0000005".to_owned(),
+    ];
+    std::fs::write(
+        data.join("raw/tmdb/movies_metadata.csv"),
+        format!("{}\n{}\n", header.replace(' ', ""), rows.join("\n")),
+    )
+    .unwrap();
+    // Two bad rows of five: above the default 1 % that fails a table.
+    common::cinepicks_ok_with_env(data, &["ingest"], &[("CINEPICKS__INGEST__MAX_REJECTED_SHARE", "0.5")]);
+    let quarantined = common::read_parquet(&data.join("quarantine/tmdb_posters.parquet"));
+    assert_eq!(quarantined.height(), 2, "{quarantined}");
+    let published = common::cinepicks_ok(data, &["publish", "--allow-no-run"]);
+    assert!(published.contains("1 with a poster"), "{published}");
+
+    let env = Vec::<(String, String)>::new();
+    let ctx = Context::new(Config::load_from(None, env, Some(data)).unwrap().jobs, false);
+    let wanted = ids.clone();
+    let films = std::thread::spawn(move || {
+        cinepicks_jobs::store::with_store(&ctx, async |store| Ok(store.films_by_ids(&wanted).await?))
+    })
+    .join()
+    .unwrap()
+    .unwrap();
+    let poster = |id: &str| films.iter().find(|f| f.film_id == id).unwrap().poster_url.clone();
+    assert_eq!(poster(with_poster).as_deref(), Some("https://image.tmdb.org/t/p/w342/kqjL17yufvn9OVLyXYpvtyrFfak.jpg"));
+    assert_eq!(poster(without), None);
+}

@@ -9,6 +9,7 @@
 //! - [`names`]: genres and countries as people read them, in French or English;
 //! - [`calendar`]: days and times as people read them ("mercredi 9 décembre, 20 h 30");
 //! - [`poster_art`]: the palette and motif a film without a poster is drawn with;
+//! - [`tmdb_images`]: TMDB poster URLs at the widths pages show them;
 //! - [`titles`]: a film's title as people read it (French title rule, MovieLens forms undone, raw ids spotted);
 //! - [`feedback`]: what a customer says about a film shown to them ("J'aime", "Pas pour moi", "Déjà vu");
 //! - [`status`]: `DeliveryStatus` and `JobStatus`, the states the store records;
@@ -25,6 +26,7 @@ pub mod poster_art;
 pub mod run;
 pub mod status;
 pub mod titles;
+pub mod tmdb_images;
 pub mod week;
 
 pub use config::InvalidConfig;

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
-use cinepicks_domain::JobStatus;
+use cinepicks_domain::{JobStatus, tmdb_images};
 use cinepicks_pipeline::lake::{read_batches, table_path, tables};
 use cinepicks_pipeline::recommend::features::{self, FilmDescriptor};
 use cinepicks_pipeline::recommend::training;
@@ -204,15 +204,29 @@ async fn fill(
     Ok(())
 }
 
-/// Each catalogue film's original language and overview, from TMDB when it reaches the film.
+/// Each catalogue film's original language and overview, from TMDB 5000 when it reaches the film, and its
+/// poster, from The Movies Dataset's when it has one.
 fn presentations(lake: &Path) -> Result<Vec<FilmPresentation>> {
     let descriptors: Vec<FilmDescriptor> =
         training::load_catalogue(lake)?.iter().map(training::CatalogueFilm::descriptor).collect();
     let found = features::tmdb_presentations(lake, &descriptors)?;
-    Ok(found
+    let mut posters = features::tmdb_posters(lake, &descriptors)?;
+    let mut presentations: Vec<FilmPresentation> = found
         .into_iter()
-        .map(|p| FilmPresentation { film_id: p.film_id, original_language: p.original_language, overview: p.overview })
-        .collect())
+        .map(|p| FilmPresentation {
+            poster_url: posters.remove(&p.film_id).map(|path| tmdb_images::poster_url(&path)),
+            film_id: p.film_id,
+            original_language: p.original_language,
+            overview: p.overview,
+        })
+        .collect();
+    presentations.extend(posters.into_iter().map(|(film_id, path)| FilmPresentation {
+        film_id,
+        original_language: None,
+        overview: None,
+        poster_url: Some(tmdb_images::poster_url(&path)),
+    }));
+    Ok(presentations)
 }
 
 /// People shown with films: the directors and writers (crew) and principals (credits) of catalogue films.
@@ -369,8 +383,8 @@ impl fmt::Display for PublishReport {
                 }
                 writeln!(
                     f,
-                    "  films {} ({} with TMDB's original language and overview)  people {}  credits {}",
-                    c.films, c.presentations, c.people, c.film_people
+                    "  films {} ({} with TMDB's original language and overview, {} with a poster)  people {}  credits {}",
+                    c.films, c.presentations, c.posters, c.people, c.film_people
                 )?;
                 if *with_run {
                     writeln!(

@@ -31,10 +31,12 @@ pub mod tables {
     pub const LINKS: &str = "links";
     pub const TMDB_MOVIES: &str = "tmdb_movies";
     pub const TMDB_CREDITS: &str = "tmdb_credits";
+    /// Posters of The Movies Dataset's movies_metadata.csv, by IMDb id.
+    pub const TMDB_POSTERS: &str = "tmdb_posters";
     pub const CATALOGUE: &str = "catalogue";
 
     /// Every table the ingest may write.
-    pub const ALL: [&str; 15] = [
+    pub const ALL: [&str; 16] = [
         TITLES,
         IMDB_RATINGS,
         PEOPLE,
@@ -49,6 +51,7 @@ pub mod tables {
         LINKS,
         TMDB_MOVIES,
         TMDB_CREDITS,
+        TMDB_POSTERS,
         CATALOGUE,
     ];
 }

@@ -12,8 +12,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 
-use cinepicks_domain::names;
 use cinepicks_domain::{IsoWeek, Language};
+use cinepicks_domain::{names, tmdb_images};
 use cinepicks_pipeline::recommend::picks::WeeklyPicks;
 use cinepicks_store::entities::film;
 
@@ -131,16 +131,27 @@ fn year_suffix(film: &film::Model) -> String {
 /// follows it on the page, so the image is decorative (`alt=""`: screen readers do not read the title twice).
 /// A poster from elsewhere that fails to load (its host down, the site offline) is replaced by the drawn one
 /// (`data-drawn`, see posters.js); without the script the placeholder, the frame's background, shows.
-fn poster(film: &film::Model) -> Markup {
+/// A TMDB poster comes at several widths: the browser picks by the width the page shows it at (`sizes`).
+fn poster(film: &film::Model, sizes: &str) -> Markup {
     let drawn = super::posters::url(&film.film_id);
     let (src, fallback) = match &film.poster_url {
         Some(url) => (url.clone(), Some(drawn)),
         None => (drawn, None),
     };
+    let srcset = film.poster_url.as_deref().and_then(tmdb_images::srcset);
     html! {
-        span.poster { img src=(src) alt="" loading="lazy" width="200" height="300" data-drawn=[fallback]; }
+        span.poster {
+            img src=(src) srcset=[srcset.as_deref()] sizes=[srcset.as_ref().map(|_| sizes)] alt="" loading="lazy"
+                width="200" height="300" data-drawn=[fallback];
+        }
     }
 }
+
+/// What `sizes` says of a card's poster (grid columns of 9.5 rem and more: two a row on a phone), of the film
+/// page's (at most 16 rem, 14 on a phone) and of a similar film's thumbnail (4 rem), as site.css lays them out.
+const CARD_POSTER: &str = "(max-width: 40rem) 45vw, 12rem";
+const PAGE_POSTER: &str = "(max-width: 40rem) 14rem, 16rem";
+const THUMBNAIL_POSTER: &str = "4rem";
 
 fn film_card(film: &film::Model, language: Language, extra: Option<&str>) -> Markup {
     film_item(film, language, extra, html! {})
@@ -153,7 +164,7 @@ fn film_item(film: &film::Model, language: Language, extra: Option<&str>, after:
     html! {
         li {
             a href=(link(&format!("/films/{}", film.film_id), language)) {
-                (poster(film))
+                (poster(film, CARD_POSTER))
                 span.text {
                     span.title { (api::title(film, language)) (year_suffix(film)) }
                     span.meta { (genres.join(", ")) }
@@ -257,7 +268,7 @@ async fn film_page(
     let title = api::title(film, language);
     let body = html! {
         article.film {
-            (poster(film))
+            (poster(film, PAGE_POSTER))
             div {
                 h1 { (title) (year_suffix(film)) }
                 dl.facts {
@@ -305,7 +316,7 @@ async fn film_page(
                     @for s in &similar {
                         @if let Some(neighbour) = catalogue.film(&s.film.id) {
                             li {
-                                (poster(neighbour))
+                                (poster(neighbour, THUMBNAIL_POSTER))
                                 div {
                                     a href=(link(&s.film.page, language)) { (s.film.title) (year_suffix(neighbour)) }
                                     br;

@@ -254,6 +254,29 @@ pub fn tmdb_presentations(lake: &Path, films: &[FilmDescriptor]) -> Result<Vec<T
     Ok(out)
 }
 
+/// The TMDB poster path (`/abc.jpg`) of every film of `films` that The Movies Dataset's posters (`tmdb_posters`)
+/// reach, by IMDb id; empty when the lake has no such table.
+pub fn tmdb_posters(lake: &Path, films: &[FilmDescriptor]) -> Result<HashMap<String, String>, LoadError> {
+    let Some(posters) = scan_table(lake, tables::TMDB_POSTERS)? else { return Ok(HashMap::new()) };
+    let selected = posters.select([col(tmdb::IMDB_ID), col(tmdb::POSTER_PATH)]).drop_nulls(None);
+    let df = collect(selected, lake, tables::TMDB_POSTERS)?;
+    let e = |source| LoadError::Polars {
+        table: tables::TMDB_POSTERS,
+        path: crate::lake::table_path(lake, tables::TMDB_POSTERS),
+        source,
+    };
+    let wanted: std::collections::HashSet<&str> = films.iter().filter_map(|f| f.film_id.as_deref()).collect();
+    let ids = df.column(tmdb::IMDB_ID).and_then(|c| c.str().cloned()).map_err(&e)?;
+    let posters = df.column(tmdb::POSTER_PATH).and_then(|c| c.str().cloned()).map_err(&e)?;
+    Ok(ids
+        .iter()
+        .zip(posters.iter())
+        .filter_map(|(id, poster)| Some((id?, poster?)))
+        .filter(|(id, _)| wanted.contains(id))
+        .map(|(id, poster)| (id.to_owned(), poster.to_owned()))
+        .collect())
+}
+
 fn tmdb_error(lake: &Path) -> impl Fn(PolarsError) -> LoadError + '_ {
     move |source| LoadError::Polars {
         table: tables::TMDB_MOVIES,

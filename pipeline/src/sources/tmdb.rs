@@ -1,10 +1,11 @@
-//! TMDB 5000 (Kaggle) CSVs: movies with JSON lists inside fields, and the optional credits file.
+//! TMDB CSVs (Kaggle): TMDB 5000's movies, with JSON lists inside fields, and its optional credits file; the
+//! posters of The Movies Dataset's movies_metadata.csv.
 
 use serde::Deserialize;
 
 use super::RowParser;
 use super::batch::{BatchBuilder, Columns, Kind};
-use super::fields::{Reject, float_in, int_in, required};
+use super::fields::{Reject, float_in, int_in, required, title_id};
 use super::keys::{IdSet, KeyReport, KeySpace, Reference};
 use crate::lake::tables;
 
@@ -38,6 +39,8 @@ pub mod columns {
     pub const JOB: &str = "job";
     pub const DEPARTMENT: &str = "department";
     pub const ORDER: &str = "credit_order";
+    pub const IMDB_ID: &str = "imdb_id";
+    pub const POSTER_PATH: &str = "poster_path";
 }
 use columns as c;
 
@@ -66,20 +69,50 @@ pub const MOVIES_HEADER: &[&str] = &[
 ];
 /// The columns of tmdb_5000_credits.csv.
 pub const CREDITS_HEADER: &[&str] = &["movie_id", "title", "cast", "crew"];
+/// The 24 columns of The Movies Dataset's movies_metadata.csv, in order.
+pub const METADATA_HEADER: &[&str] = &[
+    "adult",
+    "belongs_to_collection",
+    "budget",
+    "genres",
+    "homepage",
+    "id",
+    "imdb_id",
+    "original_language",
+    "original_title",
+    "overview",
+    "popularity",
+    "poster_path",
+    "production_companies",
+    "production_countries",
+    "release_date",
+    "revenue",
+    "runtime",
+    "spoken_languages",
+    "status",
+    "tagline",
+    "title",
+    "video",
+    "vote_average",
+    "vote_count",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TmdbFile {
     Movies,
     Credits,
+    /// The Movies Dataset's metadata, read for its posters only (its other columns repeat TMDB 5000's).
+    Metadata,
 }
 
 impl TmdbFile {
-    pub const ALL: [TmdbFile; 2] = [Self::Movies, Self::Credits];
+    pub const ALL: [TmdbFile; 3] = [Self::Movies, Self::Credits, Self::Metadata];
 
     pub fn file_name(self) -> &'static str {
         match self {
             Self::Movies => "tmdb_5000_movies.csv",
             Self::Credits => "tmdb_5000_credits.csv",
+            Self::Metadata => "movies_metadata.csv",
         }
     }
 
@@ -87,6 +120,7 @@ impl TmdbFile {
         match self {
             Self::Movies => || Box::new(Movies::default()),
             Self::Credits => || Box::new(Credits::default()),
+            Self::Metadata => || Box::new(Posters::default()),
         }
     }
 }
@@ -306,6 +340,51 @@ impl RowParser for Credits {
     }
 }
 
+/// movies_metadata.csv → `tmdb_posters`: each film's IMDb id, TMDB id and poster path (`/abc.jpg`, to be put
+/// after `https://image.tmdb.org/t/p/<size>`). A row without an IMDb id cannot reach a film of the catalogue: it is
+/// quarantined with that reason, like the export's few malformed rows (fields shifted by stray line breaks).
+#[derive(Default)]
+struct Posters {
+    ids: IdSet,
+}
+
+impl RowParser for Posters {
+    fn table(&self) -> &'static str {
+        tables::TMDB_POSTERS
+    }
+    fn header(&self) -> &'static [&'static str] {
+        METADATA_HEADER
+    }
+    fn columns(&self) -> Columns {
+        &[(c::IMDB_ID, Kind::Str), (c::TMDB_ID, Kind::I32), (c::POSTER_PATH, Kind::Str)]
+    }
+    fn push(&mut self, f: &[&str], out: &mut BatchBuilder) -> Result<(), Reject> {
+        let id = int_in("id", f[5], 1..=i32::MAX as i64)? as u32;
+        let imdb = title_id("imdb_id", required("imdb_id", text(f[6]))?)?;
+        let poster = match f[11] {
+            "" => None,
+            path if path.starts_with('/')
+                && path.len() > 1
+                && path[1..].chars().all(|ch| ch.is_ascii_alphanumeric() || "._-".contains(ch)) =>
+            {
+                Some(path)
+            }
+            path => return Err(Reject::invalid("poster_path", path, "is not a TMDB image path (/name.jpg)")),
+        };
+        if !self.ids.insert(id) {
+            return Err(Reject::duplicate(format_args!("id {id}")));
+        }
+        out.str(0, Some(&imdb.to_string()));
+        out.i32(1, Some(id as i32));
+        out.str(2, poster);
+        out.end_row();
+        Ok(())
+    }
+    fn into_keys(self: Box<Self>) -> KeyReport {
+        KeyReport::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,5 +447,73 @@ mod tests {
         assert_eq!(err.kind, RejectKind::InvalidValue);
         assert!(err.message.contains("genres"));
         assert_eq!(out.rows(), 0);
+    }
+
+    /// A row of The Movies Dataset's movies_metadata.csv (Toy Story), with its 24 fields.
+    fn toy_story() -> Vec<&'static str> {
+        vec![
+            "False",
+            "{'id': 10194, 'name': 'Toy Story Collection'}",
+            "30000000",
+            "[{'id': 16, 'name': 'Animation'}]",
+            "http://toystory.disney.com/toy-story",
+            "862",
+            "tt0114709",
+            "en",
+            "Toy Story",
+            "Led by Woody, Andy's toys live happily in his room...",
+            "21.946943",
+            "/rhIRbceoE9lR4veEXuwCC2wARtG.jpg",
+            "[{'name': 'Pixar Animation Studios', 'id': 3}]",
+            "[{'iso_3166_1': 'US', 'name': 'United States of America'}]",
+            "1995-10-30",
+            "373554033",
+            "81.0",
+            "[{'iso_639_1': 'en', 'name': 'English'}]",
+            "Released",
+            "",
+            "Toy Story",
+            "False",
+            "7.7",
+            "5415",
+        ]
+    }
+
+    #[test]
+    fn a_metadata_row_gives_the_poster_of_its_imdb_title() {
+        let mut p = Posters::default();
+        let mut out = BatchBuilder::new(p.columns(), 4);
+        p.push(&toy_story(), &mut out).unwrap();
+        let mut without = toy_story();
+        (without[5], without[11]) = ("863", "");
+        p.push(&without, &mut out).unwrap();
+        let batch = out.take().unwrap();
+        assert_eq!(read::str_at(&batch, c::IMDB_ID, 0).as_deref(), Some("tt0114709"));
+        assert_eq!(read::str_at(&batch, c::POSTER_PATH, 0).as_deref(), Some("/rhIRbceoE9lR4veEXuwCC2wARtG.jpg"));
+        assert_eq!(read::null_count(&batch, c::POSTER_PATH), 1, "a film without a poster keeps its row");
+    }
+
+    #[test]
+    fn metadata_rows_that_cannot_give_a_poster_are_rejected_with_their_field() {
+        let cases: [(usize, &str, &str); 4] = [
+            (6, "", "imdb_id"),
+            (6, "0114709", "imdb_id"),
+            (11, "rhIRbceoE9lR4veEXuwCC2wARtG.jpg\"><script>", "poster_path"),
+            // The export's shifted rows: a date where the id should be.
+            (5, "1997-08-20", "id"),
+        ];
+        for (field, value, named) in cases {
+            let mut p = Posters::default();
+            let mut row = toy_story();
+            row[field] = value;
+            let mut out = BatchBuilder::new(p.columns(), 4);
+            let err = p.push(&row, &mut out).unwrap_err();
+            assert!(err.message.contains(named), "{value}: {}", err.message);
+            assert_eq!(out.rows(), 0);
+        }
+        let mut p = Posters::default();
+        let mut out = BatchBuilder::new(p.columns(), 4);
+        p.push(&toy_story(), &mut out).unwrap();
+        assert_eq!(p.push(&toy_story(), &mut out).unwrap_err().kind, RejectKind::DuplicateKey);
     }
 }

@@ -49,6 +49,8 @@ pub struct PublishCounts {
     pub films: u64,
     /// Films with a TMDB presentation (original language, overview).
     pub presentations: u64,
+    /// Films with a TMDB poster.
+    pub posters: u64,
     pub people: u64,
     pub film_people: u64,
     pub similar_films: u64,
@@ -75,7 +77,7 @@ const FILMS: Target = Target {
         ("num_votes", SqlType::Int),
         ("updated_at", SqlType::Timestamp),
     ],
-    // poster_url is left alone: it comes from a later enrichment, not from the lake.
+    // poster_url is a presentation (see load_presentations), set after the films.
     on_conflict: "ON CONFLICT (film_id) DO UPDATE SET title_type = excluded.title_type, \
         primary_title = excluded.primary_title, original_title = excluded.original_title, \
         french_title = excluded.french_title, display_title_fr = excluded.display_title_fr, \
@@ -162,6 +164,8 @@ pub struct FilmPresentation {
     /// ISO 639-1.
     pub original_language: Option<String>,
     pub overview: Option<String>,
+    /// TMDB's poster at the cards' width (see `cinepicks_domain::tmdb_images`).
+    pub poster_url: Option<String>,
 }
 
 pub struct Publisher {
@@ -301,17 +305,19 @@ impl Publisher {
 
     /// Sets what TMDB says of films for their pages (original language, overview); films not listed keep none.
     pub async fn load_presentations(&mut self, rows: &[FilmPresentation]) -> Result<()> {
-        let clear = "UPDATE films SET original_language = NULL, overview = NULL";
+        let clear = "UPDATE films SET original_language = NULL, overview = NULL, poster_url = NULL";
         self.txn.execute_unprepared(clear).await.during("clearing the films' presentations")?;
         for row in rows.iter().filter(|r| self.films.contains(&r.film_id)) {
             film::Entity::update_many()
                 .col_expr(film::Column::OriginalLanguage, Expr::value(row.original_language.clone()))
                 .col_expr(film::Column::Overview, Expr::value(row.overview.clone()))
+                .col_expr(film::Column::PosterUrl, Expr::value(row.poster_url.clone()))
                 .filter(film::Column::FilmId.eq(row.film_id.as_str()))
                 .exec(&self.txn)
                 .await
                 .during(format!("recording the presentation of {}", row.film_id))?;
-            self.counts.presentations += 1;
+            self.counts.presentations += u64::from(row.original_language.is_some() || row.overview.is_some());
+            self.counts.posters += u64::from(row.poster_url.is_some());
         }
         Ok(())
     }
