@@ -481,8 +481,15 @@ async fn the_short_link_of_an_sms_shows_the_films_sent_that_week(db: TestDb) {
     let text = text["text"].as_str().unwrap();
     let code = text.split("/p/").nth(1).and_then(|rest| rest.split_whitespace().next()).unwrap().to_owned();
 
+    let w48 = IsoWeek::parse("2026-W48").unwrap();
+    let before = db.store.week_reach(w48).await.unwrap();
+    assert_eq!(before.opened, 0, "{before:?}");
     let page = get(&server, &format!("/p/{code}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
+    // The owner's "pages ouvertes": Camille opened hers, once however often she comes back.
+    get(&server, &format!("/p/{code}")).await;
+    let after = db.store.week_reach(w48).await.unwrap();
+    assert_eq!((after.reached, after.opened), (before.reached, 1), "{after:?}");
     let camille = db.store.list_customers().await.unwrap().into_iter().find(|c| c.customer.name == "Camille Martin");
     let picks =
         db.store.week_picks(camille.unwrap().customer.id, IsoWeek::parse("2026-W48").unwrap()).await.unwrap().unwrap();

@@ -13,7 +13,7 @@ use cinepicks_domain::{DeliveryStatus, FeedbackKind, IsoWeek};
 use cinepicks_store::entities::{feedback, film, job_run, model_run};
 use cinepicks_store::queries::deliveries::SentPicks;
 use cinepicks_store::queries::feedback::Verdicts;
-use cinepicks_store::queries::operations::SubscriptionCounts;
+use cinepicks_store::queries::operations::{SubscriptionCounts, WeekReach};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum StatusFormat {
@@ -35,6 +35,8 @@ pub struct Snapshot {
     pub active_model: Option<model_run::Model>,
     pub deliveries: Vec<(DeliveryStatus, i64)>,
     pub subscriptions: SubscriptionCounts,
+    /// This week's message: customers reached, and those who opened their picks' page.
+    pub this_week: (IsoWeek, WeekReach),
     /// The last weeks' picks and feedback, the latest first.
     pub feedback: Vec<FeedbackWeek>,
     /// The films the audience liked most ("J'aime" is the latest verdict of that many customers).
@@ -182,6 +184,7 @@ pub async fn snapshot(ctx: &Context, store: &cinepicks_store::Store) -> Result<S
         active_model: store.active_run().await?,
         deliveries: store.deliveries_by_status().await?,
         subscriptions: store.subscription_counts().await?,
+        this_week: (this_week, store.week_reach(this_week).await?),
         feedback,
         favourites,
         now,
@@ -295,6 +298,8 @@ fn text(s: &Snapshot) -> String {
     for (status, count) in &s.deliveries {
         let _ = writeln!(out, "  {status:8} {count}");
     }
+    let (week, reach) = &s.this_week;
+    let _ = writeln!(out, "  {week}: {} customers reached, {} opened their picks' page", reach.reached, reach.opened);
     let c = &s.subscriptions;
     let _ = writeln!(
         out,

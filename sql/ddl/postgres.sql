@@ -162,6 +162,7 @@ CREATE TABLE deliveries (
   subscription_id integer,
   claimed_at timestamp with time zone,
   claimed_by integer,
+  opened_at timestamp with time zone,
   CONSTRAINT fk_deliveries_customer_id FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE
 );
 -- One delivery per customer, ISO week and channel, whatever re-runs.

@@ -164,6 +164,7 @@ CREATE TABLE "deliveries" (
   "subscription_id" integer NULL,
   "claimed_at" timestamp_with_timezone_text NULL,
   "claimed_by" integer NULL,
+  "opened_at" timestamp_with_timezone_text NULL,
   FOREIGN KEY ("customer_id") REFERENCES "customers" ("id") ON DELETE CASCADE
 );
 -- One delivery per customer, ISO week and channel, whatever re-runs.

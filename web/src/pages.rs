@@ -470,6 +470,10 @@ async fn week_picks(
         }
     };
     let Some(picks) = picks else { return not_found_page(&state, language, &uri) };
+    // The owner's "pages ouvertes": the first visit of the week's link is recorded; a failure only loses that.
+    if let Err(err) = state.store.record_picks_opened(customer, week, state.ctx.clock.now()).await {
+        tracing::warn!(error = %err, "recording an opened picks page");
+    }
     let catalogue = state.catalogue();
     let title_of = |id: &str| catalogue.film(id).map(|f| api::label(f, language));
     let title = t(language, "Vos cinq films de la semaine", "Your five films of the week");

@@ -92,6 +92,8 @@ pub struct Texts {
     pub book: String,
     /// Before the link to a film's feedback page: "Votre avis".
     pub your_verdict: String,
+    /// The link to the week's page of the five films (the one the SMS carries).
+    pub all_on_site: String,
     pub sign_off: String,
     pub why_received: String,
     pub unsubscribe: String,
@@ -129,6 +131,7 @@ impl Letter {
                 screenings: "Séances :".into(),
                 book: "Réserver".into(),
                 your_verdict: "Votre avis".into(),
+                all_on_site: "Vos cinq films sur le site, pour nous dire ce que vous en pensez".into(),
                 sign_off: format!("Bonnes séances ! — {cinema}"),
                 why_received: format!(
                     "Vous recevez ce message parce que vous êtes inscrit(e) aux suggestions de la semaine de {cinema}."
@@ -144,6 +147,7 @@ impl Letter {
                 screenings: "Screenings:".into(),
                 book: "Book".into(),
                 your_verdict: "Your verdict".into(),
+                all_on_site: "Your five films on the site, to tell us what you think".into(),
                 sign_off: format!("Enjoy the films! — {cinema}"),
                 why_received: format!(
                     "You receive this message because you subscribed to the weekly picks of {cinema}."

@@ -31,6 +31,8 @@ pub struct Model {
     /// The worker whose attempt is in flight (see `coordination`): on PostgreSQL a row 'sending' whose worker is
     /// gone is taken over by another.
     pub claimed_by: Option<i32>,
+    /// When the customer first opened the page of this week's picks (its link in the message).
+    pub opened_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

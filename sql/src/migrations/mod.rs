@@ -19,6 +19,7 @@ mod m20261207_000010_screenings;
 mod m20261207_000011_feedback;
 mod m20261207_000012_film_presentation;
 mod m20261207_000013_workers;
+mod m20261207_000014_opened_pages;
 
 /// Applies the migrations in order (and rolls them back in reverse).
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_feedback::Migration),
             Box::new(m20261207_000012_film_presentation::Migration),
             Box::new(m20261207_000013_workers::Migration),
+            Box::new(m20261207_000014_opened_pages::Migration),
         ]
     }
 }

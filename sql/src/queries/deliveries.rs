@@ -536,6 +536,20 @@ impl Store {
         Ok(row.map(|d| d.picks))
     }
 
+    /// Records that the customer opened the page of a week's picks, the first time only; false when it was known.
+    pub async fn record_picks_opened(&self, customer_id: i32, week: IsoWeek, now: DateTime<Utc>) -> Result<bool> {
+        let iso_week = week.to_string();
+        let result = delivery::Entity::update_many()
+            .col_expr(delivery::Column::OpenedAt, Expr::value(now))
+            .filter(delivery::Column::CustomerId.eq(customer_id))
+            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
+            .filter(delivery::Column::OpenedAt.is_null())
+            .exec(self.db())
+            .await
+            .during(format!("recording that customer {customer_id} opened the picks of {iso_week}"))?;
+        Ok(result.rows_affected > 0)
+    }
+
     /// Stops sending to one subscription (an unsubscribe link); false when it was already stopped.
     pub async fn unsubscribe_subscription(&self, id: i32, now: DateTime<Utc>) -> Result<bool> {
         let result = subscription::Entity::update_many()

@@ -1,6 +1,7 @@
 //! What the owner checks on operations (`cinepicks status`): deliveries by status and subscriptions by state.
 
-use cinepicks_domain::DeliveryStatus;
+use cinepicks_domain::{DeliveryStatus, IsoWeek};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect};
 
 use crate::connect::Store;
@@ -28,6 +29,29 @@ impl Store {
         let mut counts: Vec<(DeliveryStatus, i64)> = rows.into_iter().map(|r| (r.status, r.count)).collect();
         counts.sort_by_key(|(status, _)| status.as_str());
         Ok(counts)
+    }
+
+    /// One week's weekly message: customers it reached, and those who opened the page of their picks.
+    pub async fn week_reach(&self, week: IsoWeek) -> Result<WeekReach> {
+        let iso_week = week.to_string();
+        let customers = |opened: bool| {
+            let iso_week = iso_week.clone();
+            async move {
+                // A customer written to by e-mail and SMS counts once.
+                let distinct = Expr::from(Func::count_distinct(Expr::col(delivery::Column::CustomerId)));
+                let mut query = delivery::Entity::find()
+                    .select_only()
+                    .column_as(distinct, "customers")
+                    .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
+                    .filter(delivery::Column::Status.eq(DeliveryStatus::Sent));
+                if opened {
+                    query = query.filter(delivery::Column::OpenedAt.is_not_null());
+                }
+                let count = query.into_tuple::<i64>().one(self.db()).await;
+                count.during(format!("counting the customers reached in {iso_week}")).map(|n| n.unwrap_or(0) as u64)
+            }
+        };
+        Ok(WeekReach { reached: customers(false).await?, opened: customers(true).await? })
     }
 
     /// Subscriptions by state.
@@ -63,6 +87,13 @@ impl Store {
             .await?,
         })
     }
+}
+
+/// What one week's message did: customers sent it on some channel, and of them those who opened their picks' page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WeekReach {
+    pub reached: u64,
+    pub opened: u64,
 }
 
 /// Subscriptions by state; each subscription is in exactly one (an unsubscribed one counts as unsubscribed

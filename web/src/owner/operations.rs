@@ -147,9 +147,22 @@ fn model(state: &AppState, snap: &Snapshot, language: Language) -> maud::Markup 
 
 fn deliveries(snap: &Snapshot, language: Language) -> maud::Markup {
     let c = &snap.subscriptions;
+    let (week, reach) = &snap.this_week;
     html! {
         section.operation #deliveries {
             h2 { (t(language, "Envois et abonnements", "Deliveries and subscriptions")) }
+            div.figures {
+                @for (label, value) in [
+                    (t(language, "Abonnés ayant reçu leurs films cette semaine", "Subscribers sent their films this week"), reach.reached),
+                    (t(language, "… qui ont ouvert leur page", "… who opened their page"), reach.opened),
+                ] {
+                    div.figure { div.label { (label) } div.value { (value) } }
+                }
+            }
+            p.meta { (week) " · " (t(language,
+                "une page est comptée ouverte dès que le lien du message est suivi (certaines messageries vérifient les liens : elles comptent aussi).",
+                "a page counts as opened once the message's link is followed (some mail services check links: they count too)."))
+            }
             div.figures {
                 @for (label, value) in [
                     (t(language, "Abonnements actifs", "Active subscriptions"), c.active),
