@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
-use cinepicks_domain::{FeedbackKind, Language};
+use cinepicks_domain::{FeedbackKind, Language, calendar};
 
 use super::layout;
 use super::session::Owner;
@@ -120,17 +120,24 @@ fn jobs(snap: &Snapshot, language: Language) -> maud::Markup {
 
 fn model(state: &AppState, snap: &Snapshot, language: Language) -> maud::Markup {
     let lang = language;
+    // "lundi 7 décembre à 3 h 15": when, as the owner reads it; the run's id stays under the details fold.
+    let when = |at: chrono::DateTime<chrono::Utc>| {
+        let local = at.with_timezone(&state.ctx.config.timezone);
+        let (day, time) = (calendar::day_name(local.date_naive(), lang), calendar::time_of_day(local.time(), lang));
+        format!("{day} {} {time}", t(lang, "à", "at"))
+    };
     html! {
         section.operation #model {
             h2 { (t(language, "Modèle actif", "Active model")) }
             @match &snap.active_model {
                 Some(run) => {
-                    p { (t(language, "Exécution ", "Run ")) code { (run.run_id) }
-                        @if let Some(p) = run.published_at { (t(language, ", publiée le ", ", published on ")) (p.with_timezone(&state.ctx.config.timezone).format("%Y-%m-%d %H:%M")) } }
+                    p { (t(language, "Modèles entraînés le ", "Models trained on ")) (when(run.created_at))
+                        @if let Some(p) = run.published_at { (t(language, ", publiés le ", ", published on ")) (when(p)) } "." }
                     @let lines = plain_metrics(&run.metrics, language);
                     @if !lines.is_empty() { ul { @for line in &lines { li { (line) } } } }
                     details {
                         summary { (t(language, "Toutes les mesures de l'exécution", "Every figure of the run")) }
+                        p { (t(language, "Exécution ", "Run ")) code { (run.run_id) } }
                         table { tbody { @for (name, value) in numeric_metrics(&run.metrics) {
                             tr { td { code { (name) } } td.num { (lang.num(value, if value.fract() == 0.0 { 0 } else { 4 })) } }
                         } } }
