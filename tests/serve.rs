@@ -486,9 +486,17 @@ async fn the_short_link_of_an_sms_shows_the_films_sent_that_week(db: TestDb) {
     assert_eq!(before.opened, 0, "{before:?}");
     let page = get(&server, &format!("/p/{code}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    // The owner's "pages ouvertes": Camille opened hers, once however often she comes back.
+    // The owner's "pages ouvertes": Camille opened hers, once however often she comes back (the page records it
+    // after answering: the figure is awaited).
     get(&server, &format!("/p/{code}")).await;
-    let after = db.store.week_reach(w48).await.unwrap();
+    let mut after = db.store.week_reach(w48).await.unwrap();
+    for _ in 0..50 {
+        if after.opened > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        after = db.store.week_reach(w48).await.unwrap();
+    }
     assert_eq!((after.reached, after.opened), (before.reached, 1), "{after:?}");
     let camille = db.store.list_customers().await.unwrap().into_iter().find(|c| c.customer.name == "Camille Martin");
     let picks =

@@ -35,8 +35,8 @@ pub struct Snapshot {
     pub active_model: Option<model_run::Model>,
     pub deliveries: Vec<(DeliveryStatus, i64)>,
     pub subscriptions: SubscriptionCounts,
-    /// This week's message: customers reached, and those who opened their picks' page.
-    pub this_week: (IsoWeek, WeekReach),
+    /// The latest week's message (this week's once sent): customers reached, and those who opened their page.
+    pub latest_week: (IsoWeek, WeekReach),
     /// The last weeks' picks and feedback, the latest first.
     pub feedback: Vec<FeedbackWeek>,
     /// The films the audience liked most ("J'aime" is the latest verdict of that many customers).
@@ -184,7 +184,10 @@ pub async fn snapshot(ctx: &Context, store: &cinepicks_store::Store) -> Result<S
         active_model: store.active_run().await?,
         deliveries: store.deliveries_by_status().await?,
         subscriptions: store.subscription_counts().await?,
-        this_week: (this_week, store.week_reach(this_week).await?),
+        latest_week: match store.latest_sent_week().await?.filter(|w| *w <= this_week) {
+            Some(week) => (week, store.week_reach(week).await?),
+            None => (this_week, WeekReach::default()),
+        },
         feedback,
         favourites,
         now,
@@ -298,7 +301,7 @@ fn text(s: &Snapshot) -> String {
     for (status, count) in &s.deliveries {
         let _ = writeln!(out, "  {status:8} {count}");
     }
-    let (week, reach) = &s.this_week;
+    let (week, reach) = &s.latest_week;
     let _ = writeln!(out, "  {week}: {} customers reached, {} opened their picks' page", reach.reached, reach.opened);
     let c = &s.subscriptions;
     let _ = writeln!(

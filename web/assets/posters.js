@@ -7,6 +7,9 @@
   function fallBack(img) {
     var src = img.getAttribute("src");
     var drawn = img.getAttribute("data-drawn");
+    // A browser shows srcset before src: a TMDB poster's widths go with it.
+    img.removeAttribute("srcset");
+    img.removeAttribute("sizes");
     if (drawn && src !== drawn && src !== placeholder) img.src = drawn;
     else if (src !== placeholder) img.src = placeholder;
   }

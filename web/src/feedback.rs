@@ -227,10 +227,11 @@ fn is_back(path: &str) -> bool {
 }
 
 /// Where a verdict was given, told by the form, not by what it claims: a token in the form means a message's
-/// page (the SMS page comes back to `/p/`), none means the site.
+/// page (the week's page comes back to `/p/`, marked when the e-mail led there), none means the site.
 fn source_of(posted: &Posted) -> FeedbackSource {
+    let by_email = |back: &str| back.split(['?', '&']).any(|p| p == cinepicks_jobs::notify::letter::BY_EMAIL);
     match (&posted.token, &posted.back) {
-        (Some(_), Some(back)) if back.starts_with("/p/") => FeedbackSource::Sms,
+        (Some(_), Some(back)) if back.starts_with("/p/") && !by_email(back) => FeedbackSource::Sms,
         (Some(_), _) => FeedbackSource::Email,
         (None, _) => FeedbackSource::Site,
     }
@@ -646,5 +647,14 @@ mod tests {
         assert_eq!(back("/picks\n"), None);
         assert_eq!(back("/owner/operations"), None);
         assert_eq!(back("/p/2650abc?lang=fr").as_deref(), Some("/p/2650abc?lang=fr"));
+    }
+
+    #[test]
+    fn a_verdict_counts_for_the_message_whose_page_it_was_given_on() {
+        let posted = |back: &str| read_form(vec![("back".into(), back.into()), ("token".into(), "1.x.y".into())]);
+        assert_eq!(source_of(&posted("/p/2650abc?lang=fr")), FeedbackSource::Sms);
+        assert_eq!(source_of(&posted("/p/2650abc?via=email&lang=fr")), FeedbackSource::Email);
+        assert_eq!(source_of(&posted("/films/tt0211915?lang=fr")), FeedbackSource::Email);
+        assert_eq!(source_of(&read_form(vec![("back".into(), "/films/tt0211915".into())])), FeedbackSource::Site);
     }
 }

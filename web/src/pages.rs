@@ -470,10 +470,14 @@ async fn week_picks(
         }
     };
     let Some(picks) = picks else { return not_found_page(&state, language, &uri) };
-    // The owner's "pages ouvertes": the first visit of the week's link is recorded; a failure only loses that.
-    if let Err(err) = state.store.record_picks_opened(customer, week, state.ctx.clock.now()).await {
-        tracing::warn!(error = %err, "recording an opened picks page");
-    }
+    // The owner's "pages ouvertes": the first visit of the week's link is recorded, without making the page wait;
+    // a failure only loses that figure.
+    let (store, now) = (state.store.clone(), state.ctx.clock.now());
+    tokio::spawn(async move {
+        if let Err(err) = store.record_picks_opened(customer, week, now).await {
+            tracing::warn!(error = %err, "recording an opened picks page");
+        }
+    });
     let catalogue = state.catalogue();
     let title_of = |id: &str| catalogue.film(id).map(|f| api::label(f, language));
     let title = t(language, "Vos cinq films de la semaine", "Your five films of the week");
@@ -481,7 +485,12 @@ async fn week_picks(
     // other pages recognise them too.
     let token = state.signer.feedback_token(customer, feedback_expiry(week, &state.ctx.config.timezone));
     let verdicts = Viewer::Subscriber { customer_id: customer }.verdicts(&state).await;
-    let back = link(&format!("/p/{code}"), language);
+    // Verdicts given here count as the e-mail's when its link was followed, else as the SMS's.
+    let by_email = uri.query().is_some_and(|q| q.split('&').any(|p| p == letter::BY_EMAIL));
+    let back = match by_email {
+        true => link(&format!("/p/{code}?{}", letter::BY_EMAIL), language),
+        false => link(&format!("/p/{code}"), language),
+    };
     let body = html! {
         h1 { (title) }
         p.meta { (week) }

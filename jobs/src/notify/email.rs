@@ -186,7 +186,12 @@ pub fn render_text(letter: &Letter) -> String {
     }
     out.push_str(&format!(
         "{}{colon} {}\n\n{}\n\n-- \n{}\n{}{colon} {}\n",
-        t.all_on_site, letter.picks_url, t.sign_off, t.why_received, t.unsubscribe, letter.unsubscribe_url
+        t.all_on_site,
+        letter.picks_url_by_email(),
+        t.sign_off,
+        t.why_received,
+        t.unsubscribe,
+        letter.unsubscribe_url
     ));
     out
 }
@@ -210,7 +215,7 @@ pub fn render_html(letter: &Letter) -> String {
             (card_row(card, french, &t))
         }
         tr { td style="padding:12px 24px 4px 24px;font-size:16px" {
-            a href=(letter.picks_url) style="color:#7a1f1f" { (t.all_on_site) }
+            a href=(letter.picks_url_by_email()) style="color:#7a1f1f" { (t.all_on_site) }
         } }
         tr { td style="padding:12px 24px 20px 24px;font-size:16px" { (t.sign_off) } }
         tr { td style="padding:16px 24px;border-top:1px solid #eee;font-size:12px;color:#777;font-family:Arial,sans-serif" {

@@ -82,6 +82,9 @@ pub struct Letter {
 }
 
 /// The fixed sentences of a message, in its language.
+/// The query of the week's page reached from the e-mail (see [`Letter::picks_url_by_email`]).
+pub const BY_EMAIL: &str = "via=email";
+
 pub struct Texts {
     pub heading: String,
     pub greeting: String,
@@ -102,6 +105,12 @@ pub struct Texts {
 impl Letter {
     pub fn french(&self) -> bool {
         self.language == Language::Fr
+    }
+
+    /// The week's page as the e-mail links it: marked, so that verdicts given there count as the e-mail's (the
+    /// SMS carries the bare short link).
+    pub fn picks_url_by_email(&self) -> String {
+        format!("{}?{}", self.picks_url, BY_EMAIL)
     }
 
     fn first_name(&self) -> &str {

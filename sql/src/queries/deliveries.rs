@@ -539,14 +539,23 @@ impl Store {
     /// Records that the customer opened the page of a week's picks, the first time only; false when it was known.
     pub async fn record_picks_opened(&self, customer_id: i32, week: IsoWeek, now: DateTime<Utc>) -> Result<bool> {
         let iso_week = week.to_string();
+        let unopened = Condition::all()
+            .add(delivery::Column::CustomerId.eq(customer_id))
+            .add(delivery::Column::IsoWeek.eq(iso_week.as_str()))
+            .add(delivery::Column::OpenedAt.is_null());
+        let during = || format!("recording that customer {customer_id} opened the picks of {iso_week}");
+        // A read first: coming back to the page writes nothing (on SQLite, even an update of no row takes the
+        // write lock, and would wait behind a notifier).
+        let to_mark = delivery::Entity::find().filter(unopened.clone()).count(self.db()).await.during(during())?;
+        if to_mark == 0 {
+            return Ok(false);
+        }
         let result = delivery::Entity::update_many()
             .col_expr(delivery::Column::OpenedAt, Expr::value(now))
-            .filter(delivery::Column::CustomerId.eq(customer_id))
-            .filter(delivery::Column::IsoWeek.eq(iso_week.as_str()))
-            .filter(delivery::Column::OpenedAt.is_null())
+            .filter(unopened)
             .exec(self.db())
             .await
-            .during(format!("recording that customer {customer_id} opened the picks of {iso_week}"))?;
+            .during(during())?;
         Ok(result.rows_affected > 0)
     }
 

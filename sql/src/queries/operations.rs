@@ -31,6 +31,20 @@ impl Store {
         Ok(counts)
     }
 
+    /// The latest week whose message reached someone (this week's goes out on Wednesday: before, the latest is
+    /// last week's).
+    pub async fn latest_sent_week(&self) -> Result<Option<IsoWeek>> {
+        let latest = delivery::Entity::find()
+            .select_only()
+            .column_as(delivery::Column::IsoWeek.max(), "week")
+            .filter(delivery::Column::Status.eq(DeliveryStatus::Sent))
+            .into_tuple::<Option<String>>()
+            .one(self.db())
+            .await
+            .during("finding the latest week sent")?;
+        Ok(latest.flatten().and_then(|w| IsoWeek::parse(&w)))
+    }
+
     /// One week's weekly message: customers it reached, and those who opened the page of their picks.
     pub async fn week_reach(&self, week: IsoWeek) -> Result<WeekReach> {
         let iso_week = week.to_string();

@@ -120,11 +120,16 @@ fn jobs(snap: &Snapshot, language: Language) -> maud::Markup {
 
 fn model(state: &AppState, snap: &Snapshot, language: Language) -> maud::Markup {
     let lang = language;
-    // "lundi 7 décembre à 3 h 15": when, as the owner reads it; the run's id stays under the details fold.
+    // "lundi 7 décembre à 3 h 15" (with the year when it is not this one): when, as the owner reads it; the run's
+    // id stays under the details fold.
+    let tz = state.ctx.config.timezone;
+    let this_year = chrono::Datelike::year(&snap.now.with_timezone(&tz));
     let when = |at: chrono::DateTime<chrono::Utc>| {
-        let local = at.with_timezone(&state.ctx.config.timezone);
+        let local = at.with_timezone(&tz);
         let (day, time) = (calendar::day_name(local.date_naive(), lang), calendar::time_of_day(local.time(), lang));
-        format!("{day} {} {time}", t(lang, "à", "at"))
+        let year = chrono::Datelike::year(&local);
+        let year = if year == this_year { String::new() } else { format!(" {year}") };
+        format!("{day}{year} {} {time}", t(lang, "à", "at"))
     };
     html! {
         section.operation #model {
@@ -154,21 +159,21 @@ fn model(state: &AppState, snap: &Snapshot, language: Language) -> maud::Markup 
 
 fn deliveries(snap: &Snapshot, language: Language) -> maud::Markup {
     let c = &snap.subscriptions;
-    let (week, reach) = &snap.this_week;
+    let (week, reach) = &snap.latest_week;
     html! {
         section.operation #deliveries {
             h2 { (t(language, "Envois et abonnements", "Deliveries and subscriptions")) }
             div.figures {
                 @for (label, value) in [
-                    (t(language, "Abonnés ayant reçu leurs films cette semaine", "Subscribers sent their films this week"), reach.reached),
+                    (t(language, "Abonnés ayant reçu leurs films", "Subscribers sent their films"), reach.reached),
                     (t(language, "… qui ont ouvert leur page", "… who opened their page"), reach.opened),
                 ] {
                     div.figure { div.label { (label) } div.value { (value) } }
                 }
             }
             p.meta { (week) " · " (t(language,
-                "une page est comptée ouverte dès que le lien du message est suivi (certaines messageries vérifient les liens : elles comptent aussi).",
-                "a page counts as opened once the message's link is followed (some mail services check links: they count too)."))
+                "message de la semaine\u{a0}; une page est comptée ouverte dès que le lien du message est suivi (certaines messageries vérifient les liens\u{a0}: elles comptent aussi).",
+                "the week's message; a page counts as opened once the message's link is followed (some mail services check links: they count too)."))
             }
             div.figures {
                 @for (label, value) in [
