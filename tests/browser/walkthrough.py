@@ -116,7 +116,38 @@ def home(walk):
     check(page.locator("html").get_attribute("lang") == "fr", "the home page is not in French by default")
     check(page.locator("form.search input#q[name=q]").is_visible(), "no visible search box #q on the home page")
     check(page.locator("ul.films li a").count() > 0, "the home page lists no film")
-    return f"title {page.title()!r}, search box present", [walk.shot("01-home")]
+    # The focus ring must stand out 3:1 from what is around it (WCAG 2.2, 1.4.11), on the page and on the header.
+    rings = []
+    for selector in ("ul.films li a", "form.search input#q", "header.site a"):
+        ratio = focus_ring_contrast(page, selector)
+        check(ratio >= 3, f"the focus ring of {selector} has a contrast of {ratio:.1f}:1 with its background")
+        rings.append(f"{ratio:.1f}:1")
+    return f"title {page.title()!r}, search box present, focus rings {', '.join(rings)}", [walk.shot("01-home")]
+
+
+def focus_ring_contrast(page, selector):
+    """Focuses the first element matching `selector` and returns the contrast of its outline with the background
+    it is drawn on (the nearest ancestor's opaque background)."""
+    element = page.locator(selector).first
+    element.focus()
+    outline, width, background = element.evaluate("""el => {
+        const style = getComputedStyle(el);
+        let node = el.parentElement, background = "rgb(255, 255, 255)";
+        for (; node; node = node.parentElement) {
+            const b = getComputedStyle(node).backgroundColor;
+            if (b && b !== "transparent" && !/, 0\)$/.test(b)) { background = b; break; }
+        }
+        return [style.outlineStyle === "none" ? null : style.outlineColor, parseFloat(style.outlineWidth), background];
+    }""")
+    check(outline is not None and width >= 2, f"{selector} shows no focus ring ({outline}, {width} px)")
+
+    def luminance(css):
+        r, g, b = (int(v) / 255 for v in re.findall(r"\d+", css)[:3])
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(outline), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def programme(walk):

@@ -120,6 +120,7 @@ pub fn with_areas<T>(
     }
     let mut local = ctx.clone();
     let mut drafts = Vec::new();
+    // Held until the stage ends: other processes on this machine do not prune the versions it reads.
     let mut in_use = Vec::new();
     for area in reads.iter().chain(&writes) {
         let remote = open(ctx, *area)?;
