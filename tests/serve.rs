@@ -720,6 +720,16 @@ async fn a_visitor_subscribes_confirms_by_the_link_and_only_then_receives_picks(
         refused.body
     );
     assert!(db.store.find_customer("paul@example.org").await.unwrap().is_none());
+    // Every problem at once: each under its field, all in a summary at the top that links to them.
+    let refused = post("name=&email=paul%40&channels=email&channels=sms&genres=Nope").await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    for id in ["name-error", "email-error", "phone-error", "genres-error", "consent-error"] {
+        assert!(refused.body.contains(&format!(r#"id="{id}""#)), "no {id}: {}", refused.body);
+    }
+    assert!(refused.body.contains("corrigez d'abord") || refused.body.contains("first correct"), "{}", refused.body);
+    for anchor in ["#name", "#email", "#phone", "#genres-error", "#consent"] {
+        assert!(refused.body.contains(&format!(r#"href="{anchor}""#)), "the summary does not link {anchor}");
+    }
 
     // One address cannot subscribe in bulk: after a few valid requests a minute, 429 and nothing sent.
     let before = confirmations_queued(&db).await;

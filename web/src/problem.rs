@@ -31,6 +31,9 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "likes[1]")]
     pub field: Option<String>,
+    /// For a page: what is wrong with `field`, without its name (shown beside the field).
+    #[serde(skip)]
+    pub reason: Option<String>,
 }
 
 impl Problem {
@@ -41,13 +44,19 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             field: None,
+            reason: None,
         }
     }
 
     /// A well-formed request whose `field` is not acceptable (422); the detail starts with the field's name.
     pub fn invalid(field: impl Into<String>, why: impl std::fmt::Display) -> Self {
         let field = field.into();
-        Self { field: Some(field.clone()), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{field}: {why}")) }
+        let detail = format!("{field}: {why}");
+        Self {
+            field: Some(field),
+            reason: Some(why.to_string()),
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, detail)
+        }
     }
 
     pub fn not_found(detail: impl Into<String>) -> Self {

@@ -30,18 +30,22 @@ pub fn routes() -> Router<AppState> {
         .route("/unsubscribe", get(unsubscribe_page).post(unsubscribe_now))
 }
 
-/// The form, filled with what was typed, and the problem of the field at fault when there is one.
-fn form(state: &AppState, language: Language, typed: &SubscribeRequest, problem: Option<&Problem>) -> Markup {
-    let field = problem.and_then(|p| p.field.as_deref()).unwrap_or("");
-    let invalid = |name: &str| field == name || field.starts_with(&format!("{name}["));
+/// The form, filled with what was typed, each field at fault with its problems said under it.
+fn form(state: &AppState, language: Language, typed: &SubscribeRequest, problems: &[Problem]) -> Markup {
+    let of = |name: &str| -> Vec<&str> {
+        let at = |field: &str| field == name || field.starts_with(&format!("{name}["));
+        problems
+            .iter()
+            .filter(|p| p.field.as_deref().is_some_and(at))
+            .map(|p| p.reason.as_deref().unwrap_or(&p.detail))
+            .collect()
+    };
+    let invalid = |name: &str| !of(name).is_empty();
     let error = |name: &str| -> Markup {
+        let whys = of(name);
         html! {
-            @if invalid(name) {
-                @if let Some(p) = problem {
-                    span.error id=(format!("{name}-error")) role="alert" {
-                        (p.detail.split_once(": ").map_or(p.detail.as_str(), |(_, why)| why))
-                    }
-                }
+            @if !whys.is_empty() {
+                span.error id=(format!("{name}-error")) { (whys.join(" ; ")) }
             }
         }
     };
@@ -113,7 +117,7 @@ async fn subscribe_page(
     let typed =
         SubscribeRequest { likes: likes.unwrap_or_default(), channels: vec!["email".into()], ..Default::default() };
     let title = t(language, "Recevoir cinq films chaque semaine", "Get five films every week");
-    let body = html! { h1 { (title) } (form(&state, language, &typed, None)) };
+    let body = html! { h1 { (title) } (form(&state, language, &typed, &[])) };
     layout(&state, language, &uri, title, body).into_response()
 }
 
@@ -175,14 +179,30 @@ async fn subscribe_now(
             )
                 .into_response()
         }
-        Err(problem) => {
-            let general = problem.field.is_none();
+        Err(problems) => {
+            let status = problems.first().map_or(StatusCode::UNPROCESSABLE_ENTITY, Problem::status);
+            // Each field's problem is said under it; the summary lists them all, each a link to its field.
+            let anchor = |field: &str| {
+                let base = field.split('[').next().unwrap_or(field);
+                match base {
+                    "channels" | "genres" => format!("#{base}-error"),
+                    other => format!("#{other}"),
+                }
+            };
             let body = html! {
                 h1 { (title) }
-                @if general { p.notice role="alert" { (problem.detail) } }
-                (form(&state, language, &typed, Some(&problem)))
+                div.notice.summary role="alert" tabindex="-1" {
+                    @for p in problems.iter().filter(|p| p.field.is_none()) { p { (p.detail) } }
+                    @if problems.iter().any(|p| p.field.is_some()) {
+                        p { strong { (t(language, "Rien n'est enregistré, corrigez d'abord\u{a0}:", "Nothing is recorded; first correct:")) } }
+                        ul { @for p in problems.iter().filter(|p| p.field.is_some()) {
+                            li { a href=(anchor(p.field.as_deref().unwrap_or(""))) { (p.reason.as_deref().unwrap_or(&p.detail)) } }
+                        } }
+                    }
+                }
+                (form(&state, language, &typed, &problems))
             };
-            (problem.status(), layout(&state, language, &uri, title, body)).into_response()
+            (status, layout(&state, language, &uri, title, body)).into_response()
         }
     }
 }

@@ -90,57 +90,55 @@ pub struct UnsubscribeOutcome {
     pub address: String,
 }
 
-/// Checks the request and turns it into a customer for the store; a 422 naming the field otherwise, its message
-/// in the visitor's language (the pages show it next to the field).
-fn validate(state: &AppState, request: &SubscribeRequest, language: Language) -> Result<NewCustomer, Problem> {
+/// Checks the request and turns it into a customer for the store; otherwise every problem found (422, each
+/// naming its field), in the visitor's language: the page shows them all at once, the API the first.
+fn validate(state: &AppState, request: &SubscribeRequest, language: Language) -> Result<NewCustomer, Vec<Problem>> {
     let say = |fr: &str, en: &str| match language {
         Language::Fr => fr.to_owned(),
         Language::En => en.to_owned(),
     };
+    let mut problems = Vec::new();
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME {
         let why = say("indiquez votre nom (100 caractères au plus)", "give your name (at most 100 characters)");
-        return Err(Problem::invalid("name", why));
-    }
-    if !plausible_name(name) {
+        problems.push(Problem::invalid("name", why));
+    } else if !plausible_name(name) {
         let why = say(
             "un nom ne contient que des lettres, des espaces, des traits d'union, des apostrophes et des points",
             "a name holds only letters, spaces, hyphens, apostrophes and dots",
         );
-        return Err(Problem::invalid("name", why));
+        problems.push(Problem::invalid("name", why));
     }
     let filled = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-    let email = filled(&request.email)
-        .map(|e| {
-            Email::parse(&e).map_err(|_| {
-                Problem::invalid(
-                    "email",
-                    say("cette adresse e-mail n'est pas valide", "this e-mail address is not valid"),
-                )
-            })
-        })
-        .transpose()?;
-    let phone = filled(&request.phone)
-        .map(|p| {
-            PhoneNumber::parse(&p).map_err(|_| {
-                let why = say(
-                    "ce numéro n'est pas un numéro de portable valide (06…, 07… ou +33…)",
-                    "this is not a valid mobile number (06…, 07… or +33…)",
-                );
-                Problem::invalid("phone", why)
-            })
-        })
-        .transpose()?;
+    let (email_typed, phone_typed) = (filled(&request.email), filled(&request.phone));
+    let email = email_typed.as_deref().and_then(|e| match Email::parse(e) {
+        Ok(email) => Some(email),
+        Err(_) => {
+            let why = say("cette adresse e-mail n'est pas valide", "this e-mail address is not valid");
+            problems.push(Problem::invalid("email", why));
+            None
+        }
+    });
+    let phone = phone_typed.as_deref().and_then(|p| match PhoneNumber::parse(p) {
+        Ok(number) => Some(number),
+        Err(_) => {
+            let why = say(
+                "ce numéro n'est pas un numéro de portable valide (06…, 07… ou +33…)",
+                "this is not a valid mobile number (06…, 07… or +33…)",
+            );
+            problems.push(Problem::invalid("phone", why));
+            None
+        }
+    });
     let destinations = &state.ctx.config.notify.sms.destinations;
     if let Some(number) = &phone {
         let allowed = number.mobile_region().is_some_and(|r| destinations.iter().any(|d| d.eq_ignore_ascii_case(&r)));
         if !allowed {
-            let why = say(
-                "seuls les numéros de portable français reçoivent nos SMS (06…, 07… ou +33 6…, +33 7…)",
-                "only French mobile numbers receive our text messages (06…, 07… or +33 6…, +33 7…)",
-            );
             let why = if destinations.len() == 1 && destinations[0].eq_ignore_ascii_case("FR") {
-                why
+                say(
+                    "seuls les numéros de portable français reçoivent nos SMS (06…, 07… ou +33 6…, +33 7…)",
+                    "only French mobile numbers receive our text messages (06…, 07… or +33 6…, +33 7…)",
+                )
             } else {
                 match language {
                     Language::Fr => {
@@ -151,70 +149,77 @@ fn validate(state: &AppState, request: &SubscribeRequest, language: Language) ->
                     }
                 }
             };
-            return Err(Problem::invalid("phone", why));
+            problems.push(Problem::invalid("phone", why));
         }
     }
     let mut consent = Vec::new();
     for (i, channel) in request.channels.iter().enumerate() {
-        let channel = channel.parse::<Channel>().map_err(|_| {
-            Problem::invalid(
-                format!("channels[{i}]"),
-                say("canal inconnu : email ou sms", "unknown channel: email or sms"),
-            )
-        })?;
-        match channel {
-            Channel::Email if email.is_none() => {
+        match channel.parse::<Channel>() {
+            Err(_) => {
+                let why = say("canal inconnu : email ou sms", "unknown channel: email or sms");
+                problems.push(Problem::invalid(format!("channels[{i}]"), why));
+            }
+            // An address typed but not valid is already said.
+            Ok(Channel::Email) if email_typed.is_none() => {
                 let why = say(
                     "indiquez votre adresse pour recevoir les films par e-mail",
                     "give your address to receive the films by e-mail",
                 );
-                return Err(Problem::invalid("email", why));
+                problems.push(Problem::invalid("email", why));
             }
-            Channel::Sms if phone.is_none() => {
+            Ok(Channel::Sms) if phone_typed.is_none() => {
                 let why = say(
                     "indiquez votre numéro pour recevoir les films par SMS",
                     "give your number to receive the films by text message",
                 );
-                return Err(Problem::invalid("phone", why));
+                problems.push(Problem::invalid("phone", why));
             }
-            _ if !consent.contains(&channel) => consent.push(channel),
-            _ => {}
+            Ok(channel) if !consent.contains(&channel) => consent.push(channel),
+            Ok(_) => {}
         }
     }
-    if consent.is_empty() {
+    if request.channels.is_empty() {
         let why = say("choisissez l'e-mail, le SMS ou les deux", "choose e-mail, text message or both");
-        return Err(Problem::invalid("channels", why));
+        problems.push(Problem::invalid("channels", why));
     }
     if !request.consent {
         let why = say(
             "cochez la case pour accepter de recevoir les films de la semaine",
             "tick the box to agree to receive the weekly films",
         );
-        return Err(Problem::invalid("consent", why));
+        problems.push(Problem::invalid("consent", why));
     }
+    let catalogue = state.catalogue();
+    let mut likes = Vec::new();
     if request.likes.len() > MAX_LIKES {
         let why = match language {
             Language::Fr => format!("{MAX_LIKES} films au plus"),
             Language::En => format!("at most {MAX_LIKES} films"),
         };
-        return Err(Problem::invalid("likes", why));
-    }
-    let catalogue = state.catalogue();
-    let mut likes = Vec::new();
-    for (i, like) in request.likes.iter().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let film = api::resolve(&catalogue, &format!("likes[{i}]"), like, language)?;
-        likes.push(film.film_id.clone());
+        problems.push(Problem::invalid("likes", why));
+    } else {
+        for (i, like) in request.likes.iter().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            match api::resolve(&catalogue, &format!("likes[{i}]"), like, language) {
+                Ok(film) => likes.push(film.film_id.clone()),
+                Err(problem) => problems.push(problem),
+            }
+        }
     }
     let mut genres = Vec::new();
     for (i, genre) in request.genres.iter().enumerate() {
-        let known = catalogue.genres.iter().find(|g| g.eq_ignore_ascii_case(genre.trim())).ok_or_else(|| {
-            let why = match language {
-                Language::Fr => format!("« {genre} » n'est pas un genre du catalogue"),
-                Language::En => format!("{genre:?} is not a genre of the catalogue"),
-            };
-            Problem::invalid(format!("genres[{i}]"), why)
-        })?;
-        genres.push(known.clone());
+        match catalogue.genres.iter().find(|g| g.eq_ignore_ascii_case(genre.trim())) {
+            Some(known) => genres.push(known.clone()),
+            None => {
+                let why = match language {
+                    Language::Fr => format!("« {genre} » n'est pas un genre du catalogue"),
+                    Language::En => format!("{genre:?} is not a genre of the catalogue"),
+                };
+                problems.push(Problem::invalid(format!("genres[{i}]"), why));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     Ok(NewCustomer {
         name: name.to_owned(),
@@ -247,7 +252,7 @@ pub async fn subscribe(
     client: Option<std::net::IpAddr>,
     request: &SubscribeRequest,
     language: Language,
-) -> Result<SubscribeOutcome, Problem> {
+) -> Result<SubscribeOutcome, Vec<Problem>> {
     let customer = validate(state, request, language)?;
     // Counted once valid: a mistyped form corrected and sent again is not held against the visitor.
     if let Some(Err(wait)) = client.map(|ip| state.forms_limiter.check(ip, std::time::Instant::now())) {
@@ -259,7 +264,7 @@ pub async fn subscribe(
                 format!("too many subscriptions from this address: try again in {} s", wait.as_secs().max(1))
             }
         };
-        return Err(Problem::new(StatusCode::TOO_MANY_REQUESTS, why));
+        return Err(vec![Problem::new(StatusCode::TOO_MANY_REQUESTS, why)]);
     }
     let sender = state.confirmations.as_ref().map_err(|why| {
         tracing::error!(error = %why, "a subscription was refused: confirmation messages cannot be sent");
@@ -267,11 +272,11 @@ pub async fn subscribe(
             Language::Fr => "les inscriptions sont fermées pour l'instant : réessayez plus tard",
             Language::En => "subscriptions are closed for now: please try again later",
         };
-        Problem::new(StatusCode::SERVICE_UNAVAILABLE, why)
+        vec![Problem::new(StatusCode::SERVICE_UNAVAILABLE, why)]
     })?;
     let now = state.ctx.clock.now();
     let caps = state.ctx.config.notify.confirmations.caps();
-    let request = state.store.request_subscription(&customer, caps, now).await?;
+    let request = state.store.request_subscription(&customer, caps, now).await.map_err(|e| vec![Problem::from(e)])?;
     if request.queued > 0 {
         sender.wake();
     }
@@ -392,7 +397,10 @@ pub async fn subscribe_endpoint(
     Client(client): Client,
     ApiJson(request): ApiJson<SubscribeRequest>,
 ) -> Result<(StatusCode, Json<SubscribeOutcome>), Problem> {
-    Ok((StatusCode::ACCEPTED, Json(subscribe(&state, client, &request, language).await?)))
+    // The first problem: a problem detail names one field (the site's form shows them all).
+    let outcome =
+        subscribe(&state, client, &request, language).await.map_err(|mut problems| problems.swap_remove(0))?;
+    Ok((StatusCode::ACCEPTED, Json(outcome)))
 }
 
 /// Confirms a subscription with the token of its confirmation message's link.
