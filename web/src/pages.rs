@@ -407,8 +407,8 @@ async fn my_picks(
                     "Your verdicts rule out almost the whole catalogue: five films cannot be proposed. Take back a “Not for me” or a “Seen it” below.")) }
             }
             Some(Err(problem)) => {
-                // The detail starts with the field (`likes[1]: `), which means nothing on a page.
-                p.notice role="alert" { (problem.detail.split_once(": ").map_or(problem.detail.as_str(), |(_, why)| why)) }
+                // The detail starts with the field (`likes[1]: `), which means nothing on a page: its reason alone.
+                p.notice role="alert" { (problem.reason.as_deref().unwrap_or(&problem.detail)) }
             }
             None => {}
         }

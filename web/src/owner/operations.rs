@@ -384,7 +384,7 @@ pub async fn set_programme(
         match api::resolve(&catalogue, &format!("films[{i}]"), reference, language) {
             Ok(film) => films.push(film.film_id.clone()),
             Err(problem) => {
-                let why = problem.detail.split_once(": ").map_or(problem.detail.clone(), |(_, why)| why.to_owned());
+                let why = problem.reason.unwrap_or(problem.detail);
                 return render(&state, language, &owner, Some((StatusCode::UNPROCESSABLE_ENTITY, why))).await;
             }
         }
