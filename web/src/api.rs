@@ -295,10 +295,18 @@ pub fn resolve<'a>(
 ) -> Result<&'a film::Model, Problem> {
     let reference = reference.trim();
     if reference.is_empty() {
-        return Err(Problem::invalid(field, "empty: give an IMDb id or a title"));
+        let why = match language {
+            Language::Fr => "vide : donnez un titre ou un identifiant IMDb",
+            Language::En => "empty: give an IMDb id or a title",
+        };
+        return Err(Problem::invalid(field, why));
     }
     if reference.chars().count() > MAX_TEXT {
-        return Err(Problem::invalid(field, format!("longer than {MAX_TEXT} characters")));
+        let why = match language {
+            Language::Fr => format!("plus de {MAX_TEXT} caractères"),
+            Language::En => format!("longer than {MAX_TEXT} characters"),
+        };
+        return Err(Problem::invalid(field, why));
     }
     catalogue.resolve(reference).map_err(|closest| {
         let names: Vec<String> = closest.iter().take(3).map(|f| label(f, language)).collect();

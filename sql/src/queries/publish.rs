@@ -11,7 +11,6 @@ use arrow::array::Array;
 use arrow::record_batch::RecordBatch;
 use chrono::{DateTime, Utc};
 use cinepicks_domain::{Language, titles};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, Value,
@@ -83,6 +82,18 @@ const FILMS: Target = Target {
         french_title = excluded.french_title, display_title_fr = excluded.display_title_fr, \
         start_year = excluded.start_year, runtime_minutes = excluded.runtime_minutes, genres = excluded.genres, \
         average_rating = excluded.average_rating, num_votes = excluded.num_votes, updated_at = excluded.updated_at",
+};
+
+/// The staging table of [`Publisher::load_presentations`].
+const PRESENTATIONS: Target = Target {
+    table: "film_presentations",
+    columns: &[
+        ("film_id", SqlType::Text),
+        ("original_language", SqlType::Text),
+        ("overview", SqlType::Text),
+        ("poster_url", SqlType::Text),
+    ],
+    on_conflict: "ON CONFLICT (film_id) DO NOTHING",
 };
 
 const PEOPLE: Target = Target {
@@ -307,18 +318,31 @@ impl Publisher {
     pub async fn load_presentations(&mut self, rows: &[FilmPresentation]) -> Result<()> {
         let clear = "UPDATE films SET original_language = NULL, overview = NULL, poster_url = NULL";
         self.txn.execute_unprepared(clear).await.during("clearing the films' presentations")?;
+        // Staged in a table of the transaction, then one UPDATE … FROM: a catalogue of posters is tens of thousands
+        // of films, too many round trips one statement each on a remote PostgreSQL.
+        // Created and dropped inside the transaction (both stores' DDL is transactional: a failed publish leaves none).
+        let create = "CREATE TEMP TABLE film_presentations \
+                      (film_id text PRIMARY KEY, original_language text, overview text, poster_url text)";
+        self.txn.execute_unprepared(create).await.during("staging the films' presentations")?;
+        let mut staged = Rows::new(&PRESENTATIONS);
         for row in rows.iter().filter(|r| self.films.contains(&r.film_id)) {
-            film::Entity::update_many()
-                .col_expr(film::Column::OriginalLanguage, Expr::value(row.original_language.clone()))
-                .col_expr(film::Column::Overview, Expr::value(row.overview.clone()))
-                .col_expr(film::Column::PosterUrl, Expr::value(row.poster_url.clone()))
-                .filter(film::Column::FilmId.eq(row.film_id.as_str()))
-                .exec(&self.txn)
-                .await
-                .during(format!("recording the presentation of {}", row.film_id))?;
+            staged.push([
+                Value::from(row.film_id.clone()),
+                Value::from(row.original_language.clone()),
+                Value::from(row.overview.clone()),
+                Value::from(row.poster_url.clone()),
+            ]);
             self.counts.presentations += u64::from(row.original_language.is_some() || row.overview.is_some());
             self.counts.posters += u64::from(row.poster_url.is_some());
         }
+        staged.flush(&self.txn, &PRESENTATIONS).await?;
+        let update = "UPDATE films SET original_language = p.original_language, overview = p.overview, \
+                      poster_url = p.poster_url FROM film_presentations AS p WHERE films.film_id = p.film_id";
+        self.txn.execute_unprepared(update).await.during("recording the films' presentations")?;
+        self.txn
+            .execute_unprepared("DROP TABLE film_presentations")
+            .await
+            .during("dropping the staged presentations")?;
         Ok(())
     }
 
