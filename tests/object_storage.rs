@@ -176,8 +176,9 @@ fn the_pipeline_runs_on_object_storage_from_two_machines_and_readers_never_see_a
     std::fs::write(first.path().join("note.txt"), "first").unwrap();
     std::fs::write(second.path().join("note.txt"), "second").unwrap();
     let version = |now| cinepicks_jobs::storage::new_version(now, Some(&base.manifest.version));
-    let won = reader.commit(first.path(), Some(&base), &version(Utc::now()), Utc::now()).unwrap().expect("a version");
-    let lost = reader.commit(second.path(), Some(&base), &version(Utc::now()), Utc::now()).unwrap_err();
+    let won =
+        reader.commit(first.path(), Some(&base), None, &version(Utc::now()), Utc::now()).unwrap().expect("a version");
+    let lost = reader.commit(second.path(), Some(&base), None, &version(Utc::now()), Utc::now()).unwrap_err();
     assert!(format!("{lost:#}").contains("another writer committed"), "{lost:#}");
     assert_eq!(reader.current().unwrap().unwrap().manifest.version, won.version);
 

@@ -70,8 +70,13 @@ pub fn version_time(version: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Every file under `dir` (hidden files and folders, which are temporary or unfinished, left out), with its
-/// entry; keys use `/` whatever the platform.
-pub fn list_files(dir: &Path) -> Result<BTreeMap<String, FileEntry>> {
+/// entry; keys use `/` whatever the platform. A file that is the very file (a hard link) of the same path in
+/// `known`'s folder keeps that version's entry instead of being read again: a draft's unchanged files (stages
+/// replace files by a rename, never write into one).
+pub fn list_files(
+    dir: &Path,
+    known: Option<(&Path, &BTreeMap<String, FileEntry>)>,
+) -> Result<BTreeMap<String, FileEntry>> {
     let mut files = BTreeMap::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
@@ -87,10 +92,28 @@ pub fn list_files(dir: &Path) -> Result<BTreeMap<String, FileEntry>> {
             }
             let relative =
                 path.strip_prefix(dir)?.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>();
-            files.insert(relative.join("/"), describe(&path)?);
+            let relative = relative.join("/");
+            let unchanged = known.and_then(|(folder, entries)| {
+                let entry = entries.get(&relative)?;
+                same_file(&path, &folder.join(&relative)).then(|| entry.clone())
+            });
+            let entry = match unchanged {
+                Some(entry) => entry,
+                None => describe(&path)?,
+            };
+            files.insert(relative, entry);
         }
     }
     Ok(files)
+}
+
+/// Whether two paths are links to one file (same device and inode).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
 
 /// Size, SHA-256 and, for Parquet, the table's shape.
@@ -112,4 +135,26 @@ fn describe(path: &Path) -> Result<FileEntry> {
         false => None,
     };
     Ok(FileEntry { bytes, sha256: hex::encode(hasher.finalize()), table })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_linked_from_the_base_copy_keep_its_entries_and_others_are_read() {
+        let (base, draft) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        std::fs::write(base.path().join("linked.txt"), "same").unwrap();
+        std::fs::write(base.path().join("copied.txt"), "same").unwrap();
+        std::fs::hard_link(base.path().join("linked.txt"), draft.path().join("linked.txt")).unwrap();
+        std::fs::copy(base.path().join("copied.txt"), draft.path().join("copied.txt")).unwrap();
+        // The base's entries as its manifest recorded them (a marker hash shows which were taken over unread).
+        let recorded = FileEntry { bytes: 4, sha256: "recorded".into(), table: None };
+        let known: BTreeMap<String, FileEntry> =
+            [("linked.txt".into(), recorded.clone()), ("copied.txt".into(), recorded.clone())].into();
+        let files = list_files(draft.path(), Some((base.path(), &known))).unwrap();
+        assert_eq!(files["linked.txt"], recorded, "a hard link to the base's file is not read again");
+        assert_eq!(files["copied.txt"].sha256, hex::encode(Sha256::digest(b"same")), "a copy is read");
+        assert_eq!(list_files(draft.path(), None).unwrap()["linked.txt"].sha256, files["copied.txt"].sha256);
+    }
 }

@@ -73,7 +73,7 @@ pub fn pull(paths: &DataPaths, remote: &Remote, current: Option<&Committed>) -> 
 
 /// Removes mirrored versions beyond the newest [`KEEP_LOCAL`] (names sort by time) that no process holds in use;
 /// a failure only leaves a folder behind.
-pub fn prune(dir: &Path) {
+fn prune(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut versions: Vec<String> = entries
         .flatten()
@@ -103,6 +103,7 @@ pub fn prune(dir: &Path) {
 pub struct Draft {
     pub version: String,
     dir: PathBuf,
+    base: PathBuf,
     kept: bool,
     _in_use: InUse,
 }
@@ -113,11 +114,16 @@ impl Draft {
         let in_use = InUse::take(&area_dir, &version)?;
         let dir = area_dir.join(&version);
         link_tree(from, &dir).with_context(|| format!("preparing {} from {}", dir.display(), from.display()))?;
-        Ok(Self { version, dir, kept: false, _in_use: in_use })
+        Ok(Self { version, dir, base: from.to_path_buf(), kept: false, _in_use: in_use })
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The local copy of the version the draft started from.
+    pub fn base(&self) -> &Path {
+        &self.base
     }
 
     /// Keeps the draft as the mirror of its version, now committed, and prunes the older ones.

@@ -141,7 +141,7 @@ pub fn with_areas<T>(
     let out = stage(&local)?;
     for (remote, current, draft) in drafts {
         let committed = remote
-            .commit(draft.dir(), current.as_ref(), &draft.version, ctx.clock.now())
+            .commit(draft.dir(), current.as_ref(), Some(draft.base()), &draft.version, ctx.clock.now())
             .with_context(|| format!("saving the {} to {}", remote.area().name(), remote.location()))?;
         match committed {
             Some(manifest) => {

@@ -198,18 +198,21 @@ impl Remote {
         Ok(())
     }
 
-    /// Writes the files of `dir` as `version` (from [`manifest::new_version`]) and makes it current, unless they are `base`'s already. Files
-    /// `base` holds unchanged are copied on the store; the others are uploaded. The commit is a conditional write
-    /// of `_current.json`: if another writer committed since `base` was read, this version is dropped with an error
-    /// rather than silently undo theirs.
+    /// Writes the files of `dir` as `version` (from [`manifest::new_version`]) and makes it current, unless they
+    /// are `base`'s already. Files of `base_copy` (the local copy of `base`) still linked into `dir` are not read
+    /// again; files `base` holds unchanged are copied on the store, the others uploaded. The commit is a conditional
+    /// write of `_current.json`: if another writer committed since `base` was read, this version is dropped with an
+    /// error rather than silently undo theirs.
     pub fn commit(
         &self,
         dir: &Path,
         base: Option<&Committed>,
+        base_copy: Option<&Path>,
         version: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Manifest>> {
-        let files = manifest::list_files(dir)?;
+        let known = base_copy.zip(base.map(|b| &b.manifest.files));
+        let files = manifest::list_files(dir, known)?;
         if base.is_some_and(|b| b.manifest.holds_same(&files)) {
             return Ok(None);
         }
@@ -452,7 +455,7 @@ mod tests {
         write(work.path(), "run/b.json", "{}");
         write(work.path(), ".a.txt.tmp", "half-written");
         let now = Utc::now();
-        let first = remote.commit(work.path(), None, &manifest::new_version(now, None), now).unwrap().unwrap();
+        let first = remote.commit(work.path(), None, None, &manifest::new_version(now, None), now).unwrap().unwrap();
         assert_eq!(first.files.keys().collect::<Vec<_>>(), ["a.txt", "run/b.json"], "hidden files are left out");
         let current = remote.current().unwrap().unwrap();
         assert_eq!(current.manifest, first);
@@ -461,14 +464,26 @@ mod tests {
         // The same files again: no version.
         assert!(
             remote
-                .commit(work.path(), Some(&current), &manifest::new_version(now, Some(&current.manifest.version)), now)
+                .commit(
+                    work.path(),
+                    Some(&current),
+                    None,
+                    &manifest::new_version(now, Some(&current.manifest.version)),
+                    now
+                )
                 .unwrap()
                 .is_none()
         );
         // One file changed: a version that names the first as the previous one.
         write(work.path(), "a.txt", "two");
         let second = remote
-            .commit(work.path(), Some(&current), &manifest::new_version(now, Some(&current.manifest.version)), now)
+            .commit(
+                work.path(),
+                Some(&current),
+                None,
+                &manifest::new_version(now, Some(&current.manifest.version)),
+                now,
+            )
             .unwrap()
             .unwrap();
         assert_eq!(second.previous.as_deref(), Some(first.version.as_str()));
@@ -482,7 +497,7 @@ mod tests {
         let remote = folder_remote(store.path());
         write(work.path(), "a.txt", "one");
         let now = Utc::now();
-        let version = remote.commit(work.path(), None, &manifest::new_version(now, None), now).unwrap().unwrap();
+        let version = remote.commit(work.path(), None, None, &manifest::new_version(now, None), now).unwrap().unwrap();
         std::fs::write(store.path().join(version.key("a.txt")), "One").unwrap();
         let err = remote.download(&version, copy.path()).unwrap_err();
         assert!(format!("{err:#}").contains("does not match its manifest"), "{err:#}");
@@ -497,8 +512,10 @@ mod tests {
         for n in 0..4 {
             write(work.path(), "a.txt", &n.to_string());
             let (now, after) = (Utc::now(), base.as_ref().map(|b| b.manifest.version.as_str()));
-            let v =
-                remote.commit(work.path(), base.as_ref(), &manifest::new_version(now, after), now).unwrap().unwrap();
+            let v = remote
+                .commit(work.path(), base.as_ref(), None, &manifest::new_version(now, after), now)
+                .unwrap()
+                .unwrap();
             versions.push(v.version);
             base = remote.current().unwrap();
         }
@@ -528,13 +545,15 @@ mod tests {
         let remote = folder_remote(store.path());
         write(first.path(), "a.txt", "base");
         let now = Utc::now();
-        remote.commit(first.path(), None, &manifest::new_version(now, None), now).unwrap();
+        remote.commit(first.path(), None, None, &manifest::new_version(now, None), now).unwrap();
         let base = remote.current().unwrap().unwrap();
         write(first.path(), "a.txt", "first");
         write(second.path(), "a.txt", "second");
         let after = Some(base.manifest.version.as_str());
-        let won = remote.commit(first.path(), Some(&base), &manifest::new_version(now, after), now).unwrap().unwrap();
-        let lost = remote.commit(second.path(), Some(&base), &manifest::new_version(now, after), now).unwrap_err();
+        let won =
+            remote.commit(first.path(), Some(&base), None, &manifest::new_version(now, after), now).unwrap().unwrap();
+        let lost =
+            remote.commit(second.path(), Some(&base), None, &manifest::new_version(now, after), now).unwrap_err();
         assert!(format!("{lost:#}").contains("another writer committed"), "{lost:#}");
         assert_eq!(remote.current().unwrap().unwrap().manifest.version, won.version);
     }
