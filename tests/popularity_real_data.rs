@@ -7,6 +7,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use cinepicks_pipeline::popularity::features::UNSTATED;
 use common::*;
 use polars::prelude::*;
 
@@ -101,6 +102,35 @@ fn tmdb_5000_vote_average_reaches_r2_040_on_every_held_out_fifth_and_python_xgbo
     let (v, lo, hi) = (q["value"].as_f64().unwrap(), q["low"].as_f64().unwrap(), q["high"].as_f64().unwrap());
     assert!((0.0..=10.0).contains(&v) && lo <= v && v <= hi, "{p}");
     assert!(!p["reasons"].as_array().unwrap().is_empty());
+    // Ten generic keywords count as themes (their own columns), not through their number: TMDB tags famous films
+    // with more keywords, and typing ten made a film look like one (6.5 → 7.4 before). What a query cannot state
+    // is never a reason.
+    let mut args = vec!["predict", "--genre", "Drama", "--genre", "Romance", "--runtime", "110", "--year", "2026"];
+    let plain: serde_json::Value =
+        serde_json::from_str(&cinepicks_ok(data.path(), &[&args[..], &["--json"]].concat())).unwrap();
+    for k in [
+        "love",
+        "friendship",
+        "family",
+        "death",
+        "murder",
+        "police",
+        "revenge",
+        "woman director",
+        "independent film",
+        "sex",
+    ] {
+        args.extend(["--keyword", k]);
+    }
+    let tagged: serde_json::Value =
+        serde_json::from_str(&cinepicks_ok(data.path(), &[&args[..], &["--json"]].concat())).unwrap();
+    for p in [&plain, &tagged] {
+        let features: Vec<&str> =
+            p["reasons"].as_array().unwrap().iter().map(|r| r["feature"].as_str().unwrap()).collect();
+        assert!(features.iter().all(|f| !UNSTATED.contains(f)), "{features:?}");
+    }
+    let (before, after) = (plain["quality"]["value"].as_f64().unwrap(), tagged["quality"]["value"].as_f64().unwrap());
+    eprintln!("ten keywords: {before:.2} → {after:.2}");
     let out = cinepicks(data.path(), &["predict", "--genre", "Polka", "--year", "2026"]);
     assert!(!out.status.success());
     assert!(
@@ -154,6 +184,14 @@ fn imdb_films_beat_every_baseline_on_the_time_split_with_leak_free_track_records
     assert!(!cinepicks_domain::titles::contains_raw_id(&out), "no raw id in what people read: {out}");
     assert!(out.contains("Predicted IMDb rating"), "{out}");
     assert!(out.contains("Main reasons"), "{out}");
+    // Without a runtime, in French: every reason is a trait of the query in words. What a query cannot state
+    // (how many people the dump credits, for instance) takes the training films' typical value and is no
+    // reason; it read "credited_people (inconnu) : +113 % d'audience".
+    let out = cinepicks_ok(data.path(), &["predict", "--genre", "Drama", "--year", "1950"]);
+    let reasons = out.split("Principales raisons").nth(1).unwrap_or_else(|| panic!("{out}"));
+    assert!(!reasons.contains('_') && !reasons.contains("inconnu") && !reasons.contains("créditées"), "{out}");
+    let typical = &json(&run.join("popularity/spec.json"))["ranges"]["typical"];
+    assert!(typical["credited_people"].as_f64().unwrap() > 0.0 && typical["runtime"].as_f64().unwrap() > 0.0);
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //!
 //! Layout:
 //! - `data`: ratings with demographics, the four rating classes, groups and per-film statistics;
-//! - `model`: features, the XGBoost multi-class model, its evaluation, files and serving.
+//! - `model`: features, the XGBoost multi-class model, its evaluation, files and serving;
+//! - `calibration`: predicted against observed share of "loved" per group, on held-out users.
+pub mod calibration;
 pub mod data;
 pub mod model;

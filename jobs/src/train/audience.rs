@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use cinepicks_pipeline::audience::{data, model};
+use cinepicks_pipeline::audience::{calibration, data, model};
 use cinepicks_pipeline::lake::tables;
 
 use super::{Trained, Trainer, TrainerOutput};
@@ -43,6 +43,20 @@ impl Trainer for AudienceTrainer {
         }
         for (name, s) in &m.suggestions {
             summary.push(format!("  {name:<24} NDCG@10 {:.3}  HR@10 {:.3}", s.ndcg, s.hit_rate));
+        }
+        for (label, with_occupation) in [("age band × gender", false), ("× occupation", true)] {
+            if let Some((mean, worst)) = calibration::summary(&m.calibration, with_occupation) {
+                let groups = m.calibration.iter().filter(|g| g.occupation.is_some() == with_occupation).count();
+                summary.push(format!(
+                    "  calibration, {groups} groups {label}: predicted P(loved) within {:.1} points of the share \
+                     loved on average, at most {:.1} ({} {}{})",
+                    100.0 * mean,
+                    100.0 * worst.gap(),
+                    worst.age_band,
+                    worst.gender,
+                    worst.occupation.as_ref().map(|o| format!(" {o}")).unwrap_or_default()
+                ));
+            }
         }
         summary.push(format!("  model in {}/ of the run folder", dir.strip_prefix(run_dir).unwrap_or(&dir).display()));
         let mut files = BTreeMap::new();

@@ -9,6 +9,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
+use super::calibration::{self, GroupCalibration};
 use super::data::{AGE_BANDS, AudienceData, Class, FilmStats, MlFilm, Profile, age_band, film_stats};
 use crate::evaluate::metrics::{RankingAccumulator, RankingMetrics};
 use crate::popularity::booster::{BoostParams, BoosterError, Objective, Trees};
@@ -153,6 +154,10 @@ pub struct AudienceMetrics {
     pub classification: Vec<(String, ClassScores)>,
     /// Model → NDCG@10 (and the other ranking metrics) of suggestions against held-out users' loved films.
     pub suggestions: Vec<(String, RankingMetrics)>,
+    /// Per group of held-out users: the mean predicted P(loved) against the share loved (runs before this
+    /// check have none).
+    #[serde(default)]
+    pub calibration: Vec<GroupCalibration>,
     pub seconds: f64,
 }
 
@@ -310,10 +315,17 @@ pub fn train(
     let (x_test, y_test) = rows(&space, data, &test, &stats_train);
     let truth: Vec<Class> = y_test.iter().map(|&c| Class::ALL[c as usize]).collect();
     let mut classification = Vec::new();
+    let mut calibration = Vec::new();
     if !test.is_empty() {
         let probs = trees.predict(&x_test)?;
         let predicted: Vec<Class> = probs.chunks(4).map(argmax).collect();
         classification.push(("xgboost".to_owned(), ClassScores::of(&truth, &predicted)));
+        calibration = calibration::by_group(
+            test.iter()
+                .zip(&truth)
+                .zip(probs.chunks(4))
+                .map(|((&(u, _, _), &class), p)| (u, &data.users[&u], class, p[Class::Loved as usize])),
+        );
     }
     let check_x = x_test[..test.len().min(CHECK_ROWS) * space.len()].to_vec();
     // Majority class of the training ratings.
@@ -414,6 +426,7 @@ pub fn train(
         class_shares: shares,
         classification,
         suggestions,
+        calibration,
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok(TrainedAudience {

@@ -188,6 +188,22 @@ pub const NUMERIC: [&str; 14] = [
     "company_count",
 ];
 
+/// Numeric columns that say how a film was documented or presented (how many people the dump credits, how many
+/// keywords TMDB tagged it with, a tagline, a homepage…) rather than what someone planning a film states: ten
+/// typed keywords would otherwise pass for a well-documented hit. A prediction gives them the training films'
+/// median and does not count them among its reasons.
+pub const UNSTATED: [&str; 9] = [
+    "credited_people",
+    "keyword_count",
+    "release_month",
+    "has_tagline",
+    "has_homepage",
+    "retitled",
+    "spoken_language_count",
+    "country_count",
+    "company_count",
+];
+
 /// The most frequent values of a list field in `films` (ties broken by name), at most `k`, each at least twice.
 fn top_values<'a>(films: &[&'a Film], k: usize, field: impl Fn(&'a Film) -> Vec<&'a str>) -> Vec<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::artefacts::{ArtefactError, KnownPerson, StoredPopularity};
 use super::dataset::{Film, Source};
-use super::features::Role;
+use super::features::{Role, UNSTATED};
 use crate::recommend::title_search::normalize;
 use cinepicks_domain::{Language, names};
 
@@ -173,6 +173,17 @@ impl StoredPopularity {
         // model learnt from), which is the prior the message to the user names.
         let mut x = Vec::with_capacity(space.len());
         space.encode_into(&film, &self.tracks, None, &mut x);
+        // What the query cannot state takes the training films' typical value and is no reason of the answer.
+        let assumed: Vec<bool> = space
+            .names
+            .iter()
+            .map(|name| UNSTATED.contains(&name.as_str()) || (name == "runtime" && query.runtime.is_none()))
+            .collect();
+        for (i, name) in space.names.iter().enumerate() {
+            if let (true, Some(&typical)) = (assumed[i], self.spec.ranges.typical.get(name)) {
+                x[i] = typical;
+            }
+        }
         let q = self.models[0].predict(&x)?[0] as f64;
         let a = self.models[1].predict(&x)?[0] as f64;
         let (cq, ca) = if top == 0 {
@@ -194,6 +205,7 @@ impl StoredPopularity {
             .names
             .iter()
             .enumerate()
+            .filter(|(i, _)| !assumed[*i])
             .map(|(i, name)| Reason {
                 feature: name.clone(),
                 value: x[i],
@@ -293,15 +305,15 @@ pub fn describe(reason: &Reason, lang: Language) -> String {
             }
         }
         (_, "runtime") if known => format!("{} ({} min)", lang.pick("durée", "runtime"), v.round()),
+        (_, "runtime") => lang.pick("durée non précisée", "runtime not given").to_owned(),
         (_, "year") if known => format!("{} {}", lang.pick("année", "year"), v),
         (_, "decade") if known => format!("{} {}", lang.pick("décennie", "decade"), v),
         (_, "log_budget") if known => {
             let budget = reason.typed.unwrap_or_else(|| f64::from(v).exp());
             format!("{} ({} $)", lang.pick("budget", "budget"), lang.num(budget, 0))
         }
+        (_, "log_budget") => lang.pick("budget non précisé", "budget not given").to_owned(),
         (_, "genre_count") => format!("{} ({v})", lang.pick("nombre de genres", "number of genres")),
-        (_, "keyword_count") => format!("{} ({v})", lang.pick("nombre de mots-clés", "number of keywords")),
-        (_, "credited_people") if known => format!("{} ({v})", lang.pick("personnes créditées", "credited people")),
         (_, name) => {
             for role in Role::ALL {
                 if let Some(stat) = name.strip_prefix(role.name()).and_then(|s| s.strip_prefix('_')) {

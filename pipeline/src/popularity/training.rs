@@ -2,12 +2,14 @@
 //! cross-validation against the baselines, then refitted on every film, with global importance (mean |SHAP|),
 //! partial dependence of runtime and decade, and prediction intervals from out-of-sample residuals.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::booster::{BoostParams, BoosterError, Objective, Trees};
 use super::dataset::{Dataset, DatasetRules, Film};
 use super::evaluation::{self, Linear, Scores, Split};
-use super::features::{FeatureSpace, TrackRecords, Vocabularies};
+use super::features::{FeatureSpace, TrackRecords, UNSTATED, Vocabularies};
 use crate::progress::Progress;
 
 /// Everything `cinepicks train` needs to know about the popularity model (`popularity:` in the config).
@@ -129,21 +131,38 @@ pub struct TrainedPopularity {
     pub ranges: TrainingRanges,
 }
 
-/// The span of the traits the models learnt from, so that a prediction outside it can say so.
+/// The span of the traits the models learnt from, so that a prediction outside it can say so, and the typical
+/// value of the columns a prediction cannot state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrainingRanges {
     pub years: Option<(i32, i32)>,
     pub budgets: Option<(f64, f64)>,
+    /// Median over the training films (where known) of the runtime and of each [`UNSTATED`] column (runs
+    /// before this field have none: their predictions leave those columns unknown).
+    #[serde(default)]
+    pub typical: BTreeMap<String, f32>,
 }
 
 impl TrainingRanges {
-    pub fn of(films: &[Film]) -> Self {
+    /// `x` is the films' row-major matrix in `space`.
+    pub fn of(films: &[Film], space: &FeatureSpace, x: &[f32]) -> Self {
+        let mut typical = BTreeMap::new();
+        for name in UNSTATED.iter().chain(&["runtime"]) {
+            let Some(column) = space.index(name) else { continue };
+            let mut known: Vec<f32> =
+                x.chunks(space.len().max(1)).map(|row| row[column]).filter(|v| !v.is_nan()).collect();
+            if !known.is_empty() {
+                let middle = known.len() / 2;
+                known.select_nth_unstable_by(middle, f32::total_cmp);
+                typical.insert((*name).to_owned(), known[middle]);
+            }
+        }
         let span = |values: &mut dyn Iterator<Item = f64>| {
             values.fold(None, |acc: Option<(f64, f64)>, v| Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v)))))
         };
         let years = span(&mut films.iter().filter_map(|f| f.year).map(f64::from)).map(|(a, b)| (a as i32, b as i32));
         let budgets = span(&mut films.iter().filter_map(|f| f.budget).filter(|b| *b > 0.0));
-        Self { years, budgets }
+        Self { years, budgets, typical }
     }
 }
 
@@ -355,7 +374,7 @@ pub fn train(
         seconds_evaluation,
         seconds_final_fit,
     };
-    let ranges = TrainingRanges::of(films);
+    let ranges = TrainingRanges::of(films, &space, &x);
     Ok(TrainedPopularity { source: data.source, space, models, tracks, metrics, check, ranges })
 }
 
