@@ -930,7 +930,10 @@ async fn a_client_over_the_rate_limit_waits_and_cannot_dodge_it_with_a_forwarded
     assert_eq!(get(&server, "/films/tt0133093").await.status, 429);
     assert_eq!(get(&server, "/p/2648aaaaaaaaaaaaa1").await.status, 429);
     assert_eq!(get(&server, "/api/v1/health").await.status, 200);
-    assert_eq!(get(&server, "/assets/style.css").await.status, 200);
+    let style = get(&server, "/assets/style.css").await;
+    assert_eq!(style.status, 200);
+    // The site's stylesheet opens with the cinema's identity, the one the e-mails and the report are drawn in.
+    assert!(style.body.starts_with(&cinepicks_domain::identity::css_variables()), "{}", style.body);
 }
 
 async fn a_newly_published_run_replaces_the_served_neighbours(db: TestDb) {

@@ -10,7 +10,7 @@ use cinepicks_store::sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use common::store::{Kind, TestDb};
 
 /// Every table of the model (MODEL.md describes them).
-const TABLES: [&str; 18] = [
+const TABLES: [&str; 19] = [
     "audience_segments",
     "confirmations",
     "consent_events",
@@ -18,6 +18,7 @@ const TABLES: [&str; 18] = [
     "deliveries",
     "feedback",
     "film_people",
+    "film_synopses",
     "films",
     "job_runs",
     "likes",
@@ -36,7 +37,7 @@ async fn migrations_go_up_down_and_up_again(db: TestDb) {
     store.migrate().await.unwrap();
     assert_eq!(store.table_names().await.unwrap(), TABLES);
     let first = store.describe_schema().await.unwrap();
-    assert_eq!(store.applied_migrations().await.unwrap().len(), 14);
+    assert_eq!(store.applied_migrations().await.unwrap().len(), 15);
 
     store.migrate_down_all().await.unwrap();
     assert!(store.table_names().await.unwrap().is_empty(), "tables left after down: {:?}", store.table_names().await);
@@ -93,6 +94,7 @@ async fn every_entity_reads_from_the_migrated_schema(db: TestDb) {
     assert!(Screenings::find().all(conn).await.unwrap().is_empty());
     assert!(Feedback::find().all(conn).await.unwrap().is_empty());
     assert!(OwnerSignOuts::find().all(conn).await.unwrap().is_empty());
+    assert!(FilmSynopses::find().all(conn).await.unwrap().is_empty());
 }
 
 async fn two_active_runs_are_impossible(db: TestDb) {

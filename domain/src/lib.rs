@@ -8,6 +8,7 @@
 //! - [`language`]: the one `Language` of everything people read (French by default, English);
 //! - [`names`]: genres and countries as people read them, in French or English;
 //! - [`calendar`]: days and times as people read them ("mercredi 9 décembre, 20 h 30");
+//! - [`identity`]: the cinema's colours and type faces, shared by the site, the e-mails and the report;
 //! - [`poster_art`]: the palette and motif a film without a poster is drawn with;
 //! - [`tmdb_images`]: TMDB poster URLs at the widths pages show them;
 //! - [`titles`]: a film's title as people read it (French title rule, MovieLens forms undone, raw ids spotted);
@@ -19,6 +20,7 @@ pub mod calendar;
 pub mod config;
 pub mod contact;
 pub mod feedback;
+pub mod identity;
 pub mod ids;
 pub mod language;
 pub mod names;

@@ -6,7 +6,7 @@ mod drivers;
 mod sections;
 pub mod svg;
 
-use cinepicks_domain::Language;
+use cinepicks_domain::{Language, identity};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use polars::prelude::*;
 
@@ -119,7 +119,7 @@ fn page(input: &ReportInput, lang: Language, sections: &[Section], figures: &[Ke
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
-                style { (PreEscaped(PAGE_CSS)) (PreEscaped(CONTENT_CSS)) }
+                style { (PreEscaped(identity::css_variables())) (PreEscaped(PAGE_CSS)) (PreEscaped(CONTENT_CSS)) }
             }
             body {
                 header { div class="wrap" {
@@ -247,6 +247,8 @@ mod tests {
     fn an_empty_lake_gives_every_section_saying_there_is_no_data() {
         let out = render_lake(&LakeFrames::default(), vec![], Language::Fr);
         assert!(out.html.contains("<html lang=\"fr\">"));
+        // In the cinema's identity, as the site and the e-mails.
+        assert!(out.html.contains(&identity::css_variables()), "{}", out.html);
         assert_eq!(out.html.matches("<section class=\"q\"").count(), MARTS.len());
         assert_eq!(out.html.matches("Pas de données pour cette question").count(), MARTS.len());
         assert!(out.charts.is_empty());

@@ -243,3 +243,12 @@ CREATE TABLE owner_sign_outs (
   session_id text NOT NULL PRIMARY KEY,
   expires_at timestamp with time zone NOT NULL
 );
+
+-- The cinema's own synopsis of a film, per language (fr, en): a French page has no other.
+CREATE TABLE film_synopses (
+  film_id text NOT NULL,
+  locale text NOT NULL,
+  synopsis text NOT NULL,
+  updated_at timestamp with time zone NOT NULL,
+  PRIMARY KEY (film_id, locale)
+);

@@ -336,7 +336,66 @@ async fn the_owner_adds_changes_and_removes_screenings_with_every_problem_named_
     assert_eq!(again.header("location"), "/owner/screenings?lang=fr&gone=1");
 }
 
+/// The owner writes a film's synopsis in French (TMDB's are English): the French page shows it, paragraph by
+/// paragraph, the English page keeps TMDB's until an English one is written; too long, it is refused with the
+/// text kept; emptied, it is gone; a forged form changes nothing.
+async fn the_owner_writes_a_french_synopsis_that_the_french_film_page_shows(db: TestDb) {
+    let hash = cinepicks_web::owner::session::hash_password(OWNER_PASSWORD).unwrap();
+    let server = shop_with(&db, &[("CINEPICKS_NOW", NOW), ("CINEPICKS_OWNER_PASSWORD_HASH", &hash)]);
+    let login = format!("password={}&next=%2Fowner", OWNER_PASSWORD.replace(' ', "+"));
+    let cookie = session_cookie(&post_form(&server, "/owner/login", &login, None, Some(&server.base)).await);
+    let path = "/owner/films/tt0133093/synopsis";
+    let page = answer(client().get(server.url(path)).header("cookie", &cookie)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Résumé en français"), "{}", page.body);
+    let csrf = super::csrf_token(&page.body);
+    let before = get(&server, "/films/tt0133093").await.body;
+    assert!(!before.contains(r#"class="overview""#), "a French page without the cinema's synopsis has none: {before}");
+    let english_before = get(&server, "/films/tt0133093?lang=en").await.body;
+
+    let post = |fr: String, en: &str, csrf: &str| {
+        let body = format!("csrf={csrf}&fr={}&en={}", super::query_value(&fr), super::query_value(en));
+        let (server, cookie) = (&server, &cookie);
+        async move { post_form(server, path, &body, Some(cookie), Some(&server.base)).await }
+    };
+    let long = "Un pirate informatique découvre la vérité. ".repeat(40);
+    let refused = post(long.clone(), "", &csrf).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("Le résumé n'est pas enregistré")
+            && refused.body.contains("1\u{202f}500 caractères au plus"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains(long.trim()), "what was typed is kept");
+    assert!(db.store.synopsis("tt0133093", cinepicks_domain::Language::Fr).await.unwrap().is_none());
+
+    let saved =
+        post("Thomas Anderson mène une double vie.\r\n\r\nUn jour, Morpheus le contacte.".into(), "", &csrf).await;
+    assert_eq!((saved.status, saved.header("location")), (303, "/owner/films/tt0133093/synopsis?lang=fr&saved=1"));
+    let film = get(&server, "/films/tt0133093").await.body;
+    assert!(
+        film.contains(r#"<p class="overview">Thomas Anderson mène une double vie.</p><p class="overview">Un jour, Morpheus le contacte.</p>"#),
+        "{film}"
+    );
+    let english = get(&server, "/films/tt0133093?lang=en").await.body;
+    assert!(!english.contains("Thomas Anderson mène"), "{english}");
+    assert_eq!(english.contains(r#"class="overview""#), english_before.contains(r#"class="overview""#), "TMDB's stays");
+    let listed = answer(client().get(server.url("/owner/screenings")).header("cookie", &cookie)).await;
+    assert_eq!(listed.status, 200);
+
+    // Emptied: gone from the page. Forged: nothing changes.
+    assert_eq!(post(String::new(), "", &csrf).await.status, 303);
+    assert!(!get(&server, "/films/tt0133093").await.body.contains(r#"class="overview""#));
+    assert_eq!(post("Piraté".into(), "", "wrong").await.status, 403);
+    assert!(db.store.synopsis("tt0133093", cinepicks_domain::Language::Fr).await.unwrap().is_none());
+    // Not signed in: the sign-in page, not the form.
+    let anonymous = get(&server, path).await;
+    assert_ne!(anonymous.status, 200);
+}
+
 on_both_backends!(
+    the_owner_writes_a_french_synopsis_that_the_french_film_page_shows,
     the_owner_adds_changes_and_removes_screenings_with_every_problem_named_at_once,
     screenings_are_imported_from_csv_and_ics_and_shown_on_the_programme_the_film_page_the_api_and_the_feed
 );

@@ -87,7 +87,7 @@ pub(super) fn layout(
             body {
                 a.skip href="#content" { (t(language, "Aller au contenu", "Skip to content")) }
                 header.site {
-                    a href=(link("/", language)) { (cinema) }
+                    a.brand href=(link("/", language)) { (cinema) }
                     nav aria-label=(t(language, "Navigation", "Navigation")) {
                         a href=(link("/programme", language)) { (t(language, "Séances", "Screenings")) }
                         a href=(link("/picks", language)) { (t(language, "Mes films", "My picks")) }
@@ -261,6 +261,16 @@ async fn film_page(
         tracing::warn!(error = %err, "reading a film's credits failed");
         Default::default()
     });
+    // The cinema's own synopsis in the page's language; else, in English only, TMDB's (its overviews are
+    // English: a French page never shows one).
+    let synopsis = match state.store.synopsis(&film.film_id, language).await {
+        Ok(Some(own)) => Some(own),
+        Ok(None) => (language == Language::En).then(|| film.overview.clone()).flatten(),
+        Err(err) => {
+            tracing::warn!(error = %err, "reading a film's synopsis failed");
+            None
+        }
+    };
     let back = link(&format!("/films/{}", film.film_id), language);
     let verdict = feedback::buttons_for(&state, &headers, language, &film.film_id, &back).await;
     let similar: Vec<ReasonedFilm> = api::similar_films(&catalogue, &film.film_id, language);
@@ -299,9 +309,10 @@ async fn film_page(
                             @if let Some(v) = film.num_votes { " (" (lang.num(f64::from(v), 0)) " " (t(language, "votes", "votes")) ")" } }
                     }
                 }
-                // TMDB's overviews are in English: shown on the English page, never on the French one.
-                @if let (Language::En, Some(overview)) = (language, film.overview.as_deref()) {
-                    p.overview { (overview) }
+                @if let Some(synopsis) = &synopsis {
+                    @for paragraph in synopsis.split("\n").map(str::trim).filter(|p| !p.is_empty()) {
+                        p.overview { (paragraph) }
+                    }
                 }
                 (verdict)
             }

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 
+use cinepicks_domain::identity;
 use cinepicks_domain::poster_art::{self, Motif, Palette};
 
 use super::AppState;
@@ -44,11 +45,11 @@ pub fn svg(film_id: &str, title: &str, year: Option<i32>, genres: &[&str]) -> Ma
             rect x="12" y="12" width="176" height="276" rx="4" fill="none" stroke=(palette.accent) stroke-width="2" {}
             @for (i, line) in lines.iter().enumerate() {
                 text x="100" y=(first_line + 22 * i as i32) text-anchor="middle" fill=(palette.ink)
-                    font-family="Georgia, 'DejaVu Serif', serif" font-size="19" font-weight="bold" { (line) }
+                    font-family=(identity::TITLE_FONT) font-size="19" font-weight="bold" { (line) }
             }
             @if let Some(year) = year {
                 text x="100" y="278" text-anchor="middle" fill=(palette.ink) opacity="0.8"
-                    font-family="Arial, 'DejaVu Sans', sans-serif" font-size="13" letter-spacing="3" { (year) }
+                    font-family=(identity::TEXT_FONT) font-size="13" letter-spacing="3" { (year) }
             }
         }
     }

@@ -13,6 +13,7 @@ use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentTransferEnc
 
 use serde::{Deserialize, Serialize};
 
+use cinepicks_domain::identity::{ACCENT, MUTED};
 use cinepicks_domain::{Channel, InvalidConfig, Language, PhoneNumber};
 use cinepicks_store::Store;
 use cinepicks_store::queries::opt_in::{Attempt, ConfirmationCaps, ConfirmationDue};
@@ -20,7 +21,7 @@ use cinepicks_store::queries::opt_in::{Attempt, ConfirmationCaps, ConfirmationDu
 use super::Failure;
 use maud::html;
 
-use super::email::{EmailTransport, page};
+use super::email::{EmailTransport, band, page};
 use super::gsm7;
 use super::links::LinkSigner;
 use super::sms::{Sms, SmsTransport};
@@ -260,21 +261,17 @@ impl ConfirmationSender {
             "{}\n\n{}\n\n{}: {url}\n\n{}\n{}\n\n-- \n{}\n",
             w.greeting, w.body, w.button, w.expiry, w.ignore, self.cinema_name
         );
-        let header = html! {
-            tr { td style="background:#7a1f1f;color:#fff;padding:20px 24px;border-radius:6px 6px 0 0;font-size:13px;letter-spacing:2px;text-transform:uppercase" {
-                (self.cinema_name)
-            } }
-        };
+        let header = band(&self.cinema_name, None);
         let content = html! {
             tr { td style="padding:20px 24px;font-size:16px;line-height:1.5" {
                 p style="margin:0 0 12px 0" { (w.greeting) }
                 p style="margin:0 0 20px 0" { (w.body) }
                 p style="margin:0 0 20px 0" {
-                    a href=(url) style="background:#7a1f1f;color:#fff;text-decoration:none;padding:12px 20px;border-radius:4px;font-family:Arial,sans-serif;font-size:16px;display:inline-block" {
+                    a href=(url) style=(format!("background:{ACCENT};color:#fff;text-decoration:none;padding:12px 20px;border-radius:4px;font-size:16px;display:inline-block")) {
                         (w.button)
                     }
                 }
-                p style="margin:0;font-size:13px;color:#666;font-family:Arial,sans-serif" { (w.expiry) br; (w.ignore) }
+                p style=(format!("margin:0;font-size:13px;color:{MUTED}")) { (w.expiry) br; (w.ignore) }
             } }
         };
         let lang = due.locale.code();

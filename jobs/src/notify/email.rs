@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Failure;
 use super::letter::{Card, Letter, Texts};
+use cinepicks_domain::identity::{ACCENT, CARD, INK, LINE, MUTED, PAPER, TEXT_FONT, TITLE_FONT};
 use cinepicks_domain::{FeedbackKind, InvalidConfig, Language};
 
 /// How e-mails leave.
@@ -200,12 +201,7 @@ pub fn render_text(letter: &Letter) -> String {
 pub fn render_html(letter: &Letter) -> String {
     let t = letter.texts();
     let french = letter.french();
-    let header = html! {
-        tr { td style="background:#7a1f1f;color:#fff;padding:20px 24px;border-radius:6px 6px 0 0" {
-            div style="font-size:13px;letter-spacing:2px;text-transform:uppercase" { (letter.cinema_name) }
-            div style="font-size:24px;margin-top:6px" { (t.heading) }
-        } }
-    };
+    let header = band(&letter.cinema_name, Some(&t.heading));
     let content = html! {
         tr { td style="padding:20px 24px 4px 24px;font-size:16px;line-height:1.5" {
             p style="margin:0 0 8px 0" { (t.greeting) }
@@ -215,18 +211,31 @@ pub fn render_html(letter: &Letter) -> String {
             (card_row(card, french, &t))
         }
         tr { td style="padding:12px 24px 4px 24px;font-size:16px" {
-            a href=(letter.picks_url_by_email()) style="color:#7a1f1f" { (t.all_on_site) }
+            a href=(letter.picks_url_by_email()) style=(format!("color:{ACCENT}")) { (t.all_on_site) }
         } }
         tr { td style="padding:12px 24px 20px 24px;font-size:16px" { (t.sign_off) } }
-        tr { td style="padding:16px 24px;border-top:1px solid #eee;font-size:12px;color:#777;font-family:Arial,sans-serif" {
+        tr { td style=(format!("padding:16px 24px;border-top:1px solid {LINE};font-size:12px;color:{MUTED}")) {
             (t.why_received) br;
-            a href=(letter.unsubscribe_url) style="color:#7a1f1f" { (t.unsubscribe) }
+            a href=(letter.unsubscribe_url) style=(format!("color:{ACCENT}")) { (t.unsubscribe) }
         } }
     };
     page(if french { "fr" } else { "en" }, &letter.subject(), header, content)
 }
 
-/// The frame every e-mail of the cinema shares: a 600-pixel card on a warm background, header band first.
+/// The band at the top of every e-mail, as on the site and the report: the cinema's name on the ink, a line of
+/// its red below, and the message's heading when it has one.
+pub(super) fn band(cinema: &str, heading: Option<&str>) -> Markup {
+    html! {
+        tr { td style=(format!("background:{INK};color:#fff;padding:20px 24px;border-radius:6px 6px 0 0;border-bottom:4px solid {ACCENT}")) {
+            div style=(format!("font-family:{TITLE_FONT};font-size:15px;letter-spacing:2px;text-transform:uppercase")) { (cinema) }
+            @if let Some(heading) = heading {
+                div style=(format!("font-family:{TITLE_FONT};font-size:24px;margin-top:6px")) { (heading) }
+            }
+        } }
+    }
+}
+
+/// The frame every e-mail of the cinema shares: a 600-pixel card on the paper of the site, header band first.
 pub(super) fn page(lang: &str, subject: &str, header: Markup, content: Markup) -> String {
     html! {
         (DOCTYPE)
@@ -236,11 +245,11 @@ pub(super) fn page(lang: &str, subject: &str, header: Markup, content: Markup) -
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (subject) }
             }
-            body style="margin:0;padding:0;background:#f4f1ec;font-family:Georgia,'Times New Roman',serif;color:#222" {
-                table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f1ec" {
+            body style=(format!("margin:0;padding:0;background:{PAPER};font-family:{TEXT_FONT};color:{INK}")) {
+                table role="presentation" width="100%" cellpadding="0" cellspacing="0" style=(format!("background:{PAPER}")) {
                     tr { td align="center" style="padding:24px 12px" {
                         table role="presentation" width="600" cellpadding="0" cellspacing="0"
-                            style="max-width:600px;width:100%;background:#ffffff;border-radius:6px" {
+                            style=(format!("max-width:600px;width:100%;background:{CARD};border-radius:6px")) {
                             (header)
                             (content)
                         }
@@ -264,37 +273,37 @@ fn card_row(card: &Card, french: bool, t: &Texts) -> Markup {
                         // No poster known: the title and year in the colours the site draws this film with (mail
                         // clients do not show SVG, so the drawing itself stays on the site).
                         div role="img" aria-label=(alt)
-                            style=(format!("width:96px;height:136px;background:{};color:{};border-radius:3px;font-family:Georgia,serif;font-size:13px;font-weight:bold;text-align:center;overflow:hidden", card.drawn.0, card.drawn.1)) {
+                            style=(format!("width:96px;height:136px;background:{};color:{};border-radius:3px;font-family:{TITLE_FONT};font-size:13px;font-weight:bold;text-align:center;overflow:hidden", card.drawn.0, card.drawn.1)) {
                             div style="padding:34px 6px 6px 6px;line-height:16px" { (card.title) }
                             @if let Some(year) = card.year { div style="font-size:11px;font-weight:normal;letter-spacing:2px" { (year) } }
                         }
                     }
                 }
                 td valign="top" style="padding-left:12px" {
-                    div style="font-size:18px;font-weight:bold" {
+                    div style=(format!("font-family:{TITLE_FONT};font-size:18px;font-weight:bold")) {
                         @if card.page_url.is_empty() {
                             (card.title_with_year())
                         } @else {
-                            a href=(card.page_url) style="color:#1c1c1c;text-decoration:none" { (card.title_with_year()) }
+                            a href=(card.page_url) style=(format!("color:{INK};text-decoration:none")) { (card.title_with_year()) }
                         }
                         @if card.in_programme {
                             " "
-                            span style="background:#7a1f1f;color:#fff;font-size:11px;padding:2px 6px;border-radius:3px;font-family:Arial,sans-serif" { (t.showing) }
+                            span style=(format!("background:{ACCENT};color:#fff;font-size:11px;padding:2px 6px;border-radius:3px;font-family:{TEXT_FONT};font-weight:normal")) { (t.showing) }
                         }
                     }
                     @if let Some(facts) = card.facts(french) {
-                        div style="font-size:13px;color:#666;font-family:Arial,sans-serif;margin:4px 0" { (facts) }
+                        div style=(format!("font-size:13px;color:{MUTED};margin:4px 0")) { (facts) }
                     }
-                    div style="font-size:14px;font-style:italic;color:#444" { (card.reason) }
+                    div style=(format!("font-size:14px;font-style:italic;color:{INK}")) { (card.reason) }
                     @if !card.screenings.is_empty() {
-                        div style="font-size:14px;font-family:Arial,sans-serif;margin-top:6px" {
+                        div style="font-size:14px;margin-top:6px" {
                             strong { (t.screenings) }
                             @for (when, booking) in &card.screenings {
                                 br;
                                 (when)
                                 @if let Some(url) = booking {
                                     " "
-                                    a href=(url) style="background:#7a1f1f;color:#fff;text-decoration:none;padding:2px 8px;border-radius:3px;font-size:13px" { (t.book) }
+                                    a href=(url) style=(format!("background:{ACCENT};color:#fff;text-decoration:none;padding:2px 8px;border-radius:3px;font-size:13px")) { (t.book) }
                                 }
                             }
                         }
@@ -302,10 +311,10 @@ fn card_row(card: &Card, french: bool, t: &Texts) -> Markup {
                     @if !card.feedback.is_empty() {
                         // One click opens a page on the site with the choice and one button: nothing is recorded
                         // by following the link (mail scanners follow them all).
-                        div style="font-size:13px;font-family:Arial,sans-serif;margin-top:8px" {
+                        div style="font-size:13px;margin-top:8px" {
                             @for (i, (kind, url)) in card.feedback.iter().enumerate() {
                                 @if i > 0 { " " }
-                                a href=(url) style="color:#7a1f1f;border:1px solid #d8c8c0;border-radius:12px;padding:2px 10px;text-decoration:none;display:inline-block;margin:2px 0" {
+                                a href=(url) style=(format!("color:{ACCENT};border:1px solid {LINE};border-radius:12px;padding:2px 10px;text-decoration:none;display:inline-block;margin:2px 0")) {
                                     (kind.label(if french { Language::Fr } else { Language::En }))
                                 }
                             }
@@ -451,6 +460,10 @@ mod tests {
         assert!(html.contains("Bonjour Camille"), "{html}");
         assert!(html.contains("https://cinema.example.org/unsubscribe?token=3.abc"));
         assert!(!html.contains("<3"), "unescaped title");
+        // Drawn in the cinema's identity, as the site and the report: its ink band, its red, its title face.
+        let band = format!("background:{INK};color:#fff");
+        assert!(html.contains(&band) && html.contains(&format!("border-bottom:4px solid {ACCENT}")), "{html}");
+        assert!(html.contains(&format!("font-family:{}", maud::html! { (TITLE_FONT) }.into_string())), "{html}");
         let english = render_text(&sample_letter(false));
         assert!(english.starts_with("Hello Camille"), "{english}");
     }

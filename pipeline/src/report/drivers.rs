@@ -1,6 +1,8 @@
 //! The report's section on what drives popularity, read from the latest trained popularity model: global
 //! importance (mean |SHAP|) of the traits for rating and audience, and partial dependence of runtime and decade.
 
+use cinepicks_domain::identity;
+
 use super::svg::{self, Bar, Line};
 use super::{Chart, Language, Section};
 use crate::popularity::training::{PopularityMetrics, SplitScores, TargetReport, XGBOOST};
@@ -165,7 +167,7 @@ pub(crate) fn section(m: &PopularityMetrics, lang: Language) -> Option<Section> 
                 "{} — {rating}",
                 lang.pick("Poids des traits (|SHAP| moyen)", "Weight of each trait (mean |SHAP|)")
             ),
-            "#1f3b5b",
+            svg::NIGHT,
         ),
     });
     s.charts.push(Chart {
@@ -177,14 +179,14 @@ pub(crate) fn section(m: &PopularityMetrics, lang: Language) -> Option<Section> 
                 "{} — {audience_name}",
                 lang.pick("Poids des traits (|SHAP| moyen)", "Weight of each trait (mean |SHAP|)")
             ),
-            "#b3261e",
+            identity::ACCENT,
         ),
     });
     for pd in &quality.partial_dependence {
         let label = feature_name(&pd.feature, lang);
         let series = vec![Line {
             name: rating.to_owned(),
-            color: "#1f3b5b",
+            color: svg::NIGHT,
             points: pd.points.iter().map(|(x, y)| (*x as f64, *y as f64)).collect(),
             dashed: false,
         }];

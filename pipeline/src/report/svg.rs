@@ -1,13 +1,16 @@
 //! Hand-written SVG charts (horizontal bars, stacked bars, lines, heatmap): self-contained, no fonts or
 //! scripts to fetch, styled to match the report, and readable as standalone files.
 
+use cinepicks_domain::identity;
 use maud::{Markup, html};
 
-/// The report's palette: cinema red, night blue, gold, then supporting colours.
-pub const PALETTE: [&str; 8] = ["#b3261e", "#1f3b5b", "#c9a227", "#2a7f62", "#6d4c8d", "#d9822b", "#3a7bd5", "#6b7280"];
+/// The charts' palette: the cinema's wine red, a night blue, its gold, then supporting colours.
+pub const PALETTE: [&str; 8] =
+    [identity::ACCENT, NIGHT, identity::GOLD, "#2a7f62", "#6d4c8d", "#d9822b", "#3a7bd5", "#6b7280"];
+/// The second series colour, beside the accent.
+pub const NIGHT: &str = "#1f3b5b";
 
 const WIDTH: f64 = 760.0;
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
 /// Height of the title band above every chart.
 const TITLE_BAND: f64 = 30.0;
@@ -19,10 +22,10 @@ fn document(height: f64, title: &str, body: Markup) -> String {
     let total = height + TITLE_BAND;
     html! {
         svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} {total}")) width=(WIDTH) height=(total)
-            role="img" aria-label=(title) font-family=(FONT) font-size="12" {
+            role="img" aria-label=(title) font-family=(identity::TEXT_FONT) font-size="12" {
             title { (title) }
             rect width="100%" height="100%" fill="#ffffff" {}
-            text x="8" y="19" font-size="14" font-weight="600" fill="#1f3b5b" { (title) }
+            text x="8" y="19" font-size="14" font-weight="600" fill=(identity::INK) { (title) }
             g transform=(format!("translate(0,{TITLE_BAND})")) { (body) }
         }
     }

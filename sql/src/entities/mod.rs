@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod feedback;
 pub mod film;
 pub mod film_person;
+pub mod film_synopsis;
 pub mod job_run;
 pub mod like;
 pub mod model_run;
@@ -29,6 +30,7 @@ pub mod prelude {
     pub use super::feedback::Entity as Feedback;
     pub use super::film::Entity as Films;
     pub use super::film_person::Entity as FilmPeople;
+    pub use super::film_synopsis::Entity as FilmSynopses;
     pub use super::job_run::Entity as JobRuns;
     pub use super::like::Entity as Likes;
     pub use super::model_run::Entity as ModelRuns;

@@ -20,6 +20,7 @@ mod m20261207_000011_feedback;
 mod m20261207_000012_film_presentation;
 mod m20261207_000013_workers;
 mod m20261207_000014_opened_pages;
+mod m20261207_000015_synopses;
 
 /// Applies the migrations in order (and rolls them back in reverse).
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_film_presentation::Migration),
             Box::new(m20261207_000013_workers::Migration),
             Box::new(m20261207_000014_opened_pages::Migration),
+            Box::new(m20261207_000015_synopses::Migration),
         ]
     }
 }

@@ -15,3 +15,4 @@ pub mod privacy;
 pub mod publish;
 pub mod schema;
 pub mod screenings;
+pub mod synopses;

@@ -31,8 +31,11 @@ impl Store {
                  WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
             }
         };
-        let names = strings(self, sql, "name").await?;
-        Ok(names.into_iter().filter(|n| !IGNORED_TABLES.contains(&n.as_str())).collect())
+        let mut names: Vec<String> =
+            strings(self, sql, "name").await?.into_iter().filter(|n| !IGNORED_TABLES.contains(&n.as_str())).collect();
+        // Byte order whatever the database's collation (which may ignore the underscores).
+        names.sort();
+        Ok(names)
     }
 
     /// Runs a DDL script (several statements separated by semicolons).

@@ -1,11 +1,13 @@
 //! The owner's pages, behind a sign-in: the KPI dashboard (the analysis marts as charts with their readings,
 //! live from the data), the popularity estimator, the audience tool, operations and screenings. `session` checks
 //! who is signed in; `tools` holds the two model forms; `operations` the jobs, model, deliveries, subscriptions
-//! and subscribers' verdicts; `screenings` adds, changes and removes the cinema's screenings.
+//! and subscribers' verdicts; `screenings` adds, changes and removes the cinema's screenings; `synopses` lets
+//! the owner write a film's synopsis in French (TMDB's are English).
 
 pub mod operations;
 pub mod screenings;
 pub mod session;
+pub mod synopses;
 pub mod tools;
 
 use std::collections::HashMap;
@@ -39,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/owner/operations", get(operations::page).post(operations::set_programme))
         .route("/owner/screenings", get(screenings::page).post(screenings::save))
         .route("/owner/screenings/{id}/remove", post(screenings::remove))
+        .route("/owner/films/{id}/synopsis", get(synopses::page).post(synopses::save))
         // Pages with the cinema's figures: never kept by a browser or a proxy, never indexed.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::overriding(
@@ -65,7 +68,7 @@ fn layout(state: &AppState, language: Language, owner: Option<&Owner>, title: &s
             body {
                 a.skip href="#content" { (t(language, "Aller au contenu", "Skip to content")) }
                 header.site.owner {
-                    a href=(link("/owner", language)) { (cinema) " · " (t(language, "espace gérant", "owner")) }
+                    a.brand href=(link("/owner", language)) { (cinema) " · " (t(language, "espace gérant", "owner")) }
                     @if let Some(owner) = owner {
                         nav aria-label=(t(language, "Espace gérant", "Owner")) {
                             a href=(link("/owner", language)) { (t(language, "Tableau de bord", "Dashboard")) }

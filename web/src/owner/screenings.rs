@@ -370,6 +370,8 @@ async fn render(
 ) -> Response {
     let now = state.ctx.clock.now();
     let coming = state.store.screenings_between(now, now + Duration::days(LISTED_DAYS)).await.unwrap_or_default();
+    let shown: Vec<String> = coming.iter().map(|s| s.film_id.clone()).collect();
+    let with_synopsis = state.store.films_with_synopsis(&shown, Language::Fr).await.unwrap_or_default();
     let catalogue = state.catalogue();
     let title = t(language, "Séances", "Screenings");
     let invalid = |field: &str| problems.iter().any(|(f, _)| *f == field);
@@ -440,12 +442,16 @@ async fn render(
                 table {
                     thead { tr {
                         th { (t(language, "Quand", "When")) } th { (t(language, "Film", "Film")) }
-                        th { (t(language, "Version", "Version")) } th { (t(language, "Salle", "Room")) } th {}
+                        th { (t(language, "Version", "Version")) } th { (t(language, "Salle", "Room")) }
+                        th { (t(language, "Résumé", "Synopsis")) } th {}
                     } }
                     tbody { @for s in &coming { tr {
                         td { (when(state, s.starts_at, language)) }
                         td { (catalogue.film(&s.film_id).map_or_else(|| s.film_id.clone(), |f| api::label(f, language))) }
                         td { (s.version) } td { (s.room) }
+                        td { a href=(link(&format!("/owner/films/{}/synopsis", s.film_id), language)) {
+                            @if with_synopsis.contains(&s.film_id) { (t(language, "Modifier", "Change")) } @else { (t(language, "À écrire", "To write")) }
+                        } }
                         td {
                             a href=(format!("{}#form", link(&format!("/owner/screenings?edit={}", s.id), language))) { (t(language, "Modifier", "Change")) }
                             form.inline method="post" action=(link(&format!("/owner/screenings/{}/remove", s.id), language)) {
