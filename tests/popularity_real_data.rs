@@ -250,6 +250,28 @@ fn movielens_100k_audience_model_beats_its_baselines_and_answers_audience_and_su
         let predicted = figures["baseline"].as_f64().unwrap();
         assert!((predicted - observed).abs() < 0.05, "{title}: predicted {predicted:.3}, observed {observed:.3}");
     }
+    // Calibrated per group on held-out users: each age band × gender (and × occupation) with at least five
+    // held-out people and 200 ratings; the mean predicted P(loved) against the share they loved, weighted by
+    // ratings (measured: 2.6 and 2.9 points; the largest single gap 10 points, 45-49 M: 22 % against 32 %).
+    let calibration = m["calibration"].as_array().unwrap();
+    let weighted_gap = |with_occupation: bool| {
+        let groups: Vec<&serde_json::Value> =
+            calibration.iter().filter(|g| g["occupation"].is_string() == with_occupation).collect();
+        assert!(groups.len() >= 8, "{groups:?}");
+        assert!(groups.iter().all(|g| g["users"].as_u64().unwrap() >= 5 && g["ratings"].as_u64().unwrap() >= 200));
+        let ratings: f64 = groups.iter().map(|g| g["ratings"].as_f64().unwrap()).sum();
+        groups
+            .iter()
+            .map(|g| {
+                (g["predicted"].as_f64().unwrap() - g["observed"].as_f64().unwrap()).abs()
+                    * g["ratings"].as_f64().unwrap()
+            })
+            .sum::<f64>()
+            / ratings
+    };
+    assert!(weighted_gap(false) < 0.04, "age band × gender: {}", weighted_gap(false));
+    assert!(weighted_gap(true) < 0.05, "× occupation: {}", weighted_gap(true));
+    assert!(stdout.contains("calibration, "), "{stdout}");
     let godfather = cinepicks_ok(data.path(), &["audience", "The Godfather"]);
     assert!(godfather.contains("« The Godfather (1972) »"), "{godfather}");
     let out =
