@@ -188,6 +188,7 @@ fn imdb_films_beat_every_baseline_on_the_time_split_with_leak_free_track_records
     // (how many people the dump credits, for instance) takes the training films' typical value and is no
     // reason; it read "credited_people (inconnu) : +113 % d'audience".
     let out = cinepicks_ok(data.path(), &["predict", "--genre", "Drama", "--year", "1950"]);
+    assert!(out.contains("Durée non précisée : celle des films appris"), "the assumed runtime is said: {out}");
     let reasons = out.split("Principales raisons").nth(1).unwrap_or_else(|| panic!("{out}"));
     assert!(!reasons.contains('_') && !reasons.contains("inconnu") && !reasons.contains("créditées"), "{out}");
     let typical = &json(&run.join("popularity/spec.json"))["ranges"]["typical"];

@@ -21,6 +21,9 @@ pub const ON_INK_MUTED: &str = "#d9dae3";
 
 /// Running text: the system's interface face (no web font to download, which the pages' CSP forbids anyway).
 pub const TEXT_FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+/// Running text in e-mails: the same system faces, named (Outlook on Windows reads only the first name of a
+/// stack and knows no `system-ui`; it would fall back to Times New Roman).
+pub const EMAIL_TEXT_FONT: &str = "'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 /// Titles (the cinema's name, films, headings): a book serif, as on the drawn posters.
 pub const TITLE_FONT: &str = "Georgia, 'DejaVu Serif', 'Times New Roman', serif";
 

@@ -177,6 +177,20 @@ pub fn render(p: &Prediction, lang: Language) -> String {
             ),
         });
     }
+    if let Some(minutes) = p.assumed_runtime {
+        out.push_str(&match lang {
+            Language::Fr => format!(
+                "Durée non précisée : celle des films appris, {} min (médiane), est supposée.\n",
+                minutes.round()
+            ),
+            Language::En => {
+                format!(
+                    "Runtime not given: the median of the films learnt from, {} min, is assumed.\n",
+                    minutes.round()
+                )
+            }
+        });
+    }
     if !p.ignored.is_empty() {
         out.push_str(lang.pick("Ignorés (inconnus du modèle) : ", "Ignored (unknown to the model): "));
         out.push_str(&p.ignored.join(", "));

@@ -13,7 +13,7 @@ use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentTransferEnc
 
 use serde::{Deserialize, Serialize};
 
-use cinepicks_domain::identity::{ACCENT, MUTED};
+use cinepicks_domain::identity::{ACCENT, EMAIL_TEXT_FONT, MUTED};
 use cinepicks_domain::{Channel, InvalidConfig, Language, PhoneNumber};
 use cinepicks_store::Store;
 use cinepicks_store::queries::opt_in::{Attempt, ConfirmationCaps, ConfirmationDue};
@@ -263,7 +263,7 @@ impl ConfirmationSender {
         );
         let header = band(&self.cinema_name, None);
         let content = html! {
-            tr { td style="padding:20px 24px;font-size:16px;line-height:1.5" {
+            tr { td style=(format!("padding:20px 24px;font-size:16px;line-height:1.5;font-family:{EMAIL_TEXT_FONT}")) {
                 p style="margin:0 0 12px 0" { (w.greeting) }
                 p style="margin:0 0 20px 0" { (w.body) }
                 p style="margin:0 0 20px 0" {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Failure;
 use super::letter::{Card, Letter, Texts};
-use cinepicks_domain::identity::{ACCENT, CARD, INK, LINE, MUTED, PAPER, TEXT_FONT, TITLE_FONT};
+use cinepicks_domain::identity::{ACCENT, CARD, EMAIL_TEXT_FONT, INK, LINE, MUTED, PAPER, TITLE_FONT};
 use cinepicks_domain::{FeedbackKind, InvalidConfig, Language};
 
 /// How e-mails leave.
@@ -203,18 +203,18 @@ pub fn render_html(letter: &Letter) -> String {
     let french = letter.french();
     let header = band(&letter.cinema_name, Some(&t.heading));
     let content = html! {
-        tr { td style="padding:20px 24px 4px 24px;font-size:16px;line-height:1.5" {
+        tr { td style=(format!("padding:20px 24px 4px 24px;font-size:16px;line-height:1.5;font-family:{EMAIL_TEXT_FONT}")) {
             p style="margin:0 0 8px 0" { (t.greeting) }
             p style="margin:0" { (t.intro) }
         } }
         @for card in &letter.cards {
             (card_row(card, french, &t))
         }
-        tr { td style="padding:12px 24px 4px 24px;font-size:16px" {
+        tr { td style=(format!("padding:12px 24px 4px 24px;font-size:16px;font-family:{EMAIL_TEXT_FONT}")) {
             a href=(letter.picks_url_by_email()) style=(format!("color:{ACCENT}")) { (t.all_on_site) }
         } }
-        tr { td style="padding:12px 24px 20px 24px;font-size:16px" { (t.sign_off) } }
-        tr { td style=(format!("padding:16px 24px;border-top:1px solid {LINE};font-size:12px;color:{MUTED}")) {
+        tr { td style=(format!("padding:12px 24px 20px 24px;font-size:16px;font-family:{EMAIL_TEXT_FONT}")) { (t.sign_off) } }
+        tr { td style=(format!("padding:16px 24px;border-top:1px solid {LINE};font-size:12px;color:{MUTED};font-family:{EMAIL_TEXT_FONT}")) {
             (t.why_received) br;
             a href=(letter.unsubscribe_url) style=(format!("color:{ACCENT}")) { (t.unsubscribe) }
         } }
@@ -245,7 +245,7 @@ pub(super) fn page(lang: &str, subject: &str, header: Markup, content: Markup) -
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (subject) }
             }
-            body style=(format!("margin:0;padding:0;background:{PAPER};font-family:{TEXT_FONT};color:{INK}")) {
+            body style=(format!("margin:0;padding:0;background:{PAPER};font-family:{EMAIL_TEXT_FONT};color:{INK}")) {
                 table role="presentation" width="100%" cellpadding="0" cellspacing="0" style=(format!("background:{PAPER}")) {
                     tr { td align="center" style="padding:24px 12px" {
                         table role="presentation" width="600" cellpadding="0" cellspacing="0"
@@ -279,7 +279,7 @@ fn card_row(card: &Card, french: bool, t: &Texts) -> Markup {
                         }
                     }
                 }
-                td valign="top" style="padding-left:12px" {
+                td valign="top" style=(format!("padding-left:12px;font-family:{EMAIL_TEXT_FONT}")) {
                     div style=(format!("font-family:{TITLE_FONT};font-size:18px;font-weight:bold")) {
                         @if card.page_url.is_empty() {
                             (card.title_with_year())
@@ -288,7 +288,7 @@ fn card_row(card: &Card, french: bool, t: &Texts) -> Markup {
                         }
                         @if card.in_programme {
                             " "
-                            span style=(format!("background:{ACCENT};color:#fff;font-size:11px;padding:2px 6px;border-radius:3px;font-family:{TEXT_FONT};font-weight:normal")) { (t.showing) }
+                            span style=(format!("background:{ACCENT};color:#fff;font-size:11px;padding:2px 6px;border-radius:3px;font-family:{EMAIL_TEXT_FONT};font-weight:normal")) { (t.showing) }
                         }
                     }
                     @if let Some(facts) = card.facts(french) {

@@ -68,6 +68,8 @@ pub struct Prediction {
     pub ignored: Vec<String>,
     /// Traits of the query outside what the model learnt from: its answer there is an extrapolation.
     pub outside: Vec<Outside>,
+    /// The runtime assumed (the training films' median, in minutes) when the query gave none.
+    pub assumed_runtime: Option<f32>,
 }
 
 /// A trait of the query outside the span of the training films.
@@ -173,17 +175,23 @@ impl StoredPopularity {
         // model learnt from), which is the prior the message to the user names.
         let mut x = Vec::with_capacity(space.len());
         space.encode_into(&film, &self.tracks, None, &mut x);
-        // What the query cannot state takes the training films' typical value and is no reason of the answer.
+        // What the query cannot state takes the training films' typical value and is no reason of the answer
+        // (runs older than the typical values leave it unknown, and their reasons say so).
+        let typical = &self.spec.ranges.typical;
         let assumed: Vec<bool> = space
             .names
             .iter()
-            .map(|name| UNSTATED.contains(&name.as_str()) || (name == "runtime" && query.runtime.is_none()))
+            .map(|name| {
+                let unstated = UNSTATED.contains(&name.as_str()) || (name == "runtime" && query.runtime.is_none());
+                unstated && typical.contains_key(name)
+            })
             .collect();
         for (i, name) in space.names.iter().enumerate() {
-            if let (true, Some(&typical)) = (assumed[i], self.spec.ranges.typical.get(name)) {
-                x[i] = typical;
+            if assumed[i] {
+                x[i] = typical[name];
             }
         }
+        let assumed_runtime = query.runtime.is_none().then(|| typical.get("runtime").copied()).flatten();
         let q = self.models[0].predict(&x)?[0] as f64;
         let a = self.models[1].predict(&x)?[0] as f64;
         let (cq, ca) = if top == 0 {
@@ -243,6 +251,7 @@ impl StoredPopularity {
             people,
             ignored,
             outside,
+            assumed_runtime,
         })
     }
 }

@@ -253,9 +253,13 @@ pub fn heatmap(
     document(height, title, body)
 }
 
-/// White → cinema red for t in (0, 1], white → night blue for t in [−1, 0).
+/// White → the cinema's red for t in (0, 1], white → night blue for t in [−1, 0).
 fn blend(t: f64) -> String {
-    let (r, g, b) = if t >= 0.0 { (179.0, 38.0, 30.0) } else { (31.0, 59.0, 91.0) };
+    let rgb = |hex: &str| {
+        let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_or(0.0, f64::from);
+        (channel(1), channel(3), channel(5))
+    };
+    let (r, g, b) = rgb(if t >= 0.0 { identity::ACCENT } else { NIGHT });
     let a = t.abs() * 0.85;
     let mix = |c: f64| (255.0 + (c - 255.0) * a).round() as u8;
     format!("#{:02x}{:02x}{:02x}", mix(r), mix(g), mix(b))

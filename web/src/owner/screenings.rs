@@ -449,8 +449,10 @@ async fn render(
                         td { (when(state, s.starts_at, language)) }
                         td { (catalogue.film(&s.film_id).map_or_else(|| s.film_id.clone(), |f| api::label(f, language))) }
                         td { (s.version) } td { (s.room) }
-                        td { a href=(link(&format!("/owner/films/{}/synopsis", s.film_id), language)) {
-                            @if with_synopsis.contains(&s.film_id) { (t(language, "Modifier", "Change")) } @else { (t(language, "À écrire", "To write")) }
+                        td { @if catalogue.film(&s.film_id).is_some() {
+                            a href=(link(&format!("/owner/films/{}/synopsis", s.film_id), language)) {
+                                @if with_synopsis.contains(&s.film_id) { (t(language, "Modifier", "Change")) } @else { (t(language, "À écrire", "To write")) }
+                            }
                         } }
                         td {
                             a href=(format!("{}#form", link(&format!("/owner/screenings?edit={}", s.id), language))) { (t(language, "Modifier", "Change")) }
