@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use cinepicks_domain::{Language, names};
 use serde::{Deserialize, Serialize};
 
 use super::dataset::Film;
@@ -204,6 +205,63 @@ pub const UNSTATED: [&str; 9] = [
     "company_count",
 ];
 
+/// A feature column in words, as the report's charts and the predictions' reasons name it: "genre Horreur",
+/// "pays États-Unis", "nombre de mots-clés" (never the column's raw name, never an English value in French).
+pub fn label(name: &str, lang: Language) -> String {
+    if let Some((prefix, value)) = name.split_once(':') {
+        // Vocabulary values were cleaned into column names (spaces as underscores).
+        let value = value.replace('_', " ");
+        return match (prefix, lang) {
+            ("genre", _) => format!("genre {}", names::genre(&value, lang)),
+            ("keyword", Language::Fr) => format!("mot-clé « {} »", names::keyword(&value, lang).unwrap_or(value)),
+            ("keyword", Language::En) => format!("keyword \"{value}\""),
+            ("country", _) => format!("{} {}", lang.pick("pays", "country"), names::country(&value, lang)),
+            ("language", _) => format!("{} {}", lang.pick("langue", "language"), names::language(&value, lang)),
+            ("type", _) => format!("type {}", names::title_type(&value, lang)),
+            _ => value,
+        };
+    }
+    let fixed = match name {
+        "year" => lang.pick("année de sortie", "release year"),
+        "decade" => lang.pick("décennie", "decade"),
+        "runtime" => lang.pick("durée", "runtime"),
+        "credited_people" => lang.pick("personnes créditées", "credited people"),
+        "log_budget" => lang.pick("budget", "budget"),
+        "genre_count" => lang.pick("nombre de genres", "number of genres"),
+        "keyword_count" => lang.pick("nombre de mots-clés", "number of keywords"),
+        "release_month" => lang.pick("mois de sortie", "release month"),
+        "has_tagline" => lang.pick("accroche", "tagline"),
+        "has_homepage" => lang.pick("site officiel", "official site"),
+        "retitled" => lang.pick("titre original différent", "different original title"),
+        "spoken_language_count" => lang.pick("nombre de langues parlées", "number of spoken languages"),
+        "country_count" => lang.pick("nombre de pays de production", "number of production countries"),
+        "company_count" => lang.pick("nombre de sociétés de production", "number of production companies"),
+        "director_prev_films" => lang.pick("films antérieurs de la réalisation", "director's earlier films"),
+        "director_prev_quality" => lang.pick("note antérieure de la réalisation", "director's earlier rating"),
+        "director_prev_audience" => lang.pick("audience antérieure de la réalisation", "director's earlier audience"),
+        "writer_prev_films" => lang.pick("films antérieurs du scénario", "writers' earlier films"),
+        "writer_prev_quality" => lang.pick("note antérieure du scénario", "writers' earlier rating"),
+        "writer_prev_audience" => lang.pick("audience antérieure du scénario", "writers' earlier audience"),
+        "lead_prev_films" => lang.pick("films antérieurs des têtes d'affiche", "leads' earlier films"),
+        "lead_prev_quality" => lang.pick("note antérieure des têtes d'affiche", "leads' earlier rating"),
+        "lead_prev_audience" => lang.pick("audience antérieure des têtes d'affiche", "leads' earlier audience"),
+        "company_prev_films" => lang.pick("films antérieurs des producteurs", "companies' earlier films"),
+        "company_prev_quality" => lang.pick("note antérieure des producteurs", "companies' earlier rating"),
+        "company_prev_audience" => lang.pick("audience antérieure des producteurs", "companies' earlier audience"),
+        "keyword_prev_films" => {
+            lang.pick("films antérieurs aux mêmes mots-clés", "earlier films with the same keywords")
+        }
+        "keyword_prev_quality" => {
+            lang.pick("note antérieure des mêmes mots-clés", "earlier rating of the same keywords")
+        }
+        "keyword_prev_audience" => {
+            lang.pick("audience antérieure des mêmes mots-clés", "earlier audience of the same keywords")
+        }
+        other => other,
+    };
+    fixed.to_owned()
+}
+
 /// The most frequent values of a list field in `films` (ties broken by name), at most `k`, each at least twice.
 fn top_values<'a>(films: &[&'a Film], k: usize, field: impl Fn(&'a Film) -> Vec<&'a str>) -> Vec<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -341,6 +399,18 @@ mod tests {
             targets: [rating, 5.0],
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn columns_are_named_in_the_reader_s_language() {
+        let fr = Language::Fr;
+        assert_eq!(label("genre:Science_Fiction", fr), "genre Science-fiction");
+        assert_eq!(label("genre:Horror", fr), "genre Horreur");
+        assert_eq!(label("country:US", fr), "pays États-Unis");
+        assert_eq!(label("language:fr", fr), "langue français");
+        assert_eq!(label("type:tvMovie", fr), "type téléfilm");
+        assert_eq!(label("company_count", fr), "nombre de sociétés de production");
+        assert_eq!(label("genre:Horror", Language::En), "genre Horror");
     }
 
     #[test]

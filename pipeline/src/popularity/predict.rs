@@ -349,7 +349,18 @@ pub fn describe(reason: &Reason, lang: Language) -> String {
                     };
                 }
             }
-            format!("{name} ({})", if known { v.to_string() } else { lang.pick("inconnu", "unknown").to_owned() })
+            let label = super::features::label(name, lang);
+            match name {
+                _ if !known => format!("{label} ({})", lang.pick("inconnu", "unknown")),
+                "has_tagline" | "has_homepage" | "retitled" => {
+                    format!(
+                        "{label}{} {}",
+                        lang.pick(" :", ":"),
+                        if has { lang.pick("oui", "yes") } else { lang.pick("non", "no") }
+                    )
+                }
+                _ => format!("{label} ({})", lang.num(f64::from(v), 0)),
+            }
         }
     }
 }
@@ -375,5 +386,8 @@ mod tests {
         let budget = reason("log_budget", (250_000_000f64).ln() as f32, Some(250_000_000.0));
         assert_eq!(describe(&budget, fr), format!("budget ({} $)", fr.num(250_000_000.0, 0)));
         assert_eq!(describe(&reason("director_prev_films", 3.0, None), Language::En), "director: 3 earlier films");
+        // A column a run older than the typical values left unknown: named in words, never by its raw name.
+        assert_eq!(describe(&reason("credited_people", f32::NAN, None), fr), "personnes créditées (inconnu)");
+        assert_eq!(describe(&reason("has_tagline", 1.0, None), fr), "accroche : oui");
     }
 }

@@ -5,57 +5,11 @@ use cinepicks_domain::identity;
 
 use super::svg::{self, Bar, Line};
 use super::{Chart, Language, Section};
+use crate::popularity::features;
 use crate::popularity::training::{PopularityMetrics, SplitScores, TargetReport, XGBOOST};
 
 /// Features shown in each importance chart.
 const TOP: usize = 12;
-
-/// A feature column in words.
-pub fn feature_name(name: &str, lang: Language) -> String {
-    if let Some((prefix, value)) = name.split_once(':') {
-        let value = value.replace('_', " ");
-        return match prefix {
-            "genre" => format!("{} {value}", lang.pick("genre", "genre")),
-            "keyword" => format!("{} « {value} »", lang.pick("mot-clé", "keyword")),
-            "country" => format!("{} {value}", lang.pick("pays", "country")),
-            "language" => format!("{} {value}", lang.pick("langue", "language")),
-            "type" => format!("{} {value}", lang.pick("type", "type")),
-            _ => name.to_owned(),
-        };
-    }
-    let fixed = match name {
-        "year" => lang.pick("année de sortie", "release year"),
-        "decade" => lang.pick("décennie", "decade"),
-        "runtime" => lang.pick("durée", "runtime"),
-        "credited_people" => lang.pick("personnes créditées", "credited people"),
-        "log_budget" => lang.pick("budget", "budget"),
-        "genre_count" => lang.pick("nombre de genres", "number of genres"),
-        "keyword_count" => lang.pick("nombre de mots-clés", "number of keywords"),
-        "director_prev_films" => lang.pick("films antérieurs de la réalisation", "director's earlier films"),
-        "director_prev_quality" => lang.pick("note antérieure de la réalisation", "director's earlier rating"),
-        "director_prev_audience" => lang.pick("audience antérieure de la réalisation", "director's earlier audience"),
-        "writer_prev_films" => lang.pick("films antérieurs du scénario", "writers' earlier films"),
-        "writer_prev_quality" => lang.pick("note antérieure du scénario", "writers' earlier rating"),
-        "writer_prev_audience" => lang.pick("audience antérieure du scénario", "writers' earlier audience"),
-        "lead_prev_films" => lang.pick("films antérieurs des têtes d'affiche", "leads' earlier films"),
-        "lead_prev_quality" => lang.pick("note antérieure des têtes d'affiche", "leads' earlier rating"),
-        "lead_prev_audience" => lang.pick("audience antérieure des têtes d'affiche", "leads' earlier audience"),
-        "company_prev_films" => lang.pick("films antérieurs des producteurs", "companies' earlier films"),
-        "company_prev_quality" => lang.pick("note antérieure des producteurs", "companies' earlier rating"),
-        "company_prev_audience" => lang.pick("audience antérieure des producteurs", "companies' earlier audience"),
-        "keyword_prev_films" => {
-            lang.pick("films antérieurs aux mêmes mots-clés", "earlier films with the same keywords")
-        }
-        "keyword_prev_quality" => {
-            lang.pick("note antérieure des mêmes mots-clés", "earlier rating of the same keywords")
-        }
-        "keyword_prev_audience" => {
-            lang.pick("audience antérieure des mêmes mots-clés", "earlier audience of the same keywords")
-        }
-        other => other,
-    };
-    fixed.to_owned()
-}
 
 fn importance_chart(target: &TargetReport, lang: Language, title: &str, color: &'static str) -> String {
     let bars: Vec<Bar> = target
@@ -63,7 +17,7 @@ fn importance_chart(target: &TargetReport, lang: Language, title: &str, color: &
         .iter()
         .take(TOP)
         .map(|i| Bar {
-            label: feature_name(&i.feature, lang),
+            label: features::label(&i.feature, lang),
             value: i.mean_abs_shap,
             shown: lang.num(i.mean_abs_shap, 3),
             color,
@@ -122,7 +76,7 @@ pub(crate) fn section(m: &PopularityMetrics, lang: Language) -> Option<Section> 
         ));
     }
     let names = |t: &TargetReport| {
-        t.importance.iter().take(3).map(|i| feature_name(&i.feature, lang)).collect::<Vec<_>>().join(", ")
+        t.importance.iter().take(3).map(|i| features::label(&i.feature, lang)).collect::<Vec<_>>().join(", ")
     };
     s.reading.push(format!(
         "{} {} ; {} {}.",
@@ -143,7 +97,7 @@ pub(crate) fn section(m: &PopularityMetrics, lang: Language) -> Option<Section> 
         s.reading.push(format!(
             "{} {} : {} {} ({}), {} {} ({}).",
             lang.pick("Effet propre de", "Own effect of"),
-            feature_name(&pd.feature, lang),
+            features::label(&pd.feature, lang),
             lang.pick("note prévue la plus haute vers", "highest predicted rating around"),
             unit(hi.0),
             lang.num(hi.1 as f64, 2),
@@ -183,7 +137,7 @@ pub(crate) fn section(m: &PopularityMetrics, lang: Language) -> Option<Section> 
         ),
     });
     for pd in &quality.partial_dependence {
-        let label = feature_name(&pd.feature, lang);
+        let label = features::label(&pd.feature, lang);
         let series = vec![Line {
             name: rating.to_owned(),
             color: svg::NIGHT,
