@@ -105,8 +105,8 @@ fn overlap(work: LazyFrame, keys: &[&str]) -> LazyFrame {
     by.push(col(PID));
     // max of 0/1 flags is a vectorised "any".
     let flags = work.group_by(by).agg([
-        col(IS_FILM).cast(DataType::Int8).max().eq(lit(1)).alias("in_films"),
-        col(IS_FILM).cast(DataType::Int8).min().eq(lit(0)).alias("in_series"),
+        col(IS_FILM).cast(DataType::Int32).max().eq(lit(1)).alias("in_films"),
+        col(IS_FILM).cast(DataType::Int32).min().eq(lit(0)).alias("in_series"),
     ]);
     let by: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
     let sums = [
