@@ -191,6 +191,15 @@ fn imdb_films_beat_every_baseline_on_the_time_split_with_leak_free_track_records
     assert!(out.contains("Durée non précisée : celle des films appris"), "the assumed runtime is said: {out}");
     let reasons = out.split("Principales raisons").nth(1).unwrap_or_else(|| panic!("{out}"));
     assert!(!reasons.contains('_') && !reasons.contains("inconnu") && !reasons.contains("créditées"), "{out}");
+    // One line per fact: a role without earlier films is said once, not once per track-record column.
+    let facts: Vec<&str> = reasons
+        .lines()
+        .filter_map(|l| l.strip_prefix("  - "))
+        .filter_map(|l| l.rsplit_once(" : "))
+        .map(|(f, _)| f)
+        .collect();
+    assert!(!facts.is_empty(), "{out}");
+    assert!(facts.iter().all(|f| facts.iter().filter(|g| *g == f).count() == 1), "a reason said twice: {out}");
     let typical = &json(&run.join("popularity/spec.json"))["ranges"]["typical"];
     assert!(typical["credited_people"].as_f64().unwrap() > 0.0 && typical["runtime"].as_f64().unwrap() > 0.0);
 }

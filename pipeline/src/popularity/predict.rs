@@ -209,11 +209,36 @@ impl StoredPopularity {
             low: source.audience_from_log(a + al as f64),
             high: source.audience_from_log(a + ah as f64),
         };
+        // A role with no earlier film known is one fact, whatever its three track-record columns each added:
+        // one reason with their contributions summed (SHAP values add up), not three lines saying the same.
+        let index = |name: &str| space.names.iter().position(|n| n == name);
+        let mut folded = vec![false; space.len()];
+        let mut no_track_record = Vec::new();
+        for role in Role::ALL {
+            let Some(films) = index(&format!("{}_prev_films", role.name())) else { continue };
+            if x[films] > 0.0 {
+                continue;
+            }
+            let columns: Vec<usize> = ["prev_films", "prev_quality", "prev_audience"]
+                .iter()
+                .filter_map(|stat| index(&format!("{}_{stat}", role.name())))
+                .collect();
+            for &i in &columns {
+                folded[i] = true;
+            }
+            no_track_record.push(Reason {
+                feature: space.names[films].clone(),
+                value: 0.0,
+                typed: None,
+                quality: columns.iter().map(|&i| cq[i]).sum(),
+                audience: columns.iter().map(|&i| ca[i]).sum(),
+            });
+        }
         let mut reasons: Vec<Reason> = space
             .names
             .iter()
             .enumerate()
-            .filter(|(i, _)| !assumed[*i])
+            .filter(|(i, _)| !assumed[*i] && !folded[*i])
             .map(|(i, name)| Reason {
                 feature: name.clone(),
                 value: x[i],
@@ -221,6 +246,7 @@ impl StoredPopularity {
                 quality: cq[i],
                 audience: ca[i],
             })
+            .chain(no_track_record)
             .filter(|r| r.quality != 0.0 || r.audience != 0.0)
             .collect();
         // Ranked by their weight on quality and audience together, each relative to its target's spread.
@@ -335,7 +361,9 @@ pub fn describe(reason: &Reason, lang: Language) -> String {
                     };
                     let sep = lang.pick(" :", ":");
                     return match stat {
-                        "prev_films" => format!("{who}{sep} {} {}", v, lang.pick("films antérieurs", "earlier films")),
+                        "prev_films" if v > 0.0 => {
+                            format!("{who}{sep} {} {}", v, lang.pick("films antérieurs", "earlier films"))
+                        }
                         "prev_quality" if known => format!(
                             "{who}{sep} {} {}",
                             lang.num(v as f64, 1),
@@ -389,5 +417,6 @@ mod tests {
         // A column a run older than the typical values left unknown: named in words, never by its raw name.
         assert_eq!(describe(&reason("credited_people", f32::NAN, None), fr), "personnes créditées (inconnu)");
         assert_eq!(describe(&reason("has_tagline", 1.0, None), fr), "accroche : oui");
+        assert_eq!(describe(&reason("lead_prev_films", 0.0, None), fr), "têtes d'affiche : aucun film antérieur connu");
     }
 }
