@@ -12,7 +12,7 @@ use cinepicks_pipeline::lake::{read_batches, table_path, tables};
 use cinepicks_pipeline::recommend::features::{self, FilmDescriptor};
 use cinepicks_pipeline::recommend::training;
 use cinepicks_store::Store;
-use cinepicks_store::arrow::record_batch::RecordBatch;
+use cinepicks_store::arrow_array::RecordBatch;
 use cinepicks_store::queries::publish::{FilmPresentation, PublishCounts, Publisher, RunInfo, artefacts};
 
 use cinepicks_domain::{RunManifest, RunStatus};

@@ -4,9 +4,8 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
-use arrow::array::BooleanArray;
-use arrow::datatypes::{DataType as ArrowType, SchemaRef};
-use arrow::record_batch::RecordBatch;
+use arrow_array::{BooleanArray, RecordBatch};
+use arrow_schema::{ArrowError, DataType as ArrowType, SchemaRef};
 use parquet::arrow::arrow_reader::{ArrowPredicateFn, ParquetRecordBatchReaderBuilder, RowFilter};
 use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::{Compression, ZstdLevel};
@@ -70,7 +69,7 @@ pub enum LakeError {
     #[error("cannot encode Parquet for {path}: {source}")]
     Parquet { path: PathBuf, source: parquet::errors::ParquetError },
     #[error("cannot build the rows of {path}: {source}")]
-    Arrow { path: PathBuf, source: arrow::error::ArrowError },
+    Arrow { path: PathBuf, source: ArrowError },
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: parquet::errors::ParquetError },
     #[error("{path} has no column {column} of the expected type")]
@@ -278,7 +277,7 @@ pub fn write_json_atomically(path: &Path, value: &impl serde::Serialize) -> Resu
 pub const READ_BATCH_ROWS: usize = 64 * 1024;
 
 /// A row filter of [`read_part`]: sees the filter columns of a batch, says which rows to keep.
-pub type KeepRows = Box<dyn FnMut(&RecordBatch) -> Result<BooleanArray, arrow::error::ArrowError> + Send>;
+pub type KeepRows = Box<dyn FnMut(&RecordBatch) -> Result<BooleanArray, ArrowError> + Send>;
 
 /// One of `of` contiguous runs of a Parquet file's row groups, so that several threads can share a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,9 +8,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use arrow::array::{ArrayRef, Float32Array, Int32Array, ListBuilder, StringArray, StringBuilder, UInt32Array};
-use arrow::datatypes::{Field, Schema};
-use arrow::record_batch::RecordBatch;
+use arrow_array::builder::{ListBuilder, StringBuilder};
+use arrow_array::{ArrayRef, Float32Array, Int32Array, RecordBatch, StringArray, UInt32Array};
+use arrow_schema::{Field, Schema};
 use cinepicks_store::Store;
 use cinepicks_store::queries::publish::RunInfo;
 use cinepicks_store::sea_orm::{ConnectionTrait, Database};

@@ -23,6 +23,6 @@ pub use coordination::{Lock, Worker};
 pub use error::StoreError;
 
 /// Re-exported so callers can name arrow types in the bulk-load API without a second version of arrow.
-pub use arrow;
+pub use arrow_array;
 /// Re-exported for tests and tools that run their own queries.
 pub use sea_orm;

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::{Array, AsArray, BooleanArray, Float64Array, Int32Array, ListArray, RecordBatch, StringArray};
-use arrow::datatypes::{Float64Type, Int32Type};
-use arrow::error::ArrowError;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int32Type};
+use arrow_array::{Array, BooleanArray, Float64Array, Int32Array, ListArray, RecordBatch, StringArray};
+use arrow_schema::ArrowError;
 use cinepicks_domain::{Language, titles};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -336,7 +337,8 @@ fn string_list(array: &ListArray, row: usize) -> Option<Vec<String>> {
 mod tests {
     use std::sync::Arc;
 
-    use arrow::array::{ArrayRef, BooleanArray, Float64Array, Int32Array, ListBuilder, StringArray, StringBuilder};
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int32Array, StringArray};
     use polars::prelude::*;
 
     use super::*;

@@ -6,13 +6,12 @@
 
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
+use arrow_array::builder::{
+    BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
     TimestampMillisecondBuilder,
 };
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
-use arrow::error::ArrowError;
-use arrow::record_batch::RecordBatch;
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
 
 /// The logical type of a lake column as readers produce it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,9 +205,9 @@ fn make_builders(columns: Columns, capacity: usize) -> Vec<Builder> {
 /// Test helpers: read a built batch back by column name.
 #[cfg(test)]
 pub mod read {
-    use arrow::array::{Array, AsArray};
-    use arrow::datatypes::{Int32Type, Int64Type};
-    use arrow::record_batch::RecordBatch;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Int32Type, Int64Type};
+    use arrow_array::{Array, RecordBatch};
 
     pub fn null_count(batch: &RecordBatch, column: &str) -> usize {
         batch.column_by_name(column).expect("column exists").null_count()

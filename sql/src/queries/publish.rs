@@ -7,8 +7,7 @@
 
 use std::collections::HashSet;
 
-use arrow::array::Array;
-use arrow::record_batch::RecordBatch;
+use arrow_array::{Array, RecordBatch};
 use chrono::{DateTime, Utc};
 use cinepicks_domain::{Language, titles};
 use sea_orm::{
@@ -291,7 +290,7 @@ impl Publisher {
                 .and_then(|a| opt_str(a, i))
                 .unwrap_or_else(|| titles::display_title(Language::Fr, primary_title, original_title, french_title));
             let genre_list = list_strings(&genres, i);
-            let int = |a: &Option<arrow::array::Int32Array>| {
+            let int = |a: &Option<arrow_array::Int32Array>| {
                 Value::Int(a.as_ref().and_then(|a| (!a.is_null(i)).then(|| a.value(i))))
             };
             rows.push([
@@ -392,7 +391,7 @@ impl Publisher {
             if !self.people_wanted.contains(person_id) || self.people_loaded.contains(person_id) {
                 continue;
             }
-            let year = |a: &Option<arrow::array::Int32Array>| {
+            let year = |a: &Option<arrow_array::Int32Array>| {
                 Value::Int(a.as_ref().and_then(|a| (!a.is_null(i)).then(|| a.value(i))))
             };
             rows.push([text(person_id), text(opt_str(&name, i).unwrap_or(person_id)), year(&birth), year(&death)]);
@@ -539,7 +538,7 @@ impl Publisher {
         let (film, rating, votes) =
             (c.text("film_id")?, c.float32_opt("predicted_rating")?, c.float32_opt("predicted_num_votes")?);
         let mut rows = Rows::new(&POPULARITY_PREDICTIONS);
-        let float = |a: &Option<arrow::array::Float32Array>, i: usize| {
+        let float = |a: &Option<arrow_array::Float32Array>, i: usize| {
             Value::Float(a.as_ref().and_then(|a| (!a.is_null(i)).then(|| a.value(i))))
         };
         for i in 0..batch.num_rows() {
@@ -563,7 +562,7 @@ impl Publisher {
             if lift.is_null(i) {
                 continue;
             }
-            let dim = |a: &Option<arrow::array::StringArray>| opt_text(a.as_ref().and_then(|a| opt_str(a, i)));
+            let dim = |a: &Option<arrow_array::StringArray>| opt_text(a.as_ref().and_then(|a| opt_str(a, i)));
             rows.push([
                 run.clone(),
                 text(f),

@@ -5,11 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use arrow::array::{
-    ArrayRef, Float32Array, Float64Array, Int32Array, ListBuilder, StringArray, StringBuilder, UInt32Array,
-};
-use arrow::datatypes::{Field, Schema};
-use arrow::record_batch::RecordBatch;
+use arrow_array::builder::{ListBuilder, StringBuilder};
+use arrow_array::{ArrayRef, Float32Array, Float64Array, Int32Array, RecordBatch, StringArray, UInt32Array};
+use arrow_schema::{Field, Schema};
 use cinepicks_store::Store;
 use cinepicks_store::sea_orm::{ConnectionTrait, Database};
 use parquet::arrow::ArrowWriter;
