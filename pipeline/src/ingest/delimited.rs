@@ -86,7 +86,9 @@ pub fn read_delimited(
                     }
                 },
             };
-            let line = if dialect.separator == "\t" && line.contains('"') {
+            // memchr's SIMD search: `str::contains(char)` uses the standard library's portable one, which cost 4 %
+            // of the ingest's CPU on this one test per line.
+            let line = if dialect.separator == "\t" && memchr::memchr(b'"', line.as_bytes()).is_some() {
                 if *csv_quoted.get_or_insert_with(|| looks_csv_quoted(line)) {
                     scratch.clear();
                     for (i, field) in line.split('\t').enumerate() {

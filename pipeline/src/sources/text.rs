@@ -177,24 +177,11 @@ fn read_decoded(hashing: &mut HashingReader, path: &Path, tx: &SyncSender<Result
 
 /// Reads until `buf` holds `want` more bytes or the input ends; returns whether it ended.
 fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
-    let target = buf.len() + want;
-    while buf.len() < target {
-        let start = buf.len();
-        buf.resize(target, 0);
-        match reader.read(&mut buf[start..]) {
-            Ok(0) => {
-                buf.truncate(start);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(start + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(start),
-            Err(e) => {
-                buf.truncate(start);
-                return Err(e);
-            }
-        }
-    }
-    Ok(false)
+    // `read_to_end` reads into the spare capacity, zeroing each byte of it at most once. Growing the buffer with
+    // zeros before each read, as this did, zeroed the rest of the 4 MiB chunk again after every few KiB the
+    // decoder returned: 5 % of the whole ingest's CPU was memset.
+    let read = reader.take(want as u64).read_to_end(buf)?;
+    Ok(read < want)
 }
 
 fn classify(err: io::Error, path: &Path, gzip: bool, decoded: u64) -> InputError {

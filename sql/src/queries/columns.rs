@@ -40,9 +40,6 @@ impl<'a> Columns<'a> {
     }
 
     fn cast(&self, name: &str, array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
-        if array.data_type() == to {
-            return Ok(array.clone());
-        }
         read_as(array, to).map_err(|e| {
             StoreError::artefact(
                 self.artefact,
@@ -156,7 +153,7 @@ where
     let values = array.as_primitive::<T>();
     let fit = |(row, value): (usize, Option<T::Native>)| match value {
         None => Ok(None),
-        Some(v) => v.try_into().map(Some).map_err(|_| format!("{v} (row {}) does not fit", row + 1)),
+        Some(v) => v.try_into().map(Some).map_err(|_| format!("{v} (row {} of its batch) does not fit", row + 1)),
     };
     values.iter().enumerate().map(fit).collect()
 }
@@ -263,7 +260,10 @@ mod tests {
         assert_eq!(c.int32("rank").unwrap().iter().collect::<Vec<_>>(), vec![Some(1), None]);
         let message = c.int32("votes").unwrap_err().to_string();
         assert!(message.contains("similar_films.parquet"), "{message}");
-        assert!(message.contains("votes") && message.contains("3000000000 (row 2) does not fit"), "{message}");
+        assert!(
+            message.contains("votes") && message.contains("3000000000 (row 2 of its batch) does not fit"),
+            "{message}"
+        );
         assert_eq!(c.float64("rank").unwrap().iter().collect::<Vec<_>>(), vec![Some(1.0), None]);
         assert_eq!(c.float32("votes").unwrap().value(0), 12.0);
         assert!(c.int32_opt("absent").unwrap().is_none());
